@@ -1,1 +1,53 @@
+//! Reverse-mode automatic differentiation of plain Rust functions, by source transformation.
+//!
+//! Put `#[differentiable]` on a function of floats and call the generated gradient:
+//!
+//! ```
+//! use autodiff::prelude::*;
+//!
+//! #[differentiable]
+//! fn tanh(x: f64) -> f64 {
+//!     let y = (-2.0 * x).exp();
+//!     (1.0 - y) / (1.0 + y)
+//! }
+//!
+//! let dx = tanh_grad(1.0);
+//! assert!((dx - 0.419974341614026).abs() < 1e-14);
+//! ```
+//!
+//! The macro reads the function and writes its adjoint as ordinary Rust next to it: no tape of
+//! closures, no graph at run time. The original function is kept exactly as written, and
+//! next to it, with the same visibility:
+//!
+//! | generated | signature | meaning |
+//! |---|---|---|
+//! | `NAME_grad` | `fn NAME_grad(<same params>) -> G` | the gradient |
+//! | `NAME_value_and_grad` | `fn NAME_value_and_grad(<same params>) -> (R, G)` | value and gradient from one forward and one reverse sweep |
+//! | `NAME_vjp` | `fn NAME_vjp(<same params>, seed: R) -> (R, G)` | reverse mode with any cotangent `seed` |
+//!
+//! `G` is the gradient of the float parameters (a tuple when there are several);
+//! `#[differentiable(wrt(a, b))]` restricts it to the parameters named. Other parameters
+//! (integers, `bool`, ...) pass through.
+//!
+//! The derivative rule of every primitive lives in [`rules`]; [`check_grad`] compares a
+//! gradient with central finite differences. See the README for the supported language and
+//! what an error looks like.
 
+pub use autodiff_macro::differentiable;
+pub use autodiff_runtime::*;
+
+/// Everything a differentiable function needs: the attribute, the runtime's float functions
+/// (`exp`, `ln`, `tanh`, `pow`, `powi`, ...), `stop_gradient`, `check_grad` and `Float`.
+pub mod prelude {
+    pub use autodiff_macro::differentiable;
+    pub use autodiff_runtime::{
+        abs, check_grad, cos, cosh, exp, ln, log, log10, log2, max, min, pow, powi, sin, sinh, sqrt,
+        stop_gradient, tan, tanh, Float, GradCheck,
+    };
+}
+
+/// The paths generated code names. Not public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use autodiff_runtime::{rules, Float, Tape};
+}

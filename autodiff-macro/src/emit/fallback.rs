@@ -1,0 +1,46 @@
+//! What the macro emits when it reports errors (thiserror's fallback): the original function
+//! unchanged, and stubs of the generated functions with the types they would have had, so
+//! the user sees our errors and not a cascade of "cannot find function `f_grad`".
+
+use crate::parse::signature::{generic_floats, scalar_float};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::{FnArg, ItemFn, ReturnType};
+
+pub fn stubs(item: &ItemFn) -> TokenStream {
+    let sig = &item.sig;
+    let vis = &item.vis;
+    let name = &sig.ident;
+    let generics = &sig.generics;
+    let where_clause = &generics.where_clause;
+    let floats = generic_floats(sig);
+    let params = sig.inputs.iter().filter(|a| matches!(a, FnArg::Typed(_)));
+    let params: Vec<&FnArg> = params.collect();
+    let grads: Vec<TokenStream> = params
+        .iter()
+        .filter_map(|a| match a {
+            FnArg::Typed(t) => scalar_float(&t.ty, &floats).map(|f| {
+                let ty = f.ty();
+                quote!(#ty)
+            }),
+            FnArg::Receiver(_) => None,
+        })
+        .collect();
+    let ret = match &sig.output {
+        ReturnType::Type(_, ty) => quote!(#ty),
+        ReturnType::Default => quote!(f64),
+    };
+    let grad_ty = if grads.len() == 1 { quote!(#(#grads)*) } else { quote!((#(#grads),*)) };
+    let lints = super::allow_lints();
+    let stub = quote!(::core::unreachable!("#[differentiable] reported an error"));
+    let (vjp, grad, vag) = (
+        format_ident!("{}_vjp", name),
+        format_ident!("{}_grad", name),
+        format_ident!("{}_value_and_grad", name),
+    );
+    quote! {
+        #lints #vis fn #vjp #generics (#(#params,)* seed: #ret) -> (#ret, #grad_ty) #where_clause { #stub }
+        #lints #vis fn #grad #generics (#(#params),*) -> #grad_ty #where_clause { #stub }
+        #lints #vis fn #vag #generics (#(#params),*) -> (#ret, #grad_ty) #where_clause { #stub }
+    }
+}

@@ -1,0 +1,95 @@
+//! `Namer`: hygienic, readable names for generated code.
+//!
+//! The scheme (Clad's `_d_x`/`_t0`/`_cond0`, with a double underscore):
+//!
+//! | name        | what it holds                                              |
+//! |-------------|------------------------------------------------------------|
+//! | `x`         | a user's float variable, kept when bound once in the function |
+//! | `x_1`, `x_2`| later bindings of a name that is bound several times (shadowing) |
+//! | `__t0`      | a temporary of A-normal form, or a materialised constant   |
+//! | `__d_x`     | the adjoint (cotangent) of slot `x`                        |
+//! | `__s0`      | the value a reassignment outside loops overwrote, for the reverse sweep |
+//! | `__c0`/`__m0` | the branch an `if` took / the arm a `match` took         |
+//! | `__n0`/`__e0` | the trip count of a loop / which exit left its last iteration |
+//! | `__ret`     | which `return` ended the forward sweep (0: the end of the body) |
+//! | `__tape`    | the runtime stack loops record into                        |
+//!
+//! The `Namer` knows every identifier of the user's function first (Tangent's namer does the
+//! same), so no generated name can capture or shadow one of the user's.
+
+use proc_macro2::{Span, TokenStream, TokenTree};
+use std::collections::{HashMap, HashSet};
+use syn::visit::Visit;
+use syn::Ident;
+
+pub struct Namer {
+    taken: HashSet<String>,
+    /// How many times each name is bound (by any pattern) in the function.
+    bindings: HashMap<String, usize>,
+}
+
+impl Namer {
+    pub fn new(item: &syn::ItemFn) -> Self {
+        let mut taken = HashSet::new();
+        collect_idents(quote::quote!(#item), &mut taken);
+        let mut counter = BindingCounter::default();
+        counter.visit_item_fn(item);
+        Namer {
+            taken,
+            bindings: counter.counts,
+        }
+    }
+
+    /// A fresh name `base`, `base_1`, `base_2`, ... not used anywhere so far.
+    pub fn fresh(&mut self, base: &str) -> Ident {
+        let mut name = base.to_string();
+        let mut k = 1;
+        while self.taken.contains(&name) {
+            name = format!("{base}_{k}");
+            k += 1;
+        }
+        self.taken.insert(name.clone());
+        Ident::new(&name, Span::call_site())
+    }
+
+    /// The name of a binding the user wrote: their own when the name is bound only once in
+    /// the function, a fresh version of it otherwise.
+    pub fn binding(&mut self, user: &Ident) -> Ident {
+        let name = user.to_string();
+        if self.bindings.get(&name).copied().unwrap_or(0) <= 1 {
+            user.clone()
+        } else {
+            let mut k = 1;
+            while self.taken.contains(&format!("{name}_{k}")) {
+                k += 1;
+            }
+            let fresh = format!("{name}_{k}");
+            self.taken.insert(fresh.clone());
+            Ident::new(&fresh, user.span())
+        }
+    }
+}
+
+fn collect_idents(tokens: TokenStream, out: &mut HashSet<String>) {
+    for tt in tokens {
+        match tt {
+            TokenTree::Ident(i) => {
+                out.insert(i.to_string());
+            }
+            TokenTree::Group(g) => collect_idents(g.stream(), out),
+            _ => {}
+        }
+    }
+}
+
+#[derive(Default)]
+struct BindingCounter {
+    counts: HashMap<String, usize>,
+}
+
+impl<'ast> Visit<'ast> for BindingCounter {
+    fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
+        *self.counts.entry(p.ident.to_string()).or_default() += 1;
+        syn::visit::visit_pat_ident(self, p);
+    }
+}

@@ -1,0 +1,70 @@
+//! The driver: parse → check → lower → analyse → sweeps → emit, with the fallback on error.
+
+use crate::ctxt::Ctxt;
+use crate::emit::names::Namer;
+use crate::{analyse, emit, lower, parse, sweep};
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::spanned::Spanned;
+
+/// Expands `#[differentiable(args)] input`. Never panics: what it cannot differentiate comes
+/// back as compile errors next to the untouched input.
+pub fn differentiable(args: TokenStream, input: TokenStream) -> TokenStream {
+    let item: syn::ItemFn = match syn::parse2(input.clone()) {
+        Ok(item) => item,
+        Err(_) => {
+            let err = syn::Error::new(item_keyword_span(&input), "#[differentiable] applies to a function (`fn`); put it on a free function that computes a float");
+            let err = err.into_compile_error();
+            return quote!(#input #err);
+        }
+    };
+    let cx = Ctxt::new();
+    let args = parse::args::parse(args).unwrap_or_else(|err| {
+        cx.syn_error(err);
+        parse::Args::default()
+    });
+    let output = transform(&cx, &args, item.clone());
+    match cx.check() {
+        Ok(()) => output.unwrap_or_default(),
+        Err(err) => {
+            let errors = err.into_compile_error();
+            let stubs = emit::fallback::stubs(&item);
+            quote!(#item #stubs #errors)
+        }
+    }
+}
+
+fn transform(cx: &Ctxt, args: &parse::Args, item: syn::ItemFn) -> Option<TokenStream> {
+    let f = parse::function(cx, args, item)?;
+    if cx.has_errors() {
+        return None;
+    }
+    let mut namer = Namer::new(&f.item);
+    let body = lower::body(cx, &f, &mut namer);
+    if cx.has_errors() {
+        return None;
+    }
+    let analysis = analyse::body(cx, &f, &body);
+    if cx.has_errors() {
+        return None;
+    }
+    let seed = namer.fresh("seed");
+    let sweeps = sweep::build(&f, &body, &analysis, namer, &seed);
+    Some(emit::functions(&f, sweeps, &body.items, &seed))
+}
+
+/// The span of the keyword of a non-function item (`struct`, `impl`, ...), for the error.
+fn item_keyword_span(input: &TokenStream) -> proc_macro2::Span {
+    match syn::parse2::<syn::Item>(input.clone()) {
+        Ok(syn::Item::Struct(s)) => s.struct_token.span,
+        Ok(syn::Item::Enum(e)) => e.enum_token.span,
+        Ok(syn::Item::Impl(i)) => i.impl_token.span,
+        Ok(syn::Item::Trait(t)) => t.trait_token.span,
+        Ok(syn::Item::Mod(m)) => m.mod_token.span,
+        Ok(syn::Item::Const(c)) => c.const_token.span,
+        Ok(syn::Item::Static(s)) => s.static_token.span,
+        Ok(syn::Item::Type(t)) => t.type_token.span,
+        Ok(other) => other.span(),
+        Err(_) => proc_macro2::Span::call_site(),
+    }
+}

@@ -1,0 +1,82 @@
+//! A compact text form of a [`Body`], for snapshot tests and debugging.
+
+use super::{Block, Body, ExitKind, LoopKind, Op, Operand, Stmt};
+use std::fmt::Write;
+
+pub fn display(body: &Body) -> String {
+    let mut s = String::new();
+    let params: Vec<String> = body
+        .params
+        .iter()
+        .flatten()
+        .map(|p| body.slot(*p).name.to_string())
+        .collect();
+    let _ = writeln!(s, "params: {}", params.join(", "));
+    block(body, &body.block, 0, &mut s);
+    let out: Vec<String> = body.output.iter().map(|o| body.slot(*o).name.to_string()).collect();
+    let _ = writeln!(s, "output: {}", out.join(", "));
+    s
+}
+
+fn operand(body: &Body, op: &Operand) -> String {
+    match op {
+        Operand::Slot(id) => body.slot(*id).name.to_string(),
+        Operand::Lit(t) => t.to_string(),
+    }
+}
+
+fn block(body: &Body, b: &Block, depth: usize, s: &mut String) {
+    let pad = "    ".repeat(depth);
+    for stmt in b {
+        match stmt {
+            Stmt::Assign(a) => {
+                let args: Vec<String> = a.args.iter().map(|o| operand(body, o)).collect();
+                let rhs = match &a.op {
+                    Op::Copy => args.join(", "),
+                    Op::Const(t) => format!("const `{t}`"),
+                    Op::Prim(p) => format!("{}({})", p.name, args.join(", ")),
+                };
+                let def = if a.first_def { "" } else { "  (reassign)" };
+                let _ = writeln!(s, "{pad}{} = {rhs}{def}", body.slot(a.dst).name);
+            }
+            Stmt::Opaque(t) => {
+                let _ = writeln!(s, "{pad}opaque `{t}`");
+            }
+            Stmt::If(i) => {
+                let _ = writeln!(s, "{pad}if#{} `{}` {{", i.id, i.cond);
+                block(body, &i.then, depth + 1, s);
+                let _ = writeln!(s, "{pad}}} else {{");
+                block(body, &i.els, depth + 1, s);
+                let _ = writeln!(s, "{pad}}}");
+            }
+            Stmt::Match(m) => {
+                let _ = writeln!(s, "{pad}match#{} `{}` {{", m.id, m.scrutinee);
+                for arm in &m.arms {
+                    let _ = writeln!(s, "{pad}    `{}` => {{", arm.pat);
+                    block(body, &arm.body, depth + 2, s);
+                    let _ = writeln!(s, "{pad}    }}");
+                }
+                let _ = writeln!(s, "{pad}}}");
+            }
+            Stmt::Loop(l) => {
+                let head = match &l.kind {
+                    LoopKind::For { pat, iter } => format!("for `{pat}` in `{iter}`"),
+                    LoopKind::While { cond } => format!("while `{cond}`"),
+                    LoopKind::Loop => "loop".to_string(),
+                };
+                let _ = writeln!(s, "{pad}loop#{} {head} {{", l.id.0);
+                block(body, &l.body, depth + 1, s);
+                let _ = writeln!(s, "{pad}}}");
+            }
+            Stmt::Exit(e) => {
+                let kind = match e.kind {
+                    ExitKind::Break => "break",
+                    ExitKind::Continue => "continue",
+                    ExitKind::Return => "return",
+                };
+                let target = e.target.map(|t| format!(" loop#{}", t.0)).unwrap_or_default();
+                let _ = writeln!(s, "{pad}{kind}{target} (site {})", e.site);
+            }
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! The intermediate representation the transform works on.
+//!
+//! A [`Body`] is the user's function after lowering. Its invariants, which every later pass
+//! relies on and no later pass re-checks:
+//!
+//! - **Slots.** Every value the reverse sweep may need lives in a [`Slot`]: a mutable variable
+//!   of the generated function, declared once at its top. Float slots hold user variables,
+//!   parameters and the temporaries of A-normal form; `i32` slots hold integer arguments of
+//!   primitives (the exponent of `powi`). Slots are *not* SSA: a slot may be assigned many
+//!   times, and the reverse sweep restores the old value where it needs it (Tapenade's
+//!   restore-on-reverse discipline, see `analyse::record`).
+//! - **A-normal form.** An [`Assign`] applies one operation to operands that are slots or
+//!   literals; nested float expressions have been split into temporaries. The only statement
+//!   that writes a slot is `Assign`.
+//! - **Opaque code.** Integer, boolean and other non-float Rust code is kept as tokens
+//!   ([`Stmt::Opaque`], conditions, iterators, scrutinees). It runs in the forward sweep only,
+//!   never in the reverse sweep, and it never carries a gradient: lowering has checked that
+//!   it reads float slots only where the gradient is cut on purpose (comparisons, casts to
+//!   integers), and recorded every other read in [`Body::opaque_reads`] for the activity check.
+//! - **Structured control flow.** Statements form a tree: [`If`], [`Match`] and [`Loop`] own
+//!   their blocks. Jumps are [`Exit`] statements (`break`, `continue`, `return`), each with a
+//!   function-wide site number in preorder, which the sweeps use to replay a partial
+//!   iteration.
+//! - **Output.** The value returned by the function is written to the slots in
+//!   [`Body::output`] by an `Assign` right before each `return` and at the end of the body.
+
+#[cfg(test)]
+mod display;
+
+use proc_macro2::{Span, TokenStream};
+use syn::Ident;
+
+/// Index of a [`Slot`] in [`Body::slots`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SlotId(pub usize);
+
+/// Index of a [`Loop`] in the function, in preorder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct LoopId(pub usize);
+
+/// What a slot holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SlotTy {
+    /// The function's float type.
+    Float,
+    /// An `i32`, such as the exponent of `powi`.
+    I32,
+}
+
+/// Where a slot comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// The parameter at this position; its first value is the argument.
+    Param(usize),
+    /// A binding the user wrote (`let y = ...`).
+    User,
+    /// A temporary of A-normal form or a materialised constant.
+    Temp,
+    /// The return value.
+    Output,
+}
+
+#[derive(Clone, Debug)]
+pub struct Slot {
+    pub name: Ident,
+    pub ty: SlotTy,
+    pub origin: Origin,
+}
+
+/// An argument of an operation.
+#[derive(Clone, Debug)]
+pub enum Operand {
+    Slot(SlotId),
+    /// A literal (`2.0`, `3`), the same in both sweeps.
+    Lit(TokenStream),
+}
+
+/// The operation of an [`Assign`].
+#[derive(Clone, Debug)]
+pub enum Op {
+    /// `dst = a`.
+    Copy,
+    /// `dst = <opaque expression>`: a value with no gradient (an integer cast to a float, a
+    /// constant, `x.floor()`), materialised so the reverse sweep can read it.
+    Const(TokenStream),
+    /// `dst = prim(args)`, differentiated by the runtime rule of `prim`.
+    Prim(&'static crate::symbol::Prim),
+}
+
+/// `dst = op(args)`: the only statement that writes a slot.
+#[derive(Clone, Debug)]
+pub struct Assign {
+    pub dst: SlotId,
+    pub op: Op,
+    pub args: Vec<Operand>,
+    /// True for the assignment that declares the slot (`let`, a temporary); false for a
+    /// reassignment (`y = ...`, `y += ...`).
+    pub first_def: bool,
+    /// The user's expression, for error spans in generated code.
+    pub span: Span,
+}
+
+pub type Block = Vec<Stmt>;
+
+#[derive(Clone, Debug)]
+pub enum Stmt {
+    Assign(Assign),
+    /// Non-float code, run in the forward sweep only.
+    Opaque(TokenStream),
+    If(If),
+    Match(Match),
+    Loop(Loop),
+    Exit(Exit),
+}
+
+/// `if cond { then } else { els }`; the branch taken is recorded in flag number `id`.
+#[derive(Clone, Debug)]
+pub struct If {
+    pub id: usize,
+    pub cond: TokenStream,
+    pub then: Block,
+    pub els: Block,
+}
+
+/// `match scrutinee { arms }` on a non-float value; the arm taken is recorded as its index.
+#[derive(Clone, Debug)]
+pub struct Match {
+    pub id: usize,
+    pub scrutinee: TokenStream,
+    pub arms: Vec<Arm>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Arm {
+    /// The pattern and its guard, as written: `1 | 2 if k > 0`.
+    pub pat: TokenStream,
+    pub body: Block,
+}
+
+#[derive(Clone, Debug)]
+pub enum LoopKind {
+    /// `for pat in iter`: the iterator yields non-float values.
+    For { pat: TokenStream, iter: TokenStream },
+    While { cond: TokenStream },
+    Loop,
+}
+
+/// A loop; its trip count is recorded so the reverse sweep can run it backwards.
+#[derive(Clone, Debug)]
+pub struct Loop {
+    pub id: LoopId,
+    pub label: Option<syn::Lifetime>,
+    pub kind: LoopKind,
+    pub body: Block,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitKind {
+    Break,
+    Continue,
+    Return,
+}
+
+/// `break`, `continue` or `return` (whose value has already been assigned to the output).
+#[derive(Clone, Debug)]
+pub struct Exit {
+    pub kind: ExitKind,
+    /// The loop a `break` or `continue` leaves; `None` for `return`.
+    pub target: Option<LoopId>,
+    /// Function-wide number of this exit, from 1, in preorder.
+    pub site: usize,
+}
+
+/// A lowered function body.
+#[derive(Clone, Debug)]
+pub struct Body {
+    pub slots: Vec<Slot>,
+    /// The slot of each parameter that has one (float parameters), by parameter position.
+    pub params: Vec<Option<SlotId>>,
+    pub block: Block,
+    /// The slots of the return value.
+    pub output: Vec<SlotId>,
+    /// Items declared in the body (`const`, `use`, nested `fn`), emitted unchanged.
+    pub items: Vec<TokenStream>,
+    /// Float slots read by opaque code outside a gradient cut, with the span of the read.
+    pub opaque_reads: Vec<(SlotId, Span)>,
+}
+
+impl Body {
+    pub fn slot(&self, id: SlotId) -> &Slot {
+        &self.slots[id.0]
+    }
+}
+
+#[cfg(test)]
+pub use display::display;

@@ -1,0 +1,432 @@
+//! Float expressions → one `Assign` per operation; everything else stays an opaque value.
+//!
+//! Types are decided locally, as rustc would: a float literal is a float, a float variable
+//! is a float, arithmetic with a float operand is float arithmetic (Rust has no mixed
+//! arithmetic, so the other operand is a float constant), a known float method of a float is
+//! a float, `as f64` gives a float, and everything else is opaque.
+
+#![cfg_attr(all(test, exhaustive), deny(non_exhaustive_omitted_patterns))]
+
+use super::{Binding, Lowerer, Val};
+use crate::ir::{Block, Op, Operand, SlotTy};
+use crate::parse::signature::scalar_float;
+use crate::symbol::{self, Prim, IDENTITY_METHODS, SIDE_EFFECT_MACROS, STEP_METHODS, CUT_METHODS};
+use quote::{quote, ToTokens};
+use syn::spanned::Spanned;
+use syn::{BinOp, Expr, Lit, UnOp};
+
+impl Lowerer<'_> {
+    pub(super) fn expr(&mut self, e: &Expr, out: &mut Block) -> Val {
+        match e {
+            Expr::Lit(lit) => self.lit(e, &lit.lit),
+            Expr::Path(_) => self.path(e),
+            Expr::Paren(p) => self.reopaque(e, |lw| lw.expr(&p.expr, out)),
+            Expr::Group(g) => self.reopaque(e, |lw| lw.expr(&g.expr, out)),
+            Expr::Binary(b) => self.binary(e, b, out),
+            Expr::Unary(u) => self.unary(e, u, out),
+            Expr::Cast(c) => self.cast(e, c, out),
+            Expr::MethodCall(m) => self.method_call(e, m, out),
+            Expr::Call(c) => self.call(e, c, out),
+            Expr::Tuple(t) => {
+                let vals: Vec<Val> = t.elems.iter().map(|el| self.expr(el, out)).collect();
+                if vals.iter().all(|v| matches!(v, Val::Opaque(_))) {
+                    Val::Opaque(e.clone())
+                } else {
+                    Val::Tuple(vals)
+                }
+            }
+            Expr::Field(f) => self.field(e, f, out),
+            Expr::Block(b) if b.label.is_none() => {
+                self.push_scope();
+                let val = match self.block_stmts(&b.block.stmts, out) {
+                    Some(tail) => self.expr(&tail, out),
+                    None => Val::Opaque(syn::parse_quote!(())),
+                };
+                self.pop_scope();
+                val
+            }
+            Expr::If(i) => self.if_expr(e, i, out),
+            Expr::Match(m) => self.match_expr(e, m, out),
+            Expr::ForLoop(_) | Expr::While(_) | Expr::Loop(_) => {
+                self.loop_stmt(e, out);
+                Val::Opaque(syn::parse_quote!(()))
+            }
+            Expr::Return(r) => {
+                self.return_stmt(r, out);
+                Val::Never
+            }
+            Expr::Break(b) => {
+                self.break_stmt(b, out);
+                Val::Never
+            }
+            Expr::Continue(c) => {
+                self.continue_stmt(c, out);
+                Val::Never
+            }
+            Expr::Assign(_) => {
+                self.assign_stmt(e, out);
+                Val::Opaque(syn::parse_quote!(()))
+            }
+            Expr::Macro(m) => {
+                if is_side_effect_macro(&m.mac) {
+                    Val::Opaque(e.clone())
+                } else {
+                    self.unsupported_macro(&m.mac);
+                    Val::Never
+                }
+            }
+            Expr::Range(_) | Expr::Const(_) | Expr::Struct(_) => Val::Opaque(e.clone()),
+            Expr::Array(a) => self.all_opaque(e, a.elems.iter(), out, "arrays of floats are not supported yet; use separate `let` bindings"),
+            Expr::Index(i) => self.all_opaque(e, [&*i.expr, &*i.index].into_iter(), out, "indexing into floats is not supported yet; use separate `let` bindings"),
+            Expr::Reference(r) => self.all_opaque(e, [&*r.expr].into_iter(), out, "references to floats are not supported; use the value itself"),
+            Expr::Closure(_) => self.unsupported(e, "closures are not supported in a #[differentiable] function; write the computation inline, or as another function"),
+            Expr::Block(_) => self.unsupported(e, "labeled blocks are not supported in a #[differentiable] function; use a loop with `break`"),
+            Expr::Let(_) => self.unsupported(e, "`let` in a condition (`if let`, `while let`) is not supported; use `match`"),
+            Expr::Unsafe(_) => self.unsupported(e, "`unsafe` blocks are not supported in a #[differentiable] function; move the unsafe code into a function with a `custom_vjp` rule"),
+            Expr::Async(_) | Expr::Await(_) => self.unsupported(e, "`async` code is not supported in a #[differentiable] function"),
+            Expr::Try(_) | Expr::TryBlock(_) => self.unsupported(e, "the `?` operator is not supported in a #[differentiable] function; handle the error before calling it"),
+            Expr::Repeat(_) => self.unsupported(e, "array repeat expressions `[x; N]` are not supported yet"),
+            Expr::RawAddr(_) => self.unsupported(e, "raw pointers are not supported in a #[differentiable] function"),
+            Expr::Infer(_) => self.unsupported(e, "`_` is not supported as an expression here"),
+            _ => self.unsupported(e, "this expression is not supported in a #[differentiable] function"),
+        }
+    }
+
+    fn unsupported(&mut self, e: &Expr, message: &str) -> Val {
+        self.cx.error_spanned_by(e, message);
+        Val::Never
+    }
+
+    pub(super) fn unsupported_macro(&mut self, mac: &syn::Macro) {
+        let name = mac.path.to_token_stream().to_string().replace(' ', "");
+        self.cx.error_spanned_by(
+            mac,
+            format!(
+                "the macro `{name}!` is not supported in a #[differentiable] function; only printing and assertion macros (`println!`, `assert!`, ...) may appear, write the computation out"
+            ),
+        );
+    }
+
+    /// The value of `inner`, but when it is opaque, the opaque value is `e` itself (so that
+    /// parentheses and groups survive).
+    fn reopaque(&mut self, e: &Expr, inner: impl FnOnce(&mut Self) -> Val) -> Val {
+        match inner(self) {
+            Val::Opaque(_) => Val::Opaque(e.clone()),
+            other => other,
+        }
+    }
+
+    /// An opaque expression whose parts must all be non-float.
+    fn all_opaque<'e>(&mut self, e: &Expr, parts: impl Iterator<Item = &'e Expr>, out: &mut Block, message: &str) -> Val {
+        let mut ok = true;
+        for part in parts {
+            if !matches!(self.expr(part, out), Val::Opaque(_)) {
+                ok = false;
+            }
+        }
+        if ok {
+            Val::Opaque(e.clone())
+        } else {
+            self.unsupported(e, message)
+        }
+    }
+
+    fn lit(&mut self, e: &Expr, lit: &Lit) -> Val {
+        let is_float = match lit {
+            Lit::Float(_) => true,
+            Lit::Int(i) => matches!(i.suffix(), "f32" | "f64"),
+            _ => false,
+        };
+        if is_float {
+            Val::Float(Operand::Lit(lit.to_token_stream()))
+        } else {
+            Val::Opaque(e.clone())
+        }
+    }
+
+    fn path(&mut self, e: &Expr) -> Val {
+        let Expr::Path(p) = e else { unreachable!("called on paths") };
+        let binding = p
+            .path
+            .get_ident()
+            .filter(|_| p.qself.is_none())
+            .and_then(|i| self.lookup(&i.to_string()))
+            .cloned();
+        match binding {
+            Some(b) => binding_val(&b, e),
+            None => Val::Opaque(e.clone()),
+        }
+    }
+
+    fn field(&mut self, e: &Expr, f: &syn::ExprField, out: &mut Block) -> Val {
+        match self.expr(&f.base, out) {
+            Val::Tuple(parts) => match &f.member {
+                syn::Member::Unnamed(i) if (i.index as usize) < parts.len() => parts[i.index as usize].clone(),
+                _ => self.unsupported(e, "this tuple has no such field"),
+            },
+            Val::Opaque(_) => Val::Opaque(e.clone()),
+            Val::Float(_) => self.unsupported(e, "a float has no fields"),
+            Val::Never => Val::Never,
+        }
+    }
+
+    /// Applies `prim` to `args`, into a new temporary.
+    pub(super) fn prim(&mut self, prim: &'static Prim, args: Vec<Operand>, span: proc_macro2::Span, out: &mut Block) -> Val {
+        let t = self.temp(SlotTy::Float);
+        self.assign(out, t, Op::Prim(prim), args, true, span);
+        Val::Float(Operand::Slot(t))
+    }
+
+    fn binary(&mut self, e: &Expr, b: &syn::ExprBinary, out: &mut Block) -> Val {
+        let prim = match b.op {
+            BinOp::Add(_) => &symbol::ADD,
+            BinOp::Sub(_) => &symbol::SUB,
+            BinOp::Mul(_) => &symbol::MUL,
+            BinOp::Div(_) => &symbol::DIV,
+            BinOp::AddAssign(_) | BinOp::SubAssign(_) | BinOp::MulAssign(_) | BinOp::DivAssign(_) => {
+                self.compound_assign_stmt(e, b, out);
+                return Val::Opaque(syn::parse_quote!(()));
+            }
+            BinOp::Rem(_) | BinOp::RemAssign(_) => {
+                let l = self.expr(&b.left, out);
+                let r = self.expr(&b.right, out);
+                return if matches!((&l, &r), (Val::Opaque(_), Val::Opaque(_))) {
+                    if matches!(b.op, BinOp::RemAssign(_)) {
+                        self.opaque_assign(e, out)
+                    } else {
+                        Val::Opaque(e.clone())
+                    }
+                } else {
+                    self.unsupported(e, "the remainder `%` of floats is not supported; use `x - (x / y).trunc() * y`")
+                };
+            }
+            // Comparisons and integer/boolean operators: no gradient flows through them.
+            _ => {
+                if is_assign_op(&b.op) {
+                    return self.opaque_assign(e, out);
+                }
+                return Val::Opaque(e.clone());
+            }
+        };
+        let l = self.expr(&b.left, out);
+        let r = self.expr(&b.right, out);
+        if matches!((&l, &r), (Val::Opaque(_), Val::Opaque(_))) {
+            return Val::Opaque(e.clone());
+        }
+        let lo = self.operand(l, b.left.span(), out);
+        let ro = self.operand(r, b.right.span(), out);
+        self.prim(prim, vec![lo, ro], e.span(), out)
+    }
+
+    /// `n += 1` on a non-float variable, as an opaque statement.
+    fn opaque_assign(&mut self, e: &Expr, out: &mut Block) -> Val {
+        let tokens = self.opaque_tokens(e);
+        out.push(crate::ir::Stmt::Opaque(quote!(#tokens;)));
+        Val::Opaque(syn::parse_quote!(()))
+    }
+
+    fn unary(&mut self, e: &Expr, u: &syn::ExprUnary, out: &mut Block) -> Val {
+        match u.op {
+            UnOp::Neg(_) => match self.expr(&u.expr, out) {
+                Val::Opaque(_) => Val::Opaque(e.clone()),
+                Val::Never => Val::Never,
+                v => {
+                    let a = self.operand(v, u.expr.span(), out);
+                    self.prim(&symbol::NEG, vec![a], e.span(), out)
+                }
+            },
+            UnOp::Deref(_) => self.reopaque(e, |lw| lw.expr(&u.expr, out)),
+            _ => Val::Opaque(e.clone()),
+        }
+    }
+
+    fn is_float_type(&self, ty: &syn::Type) -> bool {
+        let generics = crate::parse::signature::generic_floats(&self.f.item.sig);
+        scalar_float(ty, &generics).is_some()
+    }
+
+    fn cast(&mut self, e: &Expr, c: &syn::ExprCast, out: &mut Block) -> Val {
+        if !self.is_float_type(&c.ty) {
+            // A float cast to an integer cuts the gradient, as the integer has none.
+            return Val::Opaque(e.clone());
+        }
+        match self.expr(&c.expr, out) {
+            // An integer cast to a float is a constant.
+            Val::Opaque(_) => {
+                let op = self.operand(Val::Opaque(e.clone()), e.span(), out);
+                Val::Float(op)
+            }
+            v => v,
+        }
+    }
+
+    fn method_call(&mut self, e: &Expr, m: &syn::ExprMethodCall, out: &mut Block) -> Val {
+        let name = m.method.to_string();
+        let receiver = self.expr(&m.receiver, out);
+        match receiver {
+            Val::Opaque(_) => {
+                if STEP_METHODS.contains(&name.as_str()) || CUT_METHODS.contains(&name.as_str()) {
+                    return Val::Opaque(e.clone());
+                }
+                for arg in &m.args {
+                    if !matches!(self.expr(arg, out), Val::Opaque(_)) {
+                        self.cx.error_spanned_by(
+                            arg,
+                            format!("the gradient cannot flow through the method `{name}`: its receiver is not a float the transform knows; differentiable float methods are {}", symbol::known_methods()),
+                        );
+                    }
+                }
+                Val::Opaque(e.clone())
+            }
+            Val::Never => Val::Never,
+            Val::Tuple(_) => self.unsupported(e, "methods on tuples are not supported; take a field first"),
+            Val::Float(recv) => {
+                if let Some(prim) = symbol::method(&name) {
+                    if m.args.len() + 1 != prim.arity {
+                        return self.unsupported(e, &format!("`{name}` takes {} argument(s)", prim.arity - 1));
+                    }
+                    let mut args = vec![recv];
+                    for (i, arg) in m.args.iter().enumerate() {
+                        args.push(self.prim_arg(prim, i + 1, arg, out));
+                    }
+                    self.prim(prim, args, e.span(), out)
+                } else if STEP_METHODS.contains(&name.as_str()) {
+                    // Piecewise constant: the derivative is zero almost everywhere.
+                    let op = self.operand(Val::Opaque(e.clone()), e.span(), out);
+                    Val::Float(op)
+                } else if IDENTITY_METHODS.contains(&name.as_str()) && m.args.is_empty() {
+                    Val::Float(recv)
+                } else if CUT_METHODS.contains(&name.as_str()) {
+                    Val::Opaque(e.clone())
+                } else {
+                    self.cx.error_spanned_by(
+                        &m.method,
+                        format!(
+                            "`{name}` is not a float method the transform can differentiate; use one of {}, or a runtime function such as `exp(x)`",
+                            symbol::known_methods()
+                        ),
+                    );
+                    Val::Never
+                }
+            }
+        }
+    }
+
+    /// Operand `index` of `prim`, written `arg`: a float, or an `i32` for `powi`.
+    fn prim_arg(&mut self, prim: &'static Prim, index: usize, arg: &Expr, out: &mut Block) -> Operand {
+        if prim.int_args.contains(&index) {
+            return self.int_operand(arg, out);
+        }
+        let v = self.expr(arg, out);
+        self.operand(v, arg.span(), out)
+    }
+
+    /// An integer operand, materialised into an `i32` slot unless it is a literal.
+    fn int_operand(&mut self, arg: &Expr, out: &mut Block) -> Operand {
+        if let Expr::Lit(syn::ExprLit { lit: Lit::Int(i), .. }) = arg {
+            return Operand::Lit(i.to_token_stream());
+        }
+        if let Expr::Unary(syn::ExprUnary { op: UnOp::Neg(_), expr, .. }) = arg {
+            if let Expr::Lit(syn::ExprLit { lit: Lit::Int(i), .. }) = &**expr {
+                return Operand::Lit(quote!(-#i));
+            }
+        }
+        let v = self.expr(arg, out);
+        if !matches!(v, Val::Opaque(_)) {
+            self.cx.error_spanned_by(arg, "this argument must be an integer (`i32`)");
+        }
+        let tokens = self.opaque_tokens(arg);
+        let t = self.temp(SlotTy::I32);
+        self.assign(out, t, Op::Const(tokens), vec![], true, arg.span());
+        Operand::Slot(t)
+    }
+
+    fn call(&mut self, e: &Expr, c: &syn::ExprCall, out: &mut Block) -> Val {
+        let Expr::Path(func) = &*c.func else {
+            return self.all_opaque(e, c.args.iter(), out, "calls through expressions are not supported in a #[differentiable] function");
+        };
+        let segments: Vec<String> = func.path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let last = segments.last().cloned().unwrap_or_default();
+        let generics = crate::parse::signature::generic_floats(&self.f.item.sig);
+        let qualifier_is_float = segments.len() == 2
+            && (segments[0] == "f64" || segments[0] == "f32" || segments[0] == "Float" || generics.iter().any(|g| *g == segments[0]));
+        let runtime_path = segments.len() == 1 || (segments.len() >= 2 && segments[0] == "autodiff");
+
+        if last == "stop_gradient" && runtime_path && c.args.len() == 1 {
+            // The value, with no gradient through it.
+            let arg = &c.args[0];
+            let tokens = self.opaque_cut(arg);
+            let t = self.temp(SlotTy::Float);
+            self.assign(out, t, Op::Const(tokens), vec![], true, e.span());
+            return Val::Float(Operand::Slot(t));
+        }
+        let prim = if qualifier_is_float {
+            symbol::method(&last)
+        } else if runtime_path {
+            symbol::free_function(&last)
+        } else {
+            None
+        };
+        if let Some(prim) = prim {
+            if c.args.len() != prim.arity {
+                return self.unsupported(e, &format!("`{last}` takes {} argument(s)", prim.arity));
+            }
+            let mut args = Vec::new();
+            for (i, arg) in c.args.iter().enumerate() {
+                args.push(self.prim_arg(prim, i, arg, out));
+            }
+            return self.prim(prim, args, e.span(), out);
+        }
+        if qualifier_is_float && STEP_METHODS.contains(&last.as_str()) {
+            let op = self.operand(Val::Opaque(e.clone()), e.span(), out);
+            return Val::Float(op);
+        }
+        // Any other function: fine on non-float arguments, an error on floats.
+        let mut float_arg = false;
+        for arg in &c.args {
+            if !matches!(self.expr(arg, out), Val::Opaque(_) | Val::Never) {
+                float_arg = true;
+            }
+        }
+        if float_arg {
+            let name = func.path.to_token_stream().to_string().replace(' ', "");
+            self.cx.error_spanned_by(
+                &c.func,
+                format!(
+                    "`{name}` has no derivative rule: #[differentiable] cannot differentiate through calls to other functions yet; write the computation inline, or wrap the argument in `stop_gradient(...)` if no gradient should flow through it"
+                ),
+            );
+            return Val::Never;
+        }
+        Val::Opaque(e.clone())
+    }
+
+    /// Tokens of `e` evaluated as a constant: every float read in it is a deliberate cut.
+    fn opaque_cut(&mut self, e: &Expr) -> proc_macro2::TokenStream {
+        let before = self.opaque_reads.len();
+        let tokens = self.opaque_tokens(e);
+        self.opaque_reads.truncate(before);
+        tokens
+    }
+}
+
+fn binding_val(b: &Binding, e: &Expr) -> Val {
+    match b {
+        Binding::Float(s) => Val::Float(Operand::Slot(*s)),
+        Binding::Tuple(parts) => Val::Tuple(parts.iter().map(|p| binding_val(p, e)).collect()),
+        Binding::Opaque(_) => Val::Opaque(e.clone()),
+    }
+}
+
+fn is_assign_op(op: &BinOp) -> bool {
+    matches!(
+        op,
+        BinOp::BitXorAssign(_) | BinOp::BitAndAssign(_) | BinOp::BitOrAssign(_) | BinOp::ShlAssign(_) | BinOp::ShrAssign(_)
+    )
+}
+
+pub(super) fn is_side_effect_macro(mac: &syn::Macro) -> bool {
+    mac.path
+        .get_ident()
+        .is_some_and(|i| SIDE_EFFECT_MACROS.iter().any(|m| i == m))
+}

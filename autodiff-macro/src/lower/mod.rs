@@ -1,0 +1,227 @@
+//! Stage 2: lower the body into the IR of `crate::ir`.
+//!
+//! Normal forms guaranteed afterwards (later passes assume exactly these):
+//!
+//! 1. Every float operation is one `Assign` whose operands are slots or literals; a nested
+//!    float expression has become a chain of temporaries, evaluated in Rust's order.
+//! 2. Every user binding of a float is its own slot; shadowing makes a new slot, and a name
+//!    bound several times gets a fresh version per binding (`y`, `y_1`, ...).
+//! 3. Non-float code is opaque tokens with every reference to a renamed binding rewritten, so
+//!    it runs unchanged in the forward sweep. A non-float value used as a float (`i as f64`,
+//!    `PI`, `T::one()`) is materialised into a slot by an `Op::Const` assignment, so the
+//!    reverse sweep never evaluates user code.
+//! 4. Blocks are flattened into their parent (names are unique, so scopes need no braces);
+//!    `if`, `match` and loops keep their structure; the value of an `if` or `match` is
+//!    written to a temporary in each arm.
+//! 5. `return e` is `output = e` followed by `Exit(Return)`; `break`/`continue` know the loop
+//!    they leave. Exit sites are numbered in preorder.
+
+mod control;
+mod expr;
+mod opaque;
+mod stmt;
+
+use crate::ctxt::Ctxt;
+use crate::emit::names::Namer;
+use crate::ir::{Assign, Block, Body, LoopId, Op, Operand, Origin, Slot, SlotId, SlotTy, Stmt};
+use crate::parse::{Function, ParamKind};
+use proc_macro2::{Span, TokenStream};
+use std::collections::HashMap;
+use syn::Ident;
+
+/// What a name is bound to.
+#[derive(Clone, Debug)]
+enum Binding {
+    Float(SlotId),
+    Tuple(Vec<Binding>),
+    /// A non-float binding, under this (possibly renamed) name.
+    Opaque(Ident),
+}
+
+/// The value of a lowered expression.
+#[derive(Clone, Debug)]
+enum Val {
+    Float(Operand),
+    Tuple(Vec<Val>),
+    /// A non-float expression, not yet renamed; see `Lowerer::opaque_tokens`.
+    Opaque(syn::Expr),
+    /// The expression never completes (`return`, `break`, `continue`).
+    Never,
+}
+
+struct LoopFrame {
+    id: LoopId,
+    label: Option<String>,
+}
+
+struct Lowerer<'a> {
+    cx: &'a Ctxt,
+    f: &'a Function,
+    namer: &'a mut Namer,
+    slots: Vec<Slot>,
+    scopes: Vec<HashMap<String, Binding>>,
+    loops: Vec<LoopFrame>,
+    output: SlotId,
+    opaque_reads: Vec<(SlotId, Span)>,
+    items: Vec<TokenStream>,
+    n_branches: usize,
+    n_loops: usize,
+    n_sites: usize,
+}
+
+/// Lowers the body of `f`. Errors go to `cx`; the returned body is meaningful only when
+/// `cx` has none.
+pub fn body(cx: &Ctxt, f: &Function, namer: &mut Namer) -> Body {
+    let out_name = namer.fresh("__out");
+    let mut lw = Lowerer {
+        cx,
+        f,
+        slots: Vec::new(),
+        scopes: vec![HashMap::new()],
+        loops: Vec::new(),
+        output: SlotId(0),
+        opaque_reads: Vec::new(),
+        items: Vec::new(),
+        n_branches: 0,
+        n_loops: 0,
+        n_sites: 0,
+        namer,
+    };
+    let mut params = Vec::new();
+    for (i, p) in f.params.iter().enumerate() {
+        match p.kind {
+            ParamKind::Float { .. } => {
+                let id = lw.new_slot(p.ident.clone(), SlotTy::Float, Origin::Param(i));
+                lw.bind(&p.ident, Binding::Float(id));
+                params.push(Some(id));
+            }
+            ParamKind::PassThrough => {
+                lw.bind(&p.ident, Binding::Opaque(p.ident.clone()));
+                params.push(None);
+            }
+        }
+    }
+    lw.output = lw.new_slot(out_name, SlotTy::Float, Origin::Output);
+    let mut block = Block::new();
+    let tail = lw.block_stmts(&f.item.block.stmts, &mut block);
+    match tail {
+        Some(tail_expr) => {
+            let val = lw.expr(&tail_expr, &mut block);
+            lw.write_output(val, &tail_expr, &mut block);
+        }
+        None => {
+            // A body that ends in `return e;` (or loops forever) needs no tail; one that
+            // falls off the end without a value does not type-check in rustc already.
+        }
+    }
+    let mut opaque_reads = lw.opaque_reads;
+    opaque_reads.sort_by_key(|(s, sp)| (s.0, format!("{sp:?}")));
+    opaque_reads.dedup_by_key(|(s, sp)| (s.0, format!("{sp:?}")));
+    Body {
+        slots: lw.slots,
+        params,
+        block,
+        output: vec![lw.output],
+        items: lw.items,
+        opaque_reads,
+    }
+}
+
+impl Lowerer<'_> {
+    fn new_slot(&mut self, name: Ident, ty: SlotTy, origin: Origin) -> SlotId {
+        self.slots.push(Slot { name, ty, origin });
+        SlotId(self.slots.len() - 1)
+    }
+
+    fn temp(&mut self, ty: SlotTy) -> SlotId {
+        let name = self.namer.fresh(&format!("__t{}", self.slots.len()));
+        self.new_slot(name, ty, Origin::Temp)
+    }
+
+    /// A new float slot for a user binding named `user`.
+    fn user_slot(&mut self, user: &Ident) -> SlotId {
+        let name = self.namer.binding(user);
+        self.new_slot(name, SlotTy::Float, Origin::User)
+    }
+
+    fn bind(&mut self, name: &Ident, b: Binding) {
+        self.scopes
+            .last_mut()
+            .expect("scope stack is never empty")
+            .insert(name.to_string(), b);
+    }
+
+    fn lookup(&self, name: &str) -> Option<&Binding> {
+        self.scopes.iter().rev().find_map(|s| s.get(name))
+    }
+
+    fn push_scope(&mut self) {
+        self.scopes.push(HashMap::new());
+    }
+
+    fn pop_scope(&mut self) {
+        self.scopes.pop();
+    }
+
+    fn float_ty(&self) -> syn::Type {
+        self.f.float.ty()
+    }
+
+    /// `dst = op(args)`.
+    fn assign(&mut self, out: &mut Block, dst: SlotId, op: Op, args: Vec<Operand>, first_def: bool, span: Span) {
+        out.push(Stmt::Assign(Assign {
+            dst,
+            op,
+            args,
+            first_def,
+            span,
+        }));
+    }
+
+    /// Writes `val` into `dst`. When `val` is the temporary the last statement just
+    /// computed, that statement is retargeted to write `dst` directly, so `let y = a * b;`
+    /// is one assignment, not two.
+    fn write_slot(&mut self, out: &mut Block, dst: SlotId, val: Operand, first_def: bool, span: Span) {
+        if let Operand::Slot(src) = val {
+            if self.slots[src.0].origin == Origin::Temp && src != dst {
+                if let Some(Stmt::Assign(last)) = out.last_mut() {
+                    if last.dst == src && last.first_def {
+                        last.dst = dst;
+                        last.first_def = first_def;
+                        return;
+                    }
+                }
+            }
+        }
+        self.assign(out, dst, Op::Copy, vec![val], first_def, span);
+    }
+
+    /// The float operand of `val`, materialising a non-float (constant) value into a slot.
+    fn operand(&mut self, val: Val, span: Span, out: &mut Block) -> Operand {
+        match val {
+            Val::Float(op) => op,
+            Val::Opaque(e) => {
+                let tokens = self.opaque_tokens(&e);
+                let t = self.temp(SlotTy::Float);
+                self.assign(out, t, Op::Const(tokens), vec![], true, span);
+                Operand::Slot(t)
+            }
+            Val::Tuple(_) => {
+                self.cx.error_at(span, "a tuple cannot be used as a number here; take one of its fields, as in `t.0`");
+                Operand::Lit(quote::quote!(0.0))
+            }
+            Val::Never => Operand::Lit(quote::quote!(0.0)),
+        }
+    }
+
+    /// `return`: write the value to the output slot.
+    fn write_output(&mut self, val: Val, e: &syn::Expr, out: &mut Block) {
+        if matches!(val, Val::Never) {
+            return;
+        }
+        let span = syn::spanned::Spanned::span(e);
+        let op = self.operand(val, span, out);
+        let dst = self.output;
+        self.write_slot(out, dst, op, true, span);
+    }
+}

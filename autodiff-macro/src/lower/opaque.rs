@@ -1,0 +1,266 @@
+//! Non-float code: rewritten to the slots' names and checked for reads that would lose a
+//! gradient.
+//!
+//! Opaque code runs as written in the forward sweep, so the only rewriting it needs is of
+//! names: a binding the lowering renamed (`y` bound twice becomes `y_1`) must be referred to
+//! by its new name. The check is the fence that keeps gradients from being lost silently: a
+//! float variable read inside non-float code is fine where the read cannot carry a gradient
+//! by design (a comparison, a cast to an integer, `is_nan()`, `floor()`, a printing macro);
+//! any other read is recorded, and `analyse` rejects it if the variable carries a gradient.
+
+use super::{Binding, Lowerer};
+use crate::parse::signature::scalar_float;
+use crate::symbol::{CUT_METHODS, STEP_METHODS};
+use crate::ir::SlotId;
+use proc_macro2::{Span, TokenStream, TokenTree};
+use quote::ToTokens;
+use std::collections::HashSet;
+use syn::spanned::Spanned;
+use syn::visit_mut::{self, VisitMut};
+use syn::{BinOp, Expr, Ident, Pat};
+
+impl Lowerer<'_> {
+    /// The forward-sweep tokens of the non-float expression `e`.
+    pub(super) fn opaque_tokens(&mut self, e: &Expr) -> TokenStream {
+        let mut e = e.clone();
+        self.rename(|r| r.visit_expr_mut(&mut e));
+        e.into_token_stream()
+    }
+
+    /// The tokens of a macro that only prints or checks, its identifiers renamed.
+    pub(super) fn opaque_macro(&mut self, mac: &syn::Macro) -> TokenStream {
+        let mut mac = mac.clone();
+        self.rename(|r| {
+            r.cut += 1;
+            mac.tokens = r.rename_tokens(mac.tokens.clone());
+            r.cut -= 1;
+        });
+        mac.into_token_stream()
+    }
+
+    /// Binds every name of `pat` as a non-float binding and returns `pat` with them renamed.
+    pub(super) fn opaque_pat(&mut self, pat: &Pat) -> Pat {
+        let mut pat = pat.clone();
+        let mut binder = Binder { lw: self };
+        binder.visit_pat_mut(&mut pat);
+        pat
+    }
+
+    fn rename(&mut self, f: impl FnOnce(&mut Renamer)) {
+        let mut r = Renamer {
+            lw: self,
+            shadows: Vec::new(),
+            cut: 0,
+            reads: Vec::new(),
+        };
+        f(&mut r);
+        let reads = r.reads;
+        self.opaque_reads.extend(reads);
+    }
+}
+
+struct Binder<'a, 'b> {
+    lw: &'a mut Lowerer<'b>,
+}
+
+impl VisitMut for Binder<'_, '_> {
+    fn visit_pat_ident_mut(&mut self, p: &mut syn::PatIdent) {
+        let new = self.lw.namer.binding(&p.ident);
+        self.lw.bind(&p.ident, Binding::Opaque(new.clone()));
+        p.ident = new;
+        visit_mut::visit_pat_ident_mut(self, p);
+    }
+
+    fn visit_expr_mut(&mut self, _: &mut Expr) {
+        // Expressions inside patterns (consts, ranges) bind nothing.
+    }
+}
+
+struct Renamer<'a, 'b> {
+    lw: &'a Lowerer<'b>,
+    /// Names bound inside the opaque code itself (closure parameters, inner `let`s).
+    shadows: Vec<HashSet<String>>,
+    /// Depth of enclosing gradient cuts.
+    cut: usize,
+    reads: Vec<(SlotId, Span)>,
+}
+
+impl Renamer<'_, '_> {
+    fn resolve(&self, ident: &Ident) -> Option<&Binding> {
+        let name = ident.to_string();
+        if self.shadows.iter().any(|s| s.contains(&name)) {
+            return None;
+        }
+        self.lw.lookup(&name)
+    }
+
+    /// The new identifier for a reference to `ident`, recording float reads.
+    fn rename_ident(&mut self, ident: &Ident) -> Option<Ident> {
+        let binding = self.resolve(ident)?.clone();
+        match binding {
+            Binding::Float(slot) => {
+                if self.cut == 0 {
+                    self.reads.push((slot, ident.span()));
+                }
+                Some(Ident::new(&self.lw.slots[slot.0].name.to_string(), ident.span()))
+            }
+            Binding::Opaque(new) => Some(Ident::new(&new.to_string(), ident.span())),
+            Binding::Tuple(parts) => {
+                if self.cut == 0 {
+                    let mut slots = Vec::new();
+                    flatten(&parts, &mut slots);
+                    self.reads.extend(slots.into_iter().map(|s| (s, ident.span())));
+                }
+                None
+            }
+        }
+    }
+
+    fn rename_tokens(&mut self, tokens: TokenStream) -> TokenStream {
+        tokens
+            .into_iter()
+            .map(|tt| match tt {
+                TokenTree::Ident(i) => TokenTree::Ident(self.rename_ident(&i).unwrap_or(i)),
+                TokenTree::Group(g) => {
+                    let mut ng = proc_macro2::Group::new(g.delimiter(), self.rename_tokens(g.stream()));
+                    ng.set_span(g.span());
+                    TokenTree::Group(ng)
+                }
+                other => other,
+            })
+            .collect()
+    }
+
+    fn with_cut(&mut self, f: impl FnOnce(&mut Self)) {
+        self.cut += 1;
+        f(self);
+        self.cut -= 1;
+    }
+
+    fn shadow_pat(&mut self, pat: &Pat) {
+        let mut names = HashSet::new();
+        collect_pat_idents(pat, &mut names);
+        self.shadows.last_mut().expect("a shadow frame is open").extend(names);
+    }
+}
+
+fn flatten(parts: &[Binding], out: &mut Vec<SlotId>) {
+    for p in parts {
+        match p {
+            Binding::Float(s) => out.push(*s),
+            Binding::Tuple(inner) => flatten(inner, out),
+            Binding::Opaque(_) => {}
+        }
+    }
+}
+
+fn collect_pat_idents(pat: &Pat, out: &mut HashSet<String>) {
+    struct C<'a>(&'a mut HashSet<String>);
+    impl<'ast> syn::visit::Visit<'ast> for C<'_> {
+        fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
+            self.0.insert(p.ident.to_string());
+        }
+    }
+    syn::visit::Visit::visit_pat(&mut C(out), pat);
+}
+
+fn is_comparison(op: &BinOp) -> bool {
+    matches!(op, BinOp::Eq(_) | BinOp::Ne(_) | BinOp::Lt(_) | BinOp::Le(_) | BinOp::Gt(_) | BinOp::Ge(_))
+}
+
+impl VisitMut for Renamer<'_, '_> {
+    fn visit_expr_mut(&mut self, e: &mut Expr) {
+        match e {
+            Expr::Path(p) if p.qself.is_none() && p.path.get_ident().is_some() => {
+                let ident = p.path.get_ident().expect("checked").clone();
+                if let Some(new) = self.rename_ident(&ident) {
+                    p.path.segments[0].ident = new;
+                }
+            }
+            Expr::Field(f) => {
+                if let (Expr::Path(base), syn::Member::Unnamed(index)) = (&*f.base, &f.member) {
+                    if let Some(Binding::Tuple(parts)) = base.path.get_ident().and_then(|i| self.resolve(i)) {
+                        if let Some(Binding::Float(slot)) = parts.get(index.index as usize) {
+                            let slot = *slot;
+                            if self.cut == 0 {
+                                self.reads.push((slot, f.span()));
+                            }
+                            let name = Ident::new(&self.lw.slots[slot.0].name.to_string(), f.span());
+                            *e = syn::parse_quote!(#name);
+                            return;
+                        }
+                    }
+                }
+                visit_mut::visit_expr_mut(self, e);
+            }
+            Expr::Binary(b) if is_comparison(&b.op) => self.with_cut(|r| visit_mut::visit_expr_mut(r, e)),
+            Expr::Cast(c) if scalar_float(&c.ty, &[]).is_none() && !is_generic_float(self.lw, &c.ty) => {
+                self.with_cut(|r| visit_mut::visit_expr_mut(r, e))
+            }
+            Expr::MethodCall(m) if CUT_METHODS.iter().chain(STEP_METHODS).any(|n| m.method == n) => {
+                self.with_cut(|r| visit_mut::visit_expr_mut(r, e))
+            }
+            Expr::Macro(m) => {
+                let tokens = m.mac.tokens.clone();
+                self.with_cut(|r| m.mac.tokens = r.rename_tokens(tokens));
+            }
+            Expr::Closure(c) => {
+                self.shadows.push(HashSet::new());
+                for input in &c.inputs {
+                    self.shadow_pat(input);
+                }
+                self.visit_expr_mut(&mut c.body);
+                self.shadows.pop();
+            }
+            Expr::ForLoop(f) => {
+                self.visit_expr_mut(&mut f.expr);
+                self.shadows.push(HashSet::new());
+                self.shadow_pat(&f.pat);
+                self.visit_block_mut(&mut f.body);
+                self.shadows.pop();
+            }
+            _ => visit_mut::visit_expr_mut(self, e),
+        }
+    }
+
+    fn visit_block_mut(&mut self, b: &mut syn::Block) {
+        self.shadows.push(HashSet::new());
+        for stmt in &mut b.stmts {
+            self.visit_stmt_mut(stmt);
+            if let syn::Stmt::Local(local) = stmt {
+                self.shadow_pat(&local.pat);
+            }
+        }
+        self.shadows.pop();
+    }
+
+    fn visit_local_mut(&mut self, local: &mut syn::Local) {
+        // The pattern binds (handled by the block); only the initialiser reads.
+        if let Some(init) = &mut local.init {
+            self.visit_expr_mut(&mut init.expr);
+            if let Some((_, diverge)) = &mut init.diverge {
+                self.visit_expr_mut(diverge);
+            }
+        }
+    }
+
+    fn visit_arm_mut(&mut self, arm: &mut syn::Arm) {
+        self.shadows.push(HashSet::new());
+        self.shadow_pat(&arm.pat);
+        if let Pat::Guard(g) = &mut arm.pat {
+            self.visit_expr_mut(&mut g.guard);
+        }
+        self.visit_expr_mut(&mut arm.body);
+        self.shadows.pop();
+    }
+
+    fn visit_macro_mut(&mut self, m: &mut syn::Macro) {
+        let tokens = m.tokens.clone();
+        self.with_cut(|r| m.tokens = r.rename_tokens(tokens));
+    }
+}
+
+fn is_generic_float(lw: &Lowerer, ty: &syn::Type) -> bool {
+    let float = lw.float_ty();
+    ty.to_token_stream().to_string() == float.to_token_stream().to_string()
+}

@@ -1,0 +1,374 @@
+//! Statements: `let`, assignment, compound assignment, expression statements.
+
+use super::expr::is_side_effect_macro;
+use super::{Binding, Lowerer, Val};
+use crate::ir::{Block, Op, Operand, SlotTy, Stmt};
+use crate::parse::signature::{generic_floats, scalar_float};
+use crate::symbol;
+use quote::{quote, ToTokens};
+use syn::spanned::Spanned;
+use syn::{BinOp, Expr, Pat, Type};
+
+/// What a `let`'s type annotation says.
+enum Declared {
+    Float,
+    Tuple(Vec<Declared>),
+    Other,
+}
+
+impl Lowerer<'_> {
+    /// Lowers all statements of a block but its tail expression, which is returned for the
+    /// caller to lower as a value or as a statement.
+    pub(super) fn block_stmts(&mut self, stmts: &[syn::Stmt], out: &mut Block) -> Option<Expr> {
+        let (tail, body) = match stmts.split_last() {
+            Some((syn::Stmt::Expr(e, None), body)) => (Some(e.clone()), body),
+            _ => (None, stmts),
+        };
+        for stmt in body {
+            self.stmt(stmt, out);
+        }
+        tail
+    }
+
+    /// A block in statement context: its tail is a statement too.
+    pub(super) fn block_as_stmt(&mut self, stmts: &[syn::Stmt], out: &mut Block) {
+        self.push_scope();
+        if let Some(tail) = self.block_stmts(stmts, out) {
+            self.stmt_expr(&tail, out);
+        }
+        self.pop_scope();
+    }
+
+    fn stmt(&mut self, stmt: &syn::Stmt, out: &mut Block) {
+        match stmt {
+            syn::Stmt::Local(local) => self.let_stmt(local, out),
+            syn::Stmt::Item(item) => self.items.push(item.to_token_stream()),
+            syn::Stmt::Expr(e, _) => self.stmt_expr(e, out),
+            syn::Stmt::Macro(m) => {
+                if is_side_effect_macro(&m.mac) {
+                    let tokens = self.opaque_macro(&m.mac);
+                    out.push(Stmt::Opaque(quote!(#tokens;)));
+                } else {
+                    self.unsupported_macro(&m.mac);
+                }
+            }
+        }
+    }
+
+    /// An expression whose value is not used.
+    pub(super) fn stmt_expr(&mut self, e: &Expr, out: &mut Block) {
+        match e {
+            Expr::Assign(_) => self.assign_stmt(e, out),
+            Expr::Binary(b)
+                if matches!(b.op, BinOp::AddAssign(_) | BinOp::SubAssign(_) | BinOp::MulAssign(_) | BinOp::DivAssign(_)) =>
+            {
+                self.compound_assign_stmt(e, b, out)
+            }
+            Expr::If(i) => self.if_stmt(e, i, out),
+            Expr::Match(m) => self.match_stmt(e, m, out),
+            Expr::Block(b) if b.label.is_none() => self.block_as_stmt(&b.block.stmts, out),
+            Expr::ForLoop(_) | Expr::While(_) | Expr::Loop(_) => self.loop_stmt(e, out),
+            _ => {
+                if let Val::Opaque(e) = self.expr(e, out) {
+                    let tokens = self.opaque_tokens(&e);
+                    out.push(Stmt::Opaque(quote!(#tokens;)));
+                }
+            }
+        }
+    }
+
+    fn declared(&self, ty: &Type) -> Option<Declared> {
+        let generics = generic_floats(&self.f.item.sig);
+        if scalar_float(ty, &generics).is_some() {
+            return Some(Declared::Float);
+        }
+        if let Type::Tuple(t) = ty {
+            let parts: Option<Vec<Declared>> = t.elems.iter().map(|el| self.declared(el)).collect();
+            let parts = parts?;
+            if parts.iter().any(|p| !matches!(p, Declared::Other)) {
+                return Some(Declared::Tuple(parts));
+            }
+            return Some(Declared::Other);
+        }
+        let mut mentions = false;
+        for tt in ty.to_token_stream() {
+            let s = tt.to_string();
+            mentions |= s.contains("f64") || s.contains("f32") || generics.iter().any(|g| s.contains(&g.to_string()));
+        }
+        if mentions {
+            self.cx.error_spanned_by(ty, format!(
+                "variables of type `{}` are not supported yet; use float scalars (`f64`) and tuples of them",
+                ty.to_token_stream().to_string().replace(' ', "")
+            ));
+            return None;
+        }
+        Some(Declared::Other)
+    }
+
+    fn let_stmt(&mut self, local: &syn::Local, out: &mut Block) {
+        if let Some(init) = &local.init {
+            if let Some((else_token, _)) = &init.diverge {
+                self.cx.error_spanned_by(else_token, "`let ... else` is not supported in a #[differentiable] function; use `match`");
+                return;
+            }
+        }
+        let (pat, ty) = match &local.pat {
+            Pat::Type(pt) => (&*pt.pat, Some(&*pt.ty)),
+            p => (p, None),
+        };
+        let declared = match ty {
+            Some(ty) => match self.declared(ty) {
+                Some(d) => Some(d),
+                None => return,
+            },
+            None => None,
+        };
+        let span = local.span();
+        let Some(init) = &local.init else {
+            match declared {
+                Some(Declared::Other) => self.opaque_let(local, None, out),
+                Some(d) => self.declare_pat(pat, &d),
+                None => {
+                    self.cx.error_spanned_by(pat, "add a type annotation to this `let` without a value (`let y: f64;`), so the transform knows whether it holds a float");
+                }
+            }
+            return;
+        };
+        if matches!(declared, Some(Declared::Other)) {
+            // A non-float by annotation: its value must not carry a gradient.
+            if !matches!(self.expr(&init.expr, &mut Block::new()), Val::Opaque(_)) {
+                self.cx.error_spanned_by(&init.expr, "this value is a float, but the `let` declares another type; the gradient cannot follow it");
+            }
+            self.opaque_let(local, Some(&init.expr), out);
+            return;
+        }
+        let val = self.expr(&init.expr, out);
+        match (&val, &declared) {
+            (Val::Opaque(_), None) => self.opaque_let(local, Some(&init.expr), out),
+            _ => self.bind_pat(pat, val, span, out),
+        }
+    }
+
+    /// `let <pat>: <ty> = <init>;` for a non-float, as written but renamed.
+    fn opaque_let(&mut self, local: &syn::Local, init: Option<&Expr>, out: &mut Block) {
+        let init_tokens = init.map(|e| self.opaque_tokens(e));
+        let pat = self.opaque_pat(&local.pat);
+        let tokens = match init_tokens {
+            Some(init) => quote!(let #pat = #init;),
+            None => quote!(let #pat;),
+        };
+        out.push(Stmt::Opaque(tokens));
+    }
+
+    /// Declares float slots for `pat` without assigning them (`let y: f64;`).
+    fn declare_pat(&mut self, pat: &Pat, d: &Declared) {
+        let b = self.declare_binding(pat, d);
+        self.bind_declared(pat, b);
+    }
+
+    fn declare_binding(&mut self, pat: &Pat, d: &Declared) -> Binding {
+        match (pat, d) {
+            (Pat::Ident(p), Declared::Float) => Binding::Float(self.user_slot(&p.ident)),
+            (Pat::Tuple(t), Declared::Tuple(parts)) if t.elems.len() == parts.len() => {
+                Binding::Tuple(t.elems.iter().zip(parts).map(|(p, d)| self.declare_binding(p, d)).collect())
+            }
+            (Pat::Ident(p), Declared::Tuple(parts)) => {
+                let slots = parts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, _)| {
+                        let name = self.namer.fresh(&format!("{}_{i}", p.ident));
+                        Binding::Float(self.new_slot(name, SlotTy::Float, crate::ir::Origin::User))
+                    })
+                    .collect();
+                Binding::Tuple(slots)
+            }
+            _ => {
+                self.cx.error_spanned_by(pat, "this pattern does not match its float type; bind a name, or a tuple of names");
+                Binding::Tuple(Vec::new())
+            }
+        }
+    }
+
+    fn bind_declared(&mut self, pat: &Pat, b: Binding) {
+        match (pat, b) {
+            (Pat::Ident(p), b) => self.bind(&p.ident, b),
+            (Pat::Tuple(t), Binding::Tuple(parts)) => {
+                for (p, b) in t.elems.iter().zip(parts) {
+                    self.bind_declared(p, b);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Binds `pat` to `val`, each float in a new slot of its own.
+    fn bind_pat(&mut self, pat: &Pat, val: Val, span: proc_macro2::Span, out: &mut Block) {
+        match pat {
+            Pat::Type(pt) => self.bind_pat(&pt.pat, val, span, out),
+            Pat::Wild(_) => {}
+            Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => {
+                let b = self.binding_of(&p.ident, val, span, out);
+                self.bind(&p.ident, b);
+            }
+            Pat::Tuple(t) => match val {
+                Val::Tuple(vals) if vals.len() == t.elems.len() => {
+                    for (p, v) in t.elems.iter().zip(vals) {
+                        self.bind_pat(p, v, span, out);
+                    }
+                }
+                Val::Never => {}
+                _ => self.cx.error_spanned_by(pat, "this tuple pattern does not match the value's shape"),
+            },
+            Pat::Paren(p) => self.bind_pat(&p.pat, val, span, out),
+            _ => self.cx.error_spanned_by(pat, "this pattern is not supported for floats; bind a name, or a tuple of names"),
+        }
+    }
+
+    /// A binding for the user name `name` holding `val`.
+    fn binding_of(&mut self, name: &syn::Ident, val: Val, span: proc_macro2::Span, out: &mut Block) -> Binding {
+        match val {
+            Val::Tuple(vals) => {
+                let parts = vals
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        let part = syn::Ident::new(&format!("{name}_{i}"), name.span());
+                        self.binding_of(&part, v, span, out)
+                    })
+                    .collect();
+                Binding::Tuple(parts)
+            }
+            val => {
+                let slot = self.user_slot(name);
+                let op = self.operand(val, span, out);
+                self.write_slot(out, slot, op, true, span);
+                Binding::Float(slot)
+            }
+        }
+    }
+
+    /// `lhs = rhs`.
+    pub(super) fn assign_stmt(&mut self, e: &Expr, out: &mut Block) {
+        let Expr::Assign(a) = e else { unreachable!("called on assignments") };
+        match &*a.left {
+            Expr::Infer(_) => {
+                self.expr(&a.right, out);
+            }
+            Expr::Tuple(t) => {
+                let val = self.expr(&a.right, out);
+                let Val::Tuple(vals) = val else {
+                    self.cx.error_spanned_by(&a.right, "assign a tuple of the same length to this tuple");
+                    return;
+                };
+                if vals.len() != t.elems.len() {
+                    self.cx.error_spanned_by(&a.right, "assign a tuple of the same length to this tuple");
+                    return;
+                }
+                // Read every value before writing any, so `(a, b) = (b, a)` swaps.
+                let mut staged = Vec::new();
+                for (v, lhs) in vals.into_iter().zip(&t.elems) {
+                    let op = self.operand(v, lhs.span(), out);
+                    let t = self.temp(SlotTy::Float);
+                    self.assign(out, t, Op::Copy, vec![op], true, lhs.span());
+                    staged.push(Val::Float(Operand::Slot(t)));
+                }
+                for (v, lhs) in staged.into_iter().zip(&t.elems) {
+                    self.write_place(lhs, v, e, out);
+                }
+            }
+            lhs => {
+                if let Some(Binding::Opaque(_)) | None = self.place_binding(lhs) {
+                    if !matches!(self.expr(&a.right, &mut Block::new()), Val::Opaque(_)) {
+                        self.not_a_float_place(lhs);
+                        return;
+                    }
+                    let tokens = self.opaque_tokens(e);
+                    out.push(Stmt::Opaque(quote!(#tokens;)));
+                    return;
+                }
+                let val = self.expr(&a.right, out);
+                self.write_place(lhs, val, e, out);
+            }
+        }
+    }
+
+    fn not_a_float_place(&mut self, lhs: &Expr) {
+        self.cx.error_spanned_by(
+            lhs,
+            "a float is assigned here to a variable the transform does not know as a float; declare it with a float value or annotation (`let mut y: f64 = 0.0;`)",
+        );
+    }
+
+    /// The binding an assignment target refers to.
+    fn place_binding(&self, lhs: &Expr) -> Option<Binding> {
+        match lhs {
+            Expr::Path(p) if p.qself.is_none() => p.path.get_ident().and_then(|i| self.lookup(&i.to_string())).cloned(),
+            Expr::Field(f) => match (self.place_binding(&f.base)?, &f.member) {
+                (Binding::Tuple(parts), syn::Member::Unnamed(i)) => parts.get(i.index as usize).cloned(),
+                (b @ Binding::Opaque(_), _) => Some(b),
+                _ => None,
+            },
+            Expr::Paren(p) => self.place_binding(&p.expr),
+            Expr::Index(i) => match self.place_binding(&i.expr)? {
+                b @ Binding::Opaque(_) => Some(b),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn write_place(&mut self, lhs: &Expr, val: Val, whole: &Expr, out: &mut Block) {
+        match self.place_binding(lhs) {
+            Some(Binding::Float(slot)) => {
+                let op = self.operand(val, whole.span(), out);
+                self.write_slot(out, slot, op, false, whole.span());
+            }
+            Some(Binding::Tuple(parts)) => match val {
+                Val::Tuple(vals) if vals.len() == parts.len() => {
+                    for (b, v) in parts.into_iter().zip(vals) {
+                        if let Binding::Float(slot) = b {
+                            let op = self.operand(v, whole.span(), out);
+                            self.write_slot(out, slot, op, false, whole.span());
+                        }
+                    }
+                }
+                _ => self.cx.error_spanned_by(whole, "assign a tuple of the same shape to this tuple variable"),
+            },
+            Some(Binding::Opaque(_)) | None => {
+                if matches!(lhs, Expr::Index(_)) {
+                    self.cx.error_spanned_by(lhs, "writing floats into elements is not supported yet; use separate variables");
+                } else {
+                    self.not_a_float_place(lhs);
+                }
+            }
+        }
+    }
+
+    /// `lhs op= rhs`.
+    pub(super) fn compound_assign_stmt(&mut self, e: &Expr, b: &syn::ExprBinary, out: &mut Block) {
+        let prim = match b.op {
+            BinOp::AddAssign(_) => &symbol::ADD,
+            BinOp::SubAssign(_) => &symbol::SUB,
+            BinOp::MulAssign(_) => &symbol::MUL,
+            _ => &symbol::DIV,
+        };
+        match self.place_binding(&b.left) {
+            Some(Binding::Float(slot)) => {
+                let rhs = self.expr(&b.right, out);
+                let rhs = self.operand(rhs, b.right.span(), out);
+                // y op= r  is  y = y op r.
+                self.assign(out, slot, Op::Prim(prim), vec![Operand::Slot(slot), rhs], false, e.span());
+            }
+            Some(Binding::Tuple(_)) => self.cx.error_spanned_by(&b.left, "compound assignment to a whole tuple is not supported; update its fields"),
+            Some(Binding::Opaque(_)) | None => {
+                if !matches!(self.expr(&b.right, &mut Block::new()), Val::Opaque(_)) {
+                    self.not_a_float_place(&b.left);
+                    return;
+                }
+                let tokens = self.opaque_tokens(e);
+                out.push(Stmt::Opaque(quote!(#tokens;)));
+            }
+        }
+    }
+}

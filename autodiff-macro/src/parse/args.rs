@@ -1,0 +1,48 @@
+//! The attribute's arguments: `#[differentiable]`, `#[differentiable(wrt(a, b))]`.
+
+use crate::symbol::WRT;
+use syn::parse::Parser;
+use syn::punctuated::Punctuated;
+use quote::ToTokens;
+use syn::{Ident, Token};
+
+#[derive(Default)]
+pub struct Args {
+    /// `wrt(a, b)`: the parameters to differentiate, as written.
+    pub wrt: Option<Vec<Ident>>,
+}
+
+const EXPECTED: &str = "expected `#[differentiable]` or `#[differentiable(wrt(a, b))]`";
+
+pub fn parse(tokens: proc_macro2::TokenStream) -> syn::Result<Args> {
+    let mut args = Args::default();
+    let parser = syn::meta::parser(|meta| {
+        if meta.path.is_ident(WRT) {
+            if args.wrt.is_some() {
+                return Err(meta.error("`wrt` is given twice; list every parameter in one `wrt(...)`"));
+            }
+            let content;
+            syn::parenthesized!(content in meta.input);
+            let names = Punctuated::<Ident, Token![,]>::parse_terminated(&content)?;
+            if names.is_empty() {
+                return Err(meta.error("`wrt()` names no parameter; write `wrt(a, b)` or leave it out to differentiate every float parameter"));
+            }
+            args.wrt = Some(names.into_iter().collect());
+            Ok(())
+        } else {
+            Err(meta.error(format_args!(
+                "unknown argument `{}` of #[differentiable]; {EXPECTED}",
+                meta.path.to_token_stream().to_string().replace(' ', "")
+            )))
+        }
+    });
+    parser.parse2(tokens).map_err(|err| {
+        let message = err.to_string();
+        if message.contains("#[differentiable") {
+            err
+        } else {
+            syn::Error::new(err.span(), format!("malformed #[differentiable] argument: {message}; {EXPECTED}"))
+        }
+    })?;
+    Ok(args)
+}

@@ -1,0 +1,35 @@
+//! Stage 1: read the attribute and the function, classify the signature, and reject what the
+//! transform does not take, with every error collected in the `Ctxt`.
+
+pub mod args;
+pub mod signature;
+
+use crate::ctxt::Ctxt;
+pub use args::Args;
+pub use signature::{FloatTy, Param, ParamKind};
+use syn::ItemFn;
+
+/// A function accepted for differentiation.
+pub struct Function {
+    pub item: ItemFn,
+    pub params: Vec<Param>,
+    pub float: FloatTy,
+    pub ret: syn::Type,
+}
+
+impl Function {
+    pub fn name(&self) -> &syn::Ident {
+        &self.item.sig.ident
+    }
+}
+
+/// Parses `item` as a function and classifies its signature.
+pub fn function(cx: &Ctxt, args: &Args, item: ItemFn) -> Option<Function> {
+    let sig = signature::classify(cx, args, &item.sig)?;
+    Some(Function {
+        item,
+        params: sig.params,
+        float: sig.float,
+        ret: sig.ret,
+    })
+}

@@ -1,0 +1,279 @@
+//! Classifies the signature: which parameters are differentiable, which pass through, the
+//! float type `F` of the function, and the shape of the return value.
+
+use crate::ctxt::Ctxt;
+use crate::parse::args::Args;
+use quote::ToTokens;
+use syn::spanned::Spanned;
+use syn::{FnArg, GenericParam, Ident, Pat, ReturnType, Signature, Type, TypeParamBound, WherePredicate};
+
+/// The float type of a differentiable function.
+#[derive(Clone, Debug)]
+pub enum FloatTy {
+    F64,
+    F32,
+    /// A type parameter bounded by `Float`.
+    Generic(Ident),
+}
+
+impl FloatTy {
+    pub fn ty(&self) -> Type {
+        match self {
+            FloatTy::F64 => syn::parse_quote!(f64),
+            FloatTy::F32 => syn::parse_quote!(f32),
+            FloatTy::Generic(t) => syn::parse_quote!(#t),
+        }
+    }
+
+    /// The zero of the type, spelled for generated code.
+    pub fn zero(&self) -> proc_macro2::TokenStream {
+        match self {
+            FloatTy::F64 | FloatTy::F32 => quote::quote!(0.0),
+            FloatTy::Generic(t) => quote::quote!(<#t as ::autodiff::__private::Float>::zero()),
+        }
+    }
+
+    /// The one of the type, spelled for generated code.
+    pub fn one(&self) -> proc_macro2::TokenStream {
+        match self {
+            FloatTy::F64 | FloatTy::F32 => quote::quote!(1.0),
+            FloatTy::Generic(t) => quote::quote!(<#t as ::autodiff::__private::Float>::one()),
+        }
+    }
+
+    fn same(&self, other: &FloatTy) -> bool {
+        match (self, other) {
+            (FloatTy::F64, FloatTy::F64) | (FloatTy::F32, FloatTy::F32) => true,
+            (FloatTy::Generic(a), FloatTy::Generic(b)) => a == b,
+            _ => false,
+        }
+    }
+
+    fn name(&self) -> String {
+        self.ty().to_token_stream().to_string()
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum ParamKind {
+    /// A float parameter; `diff` tells whether its gradient is asked for.
+    Float { diff: bool },
+    /// Any other parameter: passed through, no gradient.
+    PassThrough,
+}
+
+#[derive(Clone, Debug)]
+pub struct Param {
+    pub ident: Ident,
+    pub ty: Type,
+    pub kind: ParamKind,
+}
+
+pub struct Classified {
+    pub params: Vec<Param>,
+    pub float: FloatTy,
+    pub ret: Type,
+}
+
+/// Which float type `ty` is, if it is a scalar float.
+pub fn scalar_float(ty: &Type, generic_floats: &[Ident]) -> Option<FloatTy> {
+    let Type::Path(path) = ty else { return None };
+    if path.qself.is_some() {
+        return None;
+    }
+    let ident = path.path.get_ident()?;
+    if ident == "f64" {
+        Some(FloatTy::F64)
+    } else if ident == "f32" {
+        Some(FloatTy::F32)
+    } else if generic_floats.iter().any(|g| g == ident) {
+        Some(FloatTy::Generic(ident.clone()))
+    } else {
+        None
+    }
+}
+
+/// Whether `ty` mentions a float anywhere (`&[f64]`, `Vec<f32>`, `(f64, usize)`).
+fn mentions_float(ty: &Type, generic_floats: &[Ident]) -> bool {
+    let mut found = false;
+    let tokens = ty.to_token_stream();
+    visit_idents(tokens, &mut |ident| {
+        found |= ident == "f64" || ident == "f32" || generic_floats.iter().any(|g| g == ident)
+    });
+    found
+}
+
+fn visit_idents(tokens: proc_macro2::TokenStream, f: &mut dyn FnMut(&Ident)) {
+    for tt in tokens {
+        match tt {
+            proc_macro2::TokenTree::Ident(i) => f(&i),
+            proc_macro2::TokenTree::Group(g) => visit_idents(g.stream(), f),
+            _ => {}
+        }
+    }
+}
+
+/// Type parameters bounded by `Float` (`T: Float`, `T: num_traits::Float + Copy`, or in `where`).
+pub fn generic_floats(sig: &Signature) -> Vec<Ident> {
+    let is_float_bound = |b: &TypeParamBound| match b {
+        TypeParamBound::Trait(t) => t.path.segments.last().is_some_and(|s| s.ident == "Float"),
+        _ => false,
+    };
+    let mut out = Vec::new();
+    for param in &sig.generics.params {
+        if let GenericParam::Type(tp) = param {
+            if tp.bounds.iter().any(is_float_bound) {
+                out.push(tp.ident.clone());
+            }
+        }
+    }
+    if let Some(wc) = &sig.generics.where_clause {
+        for pred in &wc.predicates {
+            if let WherePredicate::Type(pt) = pred {
+                if let Type::Path(p) = &pt.bounded_ty {
+                    if let Some(id) = p.path.get_ident() {
+                        if pt.bounds.iter().any(is_float_bound) && !out.contains(id) {
+                            out.push(id.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+pub fn classify(cx: &Ctxt, args: &Args, sig: &Signature) -> Option<Classified> {
+    let name = &sig.ident;
+    if let Some(t) = &sig.constness {
+        cx.error_spanned_by(t, "a `const fn` cannot be #[differentiable]; remove `const`");
+    }
+    if let Some(t) = &sig.asyncness {
+        cx.error_spanned_by(t, "an `async fn` cannot be #[differentiable]; make it a plain `fn`");
+    }
+    if let syn::Safety::Unsafe(t) = &sig.safety {
+        cx.error_spanned_by(t, "an `unsafe fn` cannot be #[differentiable]; move the unsafe code into a function with a `custom_vjp` rule");
+    }
+    if let Some(abi) = &sig.abi {
+        cx.error_spanned_by(abi, "an `extern` function cannot be #[differentiable]; wrap it in a plain Rust function");
+    }
+    if let Some(v) = &sig.variadic {
+        cx.error_spanned_by(v, "a variadic function cannot be #[differentiable]");
+    }
+
+    let generic_floats = generic_floats(sig);
+    let mut params = Vec::new();
+    let mut float: Option<(FloatTy, Type)> = None;
+    let mut saw_mismatch = false;
+    for input in &sig.inputs {
+        let typed = match input {
+            FnArg::Receiver(r) => {
+                cx.error_spanned_by(r, "methods are not supported by #[differentiable] yet; write a free function that takes the value as a parameter");
+                continue;
+            }
+            FnArg::Typed(t) => t,
+        };
+        let ty = &*typed.ty;
+        if let Type::Reference(r) = ty {
+            if let Some(m) = &r.mutability {
+                cx.error_spanned_by(m, "a `&mut` parameter cannot be differentiated; take the value and return the result instead");
+                continue;
+            }
+        }
+        let scalar = scalar_float(ty, &generic_floats);
+        let ident = match &*typed.pat {
+            Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => Some(p.ident.clone()),
+            _ => None,
+        };
+        let Some(ident) = ident else {
+            if scalar.is_some() || mentions_float(ty, &generic_floats) {
+                cx.error_spanned_by(&typed.pat, "a float parameter must be bound to a plain name, as in `x: f64`; destructure it in the body instead");
+            } else {
+                cx.error_spanned_by(&typed.pat, "#[differentiable] needs every parameter bound to a plain name, as in `n: usize`");
+            }
+            continue;
+        };
+        let kind = if let Some(f) = scalar {
+            match &float {
+                Some((first, first_ty)) if !first.same(&f) => {
+                    if !saw_mismatch {
+                        cx.error_spanned_by(ty, format!(
+                            "all float parameters of a #[differentiable] function must have one type; this is `{}` but an earlier one is `{}`: convert with `as`",
+                            f.name(), first_ty.to_token_stream()
+                        ));
+                        saw_mismatch = true;
+                    }
+                }
+                Some(_) => {}
+                None => float = Some((f, ty.clone())),
+            }
+            ParamKind::Float { diff: true }
+        } else if mentions_float(ty, &generic_floats) {
+            cx.error_spanned_by(ty, format!(
+                "parameters of type `{}` are not supported by #[differentiable] yet; differentiable parameters can be `f64`, `f32` or a type parameter bounded by `Float`, and other parameters must not contain floats",
+                ty.to_token_stream().to_string().replace(' ', "")
+            ));
+            continue;
+        } else {
+            ParamKind::PassThrough
+        };
+        params.push(Param { ident, ty: ty.clone(), kind });
+    }
+
+    if let Some(wrt) = &args.wrt {
+        for p in &mut params {
+            if let ParamKind::Float { diff } = &mut p.kind {
+                *diff = wrt.iter().any(|w| *w == p.ident);
+            }
+        }
+        for (i, w) in wrt.iter().enumerate() {
+            if wrt[..i].contains(w) {
+                cx.error_spanned_by(w, format!("`{w}` is named twice in `wrt(...)`"));
+                continue;
+            }
+            match params.iter().find(|p| p.ident == *w) {
+                None => cx.error_spanned_by(w, format!("`wrt({w})` names no parameter of `{name}`")),
+                Some(p) if matches!(p.kind, ParamKind::PassThrough) => cx.error_spanned_by(
+                    w,
+                    format!(
+                        "`{w}` has type `{}`, which has no gradient; `wrt(...)` can name only float parameters",
+                        p.ty.to_token_stream().to_string().replace(' ', "")
+                    ),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+
+    let ret = match &sig.output {
+        ReturnType::Default => {
+            cx.error_spanned_by(name, format!(
+                "`{name}` has no return type; a #[differentiable] function returns the float it computes, as in `fn {name}(x: f64) -> f64`"
+            ));
+            None
+        }
+        ReturnType::Type(_, ty) => {
+            let f = scalar_float(ty, &generic_floats);
+            match (&f, &float) {
+                (None, _) => {
+                    cx.error_spanned_by(ty, "#[differentiable] functions must return a float (`f64`, `f32` or a type parameter bounded by `Float`) for now");
+                    None
+                }
+                (Some(f), Some((p, _))) if !f.same(p) => {
+                    cx.error_spanned_by(ty, format!("the return type must be the float type of the parameters, `{}`", p.name()));
+                    None
+                }
+                _ => Some((**ty).clone()),
+            }
+        }
+    };
+
+    let has_diff = params.iter().any(|p| matches!(p.kind, ParamKind::Float { diff: true }));
+    if !has_diff && ret.is_some() && !cx.has_errors() {
+        cx.error_at(sig.inputs.span().join(sig.paren_token.span.join()).unwrap_or(sig.ident.span()), format!(
+            "`{name}` has no float parameter to differentiate; give it a parameter of type `f64`, `f32` or a `Float` type parameter"
+        ));
+    }
+    let (float, _) = float?;
+    Some(Classified { params, float, ret: ret? })
+}

@@ -1,0 +1,129 @@
+//! The sweeps of `dst = op(args)`.
+
+use super::{rules, Sweeper};
+use crate::analyse::slot_of;
+use crate::ir::{Assign, Op, Operand, SlotTy};
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+
+impl Sweeper<'_> {
+    // Input:  y = a * b;                       (y needed later, in a loop)
+    // Output: forward:  __tape.push_float(y); y = a * b;
+    //         reverse:  { y = __tape.pop_float();
+    //                     let (__g0, __g1) = rules::mul(a, b, __d_y);
+    //                     __d_y = 0.0; __d_a += __g0; __d_b += __g1; }
+    pub(super) fn assign(&mut self, a: &Assign) -> (TokenStream, TokenStream) {
+        let slots = &self.body.slots;
+        let dst = &slots[a.dst.0].name;
+        let args: Vec<TokenStream> = a.args.iter().map(|op| rules::operand(slots, op)).collect();
+        let float = self.float();
+        let value = match &a.op {
+            Op::Copy => args[0].clone(),
+            Op::Const(tokens) => tokens.clone(),
+            Op::Prim(prim) => {
+                let lit_receiver = matches!(a.args.first(), Some(Operand::Lit(_)));
+                rules::primal(prim, &args, lit_receiver, &float)
+            }
+        };
+        let in_loop = self.in_loop();
+        let (save, restore) = if self.an.saves(a, in_loop) {
+            self.save(a, in_loop)
+        } else {
+            (quote!(), quote!())
+        };
+        let forward = quote_spanned!(a.span=> #save #dst = #value;);
+        if !self.an.is_active(a.dst) {
+            return (forward, restore);
+        }
+        (forward, self.adjoint_of(a, &args, restore))
+    }
+
+    /// Saves the value `a` overwrites: on the tape in a loop, else in a local of its own.
+    fn save(&mut self, a: &Assign, in_loop: bool) -> (TokenStream, TokenStream) {
+        let dst = &self.body.slots[a.dst.0].name;
+        let ty = self.body.slots[a.dst.0].ty;
+        if in_loop {
+            self.uses_tape = true;
+            let tape = &self.names.tape;
+            match ty {
+                SlotTy::Float => (quote!(#tape.push_float(#dst);), quote!(#dst = #tape.pop_float();)),
+                SlotTy::I32 => (quote!(#tape.push_i32(#dst);), quote!(#dst = #tape.pop_i32();)),
+            }
+        } else {
+            let (ty_tokens, zero) = match ty {
+                SlotTy::Float => {
+                    let f = self.float();
+                    (quote!(#f), self.f.float.zero())
+                }
+                SlotTy::I32 => (quote!(i32), quote!(0)),
+            };
+            let base = format!("__s{}", self.n_saves);
+            self.n_saves += 1;
+            let local = self.record_local(&base, ty_tokens, zero);
+            (quote!(#local = #dst;), quote!(#dst = #local;))
+        }
+    }
+
+    /// The reverse of an active assignment: restore, apply the rule, clear the adjoint of
+    /// the destination, accumulate into the operands.
+    fn adjoint_of(&mut self, a: &Assign, args: &[TokenStream], restore: TokenStream) -> TokenStream {
+        let d_dst = self.adjoint(a.dst).clone();
+        let zero = self.f.float.zero();
+        let dst = &self.body.slots[a.dst.0].name;
+        let g = &self.names.grad;
+        // The operands that receive a cotangent, with the name it arrives in.
+        match &a.op {
+            Op::Const(_) => restore,
+            // y = a  ⇒  ā += ȳ
+            Op::Copy => self.finish_adjoint(restore, quote!(#d_dst), vec![a.args.first()], &d_dst, &zero, g),
+            Op::Prim(prim) => {
+                let reads_out = prim.rule_args.contains(&crate::symbol::RuleArg::Out);
+                let (out_value, keep) = if reads_out && !restore.is_empty() {
+                    let y = &self.names.out_value;
+                    (quote!(#y), quote!(let #y = #dst;))
+                } else {
+                    (quote!(#dst), quote!())
+                };
+                let call = rules::call(prim, args, &out_value, &d_dst);
+                let receivers = prim.grads.iter().map(|i| a.args.get(*i)).collect();
+                self.finish_adjoint(quote!(#keep #restore), call, receivers, &d_dst, &zero, g)
+            }
+        }
+    }
+
+    /// `{ prelude; let (__g0, ..) = rule; __d_y = 0; __d_a += __g0; .. }`.
+    fn finish_adjoint(
+        &self,
+        prelude: TokenStream,
+        rule: TokenStream,
+        receivers: Vec<Option<&Operand>>,
+        d_dst: &proc_macro2::Ident,
+        zero: &TokenStream,
+        g: &[proc_macro2::Ident; 3],
+    ) -> TokenStream {
+        let mut pattern = Vec::new();
+        let mut accumulate = TokenStream::new();
+        for (k, op) in receivers.iter().enumerate() {
+            match op.and_then(|op| slot_of(op)).filter(|s| self.an.is_active(*s)) {
+                Some(s) => {
+                    let gk = &g[k];
+                    let d = self.adjoint(s);
+                    pattern.push(quote!(#gk));
+                    accumulate.extend(quote!(#d += #gk;));
+                }
+                None => pattern.push(quote!(_)),
+            }
+        }
+        let pattern = if pattern.len() == 1 {
+            pattern.pop().expect("one")
+        } else {
+            quote!((#(#pattern),*))
+        };
+        quote!({
+            #prelude
+            let #pattern = #rule;
+            #d_dst = #zero;
+            #accumulate
+        })
+    }
+}

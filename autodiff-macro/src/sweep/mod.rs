@@ -1,0 +1,337 @@
+//! Stages 4 and 5: the forward and reverse sweeps, built side by side.
+//!
+//! Every IR statement yields a pair `(forward, reverse)` of token streams (Tangent's
+//! (primal, adjoint) pairs, Clad's `StmtDiff`). A block concatenates the forward parts in
+//! order and the reverse parts in reverse order. Every record the forward part makes (a
+//! saved value, a branch flag, a trip count) is created in the same function as the read
+//! that mirrors it in the reverse part, so the two cannot drift apart.
+//!
+//! Partial iterations. A `break`, `continue` or `return` leaves the rest of its block
+//! unexecuted, so the reverse sweep must skip the reverse of those statements. Each exit
+//! site has a number, in preorder; when an exit leaves an iteration, the forward sweep
+//! records its number as the iteration's *exit code* (`__e0`; `__ret` for the function
+//! body). In the reverse of a block, the statements that follow the first statement
+//! containing an exit run only if the code is 0 (no exit) or at least the number of the
+//! first site after them: sites inside earlier statements have smaller numbers, and a site
+//! that fired in an earlier statement is exactly a code in that range.
+
+mod assign;
+mod control;
+mod rules;
+
+use crate::analyse::Analysis;
+use crate::emit::names::Namer;
+use crate::ir::{Block, Body, ExitKind, LoopId, SlotId, SlotTy, Stmt};
+use crate::parse::Function;
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+use std::collections::HashMap;
+
+/// The generated body of the `_vjp` function, in parts.
+pub struct Sweeps {
+    /// Declarations of every slot, record and adjoint.
+    pub decls: TokenStream,
+    pub forward: TokenStream,
+    pub reverse: TokenStream,
+    /// The value returned by the function.
+    pub value: TokenStream,
+    /// The gradient of each differentiable parameter, in order.
+    pub grads: Vec<TokenStream>,
+}
+
+/// How a loop records the way its iterations ended.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum ExitMode {
+    /// Every iteration runs to its end.
+    None,
+    /// Only the last iteration can end early: one exit code per execution of the loop.
+    Break,
+    /// Any iteration can end early (`continue`): one exit code per iteration.
+    Continue,
+}
+
+#[derive(Clone)]
+enum Frame {
+    Branch { record: TokenStream },
+    Loop { id: LoopId },
+}
+
+struct LoopInfo {
+    count: Ident,
+    exit: Ident,
+    mode: ExitMode,
+    nested: bool,
+    /// False for a loop the reverse sweep has nothing to do in: it records nothing.
+    recorded: bool,
+    label: Option<syn::Lifetime>,
+}
+
+struct Sweeper<'a> {
+    f: &'a Function,
+    body: &'a Body,
+    an: &'a Analysis,
+    names: Names,
+    decls: Vec<TokenStream>,
+    uses_tape: bool,
+    frames: Vec<Frame>,
+    loops: HashMap<usize, LoopInfo>,
+    n_saves: usize,
+}
+
+/// Generated names, fixed once per function.
+struct Names {
+    adjoint: Vec<Ident>,
+    tape: Ident,
+    ret: Ident,
+    fwd_label: syn::Lifetime,
+    grad: [Ident; 3],
+    out_value: Ident,
+    namer: Namer,
+}
+
+pub fn build(f: &Function, body: &Body, an: &Analysis, mut namer: Namer, seed: &Ident) -> Sweeps {
+    let adjoint = body.slots.iter().map(|s| namer.fresh(&format!("__d_{}", s.name))).collect();
+    let names = Names {
+        adjoint,
+        tape: namer.fresh("__tape"),
+        ret: namer.fresh("__ret"),
+        fwd_label: syn::Lifetime::new(&format!("'{}", namer.fresh("__forward")), proc_macro2::Span::call_site()),
+        grad: [namer.fresh("__g0"), namer.fresh("__g1"), namer.fresh("__g2")],
+        out_value: namer.fresh("__y"),
+        namer,
+    };
+    let mut sw = Sweeper {
+        f,
+        body,
+        an,
+        names,
+        decls: Vec::new(),
+        uses_tape: false,
+        frames: Vec::new(),
+        loops: HashMap::new(),
+        n_saves: 0,
+    };
+    sw.declare_slots();
+    let (forward, reverse_body) = sw.top_block(&body.block);
+    let float = f.float.ty();
+    let zero = f.float.zero();
+
+    let mut adjoint_decls = TokenStream::new();
+    for (i, active) in an.active.iter().enumerate() {
+        if *active {
+            let d = &sw.names.adjoint[i];
+            adjoint_decls.extend(quote!(let mut #d: #float = #zero;));
+        }
+    }
+    let out = body.output[0];
+    let seed_in = if an.is_active(out) {
+        let d = sw.adjoint(out);
+        quote!(#d = #seed;)
+    } else {
+        quote!()
+    };
+    let grads = body
+        .params
+        .iter()
+        .zip(&f.params)
+        .filter(|(_, p)| matches!(p.kind, crate::parse::ParamKind::Float { diff: true }))
+        .map(|(slot, _)| {
+            let slot = slot.expect("float parameters have slots");
+            if an.is_active(slot) {
+                let d = sw.adjoint(slot);
+                quote!(#d)
+            } else {
+                zero.clone()
+            }
+        })
+        .collect();
+    let tape = &sw.names.tape;
+    let mut decls: TokenStream = sw.decls.iter().cloned().collect();
+    if sw.uses_tape {
+        decls.extend(quote!(let mut #tape = ::autodiff::__private::Tape::<#float>::new();));
+    }
+    let out_name = &body.slot(out).name;
+    Sweeps {
+        decls,
+        forward,
+        reverse: quote!(#adjoint_decls #seed_in #reverse_body),
+        value: quote!(#out_name),
+        grads,
+    }
+}
+
+impl Sweeper<'_> {
+    fn adjoint(&self, slot: SlotId) -> &Ident {
+        &self.names.adjoint[slot.0]
+    }
+
+    fn in_loop(&self) -> bool {
+        self.frames.iter().any(|f| matches!(f, Frame::Loop { .. }))
+    }
+
+    fn float(&self) -> syn::Type {
+        self.f.float.ty()
+    }
+
+    /// `let mut` for every slot the body uses, at the top of the function; a parameter
+    /// slot is rebound mutably only when the body assigns to it.
+    fn declare_slots(&mut self) {
+        let mut assigned = vec![false; self.body.slots.len()];
+        crate::analyse::for_each_assign(&self.body.block, &mut |a| assigned[a.dst.0] = true);
+        let float = self.float();
+        let zero = self.f.float.zero();
+        for (i, slot) in self.body.slots.iter().enumerate() {
+            let name = &slot.name;
+            match slot.origin {
+                crate::ir::Origin::Param(_) => {
+                    if assigned[i] {
+                        self.decls.push(quote!(let mut #name = #name;));
+                    }
+                }
+                _ if !self.an.used[i] => {}
+                _ => self.decls.push(match slot.ty {
+                    SlotTy::Float => quote!(let mut #name: #float = #zero;),
+                    SlotTy::I32 => quote!(let mut #name: i32 = 0;),
+                }),
+            }
+        }
+    }
+
+    /// A new local of type `ty` holding records outside loops (`__s0`, `__c0`, ...).
+    fn record_local(&mut self, base: &str, ty: TokenStream, init: TokenStream) -> Ident {
+        let name = self.names.namer.fresh(base);
+        self.decls.push(quote!(let mut #name: #ty = #init;));
+        name
+    }
+
+    fn top_block(&mut self, block: &Block) -> (TokenStream, TokenStream) {
+        let has_return = exits_in(block).iter().any(|(k, _)| *k == ExitKind::Return);
+        let ret = self.names.ret.clone();
+        if has_return {
+            self.decls.push(quote!(let mut #ret: usize = 0;));
+        }
+        let (fwd, rev) = self.block(block, &quote!(#ret));
+        let label = &self.names.fwd_label;
+        let fwd = if has_return { quote!(#label: { #fwd }) } else { fwd };
+        (fwd, rev)
+    }
+
+    /// A block: forward parts in order, reverse parts in reverse order, each guarded by the
+    /// exit code `code` of the enclosing iteration (see the module doc).
+    fn block(&mut self, block: &Block, code: &TokenStream) -> (TokenStream, TokenStream) {
+        let mut fwd = TokenStream::new();
+        let mut revs = Vec::new();
+        let mut last_site_before: Option<usize> = None;
+        for stmt in block {
+            let (f, r) = self.stmt(stmt);
+            fwd.extend(f);
+            if !r.is_empty() {
+                revs.push(match last_site_before {
+                    Some(site) => {
+                        let first_after = site + 1;
+                        quote!(if #code == 0 || #code >= #first_after { #r })
+                    }
+                    None => r,
+                });
+            }
+            if let Some(max) = leaving_sites(stmt).into_iter().max() {
+                last_site_before = Some(last_site_before.map_or(max, |s| s.max(max)));
+            }
+        }
+        revs.reverse();
+        (fwd, revs.into_iter().collect())
+    }
+
+    fn stmt(&mut self, stmt: &Stmt) -> (TokenStream, TokenStream) {
+        match stmt {
+            Stmt::Assign(a) => self.assign(a),
+            Stmt::Opaque(tokens) => (tokens.clone(), TokenStream::new()),
+            Stmt::If(i) => self.if_(i),
+            Stmt::Match(m) => self.match_(m),
+            Stmt::Loop(l) => self.loop_(l),
+            Stmt::Exit(e) => (self.exit(e), TokenStream::new()),
+        }
+    }
+
+    /// Whether the reverse sweep has anything to do for `block` when run in the current
+    /// frames (plus one loop when `in_loop`).
+    fn has_reverse(&self, block: &Block, in_loop: bool) -> bool {
+        block.iter().any(|s| match s {
+            Stmt::Assign(a) => self.an.is_active(a.dst) || self.an.saves(a, in_loop),
+            Stmt::If(i) => self.has_reverse(&i.then, in_loop) || self.has_reverse(&i.els, in_loop),
+            Stmt::Match(m) => m.arms.iter().any(|arm| self.has_reverse(&arm.body, in_loop)),
+            Stmt::Loop(l) => self.has_reverse(&l.body, true),
+            Stmt::Opaque(_) | Stmt::Exit(_) => false,
+        })
+    }
+}
+
+/// Every exit in `block`: its kind and site.
+fn exits_in(block: &Block) -> Vec<(ExitKind, usize)> {
+    let mut out = Vec::new();
+    walk_exits(block, &mut |e| out.push((e.kind, e.site)));
+    out
+}
+
+fn walk_exits(block: &Block, f: &mut dyn FnMut(&crate::ir::Exit)) {
+    for s in block {
+        match s {
+            Stmt::Exit(e) => f(e),
+            Stmt::If(i) => {
+                walk_exits(&i.then, f);
+                walk_exits(&i.els, f);
+            }
+            Stmt::Match(m) => m.arms.iter().for_each(|a| walk_exits(&a.body, f)),
+            Stmt::Loop(l) => walk_exits(&l.body, f),
+            Stmt::Assign(_) | Stmt::Opaque(_) => {}
+        }
+    }
+}
+
+/// The sites of the exits inside `stmt` that jump out of it.
+fn leaving_sites(stmt: &Stmt) -> Vec<usize> {
+    let mut inner_loops = Vec::new();
+    let mut out = Vec::new();
+    collect_leaving(std::slice::from_ref(stmt), &mut inner_loops, &mut out);
+    out
+}
+
+fn collect_leaving(block: &[Stmt], inner: &mut Vec<LoopId>, out: &mut Vec<usize>) {
+    for s in block {
+        match s {
+            Stmt::Exit(e) => {
+                if !e.target.is_some_and(|t| inner.contains(&t)) {
+                    out.push(e.site);
+                }
+            }
+            Stmt::If(i) => {
+                collect_leaving(&i.then, inner, out);
+                collect_leaving(&i.els, inner, out);
+            }
+            Stmt::Match(m) => m.arms.iter().for_each(|a| collect_leaving(&a.body, inner, out)),
+            Stmt::Loop(l) => {
+                inner.push(l.id);
+                collect_leaving(&l.body, inner, out);
+                inner.pop();
+            }
+            Stmt::Assign(_) | Stmt::Opaque(_) => {}
+        }
+    }
+}
+
+/// How loop `l`'s iterations can end early.
+fn exit_mode(l: &crate::ir::Loop) -> ExitMode {
+    let mut inner = Vec::new();
+    let mut sites = Vec::new();
+    collect_leaving(&l.body, &mut inner, &mut sites);
+    if sites.is_empty() {
+        return ExitMode::None;
+    }
+    let mut continues = false;
+    walk_exits(&l.body, &mut |e| continues |= e.kind == ExitKind::Continue && e.target == Some(l.id));
+    if continues {
+        ExitMode::Continue
+    } else {
+        ExitMode::Break
+    }
+}

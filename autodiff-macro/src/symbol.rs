@@ -1,0 +1,174 @@
+//! Names the macro knows: attribute arguments, and the float primitives with the shape of
+//! their runtime rules. No derivative is written here: a rule is named, and its math lives
+//! in `autodiff_runtime::rules`.
+
+pub const WRT: &str = "wrt";
+
+/// How the primal of a primitive is spelled in generated code.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Form {
+    /// `a + b`
+    Infix(&'static str),
+    /// `-a`
+    Prefix(&'static str),
+    /// `a.name(b, ...)`
+    Method,
+}
+
+/// A primal value a rule reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleArg {
+    /// The operand at this position.
+    In(usize),
+    /// The primal result.
+    Out,
+}
+
+/// A differentiable primitive: `rules::<name>(<rule_args>..., seed)` returns the cotangents of
+/// the operands listed in `grads`, in that order (one value, or a tuple of several).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Prim {
+    pub name: &'static str,
+    pub form: Form,
+    pub arity: usize,
+    pub rule_args: &'static [RuleArg],
+    pub grads: &'static [usize],
+    /// Operands of type `i32` (the exponent of `powi`); all others are floats.
+    pub int_args: &'static [usize],
+}
+
+use Form::*;
+use RuleArg::*;
+
+macro_rules! prims {
+    ($($id:ident = $name:literal $form:expr, $arity:literal, [$($ra:expr),*], [$($g:literal),*], [$($int:literal),*];)*) => {
+        $(pub static $id: Prim = Prim {
+            name: $name, form: $form, arity: $arity,
+            rule_args: &[$($ra),*], grads: &[$($g),*], int_args: &[$($int),*],
+        };)*
+        static ALL: &[&Prim] = &[$(&$id),*];
+    };
+}
+
+prims! {
+    ADD = "add" Infix("+"), 2, [], [0, 1], [];
+    SUB = "sub" Infix("-"), 2, [], [0, 1], [];
+    MUL = "mul" Infix("*"), 2, [In(0), In(1)], [0, 1], [];
+    DIV = "div" Infix("/"), 2, [In(1), Out], [0, 1], [];
+    NEG = "neg" Prefix("-"), 1, [], [0], [];
+    EXP = "exp" Method, 1, [Out], [0], [];
+    EXP2 = "exp2" Method, 1, [Out], [0], [];
+    EXP_M1 = "exp_m1" Method, 1, [Out], [0], [];
+    LN = "ln" Method, 1, [In(0)], [0], [];
+    LOG10 = "log10" Method, 1, [In(0)], [0], [];
+    LOG2 = "log2" Method, 1, [In(0)], [0], [];
+    LN_1P = "ln_1p" Method, 1, [In(0)], [0], [];
+    LOG = "log" Method, 2, [In(0), In(1)], [0, 1], [];
+    SQRT = "sqrt" Method, 1, [Out], [0], [];
+    CBRT = "cbrt" Method, 1, [Out], [0], [];
+    RECIP = "recip" Method, 1, [Out], [0], [];
+    POWI = "powi" Method, 2, [In(0), In(1)], [0], [1];
+    POWF = "powf" Method, 2, [In(0), In(1), Out], [0, 1], [];
+    SIN = "sin" Method, 1, [In(0)], [0], [];
+    COS = "cos" Method, 1, [In(0)], [0], [];
+    TAN = "tan" Method, 1, [Out], [0], [];
+    ASIN = "asin" Method, 1, [In(0)], [0], [];
+    ACOS = "acos" Method, 1, [In(0)], [0], [];
+    ATAN = "atan" Method, 1, [In(0)], [0], [];
+    ATAN2 = "atan2" Method, 2, [In(0), In(1)], [0, 1], [];
+    SINH = "sinh" Method, 1, [In(0)], [0], [];
+    COSH = "cosh" Method, 1, [In(0)], [0], [];
+    TANH = "tanh" Method, 1, [Out], [0], [];
+    ASINH = "asinh" Method, 1, [In(0)], [0], [];
+    ACOSH = "acosh" Method, 1, [In(0)], [0], [];
+    ATANH = "atanh" Method, 1, [In(0)], [0], [];
+    ABS = "abs" Method, 1, [In(0)], [0], [];
+    MAX = "max" Method, 2, [In(0), In(1)], [0, 1], [];
+    MIN = "min" Method, 2, [In(0), In(1)], [0, 1], [];
+    HYPOT = "hypot" Method, 2, [In(0), In(1), Out], [0, 1], [];
+    MUL_ADD = "mul_add" Method, 3, [In(0), In(1)], [0, 1, 2], [];
+    TO_DEGREES = "to_degrees" Method, 1, [], [0], [];
+    TO_RADIANS = "to_radians" Method, 1, [], [0], [];
+}
+
+/// The differentiable float method called `name` (`x.exp()`), if there is one.
+pub fn method(name: &str) -> Option<&'static Prim> {
+    ALL.iter()
+        .copied()
+        .find(|p| p.form == Method && p.name == name)
+}
+
+/// The runtime free function called `name` (`exp(x)`, `pow(a, b)`), as the primitive it is.
+/// `log(x)` is the natural logarithm, as in numpy and autograd.
+pub fn free_function(name: &str) -> Option<&'static Prim> {
+    Some(match name {
+        "exp" => &EXP,
+        "ln" | "log" => &LN,
+        "log10" => &LOG10,
+        "log2" => &LOG2,
+        "sqrt" => &SQRT,
+        "sin" => &SIN,
+        "cos" => &COS,
+        "tan" => &TAN,
+        "sinh" => &SINH,
+        "cosh" => &COSH,
+        "tanh" => &TANH,
+        "abs" => &ABS,
+        "pow" => &POWF,
+        "powi" => &POWI,
+        "max" => &MAX,
+        "min" => &MIN,
+        _ => return None,
+    })
+}
+
+/// Float methods whose result has no gradient (piecewise constant): lowered as constants.
+pub const STEP_METHODS: &[&str] = &["floor", "ceil", "round", "trunc", "signum", "round_ties_even"];
+
+/// Float methods that return a `bool` or an integer: a read of a float that cuts the gradient.
+pub const CUT_METHODS: &[&str] = &[
+    "is_nan",
+    "is_finite",
+    "is_infinite",
+    "is_normal",
+    "is_subnormal",
+    "is_sign_positive",
+    "is_sign_negative",
+    "partial_cmp",
+    "total_cmp",
+    "to_bits",
+    "classify",
+];
+
+/// Float methods that return their receiver's value unchanged.
+pub const IDENTITY_METHODS: &[&str] = &["clone", "to_owned"];
+
+/// Statement macros that only print or check, and so can run in the forward sweep.
+pub const SIDE_EFFECT_MACROS: &[&str] = &[
+    "println",
+    "print",
+    "eprintln",
+    "eprint",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "panic",
+    "unreachable",
+    "todo",
+    "unimplemented",
+];
+
+/// Every float method the transform knows, for error messages.
+pub fn known_methods() -> String {
+    let mut names: Vec<&str> = ALL
+        .iter()
+        .filter(|p| p.form == Method)
+        .map(|p| p.name)
+        .collect();
+    names.extend(STEP_METHODS);
+    names.extend(IDENTITY_METHODS);
+    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+}

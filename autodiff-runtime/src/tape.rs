@@ -1,0 +1,300 @@
+//! The record stack of generated loop code.
+//!
+//! Straight-line code keeps its intermediate values in local variables, but a
+//! loop overwrites them on every iteration, and a branch's outcome is not
+//! known to the reverse sweep. So the forward sweep *pushes* what the reverse
+//! sweep will need — primal values, indices, integer exponents, branch flags
+//! — and the reverse sweep *pops* them back in exactly the mirrored order:
+//! the tape is strictly LIFO, one stack per type of value ("lane").
+//!
+//! Each lane is an independent stack; the generated code always pops a value
+//! from the lane it pushed it to. Popping from an empty lane means the
+//! generated reverse sweep is not the mirror of its forward sweep, which is a
+//! bug in `autodiff`, not in user code, and panics with a message saying so.
+//!
+//! ```
+//! use autodiff_runtime::Tape;
+//!
+//! // forward sweep of `for &x in xs { if x > 0.0 { acc *= x } }`
+//! let xs = [2.0_f64, -1.0, 3.0];
+//! let mut tape = Tape::new();
+//! let mut acc = 1.0;
+//! for &x in &xs {
+//!     let taken = x > 0.0;
+//!     if taken {
+//!         tape.push_float(acc); // the old value of `acc`, needed by the rule
+//!         acc *= x;
+//!     }
+//!     tape.push_flag(taken);
+//! }
+//! // reverse sweep: iterate backwards, pop in mirrored order
+//! let mut acc_bar = 1.0;
+//! let mut xs_bar = [0.0; 3];
+//! for i in (0..xs.len()).rev() {
+//!     if tape.pop_flag() {
+//!         let acc_old = tape.pop_float();
+//!         let (a_bar, x_bar) = autodiff_runtime::rules::mul(acc_old, xs[i], acc_bar);
+//!         acc_bar = a_bar;
+//!         xs_bar[i] += x_bar;
+//!     }
+//! }
+//! assert_eq!(acc, 6.0);
+//! assert_eq!(xs_bar, [3.0, 0.0, 2.0]);
+//! assert_eq!(tape.float_len() + tape.flag_len(), 0);
+//! ```
+
+/// A LIFO record stack with one typed lane per kind of recorded value.
+///
+/// See the [module documentation](self) for the push/pop discipline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tape<F> {
+    floats: Vec<F>,
+    indices: Vec<usize>,
+    ints: Vec<i32>,
+    flags: Vec<bool>,
+}
+
+impl<F> Default for Tape<F> {
+    #[inline]
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<F> Tape<F> {
+    /// An empty tape. Does not allocate.
+    #[inline]
+    pub const fn new() -> Self {
+        Tape {
+            floats: Vec::new(),
+            indices: Vec::new(),
+            ints: Vec::new(),
+            flags: Vec::new(),
+        }
+    }
+
+    /// Reserves room for at least `n` more floats.
+    #[inline]
+    pub fn reserve_floats(&mut self, n: usize) {
+        self.floats.reserve(n);
+    }
+
+    /// Reserves room for at least `n` more indices.
+    #[inline]
+    pub fn reserve_indices(&mut self, n: usize) {
+        self.indices.reserve(n);
+    }
+
+    /// Records a float.
+    #[inline]
+    pub fn push_float(&mut self, value: F) {
+        self.floats.push(value);
+    }
+
+    /// Takes back the most recently recorded float.
+    ///
+    /// # Panics
+    /// If the float lane is empty (a bug in the generated code).
+    #[inline]
+    #[track_caller]
+    pub fn pop_float(&mut self) -> F {
+        match self.floats.pop() {
+            Some(value) => value,
+            None => underflow("float"),
+        }
+    }
+
+    /// Records an index.
+    #[inline]
+    pub fn push_index(&mut self, value: usize) {
+        self.indices.push(value);
+    }
+
+    /// Takes back the most recently recorded index.
+    ///
+    /// # Panics
+    /// If the index lane is empty (a bug in the generated code).
+    #[inline]
+    #[track_caller]
+    pub fn pop_index(&mut self) -> usize {
+        match self.indices.pop() {
+            Some(value) => value,
+            None => underflow("index"),
+        }
+    }
+
+    /// Records an `i32` (e.g. the exponent of `powi`).
+    #[inline]
+    pub fn push_i32(&mut self, value: i32) {
+        self.ints.push(value);
+    }
+
+    /// Takes back the most recently recorded `i32`.
+    ///
+    /// # Panics
+    /// If the `i32` lane is empty (a bug in the generated code).
+    #[inline]
+    #[track_caller]
+    pub fn pop_i32(&mut self) -> i32 {
+        match self.ints.pop() {
+            Some(value) => value,
+            None => underflow("i32"),
+        }
+    }
+
+    /// Records a flag (e.g. which way a branch went).
+    #[inline]
+    pub fn push_flag(&mut self, value: bool) {
+        self.flags.push(value);
+    }
+
+    /// Takes back the most recently recorded flag.
+    ///
+    /// # Panics
+    /// If the flag lane is empty (a bug in the generated code).
+    #[inline]
+    #[track_caller]
+    pub fn pop_flag(&mut self) -> bool {
+        match self.flags.pop() {
+            Some(value) => value,
+            None => underflow("flag"),
+        }
+    }
+
+    /// Number of floats currently recorded.
+    #[inline]
+    pub fn float_len(&self) -> usize {
+        self.floats.len()
+    }
+
+    /// Number of indices currently recorded.
+    #[inline]
+    pub fn index_len(&self) -> usize {
+        self.indices.len()
+    }
+
+    /// Number of `i32`s currently recorded.
+    #[inline]
+    pub fn i32_len(&self) -> usize {
+        self.ints.len()
+    }
+
+    /// Number of flags currently recorded.
+    #[inline]
+    pub fn flag_len(&self) -> usize {
+        self.flags.len()
+    }
+
+    /// Whether every lane is empty (true again after a complete reverse sweep).
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.floats.is_empty()
+            && self.indices.is_empty()
+            && self.ints.is_empty()
+            && self.flags.is_empty()
+    }
+
+    /// Empties every lane, keeping the allocations for reuse.
+    #[inline]
+    pub fn clear(&mut self) {
+        self.floats.clear();
+        self.indices.clear();
+        self.ints.clear();
+        self.flags.clear();
+    }
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn underflow(lane: &str) -> ! {
+    panic!(
+        "autodiff tape underflow on the {lane} lane: the generated reverse sweep popped more \
+         than it pushed (a bug in autodiff, please report it)"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Tape;
+
+    #[test]
+    fn new_does_not_allocate() {
+        let tape: Tape<f64> = Tape::new();
+        assert_eq!(tape.floats.capacity(), 0);
+        assert_eq!(tape.indices.capacity(), 0);
+        assert_eq!(tape.ints.capacity(), 0);
+        assert_eq!(tape.flags.capacity(), 0);
+        assert!(tape.is_empty());
+        assert_eq!(Tape::<f32>::default(), Tape::new());
+    }
+
+    #[test]
+    fn lanes_are_independent_lifo_stacks() {
+        let mut tape = Tape::new();
+        tape.reserve_floats(3);
+        tape.reserve_indices(2);
+        tape.push_float(1.0_f64);
+        tape.push_index(7);
+        tape.push_float(2.0);
+        tape.push_i32(-3);
+        tape.push_flag(true);
+        tape.push_index(9);
+        tape.push_flag(false);
+        assert_eq!(
+            (
+                tape.float_len(),
+                tape.index_len(),
+                tape.i32_len(),
+                tape.flag_len()
+            ),
+            (2, 2, 1, 2)
+        );
+        assert!(!tape.pop_flag());
+        assert_eq!(tape.pop_index(), 9);
+        assert!(tape.pop_flag());
+        assert_eq!(tape.pop_i32(), -3);
+        assert_eq!(tape.pop_float(), 2.0);
+        assert_eq!(tape.pop_index(), 7);
+        assert_eq!(tape.pop_float(), 1.0);
+        assert!(tape.is_empty());
+    }
+
+    #[test]
+    fn clear_empties_all_lanes() {
+        let mut tape = Tape::new();
+        tape.push_float(1.0_f32);
+        tape.push_index(1);
+        tape.push_i32(1);
+        tape.push_flag(true);
+        tape.clear();
+        assert!(tape.is_empty());
+    }
+
+    #[test]
+    #[should_panic(expected = "autodiff tape underflow on the float lane")]
+    fn float_underflow_panics() {
+        Tape::<f64>::new().pop_float();
+    }
+
+    #[test]
+    #[should_panic(expected = "autodiff tape underflow on the index lane")]
+    fn index_underflow_panics() {
+        Tape::<f64>::new().pop_index();
+    }
+
+    #[test]
+    #[should_panic(expected = "autodiff tape underflow on the i32 lane")]
+    fn i32_underflow_panics() {
+        Tape::<f64>::new().pop_i32();
+    }
+
+    #[test]
+    #[should_panic(expected = "a bug in autodiff, please report it")]
+    fn flag_underflow_panics() {
+        let mut tape = Tape::<f64>::new();
+        tape.push_flag(true);
+        tape.pop_flag();
+        tape.pop_flag();
+    }
+}
