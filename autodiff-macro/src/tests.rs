@@ -1,1 +1,121 @@
+//! Snapshot tests of the stages: the IR after lowering, and the generated code after
+//! emitting (pretty-printed), so a reviewer sees exactly what the macro writes.
 
+use crate::ctxt::Ctxt;
+use crate::emit::names::Namer;
+use crate::{ir, lower, parse};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The IR text of `item` after lowering.
+fn lowered(item: TokenStream) -> String {
+    let cx = Ctxt::new();
+    let args = parse::Args::default();
+    let f = parse::function(&cx, &args, syn::parse2(item).unwrap()).unwrap();
+    let mut namer = Namer::new(&f.item);
+    let body = lower::body(&cx, &f, &mut namer);
+    cx.check().unwrap();
+    ir::display(&body)
+}
+
+/// The generated code for `#[differentiable(args)] item`, pretty-printed.
+fn expanded(args: TokenStream, item: TokenStream) -> String {
+    let tokens = crate::expand::differentiable(args, item);
+    let file: syn::File = syn::parse2(tokens).unwrap();
+    prettyplease::unparse(&file)
+}
+
+fn seed_tanh() -> TokenStream {
+    quote! {
+        fn tanh(x: f64) -> f64 {
+            let y = (-2.0 * x).exp();
+            (1.0 - y) / (1.0 + y)
+        }
+    }
+}
+
+fn taylor_sine() -> TokenStream {
+    quote! {
+        fn taylor_sine(x: f64) -> f64 {
+            let mut ans = x;
+            let mut cur = x;
+            let mut i = 0;
+            while cur.abs() > 0.001 {
+                cur = -cur * x * x / ((2 * i + 3) * (2 * i + 2)) as f64;
+                ans += cur;
+                i += 1;
+            }
+            ans
+        }
+    }
+}
+
+#[test]
+fn ir_tanh() {
+    insta::assert_snapshot!(lowered(seed_tanh()));
+}
+
+#[test]
+fn ir_taylor_sine() {
+    insta::assert_snapshot!(lowered(taylor_sine()));
+}
+
+#[test]
+fn ir_control_flow() {
+    insta::assert_snapshot!(lowered(quote! {
+        fn f(x: f64, n: usize) -> f64 {
+            let mut s = x;
+            for i in 0..n {
+                if s > 10.0 {
+                    break;
+                }
+                let x = s * x;
+                s = match i % 2 { 0 => x.sin(), _ => s + x };
+            }
+            if n == 0 { return x; }
+            s
+        }
+    }));
+}
+
+#[test]
+fn expand_tanh() {
+    insta::assert_snapshot!(expanded(quote!(), seed_tanh()));
+}
+
+#[test]
+fn expand_taylor_sine() {
+    insta::assert_snapshot!(expanded(quote!(), taylor_sine()));
+}
+
+#[test]
+fn expand_wrt_and_branches() {
+    insta::assert_snapshot!(expanded(
+        quote!(wrt(x)),
+        quote! {
+            pub fn f(x: f64, y: f64, k: i32) -> f64 {
+                let z = if x > y { x * y } else { x.powi(k) };
+                z.exp()
+            }
+        }
+    ));
+}
+
+#[test]
+fn expand_early_return_in_loop() {
+    insta::assert_snapshot!(expanded(
+        quote!(),
+        quote! {
+            fn f(x: f64) -> f64 {
+                let mut p = x;
+                for j in 0..4 {
+                    p = p * x;
+                    if p > 20.0 {
+                        return p;
+                    }
+                }
+                p.sin()
+            }
+        }
+    ));
+}

@@ -230,6 +230,8 @@ impl Lowerer<'_> {
             UnOp::Neg(_) => match self.expr(&u.expr, out) {
                 Val::Opaque(_) => Val::Opaque(e.clone()),
                 Val::Never => Val::Never,
+                // A negative literal is a literal.
+                Val::Float(Operand::Lit(lit)) => Val::Float(Operand::Lit(quote!(-#lit))),
                 v => {
                     let a = self.operand(v, u.expr.span(), out);
                     self.prim(&symbol::NEG, vec![a], e.span(), out)

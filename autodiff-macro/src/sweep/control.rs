@@ -72,6 +72,7 @@ impl Sweeper<'_> {
         for (k, arm) in m.arms.iter().enumerate() {
             let pat = &arm.pat;
             let (f, r) = self.block(&arm.body, &code);
+            let k = proc_macro2::Literal::usize_unsuffixed(k);
             fwd_arms.push(quote!(#pat => { #arm_var = #k; #f }));
             rev_arms.push(quote!(#k => { #r }));
         }
@@ -179,7 +180,7 @@ impl Sweeper<'_> {
     // Output: forward:  __tape.push_flag(__c0); __e0 = 3; break;
     // Every construct the jump leaves gets the record it would have made at its end.
     pub(super) fn exit(&mut self, e: &Exit) -> TokenStream {
-        let site = e.site;
+        let site = proc_macro2::Literal::usize_unsuffixed(e.site);
         let mut out = TokenStream::new();
         for frame in self.frames.clone().iter().rev() {
             match frame {

@@ -90,7 +90,14 @@ struct Names {
 }
 
 pub fn build(f: &Function, body: &Body, an: &Analysis, mut namer: Namer, seed: &Ident) -> Sweeps {
-    let adjoint = body.slots.iter().map(|s| namer.fresh(&format!("__d_{}", s.name))).collect();
+    let adjoint = body
+        .slots
+        .iter()
+        .map(|s| {
+            let name = s.name.to_string();
+            namer.fresh(&format!("__d_{}", name.trim_start_matches('_')))
+        })
+        .collect();
     let names = Names {
         adjoint,
         tape: namer.fresh("__tape"),
@@ -228,7 +235,7 @@ impl Sweeper<'_> {
             if !r.is_empty() {
                 revs.push(match last_site_before {
                     Some(site) => {
-                        let first_after = site + 1;
+                        let first_after = proc_macro2::Literal::usize_unsuffixed(site + 1);
                         quote!(if #code == 0 || #code >= #first_after { #r })
                     }
                     None => r,
