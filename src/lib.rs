@@ -41,8 +41,8 @@ pub use autodiff_runtime::*;
 pub mod prelude {
     pub use autodiff_macro::differentiable;
     pub use autodiff_runtime::{
-        abs, check_grad, cos, cosh, exp, ln, log, log10, log2, max, min, pow, powi, sin, sinh, sqrt,
-        stop_gradient, tan, tanh, Float, GradCheck,
+        abs, check_grad, cos, cosh, exp, ln, log, log10, log2, max, min, pow, powi, sin, sinh,
+        sqrt, stop_gradient, tan, tanh, Float, GradCheck,
     };
 }
 
@@ -50,4 +50,5 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use autodiff_runtime::{rules, Float, Tape};
+    pub use num_traits::{One, Zero};
 }

@@ -13,7 +13,12 @@ pub fn differentiable(args: TokenStream, input: TokenStream) -> TokenStream {
     let item: syn::ItemFn = match syn::parse2(input.clone()) {
         Ok(item) => item,
         Err(_) => {
-            let err = syn::Error::new(item_keyword_span(&input), "#[differentiable] applies to a function (`fn`); put it on a free function that computes a float");
+            let message = if syn::parse2::<syn::TraitItemFn>(input.clone()).is_ok() {
+                "#[differentiable] needs a function with a body; trait methods are not supported, put it on a free function"
+            } else {
+                "#[differentiable] applies to a function (`fn`); put it on a free function that computes a float"
+            };
+            let err = syn::Error::new(item_keyword_span(&input), message);
             let err = err.into_compile_error();
             return quote!(#input #err);
         }
@@ -28,7 +33,7 @@ pub fn differentiable(args: TokenStream, input: TokenStream) -> TokenStream {
         Ok(()) => output.unwrap_or_default(),
         Err(err) => {
             let errors = err.into_compile_error();
-            let stubs = emit::fallback::stubs(&item);
+            let stubs = emit::fallback::stubs(&item, args.wrt.as_deref());
             quote!(#item #stubs #errors)
         }
     }

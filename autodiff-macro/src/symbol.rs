@@ -123,7 +123,14 @@ pub fn free_function(name: &str) -> Option<&'static Prim> {
 }
 
 /// Float methods whose result has no gradient (piecewise constant): lowered as constants.
-pub const STEP_METHODS: &[&str] = &["floor", "ceil", "round", "trunc", "signum", "round_ties_even"];
+pub const STEP_METHODS: &[&str] = &[
+    "floor",
+    "ceil",
+    "round",
+    "trunc",
+    "signum",
+    "round_ties_even",
+];
 
 /// Float methods that return a `bool` or an integer: a read of a float that cuts the gradient.
 pub const CUT_METHODS: &[&str] = &[
@@ -156,19 +163,28 @@ pub const SIDE_EFFECT_MACROS: &[&str] = &[
     "debug_assert_eq",
     "debug_assert_ne",
     "panic",
+    "format",
+    "write",
+    "writeln",
+    "matches",
     "unreachable",
     "todo",
     "unimplemented",
 ];
 
-/// Every float method the transform knows, for error messages.
+/// A short list of the float methods the transform knows, for error messages; the README
+/// has them all.
 pub fn known_methods() -> String {
-    let mut names: Vec<&str> = ALL
-        .iter()
-        .filter(|p| p.form == Method)
-        .map(|p| p.name)
-        .collect();
-    names.extend(STEP_METHODS);
-    names.extend(IDENTITY_METHODS);
-    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+    let common = [
+        "exp", "ln", "sqrt", "powi", "powf", "sin", "cos", "tanh", "abs", "max", "min",
+    ];
+    let listed: Vec<String> = common.iter().map(|n| format!("`{n}`")).collect();
+    let total = ALL.iter().filter(|p| p.form == Method).count()
+        + STEP_METHODS.len()
+        + IDENTITY_METHODS.len();
+    format!(
+        "{}, and {} more listed in the README",
+        listed.join(", "),
+        total - common.len()
+    )
 }

@@ -55,7 +55,11 @@ pub fn body(cx: &Ctxt, f: &Function, body: &Body) -> Analysis {
     for s in &body.output {
         used[s.0] = true;
     }
-    Analysis { active, needed, used }
+    Analysis {
+        active,
+        needed,
+        used,
+    }
 }
 
 pub fn slot_of(op: &crate::ir::Operand) -> Option<SlotId> {

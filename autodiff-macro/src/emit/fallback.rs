@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{FnArg, ItemFn, ReturnType};
 
-pub fn stubs(item: &ItemFn) -> TokenStream {
+pub fn stubs(item: &ItemFn, wrt: Option<&[syn::Ident]>) -> TokenStream {
     let sig = &item.sig;
     let vis = &item.vis;
     let name = &sig.ident;
@@ -19,10 +19,16 @@ pub fn stubs(item: &ItemFn) -> TokenStream {
     let grads: Vec<TokenStream> = params
         .iter()
         .filter_map(|a| match a {
-            FnArg::Typed(t) => scalar_float(&t.ty, &floats).map(|f| {
-                let ty = f.ty();
-                quote!(#ty)
-            }),
+            FnArg::Typed(t) => {
+                let named = match (&*t.pat, wrt) {
+                    (syn::Pat::Ident(p), Some(wrt)) => wrt.contains(&p.ident),
+                    _ => true,
+                };
+                scalar_float(&t.ty, &floats).filter(|_| named).map(|f| {
+                    let ty = f.ty();
+                    quote!(#ty)
+                })
+            }
             FnArg::Receiver(_) => None,
         })
         .collect();
@@ -30,7 +36,11 @@ pub fn stubs(item: &ItemFn) -> TokenStream {
         ReturnType::Type(_, ty) => quote!(#ty),
         ReturnType::Default => quote!(f64),
     };
-    let grad_ty = if grads.len() == 1 { quote!(#(#grads)*) } else { quote!((#(#grads),*)) };
+    let grad_ty = if grads.len() == 1 {
+        quote!(#(#grads)*)
+    } else {
+        quote!((#(#grads),*))
+    };
     let lints = super::allow_lints();
     let stub = quote!(::core::unreachable!("#[differentiable] reported an error"));
     let (vjp, grad, vag) = (

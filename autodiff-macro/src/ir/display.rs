@@ -13,7 +13,11 @@ pub fn display(body: &Body) -> String {
         .collect();
     let _ = writeln!(s, "params: {}", params.join(", "));
     block(body, &body.block, 0, &mut s);
-    let out: Vec<String> = body.output.iter().map(|o| body.slot(*o).name.to_string()).collect();
+    let out: Vec<String> = body
+        .output
+        .iter()
+        .map(|o| body.slot(*o).name.to_string())
+        .collect();
     let _ = writeln!(s, "output: {}", out.join(", "));
     s
 }
@@ -74,7 +78,10 @@ fn block(body: &Body, b: &Block, depth: usize, s: &mut String) {
                     ExitKind::Continue => "continue",
                     ExitKind::Return => "return",
                 };
-                let target = e.target.map(|t| format!(" loop#{}", t.0)).unwrap_or_default();
+                let target = e
+                    .target
+                    .map(|t| format!(" loop#{}", t.0))
+                    .unwrap_or_default();
                 let _ = writeln!(s, "{pad}{kind}{target} (site {})", e.site);
             }
         }

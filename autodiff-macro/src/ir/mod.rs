@@ -140,8 +140,13 @@ pub struct Arm {
 #[derive(Clone, Debug)]
 pub enum LoopKind {
     /// `for pat in iter`: the iterator yields non-float values.
-    For { pat: TokenStream, iter: TokenStream },
-    While { cond: TokenStream },
+    For {
+        pat: TokenStream,
+        iter: TokenStream,
+    },
+    While {
+        cond: TokenStream,
+    },
     Loop,
 }
 

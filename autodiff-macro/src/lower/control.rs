@@ -1,7 +1,9 @@
 //! Control flow: `if`/`else`, `match`, `for`/`while`/`loop`, `break`, `continue`, `return`.
 
 use super::{LoopFrame, Lowerer, Val};
-use crate::ir::{Arm, Block, Exit, ExitKind, If, Loop, LoopId, LoopKind, Match, Operand, SlotId, SlotTy, Stmt};
+use crate::ir::{
+    Arm, Block, Exit, ExitKind, If, Loop, LoopId, LoopKind, Match, Operand, SlotId, SlotTy, Stmt,
+};
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::spanned::Spanned;
@@ -20,12 +22,18 @@ impl Lowerer<'_> {
     /// A condition: a non-float expression.
     fn cond(&mut self, cond: &Expr) -> TokenStream {
         if let Expr::Let(l) = cond {
-            self.cx.error_spanned_by(&l.let_token, "`if let` is not supported in a #[differentiable] function; use `match`");
+            self.cx.error_spanned_by(
+                l.let_token,
+                "`if let` is not supported in a #[differentiable] function; use `match`",
+            );
             return quote!(false);
         }
         let v = self.expr(cond, &mut Block::new());
         if !matches!(v, Val::Opaque(_) | Val::Never) {
-            self.cx.error_spanned_by(cond, "a condition must be a `bool`, such as a comparison `x > 0.0`");
+            self.cx.error_spanned_by(
+                cond,
+                "a condition must be a `bool`, such as a comparison `x > 0.0`",
+            );
         }
         self.opaque_tokens(cond)
     }
@@ -40,14 +48,16 @@ impl Lowerer<'_> {
         let mut block = Block::new();
         self.push_scope();
         let val = match body {
-            Expr::Block(b) if b.label.is_none() => match self.block_stmts(&b.block.stmts, &mut block) {
-                Some(tail) if value_wanted => self.expr(&tail, &mut block),
-                Some(tail) => {
-                    self.stmt_expr(&tail, &mut block);
-                    unit()
+            Expr::Block(b) if b.label.is_none() => {
+                match self.block_stmts(&b.block.stmts, &mut block) {
+                    Some(tail) if value_wanted => self.expr(&tail, &mut block),
+                    Some(tail) => {
+                        self.stmt_expr(&tail, &mut block);
+                        unit()
+                    }
+                    None => unit(),
                 }
-                None => unit(),
-            },
+            }
             e if value_wanted => self.expr(e, &mut block),
             e => {
                 self.stmt_expr(e, &mut block);
@@ -87,7 +97,12 @@ impl Lowerer<'_> {
             out.push(Stmt::Opaque(tokens));
             return;
         }
-        out.push(Stmt::If(If { id, cond, then, els }));
+        out.push(Stmt::If(If {
+            id,
+            cond,
+            then,
+            els,
+        }));
     }
 
     pub(super) fn if_expr(&mut self, e: &Expr, i: &syn::ExprIf, out: &mut Block) -> Val {
@@ -102,14 +117,26 @@ impl Lowerer<'_> {
         };
         let els = arms.pop().expect("two arms").0;
         let then = arms.pop().expect("two arms").0;
-        out.push(Stmt::If(If { id, cond, then, els }));
+        out.push(Stmt::If(If {
+            id,
+            cond,
+            then,
+            els,
+        }));
         val
     }
 
-    fn match_arms(&mut self, m: &syn::ExprMatch, value_wanted: bool) -> (TokenStream, Vec<TokenStream>, Arms) {
+    fn match_arms(
+        &mut self,
+        m: &syn::ExprMatch,
+        value_wanted: bool,
+    ) -> (TokenStream, Vec<TokenStream>, Arms) {
         let v = self.expr(&m.expr, &mut Block::new());
         if !matches!(v, Val::Opaque(_) | Val::Never) {
-            self.cx.error_spanned_by(&m.expr, "`match` on a float is not supported; use `if`/`else` with comparisons");
+            self.cx.error_spanned_by(
+                &m.expr,
+                "`match` on a float is not supported; use `if`/`else` with comparisons",
+            );
         }
         let scrutinee = self.opaque_tokens(&m.expr);
         let mut pats = Vec::new();
@@ -142,8 +169,16 @@ impl Lowerer<'_> {
             out.push(Stmt::Opaque(tokens));
             return;
         }
-        let arms = pats.into_iter().zip(arms).map(|(pat, (body, _))| Arm { pat, body }).collect();
-        out.push(Stmt::Match(Match { id, scrutinee, arms }));
+        let arms = pats
+            .into_iter()
+            .zip(arms)
+            .map(|(pat, (body, _))| Arm { pat, body })
+            .collect();
+        out.push(Stmt::Match(Match {
+            id,
+            scrutinee,
+            arms,
+        }));
     }
 
     pub(super) fn match_expr(&mut self, e: &Expr, m: &syn::ExprMatch, out: &mut Block) -> Val {
@@ -153,15 +188,26 @@ impl Lowerer<'_> {
             Joined::Value(v) => v,
             Joined::Opaque => return Val::Opaque(e.clone()),
         };
-        let arms = pats.into_iter().zip(arms).map(|(pat, (body, _))| Arm { pat, body }).collect();
-        out.push(Stmt::Match(Match { id, scrutinee, arms }));
+        let arms = pats
+            .into_iter()
+            .zip(arms)
+            .map(|(pat, (body, _))| Arm { pat, body })
+            .collect();
+        out.push(Stmt::Match(Match {
+            id,
+            scrutinee,
+            arms,
+        }));
         val
     }
 
     /// Joins the values of the arms of a branch: when one is a float, every arm writes its
     /// value into one result slot.
     fn join(&mut self, e: &Expr, arms: &mut Arms) -> Joined {
-        let model = arms.iter().find(|(_, v)| matches!(v, Val::Float(_) | Val::Tuple(_))).map(|(_, v)| v.clone());
+        let model = arms
+            .iter()
+            .find(|(_, v)| matches!(v, Val::Float(_) | Val::Tuple(_)))
+            .map(|(_, v)| v.clone());
         let Some(model) = model else {
             if arms.iter().all(|(b, _)| all_opaque(b)) {
                 return Joined::Opaque;
@@ -183,7 +229,9 @@ impl Lowerer<'_> {
 
     fn result_like(&mut self, model: &Val) -> Result_ {
         match model {
-            Val::Tuple(parts) => Result_::Tuple(parts.iter().map(|p| self.result_like(p)).collect()),
+            Val::Tuple(parts) => {
+                Result_::Tuple(parts.iter().map(|p| self.result_like(p)).collect())
+            }
             _ => Result_::Float(self.temp(SlotTy::Float)),
         }
     }
@@ -200,7 +248,10 @@ impl Lowerer<'_> {
                     self.write_result(p, v, span, block);
                 }
             }
-            _ => self.cx.error_at(span, "the arms of this branch have values of different shapes"),
+            _ => self.cx.error_at(
+                span,
+                "the arms of this branch have values of different shapes",
+            ),
         }
     }
 
@@ -210,19 +261,40 @@ impl Lowerer<'_> {
         self.push_scope();
         let (label, kind, body) = match e {
             Expr::ForLoop(f) => {
-                let v = self.expr(&f.expr, &mut Block::new());
+                let v = match &*f.expr {
+                    Expr::Array(a) => {
+                        let vals: Vec<Val> = a
+                            .elems
+                            .iter()
+                            .map(|e| self.expr(e, &mut Block::new()))
+                            .collect();
+                        vals.into_iter()
+                            .find(|v| !matches!(v, Val::Opaque(_)))
+                            .unwrap_or(Val::Opaque(syn::parse_quote!(())))
+                    }
+                    e => self.expr(e, &mut Block::new()),
+                };
                 if !matches!(v, Val::Opaque(_) | Val::Never) {
                     self.cx.error_spanned_by(&f.expr, "iterating over floats is not supported yet; loop over indices, as in `for i in 0..n`");
                 }
                 let iter = self.opaque_tokens(&f.expr);
                 let pat = self.opaque_pat(&f.pat);
-                (&f.label, LoopKind::For { pat: quote!(#pat), iter }, &f.body)
+                (
+                    &f.label,
+                    LoopKind::For {
+                        pat: quote!(#pat),
+                        iter,
+                    },
+                    &f.body,
+                )
             }
             Expr::While(w) => {
-                if let Expr::Let(l) = &*w.cond {
-                    self.cx.error_spanned_by(&l.let_token, "`while let` is not supported in a #[differentiable] function; use `loop` with a `match` that breaks");
-                }
-                let cond = self.cond(&w.cond);
+                let cond = if let Expr::Let(l) = &*w.cond {
+                    self.cx.error_spanned_by(l.let_token, "`while let` is not supported in a #[differentiable] function; use `loop` with a `match` that breaks");
+                    quote!(false)
+                } else {
+                    self.cond(&w.cond)
+                };
                 (&w.label, LoopKind::While { cond }, &w.body)
             }
             Expr::Loop(l) => (&l.label, LoopKind::Loop, &l.body),
@@ -237,7 +309,12 @@ impl Lowerer<'_> {
         self.block_as_stmt(&body.stmts, &mut block);
         self.loops.pop();
         self.pop_scope();
-        out.push(Stmt::Loop(Loop { id, label, kind, body: block }));
+        out.push(Stmt::Loop(Loop {
+            id,
+            label,
+            kind,
+            body: block,
+        }));
     }
 
     fn next_site(&mut self) -> usize {
@@ -247,22 +324,36 @@ impl Lowerer<'_> {
 
     pub(super) fn return_stmt(&mut self, r: &syn::ExprReturn, out: &mut Block) {
         let Some(value) = &r.expr else {
-            self.cx.error_spanned_by(r, "`return` needs the float the function returns, as in `return 0.0`");
+            self.cx.error_spanned_by(
+                r,
+                "`return` needs the float the function returns, as in `return 0.0`",
+            );
             return;
         };
         let val = self.expr(value, out);
         self.write_output(val, value, out);
         let site = self.next_site();
-        out.push(Stmt::Exit(Exit { kind: ExitKind::Return, target: None, site }));
+        out.push(Stmt::Exit(Exit {
+            kind: ExitKind::Return,
+            target: None,
+            site,
+        }));
     }
 
     fn loop_target(&mut self, label: Option<&syn::Lifetime>, span: Span) -> Option<LoopId> {
         let frame = match label {
-            Some(l) => self.loops.iter().rev().find(|f| f.label.as_deref() == Some(&l.ident.to_string())),
+            Some(l) => self
+                .loops
+                .iter()
+                .rev()
+                .find(|f| f.label.as_deref() == Some(&l.ident.to_string())),
             None => self.loops.last(),
         };
         if frame.is_none() {
-            self.cx.error_at(span, "`break` and `continue` are supported only inside loops");
+            self.cx.error_at(
+                span,
+                "`break` and `continue` are supported only inside loops",
+            );
         }
         frame.map(|f| f.id)
     }
@@ -273,14 +364,22 @@ impl Lowerer<'_> {
         }
         if let Some(target) = self.loop_target(b.label.as_ref(), b.span()) {
             let site = self.next_site();
-            out.push(Stmt::Exit(Exit { kind: ExitKind::Break, target: Some(target), site }));
+            out.push(Stmt::Exit(Exit {
+                kind: ExitKind::Break,
+                target: Some(target),
+                site,
+            }));
         }
     }
 
     pub(super) fn continue_stmt(&mut self, c: &syn::ExprContinue, out: &mut Block) {
         if let Some(target) = self.loop_target(c.label.as_ref(), c.span()) {
             let site = self.next_site();
-            out.push(Stmt::Exit(Exit { kind: ExitKind::Continue, target: Some(target), site }));
+            out.push(Stmt::Exit(Exit {
+                kind: ExitKind::Continue,
+                target: Some(target),
+                site,
+            }));
         }
     }
 }
@@ -314,4 +413,3 @@ fn block_expr(b: &syn::Block) -> syn::ExprBlock {
 fn all_opaque(block: &Block) -> bool {
     block.iter().all(|s| matches!(s, Stmt::Opaque(_)))
 }
-

@@ -10,7 +10,7 @@
 use super::{Binding, Lowerer, Val};
 use crate::ir::{Block, Op, Operand, SlotTy};
 use crate::parse::signature::scalar_float;
-use crate::symbol::{self, Prim, IDENTITY_METHODS, SIDE_EFFECT_MACROS, STEP_METHODS, CUT_METHODS};
+use crate::symbol::{self, Prim, CUT_METHODS, IDENTITY_METHODS, SIDE_EFFECT_MACROS, STEP_METHODS};
 use quote::{quote, ToTokens};
 use syn::spanned::Spanned;
 use syn::{BinOp, Expr, Lit, UnOp};
@@ -80,15 +80,22 @@ impl Lowerer<'_> {
             Expr::Index(i) => self.all_opaque(e, [&*i.expr, &*i.index].into_iter(), out, "indexing into floats is not supported yet; use separate `let` bindings"),
             Expr::Reference(r) => self.all_opaque(e, [&*r.expr].into_iter(), out, "references to floats are not supported; use the value itself"),
             Expr::Closure(_) => self.unsupported(e, "closures are not supported in a #[differentiable] function; write the computation inline, or as another function"),
-            Expr::Block(_) => self.unsupported(e, "labeled blocks are not supported in a #[differentiable] function; use a loop with `break`"),
+            Expr::Block(b) => {
+                let label = b.label.as_ref().map(|l| l.name.clone());
+                self.cx.error_spanned_by(label, "labeled blocks are not supported in a #[differentiable] function; use a loop with `break`");
+                Val::Never
+            }
             Expr::Let(_) => self.unsupported(e, "`let` in a condition (`if let`, `while let`) is not supported; use `match`"),
-            Expr::Unsafe(_) => self.unsupported(e, "`unsafe` blocks are not supported in a #[differentiable] function; move the unsafe code into a function with a `custom_vjp` rule"),
-            Expr::Async(_) | Expr::Await(_) => self.unsupported(e, "`async` code is not supported in a #[differentiable] function"),
+            Expr::Unsafe(u) => {
+                self.cx.error_spanned_by(u.unsafe_token, "`unsafe` blocks are not supported in a #[differentiable] function; move the unsafe code into a function of its own and cut the gradient with `stop_gradient(...)`");
+                Val::Never
+            }
+            Expr::Async(_) | Expr::Await(_) => self.unsupported(e, "`async` code is not supported in a #[differentiable] function; compute the inputs first and call it with plain values"),
             Expr::Try(_) | Expr::TryBlock(_) => self.unsupported(e, "the `?` operator is not supported in a #[differentiable] function; handle the error before calling it"),
-            Expr::Repeat(_) => self.unsupported(e, "array repeat expressions `[x; N]` are not supported yet"),
+            Expr::Repeat(_) => self.unsupported(e, "array repeat expressions `[x; N]` are not supported yet; use separate `let` bindings"),
             Expr::RawAddr(_) => self.unsupported(e, "raw pointers are not supported in a #[differentiable] function"),
             Expr::Infer(_) => self.unsupported(e, "`_` is not supported as an expression here"),
-            _ => self.unsupported(e, "this expression is not supported in a #[differentiable] function"),
+            _ => self.unsupported(e, "this expression is not supported in a #[differentiable] function; the README lists the supported constructs"),
         }
     }
 
@@ -117,11 +124,20 @@ impl Lowerer<'_> {
     }
 
     /// An opaque expression whose parts must all be non-float.
-    fn all_opaque<'e>(&mut self, e: &Expr, parts: impl Iterator<Item = &'e Expr>, out: &mut Block, message: &str) -> Val {
+    fn all_opaque<'e>(
+        &mut self,
+        e: &Expr,
+        parts: impl Iterator<Item = &'e Expr>,
+        out: &mut Block,
+        message: &str,
+    ) -> Val {
         let mut ok = true;
         for part in parts {
-            if !matches!(self.expr(part, out), Val::Opaque(_)) {
-                ok = false;
+            match self.expr(part, out) {
+                Val::Opaque(_) => {}
+                // Already reported.
+                Val::Never => return Val::Never,
+                _ => ok = false,
             }
         }
         if ok {
@@ -145,7 +161,9 @@ impl Lowerer<'_> {
     }
 
     fn path(&mut self, e: &Expr) -> Val {
-        let Expr::Path(p) = e else { unreachable!("called on paths") };
+        let Expr::Path(p) = e else {
+            unreachable!("called on paths")
+        };
         let binding = p
             .path
             .get_ident()
@@ -161,7 +179,9 @@ impl Lowerer<'_> {
     fn field(&mut self, e: &Expr, f: &syn::ExprField, out: &mut Block) -> Val {
         match self.expr(&f.base, out) {
             Val::Tuple(parts) => match &f.member {
-                syn::Member::Unnamed(i) if (i.index as usize) < parts.len() => parts[i.index as usize].clone(),
+                syn::Member::Unnamed(i) if (i.index as usize) < parts.len() => {
+                    parts[i.index as usize].clone()
+                }
                 _ => self.unsupported(e, "this tuple has no such field"),
             },
             Val::Opaque(_) => Val::Opaque(e.clone()),
@@ -171,7 +191,13 @@ impl Lowerer<'_> {
     }
 
     /// Applies `prim` to `args`, into a new temporary.
-    pub(super) fn prim(&mut self, prim: &'static Prim, args: Vec<Operand>, span: proc_macro2::Span, out: &mut Block) -> Val {
+    pub(super) fn prim(
+        &mut self,
+        prim: &'static Prim,
+        args: Vec<Operand>,
+        span: proc_macro2::Span,
+        out: &mut Block,
+    ) -> Val {
         let t = self.temp(SlotTy::Float);
         self.assign(out, t, Op::Prim(prim), args, true, span);
         Val::Float(Operand::Slot(t))
@@ -183,7 +209,10 @@ impl Lowerer<'_> {
             BinOp::Sub(_) => &symbol::SUB,
             BinOp::Mul(_) => &symbol::MUL,
             BinOp::Div(_) => &symbol::DIV,
-            BinOp::AddAssign(_) | BinOp::SubAssign(_) | BinOp::MulAssign(_) | BinOp::DivAssign(_) => {
+            BinOp::AddAssign(_)
+            | BinOp::SubAssign(_)
+            | BinOp::MulAssign(_)
+            | BinOp::DivAssign(_) => {
                 self.compound_assign_stmt(e, b, out);
                 return Val::Opaque(syn::parse_quote!(()));
             }
@@ -274,18 +303,23 @@ impl Lowerer<'_> {
                     if !matches!(self.expr(arg, out), Val::Opaque(_)) {
                         self.cx.error_spanned_by(
                             arg,
-                            format!("the gradient cannot flow through the method `{name}`: its receiver is not a float the transform knows; differentiable float methods are {}", symbol::known_methods()),
+                            format!("the gradient cannot flow through `{name}`, a method of a value that is not a float; pass `stop_gradient(...)` if no gradient should flow here, or compute with float arithmetic and float methods"),
                         );
                     }
                 }
                 Val::Opaque(e.clone())
             }
             Val::Never => Val::Never,
-            Val::Tuple(_) => self.unsupported(e, "methods on tuples are not supported; take a field first"),
+            Val::Tuple(_) => {
+                self.unsupported(e, "methods on tuples are not supported; take a field first")
+            }
             Val::Float(recv) => {
                 if let Some(prim) = symbol::method(&name) {
                     if m.args.len() + 1 != prim.arity {
-                        return self.unsupported(e, &format!("`{name}` takes {} argument(s)", prim.arity - 1));
+                        return self.unsupported(
+                            e,
+                            &format!("`{name}` takes {} argument(s)", prim.arity - 1),
+                        );
                     }
                     let mut args = vec![recv];
                     for (i, arg) in m.args.iter().enumerate() {
@@ -304,7 +338,7 @@ impl Lowerer<'_> {
                     self.cx.error_spanned_by(
                         &m.method,
                         format!(
-                            "`{name}` is not a float method the transform can differentiate; use one of {}, or a runtime function such as `exp(x)`",
+                            "`{name}` is not a float method the transform can differentiate; write it with the supported ones ({}), or cut the gradient with `stop_gradient(...)`",
                             symbol::known_methods()
                         ),
                     );
@@ -315,7 +349,13 @@ impl Lowerer<'_> {
     }
 
     /// Operand `index` of `prim`, written `arg`: a float, or an `i32` for `powi`.
-    fn prim_arg(&mut self, prim: &'static Prim, index: usize, arg: &Expr, out: &mut Block) -> Operand {
+    fn prim_arg(
+        &mut self,
+        prim: &'static Prim,
+        index: usize,
+        arg: &Expr,
+        out: &mut Block,
+    ) -> Operand {
         if prim.int_args.contains(&index) {
             return self.int_operand(arg, out);
         }
@@ -325,17 +365,29 @@ impl Lowerer<'_> {
 
     /// An integer operand, materialised into an `i32` slot unless it is a literal.
     fn int_operand(&mut self, arg: &Expr, out: &mut Block) -> Operand {
-        if let Expr::Lit(syn::ExprLit { lit: Lit::Int(i), .. }) = arg {
+        if let Expr::Lit(syn::ExprLit {
+            lit: Lit::Int(i), ..
+        }) = arg
+        {
             return Operand::Lit(i.to_token_stream());
         }
-        if let Expr::Unary(syn::ExprUnary { op: UnOp::Neg(_), expr, .. }) = arg {
-            if let Expr::Lit(syn::ExprLit { lit: Lit::Int(i), .. }) = &**expr {
+        if let Expr::Unary(syn::ExprUnary {
+            op: UnOp::Neg(_),
+            expr,
+            ..
+        }) = arg
+        {
+            if let Expr::Lit(syn::ExprLit {
+                lit: Lit::Int(i), ..
+            }) = &**expr
+            {
                 return Operand::Lit(quote!(-#i));
             }
         }
         let v = self.expr(arg, out);
         if !matches!(v, Val::Opaque(_)) {
-            self.cx.error_spanned_by(arg, "this argument must be an integer (`i32`)");
+            self.cx
+                .error_spanned_by(arg, "this argument must be an integer (`i32`)");
         }
         let tokens = self.opaque_tokens(arg);
         let t = self.temp(SlotTy::I32);
@@ -345,14 +397,28 @@ impl Lowerer<'_> {
 
     fn call(&mut self, e: &Expr, c: &syn::ExprCall, out: &mut Block) -> Val {
         let Expr::Path(func) = &*c.func else {
-            return self.all_opaque(e, c.args.iter(), out, "calls through expressions are not supported in a #[differentiable] function");
+            return self.all_opaque(
+                e,
+                c.args.iter(),
+                out,
+                "calls through expressions are not supported in a #[differentiable] function",
+            );
         };
-        let segments: Vec<String> = func.path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let segments: Vec<String> = func
+            .path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
         let last = segments.last().cloned().unwrap_or_default();
         let generics = crate::parse::signature::generic_floats(&self.f.item.sig);
         let qualifier_is_float = segments.len() == 2
-            && (segments[0] == "f64" || segments[0] == "f32" || segments[0] == "Float" || generics.iter().any(|g| *g == segments[0]));
-        let runtime_path = segments.len() == 1 || (segments.len() >= 2 && segments[0] == "autodiff");
+            && (segments[0] == "f64"
+                || segments[0] == "f32"
+                || segments[0] == "Float"
+                || generics.iter().any(|g| *g == segments[0]));
+        let runtime_path =
+            segments.len() == 1 || (segments.len() >= 2 && segments[0] == "autodiff");
 
         if last == "stop_gradient" && runtime_path && c.args.len() == 1 {
             // The value, with no gradient through it.
@@ -386,8 +452,10 @@ impl Lowerer<'_> {
         // Any other function: fine on non-float arguments, an error on floats.
         let mut float_arg = false;
         for arg in &c.args {
-            if !matches!(self.expr(arg, out), Val::Opaque(_) | Val::Never) {
-                float_arg = true;
+            match self.expr(arg, out) {
+                Val::Opaque(_) | Val::Never => {}
+                Val::Float(op) if self.is_constant(&op, out) => {}
+                _ => float_arg = true,
             }
         }
         if float_arg {
@@ -395,12 +463,24 @@ impl Lowerer<'_> {
             self.cx.error_spanned_by(
                 &c.func,
                 format!(
-                    "`{name}` has no derivative rule: #[differentiable] cannot differentiate through calls to other functions yet; write the computation inline, or wrap the argument in `stop_gradient(...)` if no gradient should flow through it"
+                    "`{name}` has no derivative rule: #[differentiable] cannot differentiate through calls to other functions yet; write the computation inline, or pass `stop_gradient(...)` of the argument if no gradient should flow through it"
                 ),
             );
             return Val::Never;
         }
         Val::Opaque(e.clone())
+    }
+
+    /// Whether `op` is a literal or a constant just materialised (`stop_gradient(x)`,
+    /// `i as f64`): a value that carries no gradient by construction.
+    fn is_constant(&self, op: &Operand, out: &Block) -> bool {
+        match op {
+            Operand::Lit(_) => true,
+            Operand::Slot(s) => matches!(
+                out.last(),
+                Some(crate::ir::Stmt::Assign(a)) if a.dst == *s && matches!(a.op, Op::Const(_))
+            ),
+        }
     }
 
     /// Tokens of `e` evaluated as a constant: every float read in it is a deliberate cut.
@@ -416,14 +496,23 @@ fn binding_val(b: &Binding, e: &Expr) -> Val {
     match b {
         Binding::Float(s) => Val::Float(Operand::Slot(*s)),
         Binding::Tuple(parts) => Val::Tuple(parts.iter().map(|p| binding_val(p, e)).collect()),
-        Binding::Opaque(_) => Val::Opaque(e.clone()),
+        // By its emitted name: a tuple's non-float part has no name of the user's.
+        Binding::Opaque(name) => {
+            let name = syn::Ident::new(&name.to_string(), e.span());
+            Val::Opaque(syn::parse_quote!(#name))
+        }
+        Binding::Error => Val::Never,
     }
 }
 
 fn is_assign_op(op: &BinOp) -> bool {
     matches!(
         op,
-        BinOp::BitXorAssign(_) | BinOp::BitAndAssign(_) | BinOp::BitOrAssign(_) | BinOp::ShlAssign(_) | BinOp::ShrAssign(_)
+        BinOp::BitXorAssign(_)
+            | BinOp::BitAndAssign(_)
+            | BinOp::BitOrAssign(_)
+            | BinOp::ShlAssign(_)
+            | BinOp::ShrAssign(_)
     )
 }
 

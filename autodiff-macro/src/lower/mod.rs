@@ -36,6 +36,8 @@ enum Binding {
     Tuple(Vec<Binding>),
     /// A non-float binding, under this (possibly renamed) name.
     Opaque(Ident),
+    /// A binding whose value was an error already reported: its uses report nothing more.
+    Error,
 }
 
 /// The value of a lowered expression.
@@ -105,6 +107,8 @@ pub fn body(cx: &Ctxt, f: &Function, namer: &mut Namer) -> Body {
     let mut block = Block::new();
     let tail = lw.block_stmts(&f.item.block.stmts, &mut block);
     match tail {
+        // `loop { .. }` as the tail leaves only through `return`.
+        Some(tail_expr @ syn::Expr::Loop(_)) => lw.stmt_expr(&tail_expr, &mut block),
         Some(tail_expr) => {
             let val = lw.expr(&tail_expr, &mut block);
             lw.write_output(val, &tail_expr, &mut block);
@@ -168,7 +172,15 @@ impl Lowerer<'_> {
     }
 
     /// `dst = op(args)`.
-    fn assign(&mut self, out: &mut Block, dst: SlotId, op: Op, args: Vec<Operand>, first_def: bool, span: Span) {
+    fn assign(
+        &mut self,
+        out: &mut Block,
+        dst: SlotId,
+        op: Op,
+        args: Vec<Operand>,
+        first_def: bool,
+        span: Span,
+    ) {
         out.push(Stmt::Assign(Assign {
             dst,
             op,
@@ -181,7 +193,14 @@ impl Lowerer<'_> {
     /// Writes `val` into `dst`. When `val` is the temporary the last statement just
     /// computed, that statement is retargeted to write `dst` directly, so `let y = a * b;`
     /// is one assignment, not two.
-    fn write_slot(&mut self, out: &mut Block, dst: SlotId, val: Operand, first_def: bool, span: Span) {
+    fn write_slot(
+        &mut self,
+        out: &mut Block,
+        dst: SlotId,
+        val: Operand,
+        first_def: bool,
+        span: Span,
+    ) {
         if let Operand::Slot(src) = val {
             if self.slots[src.0].origin == Origin::Temp && src != dst {
                 if let Some(Stmt::Assign(last)) = out.last_mut() {
@@ -207,7 +226,10 @@ impl Lowerer<'_> {
                 Operand::Slot(t)
             }
             Val::Tuple(_) => {
-                self.cx.error_at(span, "a tuple cannot be used as a number here; take one of its fields, as in `t.0`");
+                self.cx.error_at(
+                    span,
+                    "a tuple cannot be used as a number here; take one of its fields, as in `t.0`",
+                );
                 Operand::Lit(quote::quote!(0.0))
             }
             Val::Never => Operand::Lit(quote::quote!(0.0)),

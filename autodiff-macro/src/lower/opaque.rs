@@ -9,9 +9,9 @@
 //! any other read is recorded, and `analyse` rejects it if the variable carries a gradient.
 
 use super::{Binding, Lowerer};
+use crate::ir::SlotId;
 use crate::parse::signature::scalar_float;
 use crate::symbol::{CUT_METHODS, STEP_METHODS};
-use crate::ir::SlotId;
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::ToTokens;
 use std::collections::HashSet;
@@ -102,14 +102,19 @@ impl Renamer<'_, '_> {
                 if self.cut == 0 {
                     self.reads.push((slot, ident.span()));
                 }
-                Some(Ident::new(&self.lw.slots[slot.0].name.to_string(), ident.span()))
+                Some(Ident::new(
+                    &self.lw.slots[slot.0].name.to_string(),
+                    ident.span(),
+                ))
             }
             Binding::Opaque(new) => Some(Ident::new(&new.to_string(), ident.span())),
+            Binding::Error => None,
             Binding::Tuple(parts) => {
                 if self.cut == 0 {
                     let mut slots = Vec::new();
                     flatten(&parts, &mut slots);
-                    self.reads.extend(slots.into_iter().map(|s| (s, ident.span())));
+                    self.reads
+                        .extend(slots.into_iter().map(|s| (s, ident.span())));
                 }
                 None
             }
@@ -122,7 +127,8 @@ impl Renamer<'_, '_> {
             .map(|tt| match tt {
                 TokenTree::Ident(i) => TokenTree::Ident(self.rename_ident(&i).unwrap_or(i)),
                 TokenTree::Group(g) => {
-                    let mut ng = proc_macro2::Group::new(g.delimiter(), self.rename_tokens(g.stream()));
+                    let mut ng =
+                        proc_macro2::Group::new(g.delimiter(), self.rename_tokens(g.stream()));
                     ng.set_span(g.span());
                     TokenTree::Group(ng)
                 }
@@ -140,7 +146,10 @@ impl Renamer<'_, '_> {
     fn shadow_pat(&mut self, pat: &Pat) {
         let mut names = HashSet::new();
         collect_pat_idents(pat, &mut names);
-        self.shadows.last_mut().expect("a shadow frame is open").extend(names);
+        self.shadows
+            .last_mut()
+            .expect("a shadow frame is open")
+            .extend(names);
     }
 }
 
@@ -149,7 +158,7 @@ fn flatten(parts: &[Binding], out: &mut Vec<SlotId>) {
         match p {
             Binding::Float(s) => out.push(*s),
             Binding::Tuple(inner) => flatten(inner, out),
-            Binding::Opaque(_) => {}
+            Binding::Opaque(_) | Binding::Error => {}
         }
     }
 }
@@ -165,7 +174,10 @@ fn collect_pat_idents(pat: &Pat, out: &mut HashSet<String>) {
 }
 
 fn is_comparison(op: &BinOp) -> bool {
-    matches!(op, BinOp::Eq(_) | BinOp::Ne(_) | BinOp::Lt(_) | BinOp::Le(_) | BinOp::Gt(_) | BinOp::Ge(_))
+    matches!(
+        op,
+        BinOp::Eq(_) | BinOp::Ne(_) | BinOp::Lt(_) | BinOp::Le(_) | BinOp::Gt(_) | BinOp::Ge(_)
+    )
 }
 
 impl VisitMut for Renamer<'_, '_> {
@@ -179,13 +191,22 @@ impl VisitMut for Renamer<'_, '_> {
             }
             Expr::Field(f) => {
                 if let (Expr::Path(base), syn::Member::Unnamed(index)) = (&*f.base, &f.member) {
-                    if let Some(Binding::Tuple(parts)) = base.path.get_ident().and_then(|i| self.resolve(i)) {
-                        if let Some(Binding::Float(slot)) = parts.get(index.index as usize) {
-                            let slot = *slot;
-                            if self.cut == 0 {
-                                self.reads.push((slot, f.span()));
+                    if let Some(Binding::Tuple(parts)) =
+                        base.path.get_ident().and_then(|i| self.resolve(i))
+                    {
+                        let name = match parts.get(index.index as usize) {
+                            Some(Binding::Float(slot)) => {
+                                let slot = *slot;
+                                if self.cut == 0 {
+                                    self.reads.push((slot, f.span()));
+                                }
+                                Some(self.lw.slots[slot.0].name.to_string())
                             }
-                            let name = Ident::new(&self.lw.slots[slot.0].name.to_string(), f.span());
+                            Some(Binding::Opaque(new)) => Some(new.to_string()),
+                            _ => None,
+                        };
+                        if let Some(name) = name {
+                            let name = Ident::new(&name, f.span());
                             *e = syn::parse_quote!(#name);
                             return;
                         }
@@ -193,11 +214,23 @@ impl VisitMut for Renamer<'_, '_> {
                 }
                 visit_mut::visit_expr_mut(self, e);
             }
-            Expr::Binary(b) if is_comparison(&b.op) => self.with_cut(|r| visit_mut::visit_expr_mut(r, e)),
-            Expr::Cast(c) if scalar_float(&c.ty, &[]).is_none() && !is_generic_float(self.lw, &c.ty) => {
+            Expr::Binary(b) if is_comparison(&b.op) => {
                 self.with_cut(|r| visit_mut::visit_expr_mut(r, e))
             }
-            Expr::MethodCall(m) if CUT_METHODS.iter().chain(STEP_METHODS).any(|n| m.method == n) => {
+            Expr::Cast(c)
+                if scalar_float(&c.ty, &[]).is_none() && !is_generic_float(self.lw, &c.ty) =>
+            {
+                self.with_cut(|r| visit_mut::visit_expr_mut(r, e))
+            }
+            Expr::MethodCall(m)
+                if CUT_METHODS
+                    .iter()
+                    .chain(STEP_METHODS)
+                    .any(|n| m.method == n) =>
+            {
+                self.with_cut(|r| visit_mut::visit_expr_mut(r, e))
+            }
+            Expr::Call(c) if is_stop_gradient(&c.func) => {
                 self.with_cut(|r| visit_mut::visit_expr_mut(r, e))
             }
             Expr::Macro(m) => {
@@ -258,6 +291,10 @@ impl VisitMut for Renamer<'_, '_> {
         let tokens = m.tokens.clone();
         self.with_cut(|r| m.tokens = r.rename_tokens(tokens));
     }
+}
+
+fn is_stop_gradient(func: &Expr) -> bool {
+    matches!(func, Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "stop_gradient"))
 }
 
 fn is_generic_float(lw: &Lowerer, ty: &syn::Type) -> bool {

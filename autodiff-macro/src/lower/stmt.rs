@@ -60,7 +60,13 @@ impl Lowerer<'_> {
         match e {
             Expr::Assign(_) => self.assign_stmt(e, out),
             Expr::Binary(b)
-                if matches!(b.op, BinOp::AddAssign(_) | BinOp::SubAssign(_) | BinOp::MulAssign(_) | BinOp::DivAssign(_)) =>
+                if matches!(
+                    b.op,
+                    BinOp::AddAssign(_)
+                        | BinOp::SubAssign(_)
+                        | BinOp::MulAssign(_)
+                        | BinOp::DivAssign(_)
+                ) =>
             {
                 self.compound_assign_stmt(e, b, out)
             }
@@ -93,7 +99,9 @@ impl Lowerer<'_> {
         let mut mentions = false;
         for tt in ty.to_token_stream() {
             let s = tt.to_string();
-            mentions |= s.contains("f64") || s.contains("f32") || generics.iter().any(|g| s.contains(&g.to_string()));
+            mentions |= s.contains("f64")
+                || s.contains("f32")
+                || generics.iter().any(|g| s.contains(&g.to_string()));
         }
         if mentions {
             self.cx.error_spanned_by(ty, format!(
@@ -108,7 +116,10 @@ impl Lowerer<'_> {
     fn let_stmt(&mut self, local: &syn::Local, out: &mut Block) {
         if let Some(init) = &local.init {
             if let Some((else_token, _)) = &init.diverge {
-                self.cx.error_spanned_by(else_token, "`let ... else` is not supported in a #[differentiable] function; use `match`");
+                self.cx.error_spanned_by(
+                    else_token,
+                    "`let ... else` is not supported in a #[differentiable] function; use `match`",
+                );
                 return;
             }
         }
@@ -130,13 +141,17 @@ impl Lowerer<'_> {
                 Some(d) => self.declare_pat(pat, &d),
                 None => {
                     self.cx.error_spanned_by(pat, "add a type annotation to this `let` without a value (`let y: f64;`), so the transform knows whether it holds a float");
+                    self.bind_pat(pat, Val::Never, None, span, out);
                 }
             }
             return;
         };
         if matches!(declared, Some(Declared::Other)) {
             // A non-float by annotation: its value must not carry a gradient.
-            if !matches!(self.expr(&init.expr, &mut Block::new()), Val::Opaque(_)) {
+            if matches!(
+                self.expr(&init.expr, &mut Block::new()),
+                Val::Float(_) | Val::Tuple(_)
+            ) {
                 self.cx.error_spanned_by(&init.expr, "this value is a float, but the `let` declares another type; the gradient cannot follow it");
             }
             self.opaque_let(local, Some(&init.expr), out);
@@ -145,7 +160,7 @@ impl Lowerer<'_> {
         let val = self.expr(&init.expr, out);
         match (&val, &declared) {
             (Val::Opaque(_), None) => self.opaque_let(local, Some(&init.expr), out),
-            _ => self.bind_pat(pat, val, span, out),
+            _ => self.bind_pat(pat, val, declared.as_ref(), span, out),
         }
     }
 
@@ -170,7 +185,13 @@ impl Lowerer<'_> {
         match (pat, d) {
             (Pat::Ident(p), Declared::Float) => Binding::Float(self.user_slot(&p.ident)),
             (Pat::Tuple(t), Declared::Tuple(parts)) if t.elems.len() == parts.len() => {
-                Binding::Tuple(t.elems.iter().zip(parts).map(|(p, d)| self.declare_binding(p, d)).collect())
+                Binding::Tuple(
+                    t.elems
+                        .iter()
+                        .zip(parts)
+                        .map(|(p, d)| self.declare_binding(p, d))
+                        .collect(),
+                )
             }
             (Pat::Ident(p), Declared::Tuple(parts)) => {
                 let slots = parts
@@ -184,7 +205,10 @@ impl Lowerer<'_> {
                 Binding::Tuple(slots)
             }
             _ => {
-                self.cx.error_spanned_by(pat, "this pattern does not match its float type; bind a name, or a tuple of names");
+                self.cx.error_spanned_by(
+                    pat,
+                    "this pattern does not match its float type; bind a name, or a tuple of names",
+                );
                 Binding::Tuple(Vec::new())
             }
         }
@@ -202,45 +226,96 @@ impl Lowerer<'_> {
         }
     }
 
-    /// Binds `pat` to `val`, each float in a new slot of its own.
-    fn bind_pat(&mut self, pat: &Pat, val: Val, span: proc_macro2::Span, out: &mut Block) {
+    /// Binds `pat` to `val`, each float in a new slot of its own; `declared` is what the
+    /// `let`'s annotation says, if it has one.
+    fn bind_pat(
+        &mut self,
+        pat: &Pat,
+        val: Val,
+        declared: Option<&Declared>,
+        span: proc_macro2::Span,
+        out: &mut Block,
+    ) {
         match pat {
-            Pat::Type(pt) => self.bind_pat(&pt.pat, val, span, out),
+            Pat::Type(pt) => self.bind_pat(&pt.pat, val, declared, span, out),
             Pat::Wild(_) => {}
             Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => {
-                let b = self.binding_of(&p.ident, val, span, out);
+                let b = self.binding_of(&p.ident, false, val, declared, span, out);
                 self.bind(&p.ident, b);
             }
             Pat::Tuple(t) => match val {
                 Val::Tuple(vals) if vals.len() == t.elems.len() => {
-                    for (p, v) in t.elems.iter().zip(vals) {
-                        self.bind_pat(p, v, span, out);
+                    for (k, (p, v)) in t.elems.iter().zip(vals).enumerate() {
+                        let d = match declared {
+                            Some(Declared::Tuple(ds)) => ds.get(k),
+                            _ => None,
+                        };
+                        self.bind_pat(p, v, d, span, out);
                     }
                 }
-                Val::Never => {}
-                _ => self.cx.error_spanned_by(pat, "this tuple pattern does not match the value's shape"),
+                Val::Never => {
+                    for p in &t.elems {
+                        self.bind_pat(p, Val::Never, None, span, out);
+                    }
+                }
+                _ => self
+                    .cx
+                    .error_spanned_by(pat, "this tuple pattern does not match the value's shape"),
             },
-            Pat::Paren(p) => self.bind_pat(&p.pat, val, span, out),
-            _ => self.cx.error_spanned_by(pat, "this pattern is not supported for floats; bind a name, or a tuple of names"),
+            Pat::Paren(p) => self.bind_pat(&p.pat, val, declared, span, out),
+            _ => self.cx.error_spanned_by(
+                pat,
+                "this pattern is not supported for floats; bind a name, or a tuple of names",
+            ),
         }
     }
 
-    /// A binding for the user name `name` holding `val`.
-    fn binding_of(&mut self, name: &syn::Ident, val: Val, span: proc_macro2::Span, out: &mut Block) -> Binding {
+    /// A binding for the name `name` (made up by the transform when `synthetic`, for the
+    /// parts of a tuple) holding `val`.
+    fn binding_of(
+        &mut self,
+        name: &syn::Ident,
+        synthetic: bool,
+        val: Val,
+        declared: Option<&Declared>,
+        span: proc_macro2::Span,
+        out: &mut Block,
+    ) -> Binding {
         match val {
             Val::Tuple(vals) => {
                 let parts = vals
                     .into_iter()
                     .enumerate()
                     .map(|(i, v)| {
+                        let d = match declared {
+                            Some(Declared::Tuple(ds)) => ds.get(i),
+                            _ => None,
+                        };
                         let part = syn::Ident::new(&format!("{name}_{i}"), name.span());
-                        self.binding_of(&part, v, span, out)
+                        self.binding_of(&part, true, v, d, span, out)
                     })
                     .collect();
                 Binding::Tuple(parts)
             }
+            Val::Never => Binding::Error,
+            Val::Opaque(e) if !matches!(declared, Some(Declared::Float)) => {
+                // A non-float part of a tuple: an ordinary `let` of its own.
+                let tokens = self.opaque_tokens(&e);
+                let new = if synthetic {
+                    self.namer.fresh(&name.to_string())
+                } else {
+                    self.namer.binding(name)
+                };
+                out.push(Stmt::Opaque(quote!(let #new = #tokens;)));
+                Binding::Opaque(new)
+            }
             val => {
-                let slot = self.user_slot(name);
+                let slot = if synthetic {
+                    let fresh = self.namer.fresh(&name.to_string());
+                    self.new_slot(fresh, SlotTy::Float, crate::ir::Origin::User)
+                } else {
+                    self.user_slot(name)
+                };
                 let op = self.operand(val, span, out);
                 self.write_slot(out, slot, op, true, span);
                 Binding::Float(slot)
@@ -250,7 +325,9 @@ impl Lowerer<'_> {
 
     /// `lhs = rhs`.
     pub(super) fn assign_stmt(&mut self, e: &Expr, out: &mut Block) {
-        let Expr::Assign(a) = e else { unreachable!("called on assignments") };
+        let Expr::Assign(a) = e else {
+            unreachable!("called on assignments")
+        };
         match &*a.left {
             Expr::Infer(_) => {
                 self.expr(&a.right, out);
@@ -258,11 +335,17 @@ impl Lowerer<'_> {
             Expr::Tuple(t) => {
                 let val = self.expr(&a.right, out);
                 let Val::Tuple(vals) = val else {
-                    self.cx.error_spanned_by(&a.right, "assign a tuple of the same length to this tuple");
+                    self.cx.error_spanned_by(
+                        &a.right,
+                        "assign a tuple of the same length to this tuple",
+                    );
                     return;
                 };
                 if vals.len() != t.elems.len() {
-                    self.cx.error_spanned_by(&a.right, "assign a tuple of the same length to this tuple");
+                    self.cx.error_spanned_by(
+                        &a.right,
+                        "assign a tuple of the same length to this tuple",
+                    );
                     return;
                 }
                 // Read every value before writing any, so `(a, b) = (b, a)` swaps.
@@ -278,6 +361,10 @@ impl Lowerer<'_> {
                 }
             }
             lhs => {
+                if let Some(Binding::Error) = self.place_binding(lhs) {
+                    self.expr(&a.right, out);
+                    return;
+                }
                 if let Some(Binding::Opaque(_)) | None = self.place_binding(lhs) {
                     if !matches!(self.expr(&a.right, &mut Block::new()), Val::Opaque(_)) {
                         self.not_a_float_place(lhs);
@@ -303,15 +390,21 @@ impl Lowerer<'_> {
     /// The binding an assignment target refers to.
     fn place_binding(&self, lhs: &Expr) -> Option<Binding> {
         match lhs {
-            Expr::Path(p) if p.qself.is_none() => p.path.get_ident().and_then(|i| self.lookup(&i.to_string())).cloned(),
+            Expr::Path(p) if p.qself.is_none() => p
+                .path
+                .get_ident()
+                .and_then(|i| self.lookup(&i.to_string()))
+                .cloned(),
             Expr::Field(f) => match (self.place_binding(&f.base)?, &f.member) {
-                (Binding::Tuple(parts), syn::Member::Unnamed(i)) => parts.get(i.index as usize).cloned(),
-                (b @ Binding::Opaque(_), _) => Some(b),
+                (Binding::Tuple(parts), syn::Member::Unnamed(i)) => {
+                    parts.get(i.index as usize).cloned()
+                }
+                (b @ (Binding::Opaque(_) | Binding::Error), _) => Some(b),
                 _ => None,
             },
             Expr::Paren(p) => self.place_binding(&p.expr),
             Expr::Index(i) => match self.place_binding(&i.expr)? {
-                b @ Binding::Opaque(_) => Some(b),
+                b @ (Binding::Opaque(_) | Binding::Error) => Some(b),
                 _ => None,
             },
             _ => None,
@@ -333,11 +426,18 @@ impl Lowerer<'_> {
                         }
                     }
                 }
-                _ => self.cx.error_spanned_by(whole, "assign a tuple of the same shape to this tuple variable"),
+                _ => self.cx.error_spanned_by(
+                    whole,
+                    "assign a tuple of the same shape to this tuple variable",
+                ),
             },
+            Some(Binding::Error) => {}
             Some(Binding::Opaque(_)) | None => {
                 if matches!(lhs, Expr::Index(_)) {
-                    self.cx.error_spanned_by(lhs, "writing floats into elements is not supported yet; use separate variables");
+                    self.cx.error_spanned_by(
+                        lhs,
+                        "writing floats into elements is not supported yet; use separate variables",
+                    );
                 } else {
                     self.not_a_float_place(lhs);
                 }
@@ -358,9 +458,20 @@ impl Lowerer<'_> {
                 let rhs = self.expr(&b.right, out);
                 let rhs = self.operand(rhs, b.right.span(), out);
                 // y op= r  is  y = y op r.
-                self.assign(out, slot, Op::Prim(prim), vec![Operand::Slot(slot), rhs], false, e.span());
+                self.assign(
+                    out,
+                    slot,
+                    Op::Prim(prim),
+                    vec![Operand::Slot(slot), rhs],
+                    false,
+                    e.span(),
+                );
             }
-            Some(Binding::Tuple(_)) => self.cx.error_spanned_by(&b.left, "compound assignment to a whole tuple is not supported; update its fields"),
+            Some(Binding::Tuple(_)) => self.cx.error_spanned_by(
+                &b.left,
+                "compound assignment to a whole tuple is not supported; update its fields",
+            ),
+            Some(Binding::Error) => {}
             Some(Binding::Opaque(_)) | None => {
                 if !matches!(self.expr(&b.right, &mut Block::new()), Val::Opaque(_)) {
                     self.not_a_float_place(&b.left);

@@ -1,9 +1,9 @@
 //! The attribute's arguments: `#[differentiable]`, `#[differentiable(wrt(a, b))]`.
 
 use crate::symbol::WRT;
+use quote::ToTokens;
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
-use quote::ToTokens;
 use syn::{Ident, Token};
 
 #[derive(Default)]
@@ -19,7 +19,9 @@ pub fn parse(tokens: proc_macro2::TokenStream) -> syn::Result<Args> {
     let parser = syn::meta::parser(|meta| {
         if meta.path.is_ident(WRT) {
             if args.wrt.is_some() {
-                return Err(meta.error("`wrt` is given twice; list every parameter in one `wrt(...)`"));
+                return Err(
+                    meta.error("`wrt` is given twice; list every parameter in one `wrt(...)`")
+                );
             }
             let content;
             syn::parenthesized!(content in meta.input);
@@ -38,10 +40,13 @@ pub fn parse(tokens: proc_macro2::TokenStream) -> syn::Result<Args> {
     });
     parser.parse2(tokens).map_err(|err| {
         let message = err.to_string();
-        if message.contains("#[differentiable") {
+        if message.contains("#[differentiable") || message.contains("`wrt") {
             err
         } else {
-            syn::Error::new(err.span(), format!("malformed #[differentiable] argument: {message}; {EXPECTED}"))
+            syn::Error::new(
+                err.span(),
+                format!("malformed #[differentiable] argument: {message}; {EXPECTED}"),
+            )
         }
     })?;
     Ok(args)

@@ -4,8 +4,9 @@
 use crate::ctxt::Ctxt;
 use crate::parse::args::Args;
 use quote::ToTokens;
-use syn::spanned::Spanned;
-use syn::{FnArg, GenericParam, Ident, Pat, ReturnType, Signature, Type, TypeParamBound, WherePredicate};
+use syn::{
+    FnArg, GenericParam, Ident, Pat, ReturnType, Signature, Type, TypeParamBound, WherePredicate,
+};
 
 /// The float type of a differentiable function.
 #[derive(Clone, Debug)]
@@ -29,7 +30,7 @@ impl FloatTy {
     pub fn zero(&self) -> proc_macro2::TokenStream {
         match self {
             FloatTy::F64 | FloatTy::F32 => quote::quote!(0.0),
-            FloatTy::Generic(t) => quote::quote!(<#t as ::autodiff::__private::Float>::zero()),
+            FloatTy::Generic(t) => quote::quote!(<#t as ::autodiff::__private::Zero>::zero()),
         }
     }
 
@@ -37,7 +38,7 @@ impl FloatTy {
     pub fn one(&self) -> proc_macro2::TokenStream {
         match self {
             FloatTy::F64 | FloatTy::F32 => quote::quote!(1.0),
-            FloatTy::Generic(t) => quote::quote!(<#t as ::autodiff::__private::Float>::one()),
+            FloatTy::Generic(t) => quote::quote!(<#t as ::autodiff::__private::One>::one()),
         }
     }
 
@@ -146,16 +147,25 @@ pub fn generic_floats(sig: &Signature) -> Vec<Ident> {
 pub fn classify(cx: &Ctxt, args: &Args, sig: &Signature) -> Option<Classified> {
     let name = &sig.ident;
     if let Some(t) = &sig.constness {
-        cx.error_spanned_by(t, "a `const fn` cannot be #[differentiable]; remove `const`");
+        cx.error_spanned_by(
+            t,
+            "a `const fn` cannot be #[differentiable]; remove `const`",
+        );
     }
     if let Some(t) = &sig.asyncness {
-        cx.error_spanned_by(t, "an `async fn` cannot be #[differentiable]; make it a plain `fn`");
+        cx.error_spanned_by(
+            t,
+            "an `async fn` cannot be #[differentiable]; make it a plain `fn`",
+        );
     }
     if let syn::Safety::Unsafe(t) = &sig.safety {
         cx.error_spanned_by(t, "an `unsafe fn` cannot be #[differentiable]; move the unsafe code into a function with a `custom_vjp` rule");
     }
     if let Some(abi) = &sig.abi {
-        cx.error_spanned_by(abi, "an `extern` function cannot be #[differentiable]; wrap it in a plain Rust function");
+        cx.error_spanned_by(
+            abi,
+            "an `extern` function cannot be #[differentiable]; wrap it in a plain Rust function",
+        );
     }
     if let Some(v) = &sig.variadic {
         cx.error_spanned_by(v, "a variadic function cannot be #[differentiable]");
@@ -187,7 +197,7 @@ pub fn classify(cx: &Ctxt, args: &Args, sig: &Signature) -> Option<Classified> {
         };
         let Some(ident) = ident else {
             if scalar.is_some() || mentions_float(ty, &generic_floats) {
-                cx.error_spanned_by(&typed.pat, "a float parameter must be bound to a plain name, as in `x: f64`; destructure it in the body instead");
+                cx.error_spanned_by(&typed.pat, "a float parameter must be bound to a plain name, as in `x: f64` (or `_x: f64` if it is unused)");
             } else {
                 cx.error_spanned_by(&typed.pat, "#[differentiable] needs every parameter bound to a plain name, as in `n: usize`");
             }
@@ -217,13 +227,17 @@ pub fn classify(cx: &Ctxt, args: &Args, sig: &Signature) -> Option<Classified> {
         } else {
             ParamKind::PassThrough
         };
-        params.push(Param { ident, ty: ty.clone(), kind });
+        params.push(Param {
+            ident,
+            ty: ty.clone(),
+            kind,
+        });
     }
 
     if let Some(wrt) = &args.wrt {
         for p in &mut params {
             if let ParamKind::Float { diff } = &mut p.kind {
-                *diff = wrt.iter().any(|w| *w == p.ident);
+                *diff = wrt.contains(&p.ident);
             }
         }
         for (i, w) in wrt.iter().enumerate() {
@@ -260,7 +274,13 @@ pub fn classify(cx: &Ctxt, args: &Args, sig: &Signature) -> Option<Classified> {
                     None
                 }
                 (Some(f), Some((p, _))) if !f.same(p) => {
-                    cx.error_spanned_by(ty, format!("the return type must be the float type of the parameters, `{}`", p.name()));
+                    cx.error_spanned_by(
+                        ty,
+                        format!(
+                            "the return type must be the float type of the parameters, `{}`",
+                            p.name()
+                        ),
+                    );
                     None
                 }
                 _ => Some((**ty).clone()),
@@ -268,12 +288,18 @@ pub fn classify(cx: &Ctxt, args: &Args, sig: &Signature) -> Option<Classified> {
         }
     };
 
-    let has_diff = params.iter().any(|p| matches!(p.kind, ParamKind::Float { diff: true }));
+    let has_diff = params
+        .iter()
+        .any(|p| matches!(p.kind, ParamKind::Float { diff: true }));
     if !has_diff && ret.is_some() && !cx.has_errors() {
-        cx.error_at(sig.inputs.span().join(sig.paren_token.span.join()).unwrap_or(sig.ident.span()), format!(
+        cx.error_at(sig.paren_token.span.join(), format!(
             "`{name}` has no float parameter to differentiate; give it a parameter of type `f64`, `f32` or a `Float` type parameter"
         ));
     }
     let (float, _) = float?;
-    Some(Classified { params, float, ret: ret? })
+    Some(Classified {
+        params,
+        float,
+        ret: ret?,
+    })
 }

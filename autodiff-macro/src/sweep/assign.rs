@@ -46,8 +46,14 @@ impl Sweeper<'_> {
             self.uses_tape = true;
             let tape = &self.names.tape;
             match ty {
-                SlotTy::Float => (quote!(#tape.push_float(#dst);), quote!(#dst = #tape.pop_float();)),
-                SlotTy::I32 => (quote!(#tape.push_i32(#dst);), quote!(#dst = #tape.pop_i32();)),
+                SlotTy::Float => (
+                    quote!(#tape.push_float(#dst);),
+                    quote!(#dst = #tape.pop_float();),
+                ),
+                SlotTy::I32 => (
+                    quote!(#tape.push_i32(#dst);),
+                    quote!(#dst = #tape.pop_i32();),
+                ),
             }
         } else {
             let (ty_tokens, zero) = match ty {
@@ -66,7 +72,12 @@ impl Sweeper<'_> {
 
     /// The reverse of an active assignment: restore, apply the rule, clear the adjoint of
     /// the destination, accumulate into the operands.
-    fn adjoint_of(&mut self, a: &Assign, args: &[TokenStream], restore: TokenStream) -> TokenStream {
+    fn adjoint_of(
+        &mut self,
+        a: &Assign,
+        args: &[TokenStream],
+        restore: TokenStream,
+    ) -> TokenStream {
         let d_dst = self.adjoint(a.dst).clone();
         let zero = self.f.float.zero();
         let dst = &self.body.slots[a.dst.0].name;
@@ -75,7 +86,14 @@ impl Sweeper<'_> {
         match &a.op {
             Op::Const(_) => restore,
             // y = a  ⇒  ā += ȳ
-            Op::Copy => self.finish_adjoint(restore, quote!(#d_dst), vec![a.args.first()], &d_dst, &zero, g),
+            Op::Copy => self.finish_adjoint(
+                restore,
+                quote!(#d_dst),
+                vec![a.args.first()],
+                &d_dst,
+                &zero,
+                g,
+            ),
             Op::Prim(prim) => {
                 let reads_out = prim.rule_args.contains(&crate::symbol::RuleArg::Out);
                 let (out_value, keep) = if reads_out && !restore.is_empty() {
@@ -104,12 +122,12 @@ impl Sweeper<'_> {
         let mut pattern = Vec::new();
         let mut accumulate = TokenStream::new();
         for (k, op) in receivers.iter().enumerate() {
-            match op.and_then(|op| slot_of(op)).filter(|s| self.an.is_active(*s)) {
+            match op.and_then(slot_of).filter(|s| self.an.is_active(*s)) {
                 Some(s) => {
                     let gk = &g[k];
                     let d = self.adjoint(s);
                     pattern.push(quote!(#gk));
-                    accumulate.extend(quote!(#d += #gk;));
+                    accumulate.extend(quote!(#d = #d + #gk;));
                 }
                 None => pattern.push(quote!(_)),
             }

@@ -9,16 +9,26 @@ use quote::quote;
 impl Sweeper<'_> {
     /// Where the record of a branch goes: `(record, replay)`, pushed to the tape in a loop,
     /// kept in the local `var` outside loops.
-    fn branch_record(&mut self, var: &proc_macro2::Ident, flag: bool) -> (TokenStream, TokenStream) {
+    fn branch_record(
+        &mut self,
+        var: &proc_macro2::Ident,
+        flag: bool,
+    ) -> (TokenStream, TokenStream) {
         if !self.in_loop() {
             return (quote!(), quote!());
         }
         self.uses_tape = true;
         let tape = &self.names.tape;
         if flag {
-            (quote!(#tape.push_flag(#var);), quote!(#var = #tape.pop_flag();))
+            (
+                quote!(#tape.push_flag(#var);),
+                quote!(#var = #tape.pop_flag();),
+            )
         } else {
-            (quote!(#tape.push_index(#var);), quote!(#var = #tape.pop_index();))
+            (
+                quote!(#tape.push_index(#var);),
+                quote!(#var = #tape.pop_index();),
+            )
         }
     }
 
@@ -35,7 +45,9 @@ impl Sweeper<'_> {
         }
         let flag = self.record_local(&format!("__c{}", i.id), quote!(bool), quote!(false));
         let (record, replay) = self.branch_record(&flag, true);
-        self.frames.push(Frame::Branch { record: record.clone() });
+        self.frames.push(Frame::Branch {
+            record: record.clone(),
+        });
         let (then_f, then_r) = self.block(&i.then, &code);
         let (els_f, els_r) = self.block(&i.els, &code);
         self.frames.pop();
@@ -51,7 +63,10 @@ impl Sweeper<'_> {
     pub(super) fn match_(&mut self, m: &Match) -> (TokenStream, TokenStream) {
         let scrutinee = &m.scrutinee;
         let code = self.current_code();
-        let needs = m.arms.iter().any(|a| self.has_reverse(&a.body, self.in_loop()));
+        let needs = m
+            .arms
+            .iter()
+            .any(|a| self.has_reverse(&a.body, self.in_loop()));
         if !needs {
             let arms: Vec<TokenStream> = m
                 .arms
@@ -66,7 +81,9 @@ impl Sweeper<'_> {
         }
         let arm_var = self.record_local(&format!("__m{}", m.id), quote!(usize), quote!(0));
         let (record, replay) = self.branch_record(&arm_var, false);
-        self.frames.push(Frame::Branch { record: record.clone() });
+        self.frames.push(Frame::Branch {
+            record: record.clone(),
+        });
         let mut fwd_arms = Vec::new();
         let mut rev_arms = Vec::new();
         for (k, arm) in m.arms.iter().enumerate() {
@@ -110,7 +127,17 @@ impl Sweeper<'_> {
             // Still register the loop: exits inside it look it up.
             let count = self.names.namer.fresh(&format!("__n{}", l.id.0));
             let exit = self.names.namer.fresh(&format!("__e{}", l.id.0));
-            self.loops.insert(l.id.0, LoopInfo { count, exit, mode: ExitMode::None, nested, recorded: false, label: l.label.clone() });
+            self.loops.insert(
+                l.id.0,
+                LoopInfo {
+                    count,
+                    exit,
+                    mode: ExitMode::None,
+                    nested,
+                    recorded: false,
+                    label: l.label.clone(),
+                },
+            );
             self.frames.push(Frame::Loop { id: l.id });
             let code = self.current_code();
             let (body, _) = self.block(&l.body, &code);
@@ -120,7 +147,17 @@ impl Sweeper<'_> {
         let mode = exit_mode(l);
         let count = self.record_local(&format!("__n{}", l.id.0), quote!(usize), quote!(0));
         let exit = self.record_local(&format!("__e{}", l.id.0), quote!(usize), quote!(0));
-        self.loops.insert(l.id.0, LoopInfo { count: count.clone(), exit: exit.clone(), mode, nested, recorded: true, label: l.label.clone() });
+        self.loops.insert(
+            l.id.0,
+            LoopInfo {
+                count: count.clone(),
+                exit: exit.clone(),
+                mode,
+                nested,
+                recorded: true,
+                label: l.label.clone(),
+            },
+        );
         self.frames.push(Frame::Loop { id: l.id });
         let (body_f, body_r) = self.block(&l.body, &quote!(#exit));
         self.frames.pop();
@@ -133,9 +170,17 @@ impl Sweeper<'_> {
         let (iter_end, iter_start_rev, iter_end_rev) = match mode {
             ExitMode::None => (quote!(), quote!(), quote!()),
             ExitMode::Break => (quote!(), quote!(), quote!(#exit = 0;)),
-            ExitMode::Continue => (quote!(#tape.push_index(0);), quote!(#exit = #tape.pop_index();), quote!()),
+            ExitMode::Continue => (
+                quote!(#tape.push_index(0);),
+                quote!(#exit = #tape.pop_index();),
+                quote!(),
+            ),
         };
-        let reset_exit = if mode == ExitMode::Break { quote!(#exit = 0;) } else { quote!() };
+        let reset_exit = if mode == ExitMode::Break {
+            quote!(#exit = 0;)
+        } else {
+            quote!()
+        };
         (
             quote!(
                 #count = 0;
@@ -172,7 +217,10 @@ impl Sweeper<'_> {
                 quote!(#count = #tape.pop_index(); #exit = #tape.pop_index();),
             )
         } else {
-            (quote!(#tape.push_index(#count);), quote!(#count = #tape.pop_index();))
+            (
+                quote!(#tape.push_index(#count);),
+                quote!(#count = #tape.pop_index();),
+            )
         }
     }
 

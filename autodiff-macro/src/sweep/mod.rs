@@ -102,8 +102,15 @@ pub fn build(f: &Function, body: &Body, an: &Analysis, mut namer: Namer, seed: &
         adjoint,
         tape: namer.fresh("__tape"),
         ret: namer.fresh("__ret"),
-        fwd_label: syn::Lifetime::new(&format!("'{}", namer.fresh("__forward")), proc_macro2::Span::call_site()),
-        grad: [namer.fresh("__g0"), namer.fresh("__g1"), namer.fresh("__g2")],
+        fwd_label: syn::Lifetime::new(
+            &format!("'{}", namer.fresh("__forward")),
+            proc_macro2::Span::call_site(),
+        ),
+        grad: [
+            namer.fresh("__g0"),
+            namer.fresh("__g1"),
+            namer.fresh("__g2"),
+        ],
         out_value: namer.fresh("__y"),
         namer,
     };
@@ -219,7 +226,11 @@ impl Sweeper<'_> {
         }
         let (fwd, rev) = self.block(block, &quote!(#ret));
         let label = &self.names.fwd_label;
-        let fwd = if has_return { quote!(#label: { #fwd }) } else { fwd };
+        let fwd = if has_return {
+            quote!(#label: { #fwd })
+        } else {
+            fwd
+        };
         (fwd, rev)
     }
 
@@ -266,7 +277,10 @@ impl Sweeper<'_> {
         block.iter().any(|s| match s {
             Stmt::Assign(a) => self.an.is_active(a.dst) || self.an.saves(a, in_loop),
             Stmt::If(i) => self.has_reverse(&i.then, in_loop) || self.has_reverse(&i.els, in_loop),
-            Stmt::Match(m) => m.arms.iter().any(|arm| self.has_reverse(&arm.body, in_loop)),
+            Stmt::Match(m) => m
+                .arms
+                .iter()
+                .any(|arm| self.has_reverse(&arm.body, in_loop)),
             Stmt::Loop(l) => self.has_reverse(&l.body, true),
             Stmt::Opaque(_) | Stmt::Exit(_) => false,
         })
@@ -315,7 +329,10 @@ fn collect_leaving(block: &[Stmt], inner: &mut Vec<LoopId>, out: &mut Vec<usize>
                 collect_leaving(&i.then, inner, out);
                 collect_leaving(&i.els, inner, out);
             }
-            Stmt::Match(m) => m.arms.iter().for_each(|a| collect_leaving(&a.body, inner, out)),
+            Stmt::Match(m) => m
+                .arms
+                .iter()
+                .for_each(|a| collect_leaving(&a.body, inner, out)),
             Stmt::Loop(l) => {
                 inner.push(l.id);
                 collect_leaving(&l.body, inner, out);
@@ -335,7 +352,9 @@ fn exit_mode(l: &crate::ir::Loop) -> ExitMode {
         return ExitMode::None;
     }
     let mut continues = false;
-    walk_exits(&l.body, &mut |e| continues |= e.kind == ExitKind::Continue && e.target == Some(l.id));
+    walk_exits(&l.body, &mut |e| {
+        continues |= e.kind == ExitKind::Continue && e.target == Some(l.id)
+    });
     if continues {
         ExitMode::Continue
     } else {

@@ -15,7 +15,12 @@ pub fn operand(slots: &[Slot], op: &Operand) -> TokenStream {
 
 /// The primal `prim(args)`: `a + b`, `-a`, `a.exp()`, or `f64::exp(2.0)` when the receiver
 /// is a literal (a method call on an untyped literal does not type-check).
-pub fn primal(prim: &Prim, args: &[TokenStream], receiver_is_lit: bool, float: &syn::Type) -> TokenStream {
+pub fn primal(
+    prim: &Prim,
+    args: &[TokenStream],
+    receiver_is_lit: bool,
+    float: &syn::Type,
+) -> TokenStream {
     match prim.form {
         Form::Infix(op) => {
             let (a, b) = (&args[0], &args[1]);
@@ -46,7 +51,11 @@ fn punct(op: &str) -> TokenStream {
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let spacing = if i + 1 < chars.len() { Spacing::Joint } else { Spacing::Alone };
+            let spacing = if i + 1 < chars.len() {
+                Spacing::Joint
+            } else {
+                Spacing::Alone
+            };
             Punct::new(*c, spacing).to_token_stream()
         })
         .collect()

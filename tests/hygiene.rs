@@ -1,0 +1,52 @@
+//! Generated code must not be confused by user names: modules named like ours, locals named
+//! like our generated ones, parameters named `seed`, shadowed prelude names.
+
+#![allow(non_snake_case, clippy::all)]
+
+mod core {}
+mod std {}
+
+use autodiff::prelude::*;
+
+#[differentiable]
+fn names_like_ours(__t0: f64, seed: f64) -> f64 {
+    let __d_x = __t0 * seed;
+    let __tape = __d_x.sin();
+    let __out = __tape + __t0;
+    let __s0 = __out * __out;
+    __s0
+}
+
+#[differentiable]
+fn shadowing_everywhere(x: f64, n: usize) -> f64 {
+    let x = x * 2.0;
+    let n = n + 1;
+    let mut acc = 0.0;
+    for x_1 in 0..n {
+        let x = x + x_1 as f64;
+        acc += x * x;
+    }
+    let acc = acc;
+    acc
+}
+
+#[test]
+fn generated_names_do_not_capture_user_names() {
+    let (t, s) = (0.7, 1.3);
+    let (gt, gs) = names_like_ours_grad(t, s);
+    let check = check_grad(|v| names_like_ours(v[0], v[1]), &[t, s], &[gt, gs]);
+    assert!(check.is_within(1e-7), "{check}");
+    // Worked by hand: u = sin(t·s) + t, f = u², f_t = 2u(s·cos(ts) + 1), f_s = 2u·t·cos(ts).
+    let u = (t * s).sin() + t;
+    assert!((gt - 2.0 * u * (s * (t * s).cos() + 1.0)).abs() < 1e-12);
+    assert!((gs - 2.0 * u * t * (t * s).cos()).abs() < 1e-12);
+}
+
+#[test]
+fn shadowed_names_keep_their_bindings() {
+    // f = Σ_{k=0}^{n} (2x + k)², f' = Σ 4(2x + k).
+    let x = 0.4;
+    let g = shadowing_everywhere_grad(x, 3);
+    let expected: f64 = (0..=3).map(|k| 4.0 * (2.0 * x + k as f64)).sum();
+    assert!((g - expected).abs() < 1e-12, "{g} vs {expected}");
+}

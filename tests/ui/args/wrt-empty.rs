@@ -1,0 +1,8 @@
+use autodiff::prelude::*;
+
+#[differentiable(wrt())]
+fn f(x: f64) -> f64 {
+    x * x
+}
+
+fn main() {}
