@@ -49,6 +49,9 @@ pub mod prelude {
 /// The paths generated code names. Not public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use autodiff_runtime::{rules, Float, Tape};
+    pub use autodiff_runtime::{
+        dot, logsumexp, max_of, mean, min_of, norm, norm_squared, rules, softmax, sum, Float, Tape,
+        ZeroGrad,
+    };
     pub use num_traits::{One, Zero};
 }

@@ -91,6 +91,39 @@ prims! {
     TO_RADIANS = "to_radians" Method, 1, [], [0], [];
 }
 
+/// A reduction of whole slices to a float: `rules::<name>(<inputs if reads_inputs>, <out if
+/// reads_out>, seed, <one Option<&mut [F]> per slice>)` adds each slice's cotangent.
+#[derive(Debug, PartialEq, Eq)]
+pub struct SlicePrim {
+    pub name: &'static str,
+    pub arity: usize,
+    pub reads_inputs: bool,
+    pub reads_out: bool,
+}
+
+macro_rules! slice_prims {
+    ($($id:ident = $name:literal, $arity:literal, $inputs:literal, $out:literal;)*) => {
+        $(pub static $id: SlicePrim = SlicePrim { name: $name, arity: $arity, reads_inputs: $inputs, reads_out: $out };)*
+        static ALL_SLICE: &[&SlicePrim] = &[$(&$id),*];
+    };
+}
+
+slice_prims! {
+    DOT = "dot", 2, true, false;
+    SUM = "sum", 1, false, false;
+    MEAN = "mean", 1, false, false;
+    NORM = "norm", 1, true, true;
+    NORM_SQUARED = "norm_squared", 1, true, false;
+    LOGSUMEXP = "logsumexp", 1, true, true;
+    MAX_OF = "max_of", 1, true, true;
+    MIN_OF = "min_of", 1, true, true;
+}
+
+/// The runtime's reduction called `name` (`dot(&a, &b)`, `sum(&v)`).
+pub fn slice_function(name: &str) -> Option<&'static SlicePrim> {
+    ALL_SLICE.iter().copied().find(|p| p.name == name)
+}
+
 /// The differentiable float method called `name` (`x.exp()`), if there is one.
 pub fn method(name: &str) -> Option<&'static Prim> {
     ALL.iter()
@@ -145,6 +178,8 @@ pub const CUT_METHODS: &[&str] = &[
     "total_cmp",
     "to_bits",
     "classify",
+    "len",
+    "is_empty",
 ];
 
 /// Float methods that return their receiver's value unchanged.

@@ -16,6 +16,12 @@
 //! ```
 //!
 //! and letting the trait resolution pick the shape-aware implementation.
+//!
+//! [`Cotangent::zero_like`] returns `Self`, so it needs an owned value of the
+//! gradient's own type. A parameter may instead be borrowed or unsized
+//! (`&[f64]`, `&[[f32; 2]]`): [`ZeroGrad`] maps each differentiable
+//! parameter type to its owned gradient type and makes the zero from the
+//! parameter itself.
 
 /// A value that can serve as a gradient: it has a zero of the same shape as a
 /// given value, and gradients of the same shape can be added into it.
@@ -94,6 +100,100 @@ impl<T: Cotangent> Cotangent for Vec<T> {
 #[track_caller]
 fn length_mismatch(this: usize, other: usize) -> ! {
     panic!("Cotangent::add_from: cannot add a Vec of length {other} into a Vec of length {this}")
+}
+
+/// The gradient type of a differentiable parameter type, and a zero gradient
+/// of the same shape as a given parameter.
+///
+/// Generated code writes, for every differentiable parameter `x` whatever its
+/// type,
+///
+/// ```
+/// # use autodiff_runtime::{rules, ZeroGrad};
+/// # fn demo(x: &[f64], seed: f64) -> Vec<f64> {
+/// let mut x_bar = ZeroGrad::zero_grad(&x); // `&[f64]` → `Vec<f64>` of zeros
+/// rules::sum(seed, Some(&mut x_bar)); // rules add into it
+/// x_bar // returned as the gradient of `x`
+/// # }
+/// # assert_eq!(demo(&[1.0, 2.0], 3.0), [3.0, 3.0]);
+/// ```
+///
+/// and the trait resolution picks the type: the blanket impl for references
+/// makes `ZeroGrad::zero_grad(&x)` work the same whether `x` is a `&[f64]`,
+/// a `Vec<f64>` or a `[f64; 3]` (the gradient types being `Vec<f64>`,
+/// `Vec<f64>` and `[f64; 3]`). Owned containers keep their type, slices
+/// become `Vec`s, and the shape is copied recursively (each row of a
+/// `Vec<Vec<F>>` its own length):
+///
+/// | parameter        | `Grad`           |
+/// |------------------|------------------|
+/// | `f32`, `f64`     | itself (`0.0`)   |
+/// | `[T]`, `Vec<T>`  | `Vec<T::Grad>`   |
+/// | `[T; N]`         | `[T::Grad; N]`   |
+/// | `&T`             | `T::Grad`        |
+///
+/// so `[[F; N]]` → `Vec<[F; N]>`, `[[F; N]; M]` → `[[F; N]; M]`,
+/// `[Vec<F>]` → `Vec<Vec<F>>`, and so on. The scalars are implemented for
+/// `f32` and `f64` only (a blanket impl over `F: Float` would overlap with
+/// the container impls), so code generic over `F: Float` cannot use this
+/// trait.
+pub trait ZeroGrad {
+    /// The owned gradient type: same shape as `Self`, all floats.
+    type Grad;
+
+    /// A zero gradient of the same shape as `self`.
+    fn zero_grad(&self) -> Self::Grad;
+}
+
+macro_rules! zero_grad_scalar {
+    ($($f:ty),*) => {$(
+        impl ZeroGrad for $f {
+            type Grad = $f;
+
+            #[inline]
+            fn zero_grad(&self) -> $f {
+                0.0
+            }
+        }
+    )*};
+}
+
+zero_grad_scalar!(f32, f64);
+
+impl<T: ZeroGrad> ZeroGrad for [T] {
+    type Grad = Vec<T::Grad>;
+
+    #[inline]
+    fn zero_grad(&self) -> Self::Grad {
+        self.iter().map(ZeroGrad::zero_grad).collect()
+    }
+}
+
+impl<T: ZeroGrad> ZeroGrad for Vec<T> {
+    type Grad = Vec<T::Grad>;
+
+    #[inline]
+    fn zero_grad(&self) -> Self::Grad {
+        self.as_slice().zero_grad()
+    }
+}
+
+impl<T: ZeroGrad, const N: usize> ZeroGrad for [T; N] {
+    type Grad = [T::Grad; N];
+
+    #[inline]
+    fn zero_grad(&self) -> Self::Grad {
+        core::array::from_fn(|i| self[i].zero_grad())
+    }
+}
+
+impl<T: ZeroGrad + ?Sized> ZeroGrad for &T {
+    type Grad = T::Grad;
+
+    #[inline]
+    fn zero_grad(&self) -> Self::Grad {
+        (**self).zero_grad()
+    }
 }
 
 #[cfg(test)]

@@ -1,10 +1,16 @@
 //! Primal free functions that users may call inside differentiable code.
 //!
-//! They compute exactly what the corresponding [`Float`] methods compute; the
+//! The scalar ones compute exactly what the corresponding [`Float`] methods
+//! compute; the slice primitives ([`dot`], [`sum`], [`softmax`], …, defined
+//! in `primal/reduce.rs`) are the usual reductions, computed stably. The
 //! macro recognises them by name and differentiates them with the matching
 //! rule of [`crate::rules`].
 
 use num_traits::Float;
+
+mod reduce;
+
+pub use reduce::*;
 
 /// Natural exponential `eˣ`.
 #[inline]

@@ -1,81 +1,157 @@
-//! Activity analysis: a slot is *varied* when its value depends on a differentiable
-//! parameter, *useful* when the output depends on it, and *active* when both. Only active
-//! slots get an adjoint, and only assignments to active slots get a reverse statement.
+//! Activity analysis: a slot or array is *varied* when its value depends on a
+//! differentiable parameter, *useful* when the output depends on it, and *active* when both.
+//! Only active values get an adjoint, and only assignments to active values get a reverse
+//! statement.
 //!
-//! The analysis is flow-insensitive: it looks at every assignment of a slot at once, and
-//! iterates to a fixed point, which covers loop-carried dependencies. Being flow-insensitive
-//! only ever makes a slot active that need not be (its adjoint is then zero), never the
-//! reverse, so gradients stay exact.
+//! The analysis is flow-insensitive: it looks at every write of a value at once, and
+//! iterates to a fixed point, which covers loop-carried dependencies. An array is one node:
+//! writing a varied value to any element makes the whole array varied. Being
+//! flow-insensitive only ever makes a value active that need not be (its adjoint is then
+//! zero), never the reverse, so gradients stay exact.
 
-use super::{for_each_assign, slot_of};
+use super::{for_each_stmt, param_node, slot_of};
 use crate::ctxt::Ctxt;
-use crate::ir::{Assign, Body, Op, SlotTy};
+use crate::ir::{ArrayId, Body, Op, ParamVar, SlotId, SlotTy, Stmt};
 
-/// The float operand slots through which a derivative can flow into `a.dst`.
-fn float_inputs(body: &Body, a: &Assign) -> Vec<usize> {
-    match a.op {
-        Op::Const(_) => Vec::new(),
-        Op::Copy | Op::Prim(_) => a
-            .args
-            .iter()
-            .filter_map(slot_of)
-            .filter(|s| body.slot(*s).ty == SlotTy::Float)
-            .map(|s| s.0)
-            .collect(),
-    }
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Node {
+    Slot(SlotId),
+    Array(ArrayId),
 }
 
-pub fn varied(body: &Body, mut varied: Vec<bool>) -> Vec<bool> {
-    loop {
-        let mut changed = false;
-        for_each_assign(&body.block, &mut |a| {
-            if !varied[a.dst.0] && float_inputs(body, a).iter().any(|s| varied[*s]) {
-                varied[a.dst.0] = true;
-                changed = true;
-            }
-        });
-        if !changed {
-            return varied;
+/// Every dependency of the body: a value and the values it is computed from.
+fn edges(body: &Body) -> Vec<(Node, Vec<Node>)> {
+    let float_slot =
+        |op: &crate::ir::Operand| slot_of(op).filter(|s| body.slot(*s).ty == SlotTy::Float);
+    let mut out = Vec::new();
+    for_each_stmt(&body.block, &mut |s| match s {
+        Stmt::Assign(a) => {
+            let inputs = match &a.op {
+                Op::Const(_) => Vec::new(),
+                Op::Copy | Op::Prim(_) => a
+                    .args
+                    .iter()
+                    .filter_map(float_slot)
+                    .map(Node::Slot)
+                    .collect(),
+                Op::Read(r) => vec![Node::Array(r.array)],
+                Op::Reduce(_, rs) => rs.iter().map(|r| Node::Array(r.array)).collect(),
+            };
+            out.push((Node::Slot(a.dst), inputs));
+        }
+        Stmt::Write(w) => out.push((
+            Node::Array(w.target.array),
+            float_slot(&w.value).map(Node::Slot).into_iter().collect(),
+        )),
+        Stmt::Push(p) => out.push((
+            Node::Array(p.array),
+            float_slot(&p.value).map(Node::Slot).into_iter().collect(),
+        )),
+        _ => {}
+    });
+    out
+}
+
+struct Flags {
+    slots: Vec<bool>,
+    arrays: Vec<bool>,
+}
+
+impl Flags {
+    fn new(body: &Body) -> Self {
+        Flags {
+            slots: vec![false; body.slots.len()],
+            arrays: vec![false; body.arrays.len()],
         }
     }
+
+    fn get(&self, n: Node) -> bool {
+        match n {
+            Node::Slot(s) => self.slots[s.0],
+            Node::Array(a) => self.arrays[a.0],
+        }
+    }
+
+    /// Sets `n`; whether it changed.
+    fn set(&mut self, n: Node) -> bool {
+        let flag = match n {
+            Node::Slot(s) => &mut self.slots[s.0],
+            Node::Array(a) => &mut self.arrays[a.0],
+        };
+        !std::mem::replace(flag, true)
+    }
 }
 
-pub fn useful(body: &Body) -> Vec<bool> {
-    let mut useful = vec![false; body.slots.len()];
-    for s in &body.output {
-        useful[s.0] = true;
+/// `(active slots, active arrays, varied slots, varied arrays)`.
+pub fn active(body: &Body, params: &[ParamVar]) -> (Vec<bool>, Vec<bool>, Vec<bool>, Vec<bool>) {
+    let edges = edges(body);
+    let mut varied = Flags::new(body);
+    for p in params {
+        varied.set(param_node(*p));
     }
     loop {
         let mut changed = false;
-        for_each_assign(&body.block, &mut |a| {
-            if useful[a.dst.0] {
-                for s in float_inputs(body, a) {
-                    if !useful[s] {
-                        useful[s] = true;
-                        changed = true;
-                    }
+        for (dst, srcs) in &edges {
+            if srcs.iter().any(|s| varied.get(*s)) {
+                changed |= varied.set(*dst);
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let mut useful = Flags::new(body);
+    for s in &body.output {
+        useful.set(Node::Slot(*s));
+    }
+    loop {
+        let mut changed = false;
+        for (dst, srcs) in &edges {
+            if useful.get(*dst) {
+                for s in srcs {
+                    changed |= useful.set(*s);
                 }
             }
-        });
+        }
         if !changed {
-            return useful;
+            break;
         }
     }
+    let both = |a: &[bool], b: &[bool]| {
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| *x && *y)
+            .collect::<Vec<bool>>()
+    };
+    (
+        both(&varied.slots, &useful.slots),
+        both(&varied.arrays, &useful.arrays),
+        varied.slots,
+        varied.arrays,
+    )
 }
 
 /// The fence: non-float code may read a float that carries a gradient only where the read
 /// cuts the gradient by design (lowering has exempted those). Any other read would drop a
 /// gradient silently, so it is an error.
-pub fn check_opaque_reads(cx: &Ctxt, body: &Body, varied: &[bool]) {
-    for (slot, span) in &body.opaque_reads {
-        if varied[slot.0] {
-            let name = &body.slot(*slot).name;
-            cx.error_at(
-                *span,
-                format!(
-                    "`{name}` carries a gradient, but this code is not differentiable, so the gradient through it would be lost; use `{name}` in float arithmetic or a float method, or write `stop_gradient({name})` to cut the gradient on purpose"
-                ),
-            );
-        }
+pub fn check_opaque_reads(cx: &Ctxt, body: &Body, varied: &[bool], varied_arrays: &[bool]) {
+    let reads = body
+        .opaque_reads
+        .iter()
+        .filter(|(s, _)| varied[s.0])
+        .map(|(s, span)| (&body.slot(*s).name, span))
+        .chain(
+            body.opaque_array_reads
+                .iter()
+                .filter(|(a, _)| varied_arrays[a.0])
+                .map(|(a, span)| (&body.array(*a).name, span)),
+        );
+    for (name, span) in reads {
+        cx.error_at(
+            *span,
+            format!(
+                "`{name}` carries a gradient, but this code is not differentiable, so the gradient through it would be lost; use `{name}` in float arithmetic or a float method, or write `stop_gradient({name})` to cut the gradient on purpose"
+            ),
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! Stage 3: what the sweeps need to know about the body.
 //!
-//! - activity (`activity.rs`): which slots carry a derivative;
+//! - activity (`activity.rs`): which slots and arrays carry a derivative;
 //! - recording (`record.rs`): which primal values the reverse sweep reads, and so must be
 //!   restored when an assignment overwrites them.
 
@@ -8,15 +8,19 @@ mod activity;
 mod record;
 
 use crate::ctxt::Ctxt;
-use crate::ir::{Assign, Block, Body, SlotId, Stmt};
+use crate::ir::{ArrayId, Assign, Block, Body, Operand, ParamVar, SlotId, Stmt, Write};
 use crate::parse::{Function, ParamKind};
 
 pub struct Analysis {
-    /// Varied and reaches the output: has an adjoint.
+    /// Slots that carry a derivative: varied (depend on a differentiable parameter) and
+    /// useful (the output depends on them). Only they get an adjoint.
     pub active: Vec<bool>,
-    /// Read by the reverse sweep.
+    pub array_active: Vec<bool>,
+    /// Slots the reverse sweep reads.
     pub needed: Vec<bool>,
-    /// Appears in the body at all (is declared in generated code).
+    /// Arrays the reverse sweep reads (the inputs of `dot`, `norm`, ...).
+    pub array_needed: Vec<bool>,
+    /// Slots that appear in the body at all (are declared in generated code).
     pub used: Vec<bool>,
 }
 
@@ -25,66 +29,117 @@ impl Analysis {
         self.active[slot.0]
     }
 
+    pub fn is_array_active(&self, array: ArrayId) -> bool {
+        self.array_active[array.0]
+    }
+
     /// Whether `a`, in a loop or not, must save the value it overwrites for the reverse
     /// sweep (see `record.rs`).
     pub fn saves(&self, a: &Assign, in_loop: bool) -> bool {
         record::saves(self, a, in_loop)
     }
+
+    /// Whether `w` must save the element it overwrites.
+    pub fn saves_element(&self, w: &Write) -> bool {
+        self.array_needed[w.target.array.0]
+    }
 }
 
 pub fn body(cx: &Ctxt, f: &Function, body: &Body) -> Analysis {
-    let n = body.slots.len();
-    let mut varied = vec![false; n];
-    for (param, slot) in f.params.iter().zip(&body.params) {
-        if let (ParamKind::Float { diff: true }, Some(slot)) = (&param.kind, slot) {
-            varied[slot.0] = true;
+    let mut seeds = Vec::new();
+    for (param, var) in f.params.iter().zip(&body.params) {
+        if let (ParamKind::Float { diff: true, .. }, Some(var)) = (&param.kind, var) {
+            seeds.push(*var);
         }
     }
-    let varied = activity::varied(body, varied);
-    let useful = activity::useful(body);
-    let active: Vec<bool> = varied.iter().zip(&useful).map(|(v, u)| *v && *u).collect();
-    activity::check_opaque_reads(cx, body, &varied);
-    let needed = record::needed(body, &active);
-    let mut used = vec![false; n];
-    for_each_assign(&body.block, &mut |a| {
-        used[a.dst.0] = true;
-        for s in a.args.iter().filter_map(slot_of) {
-            used[s.0] = true;
+    let (active, array_active, varied, varied_arrays) = activity::active(body, &seeds);
+    activity::check_opaque_reads(cx, body, &varied, &varied_arrays);
+    let (needed, array_needed) = record::needed(body, &active, &array_active);
+    let mut an = Analysis {
+        active,
+        array_active,
+        needed,
+        array_needed,
+        used: vec![false; body.slots.len()],
+    };
+    record::check_array_inits(cx, body, &an);
+    let mut used = vec![false; body.slots.len()];
+    for_each_stmt(&body.block, &mut |s| match s {
+        Stmt::Assign(a) => {
+            used[a.dst.0] = true;
+            for s in a.args.iter().chain(array_indices(a)).filter_map(slot_of) {
+                used[s.0] = true;
+            }
         }
+        Stmt::Write(w) => {
+            for s in w.target.index.iter().chain([&w.value]).filter_map(slot_of) {
+                used[s.0] = true;
+            }
+        }
+        Stmt::Push(p) => {
+            if let Some(s) = slot_of(&p.value) {
+                used[s.0] = true;
+            }
+        }
+        _ => {}
     });
     for s in &body.output {
         used[s.0] = true;
     }
-    Analysis {
-        active,
-        needed,
-        used,
+    an.used = used;
+    an
+}
+
+/// The index operands of the arrays an assignment reads.
+pub fn array_indices(a: &Assign) -> impl Iterator<Item = &Operand> {
+    let refs: Vec<&crate::ir::ArrayRef> = match &a.op {
+        crate::ir::Op::Read(r) => vec![r],
+        crate::ir::Op::Reduce(_, rs) => rs.iter().collect(),
+        _ => Vec::new(),
+    };
+    refs.into_iter().flat_map(|r| r.index.iter())
+}
+
+pub fn slot_of(op: &Operand) -> Option<SlotId> {
+    match op {
+        Operand::Slot(s) => Some(*s),
+        Operand::Lit(_) => None,
     }
 }
 
-pub fn slot_of(op: &crate::ir::Operand) -> Option<SlotId> {
-    match op {
-        crate::ir::Operand::Slot(s) => Some(*s),
-        crate::ir::Operand::Lit(_) => None,
+/// Calls `f` on every statement of `block`, in program order, nested ones included.
+pub fn for_each_stmt(block: &Block, f: &mut dyn FnMut(&Stmt)) {
+    for stmt in block {
+        f(stmt);
+        match stmt {
+            Stmt::If(i) => {
+                for_each_stmt(&i.then, f);
+                for_each_stmt(&i.els, f);
+            }
+            Stmt::Match(m) => {
+                for arm in &m.arms {
+                    for_each_stmt(&arm.body, f);
+                }
+            }
+            Stmt::Loop(l) => for_each_stmt(&l.body, f),
+            _ => {}
+        }
     }
 }
 
 /// Calls `f` on every assignment of `block`, in program order.
 pub fn for_each_assign(block: &Block, f: &mut dyn FnMut(&Assign)) {
-    for stmt in block {
-        match stmt {
-            Stmt::Assign(a) => f(a),
-            Stmt::If(i) => {
-                for_each_assign(&i.then, f);
-                for_each_assign(&i.els, f);
-            }
-            Stmt::Match(m) => {
-                for arm in &m.arms {
-                    for_each_assign(&arm.body, f);
-                }
-            }
-            Stmt::Loop(l) => for_each_assign(&l.body, f),
-            Stmt::Opaque(_) | Stmt::Exit(_) => {}
+    for_each_stmt(block, &mut |s| {
+        if let Stmt::Assign(a) = s {
+            f(a)
         }
+    });
+}
+
+/// A parameter's variable, as a node of the dependency graph.
+pub fn param_node(var: ParamVar) -> activity::Node {
+    match var {
+        ParamVar::Scalar(s) => activity::Node::Slot(s),
+        ParamVar::Array(a) => activity::Node::Array(a),
     }
 }

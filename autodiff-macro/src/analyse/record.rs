@@ -14,34 +14,92 @@
 //! definition (the previous definition's value may be needed). A first definition outside
 //! loops overwrites nothing anyone needs. Saves inside loops go to the tape; saves outside
 //! loops go to a local of their own, so straight-line code allocates nothing.
+//!
+//! Arrays follow the same discipline element by element: a write to an array that a rule
+//! reads whole (the inputs of `dot`, `norm`, ...) saves the element it overwrites. Indices
+//! are `usize` slots, recorded like any other slot when the reverse sweep needs them.
 
-use super::{for_each_assign, slot_of, Analysis};
-use crate::ir::{Assign, Body, Op};
+use super::{for_each_stmt, slot_of, Analysis};
+use crate::ctxt::Ctxt;
+use crate::ir::{Assign, Block, Body, Op, Stmt};
 use crate::symbol::RuleArg;
 
-/// Slots whose value a reverse rule reads.
-pub fn needed(body: &Body, active: &[bool]) -> Vec<bool> {
+/// `(needed slots, needed arrays)`: what the reverse sweep reads.
+pub fn needed(body: &Body, active: &[bool], array_active: &[bool]) -> (Vec<bool>, Vec<bool>) {
     let mut needed = vec![false; body.slots.len()];
-    for_each_assign(&body.block, &mut |a| {
-        if !active[a.dst.0] {
-            return;
+    let mut arrays = vec![false; body.arrays.len()];
+    let need = |op: &crate::ir::Operand, needed: &mut Vec<bool>| {
+        if let Some(s) = slot_of(op) {
+            needed[s.0] = true;
         }
-        if let Op::Prim(prim) = a.op {
-            for arg in prim.rule_args {
-                match arg {
-                    RuleArg::Out => needed[a.dst.0] = true,
-                    RuleArg::In(i) => {
-                        if let Some(s) = a.args.get(*i).and_then(slot_of) {
-                            needed[s.0] = true;
+    };
+    for_each_stmt(&body.block, &mut |s| match s {
+        Stmt::Assign(a) if active[a.dst.0] => match &a.op {
+            Op::Prim(prim) => {
+                for arg in prim.rule_args {
+                    match arg {
+                        RuleArg::Out => needed[a.dst.0] = true,
+                        RuleArg::In(i) => {
+                            if let Some(op) = a.args.get(*i) {
+                                need(op, &mut needed);
+                            }
                         }
                     }
                 }
             }
+            Op::Read(r) => r.index.iter().for_each(|op| need(op, &mut needed)),
+            Op::Reduce(prim, refs) => {
+                if prim.reads_out {
+                    needed[a.dst.0] = true;
+                }
+                for r in refs {
+                    r.index.iter().for_each(|op| need(op, &mut needed));
+                    if prim.reads_inputs {
+                        arrays[r.array.0] = true;
+                    }
+                }
+            }
+            Op::Copy | Op::Const(_) => {}
+        },
+        Stmt::Write(w) if array_active[w.target.array.0] => {
+            w.target.index.iter().for_each(|op| need(op, &mut needed));
         }
+        _ => {}
     });
-    needed
+    (needed, arrays)
 }
 
 pub fn saves(an: &Analysis, a: &Assign, in_loop: bool) -> bool {
     an.needed[a.dst.0] && (in_loop || !a.first_def)
+}
+
+/// A buffer created inside a loop would need its whole contents saved per iteration; that
+/// is not supported when the reverse sweep uses the buffer.
+pub fn check_array_inits(cx: &Ctxt, body: &Body, an: &Analysis) {
+    fn walk(cx: &Ctxt, block: &Block, in_loop: bool, an: &Analysis) {
+        for s in block {
+            match s {
+                Stmt::ArrayInit(init)
+                    if in_loop
+                        && (an.array_active[init.array.0] || an.array_needed[init.array.0]) =>
+                {
+                    cx.error_at(
+                        init.span,
+                        "a buffer that carries a gradient must be created before the loop, not in it; create it once before the loop and overwrite its elements in the loop",
+                    );
+                }
+                Stmt::If(i) => {
+                    walk(cx, &i.then, in_loop, an);
+                    walk(cx, &i.els, in_loop, an);
+                }
+                Stmt::Match(m) => m
+                    .arms
+                    .iter()
+                    .for_each(|arm| walk(cx, &arm.body, in_loop, an)),
+                Stmt::Loop(l) => walk(cx, &l.body, true, an),
+                _ => {}
+            }
+        }
+    }
+    walk(cx, &body.block, false, an);
 }

@@ -2,7 +2,7 @@
 //! unchanged, and stubs of the generated functions with the types they would have had, so
 //! the user sees our errors and not a cascade of "cannot find function `f_grad`".
 
-use crate::parse::signature::{generic_floats, scalar_float};
+use crate::parse::signature::{array_shape, generic_floats, scalar_float};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{FnArg, ItemFn, ReturnType};
@@ -24,10 +24,12 @@ pub fn stubs(item: &ItemFn, wrt: Option<&[syn::Ident]>) -> TokenStream {
                     (syn::Pat::Ident(p), Some(wrt)) => wrt.contains(&p.ident),
                     _ => true,
                 };
-                scalar_float(&t.ty, &floats).filter(|_| named).map(|f| {
+                let scalar = scalar_float(&t.ty, &floats).map(|f| {
                     let ty = f.ty();
                     quote!(#ty)
-                })
+                });
+                let array = || array_shape(&t.ty, &floats).map(|(_, _, grad)| quote!(#grad));
+                scalar.or_else(array).filter(|_| named)
             }
             FnArg::Receiver(_) => None,
         })

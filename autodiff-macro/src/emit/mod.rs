@@ -3,7 +3,7 @@
 pub mod fallback;
 pub mod names;
 
-use crate::parse::{Function, ParamKind};
+use crate::parse::{Function, ParamKind, Shape};
 use crate::sweep::Sweeps;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -28,15 +28,24 @@ pub fn allow_lints() -> TokenStream {
 /// The gradient type `G`: one float per differentiable parameter, a tuple when several.
 pub fn gradient_type(f: &Function) -> TokenStream {
     let float = f.float.ty();
-    let n = f
+    let each: Vec<TokenStream> = f
         .params
         .iter()
-        .filter(|p| matches!(p.kind, ParamKind::Float { diff: true }))
-        .count();
-    if n == 1 {
-        quote!(#float)
+        .filter_map(|p| match &p.kind {
+            ParamKind::Float {
+                diff: true,
+                shape: Shape::Scalar,
+            } => Some(quote!(#float)),
+            ParamKind::Float {
+                diff: true,
+                shape: Shape::Array { grad, .. },
+            } => Some(quote!(#grad)),
+            _ => None,
+        })
+        .collect();
+    if each.len() == 1 {
+        quote!(#(#each)*)
     } else {
-        let each = std::iter::repeat_n(&float, n);
         quote!((#(#each),*))
     }
 }

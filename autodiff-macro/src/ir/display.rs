@@ -9,9 +9,19 @@ pub fn display(body: &Body) -> String {
         .params
         .iter()
         .flatten()
-        .map(|p| body.slot(*p).name.to_string())
+        .map(|p| match p {
+            super::ParamVar::Scalar(s) => body.slot(*s).name.to_string(),
+            super::ParamVar::Array(a) => body.array(*a).name.to_string(),
+        })
         .collect();
     let _ = writeln!(s, "params: {}", params.join(", "));
+    for a in &body.arrays {
+        let origin = match a.origin {
+            super::ArrayOrigin::Param(_) => "parameter",
+            super::ArrayOrigin::Local => "buffer",
+        };
+        let _ = writeln!(s, "array {} (rank {}, {origin})", a.name, a.rank);
+    }
     block(body, &body.block, 0, &mut s);
     let out: Vec<String> = body
         .output
@@ -29,6 +39,15 @@ fn operand(body: &Body, op: &Operand) -> String {
     }
 }
 
+fn array_ref(body: &Body, r: &super::ArrayRef) -> String {
+    let idx: Vec<String> = r
+        .index
+        .iter()
+        .map(|o| format!("[{}]", operand(body, o)))
+        .collect();
+    format!("{}{}", body.array(r.array).name, idx.join(""))
+}
+
 fn block(body: &Body, b: &Block, depth: usize, s: &mut String) {
     let pad = "    ".repeat(depth);
     for stmt in b {
@@ -39,6 +58,11 @@ fn block(body: &Body, b: &Block, depth: usize, s: &mut String) {
                     Op::Copy => args.join(", "),
                     Op::Const(t) => format!("const `{t}`"),
                     Op::Prim(p) => format!("{}({})", p.name, args.join(", ")),
+                    Op::Read(r) => array_ref(body, r),
+                    Op::Reduce(p, refs) => {
+                        let refs: Vec<String> = refs.iter().map(|r| array_ref(body, r)).collect();
+                        format!("{}({})", p.name, refs.join(", "))
+                    }
                 };
                 let def = if a.first_def { "" } else { "  (reassign)" };
                 let _ = writeln!(s, "{pad}{} = {rhs}{def}", body.slot(a.dst).name);
@@ -71,6 +95,37 @@ fn block(body: &Body, b: &Block, depth: usize, s: &mut String) {
                 let _ = writeln!(s, "{pad}loop#{} {head} {{", l.id.0);
                 block(body, &l.body, depth + 1, s);
                 let _ = writeln!(s, "{pad}}}");
+            }
+            Stmt::Write(w) => {
+                let idx: Vec<String> = w
+                    .target
+                    .index
+                    .iter()
+                    .map(|o| format!("[{}]", operand(body, o)))
+                    .collect();
+                let _ = writeln!(
+                    s,
+                    "{pad}{}{} = {}",
+                    body.array(w.target.array).name,
+                    idx.join(""),
+                    operand(body, &w.value)
+                );
+            }
+            Stmt::Push(p) => {
+                let _ = writeln!(
+                    s,
+                    "{pad}{}.push({})",
+                    body.array(p.array).name,
+                    operand(body, &p.value)
+                );
+            }
+            Stmt::ArrayInit(init) => {
+                let _ = writeln!(
+                    s,
+                    "{pad}{} = init `{}`",
+                    body.array(init.array).name,
+                    init.init
+                );
             }
             Stmt::Exit(e) => {
                 let kind = match e.kind {

@@ -34,6 +34,39 @@ use syn::Ident;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SlotId(pub usize);
 
+/// Index of an [`Array`] in [`Body::arrays`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ArrayId(pub usize);
+
+/// Where an array comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArrayOrigin {
+    /// The parameter at this position.
+    Param(usize),
+    /// A buffer the body creates (`vec![0.0; n]`, `[0.0; 3]`).
+    Local,
+}
+
+/// A vector (rank 1) or a matrix of rows (rank 2) of floats. Its elements are read and
+/// written only by `Op::Read`, [`Write`] and [`Push`], and read whole by `Op::Reduce`.
+#[derive(Clone, Debug)]
+pub struct Array {
+    pub name: Ident,
+    pub rank: usize,
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub origin: ArrayOrigin,
+    /// For a local buffer: its type and an empty value of it, for the declaration at the top
+    /// of the generated function.
+    pub decl: Option<(TokenStream, TokenStream)>,
+}
+
+/// An array, or a row of a matrix with the leading indices given: `x`, `xs[i]`, `xs[i][j]`.
+#[derive(Clone, Debug)]
+pub struct ArrayRef {
+    pub array: ArrayId,
+    pub index: Vec<Operand>,
+}
+
 /// Index of a [`Loop`] in the function, in preorder.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct LoopId(pub usize);
@@ -45,6 +78,8 @@ pub enum SlotTy {
     Float,
     /// An `i32`, such as the exponent of `powi`.
     I32,
+    /// A `usize` index into an array.
+    Usize,
 }
 
 /// Where a slot comes from.
@@ -85,6 +120,10 @@ pub enum Op {
     Const(TokenStream),
     /// `dst = prim(args)`, differentiated by the runtime rule of `prim`.
     Prim(&'static crate::symbol::Prim),
+    /// `dst = x[i][j]`: an element of an array, fully indexed; `args` is empty.
+    Read(ArrayRef),
+    /// `dst = prim(&a, &b)`: a reduction of whole arrays (`dot`, `sum`); `args` is empty.
+    Reduce(&'static crate::symbol::SlicePrim, Vec<ArrayRef>),
 }
 
 /// `dst = op(args)`: the only statement that writes a slot.
@@ -111,6 +150,34 @@ pub enum Stmt {
     Match(Match),
     Loop(Loop),
     Exit(Exit),
+    /// `x[i][j] = value`.
+    Write(Write),
+    /// `v.push(value)`.
+    Push(Push),
+    /// `buf = vec![0.0; n]`: a buffer created, filled with a constant.
+    ArrayInit(ArrayInit),
+}
+
+#[derive(Clone, Debug)]
+pub struct Write {
+    /// The element written, fully indexed.
+    pub target: ArrayRef,
+    pub value: Operand,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Push {
+    pub array: ArrayId,
+    pub value: Operand,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct ArrayInit {
+    pub array: ArrayId,
+    pub init: TokenStream,
+    pub span: Span,
 }
 
 /// `if cond { then } else { els }`; the branch taken is recorded in flag number `id`.
@@ -180,8 +247,9 @@ pub struct Exit {
 #[derive(Clone, Debug)]
 pub struct Body {
     pub slots: Vec<Slot>,
-    /// The slot of each parameter that has one (float parameters), by parameter position.
-    pub params: Vec<Option<SlotId>>,
+    pub arrays: Vec<Array>,
+    /// The slot or array of each float parameter, by parameter position.
+    pub params: Vec<Option<ParamVar>>,
     pub block: Block,
     /// The slots of the return value.
     pub output: Vec<SlotId>,
@@ -189,11 +257,24 @@ pub struct Body {
     pub items: Vec<TokenStream>,
     /// Float slots read by opaque code outside a gradient cut, with the span of the read.
     pub opaque_reads: Vec<(SlotId, Span)>,
+    /// The same for arrays.
+    pub opaque_array_reads: Vec<(ArrayId, Span)>,
+}
+
+/// What a float parameter became.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamVar {
+    Scalar(SlotId),
+    Array(ArrayId),
 }
 
 impl Body {
     pub fn slot(&self, id: SlotId) -> &Slot {
         &self.slots[id.0]
+    }
+
+    pub fn array(&self, id: ArrayId) -> &Array {
+        &self.arrays[id.0]
     }
 }
 

@@ -259,53 +259,63 @@ impl Lowerer<'_> {
         let id = LoopId(self.n_loops);
         self.n_loops += 1;
         self.push_scope();
-        let (label, kind, body) = match e {
-            Expr::ForLoop(f) => {
-                let v = match &*f.expr {
-                    Expr::Array(a) => {
-                        let vals: Vec<Val> = a
-                            .elems
-                            .iter()
-                            .map(|e| self.expr(e, &mut Block::new()))
-                            .collect();
-                        vals.into_iter()
-                            .find(|v| !matches!(v, Val::Opaque(_)))
-                            .unwrap_or(Val::Opaque(syn::parse_quote!(())))
+        let mut block = Block::new();
+        let over_arrays = match e {
+            Expr::ForLoop(f) => self.array_loop(f, out),
+            _ => None,
+        };
+        let (label, kind, body) = match (e, over_arrays) {
+            (Expr::ForLoop(f), Some((kind, prologue))) => {
+                block = prologue;
+                (&f.label, kind, &f.body)
+            }
+            (e, _) => match e {
+                Expr::ForLoop(f) => {
+                    let v = match &*f.expr {
+                        Expr::Array(a) => {
+                            let vals: Vec<Val> = a
+                                .elems
+                                .iter()
+                                .map(|e| self.expr(e, &mut Block::new()))
+                                .collect();
+                            vals.into_iter()
+                                .find(|v| !matches!(v, Val::Opaque(_)))
+                                .unwrap_or(Val::Opaque(syn::parse_quote!(())))
+                        }
+                        e => self.expr(e, &mut Block::new()),
+                    };
+                    if !matches!(v, Val::Opaque(_) | Val::Never) {
+                        self.cx.error_spanned_by(&f.expr, "iterating over floats is not supported yet; loop over indices, as in `for i in 0..n`");
                     }
-                    e => self.expr(e, &mut Block::new()),
-                };
-                if !matches!(v, Val::Opaque(_) | Val::Never) {
-                    self.cx.error_spanned_by(&f.expr, "iterating over floats is not supported yet; loop over indices, as in `for i in 0..n`");
+                    let iter = self.opaque_tokens(&f.expr);
+                    let pat = self.opaque_pat(&f.pat);
+                    (
+                        &f.label,
+                        LoopKind::For {
+                            pat: quote!(#pat),
+                            iter,
+                        },
+                        &f.body,
+                    )
                 }
-                let iter = self.opaque_tokens(&f.expr);
-                let pat = self.opaque_pat(&f.pat);
-                (
-                    &f.label,
-                    LoopKind::For {
-                        pat: quote!(#pat),
-                        iter,
-                    },
-                    &f.body,
-                )
-            }
-            Expr::While(w) => {
-                let cond = if let Expr::Let(l) = &*w.cond {
-                    self.cx.error_spanned_by(l.let_token, "`while let` is not supported in a #[differentiable] function; use `loop` with a `match` that breaks");
-                    quote!(false)
-                } else {
-                    self.cond(&w.cond)
-                };
-                (&w.label, LoopKind::While { cond }, &w.body)
-            }
-            Expr::Loop(l) => (&l.label, LoopKind::Loop, &l.body),
-            _ => unreachable!("called on loops"),
+                Expr::While(w) => {
+                    let cond = if let Expr::Let(l) = &*w.cond {
+                        self.cx.error_spanned_by(l.let_token, "`while let` is not supported in a #[differentiable] function; use `loop` with a `match` that breaks");
+                        quote!(false)
+                    } else {
+                        self.cond(&w.cond)
+                    };
+                    (&w.label, LoopKind::While { cond }, &w.body)
+                }
+                Expr::Loop(l) => (&l.label, LoopKind::Loop, &l.body),
+                _ => unreachable!("called on loops"),
+            },
         };
         let label = label.as_ref().map(|l| l.name.clone());
         self.loops.push(LoopFrame {
             id,
             label: label.as_ref().map(|l| l.ident.to_string()),
         });
-        let mut block = Block::new();
         self.block_as_stmt(&body.stmts, &mut block);
         self.loops.pop();
         self.pop_scope();

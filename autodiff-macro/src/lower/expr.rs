@@ -67,6 +67,7 @@ impl Lowerer<'_> {
                 self.assign_stmt(e, out);
                 Val::Opaque(syn::parse_quote!(()))
             }
+            Expr::Macro(m) if m.mac.path.is_ident("vec") => self.buffer_value(e, out),
             Expr::Macro(m) => {
                 if is_side_effect_macro(&m.mac) {
                     Val::Opaque(e.clone())
@@ -76,9 +77,14 @@ impl Lowerer<'_> {
                 }
             }
             Expr::Range(_) | Expr::Const(_) | Expr::Struct(_) => Val::Opaque(e.clone()),
-            Expr::Array(a) => self.all_opaque(e, a.elems.iter(), out, "arrays of floats are not supported yet; use separate `let` bindings"),
-            Expr::Index(i) => self.all_opaque(e, [&*i.expr, &*i.index].into_iter(), out, "indexing into floats is not supported yet; use separate `let` bindings"),
-            Expr::Reference(r) => self.all_opaque(e, [&*r.expr].into_iter(), out, "references to floats are not supported; use the value itself"),
+            Expr::Array(_) | Expr::Repeat(_) => self.buffer_value(e, out),
+            Expr::Index(i) => self.index_expr(e, i, out),
+            Expr::Reference(r) => match self.expr(&r.expr, out) {
+                Val::Array(a) => Val::Array(a),
+                Val::Opaque(_) => Val::Opaque(e.clone()),
+                Val::Never => Val::Never,
+                _ => self.unsupported(e, "references to floats are not supported; use the value itself"),
+            },
             Expr::Closure(_) => self.unsupported(e, "closures are not supported in a #[differentiable] function; write the computation inline, or as another function"),
             Expr::Block(b) => {
                 let label = b.label.as_ref().map(|l| l.name.clone());
@@ -92,14 +98,23 @@ impl Lowerer<'_> {
             }
             Expr::Async(_) | Expr::Await(_) => self.unsupported(e, "`async` code is not supported in a #[differentiable] function; compute the inputs first and call it with plain values"),
             Expr::Try(_) | Expr::TryBlock(_) => self.unsupported(e, "the `?` operator is not supported in a #[differentiable] function; handle the error before calling it"),
-            Expr::Repeat(_) => self.unsupported(e, "array repeat expressions `[x; N]` are not supported yet; use separate `let` bindings"),
             Expr::RawAddr(_) => self.unsupported(e, "raw pointers are not supported in a #[differentiable] function"),
             Expr::Infer(_) => self.unsupported(e, "`_` is not supported as an expression here"),
             _ => self.unsupported(e, "this expression is not supported in a #[differentiable] function; the README lists the supported constructs"),
         }
     }
 
-    fn unsupported(&mut self, e: &Expr, message: &str) -> Val {
+    /// An array literal used as a value: a buffer of floats, or opaque when it holds none.
+    fn buffer_value(&mut self, e: &Expr, out: &mut Block) -> Val {
+        if self.creates_buffer(e, false) {
+            let name = syn::Ident::new("__a", e.span());
+            self.buffer(&name, e, false, out)
+        } else {
+            Val::Opaque(e.clone())
+        }
+    }
+
+    pub(super) fn unsupported(&mut self, e: &impl quote::ToTokens, message: &str) -> Val {
         self.cx.error_spanned_by(e, message);
         Val::Never
     }
@@ -186,6 +201,7 @@ impl Lowerer<'_> {
             },
             Val::Opaque(_) => Val::Opaque(e.clone()),
             Val::Float(_) => self.unsupported(e, "a float has no fields"),
+            Val::Array(_) => self.unsupported(e, "an array has no fields"),
             Val::Never => Val::Never,
         }
     }
@@ -295,6 +311,7 @@ impl Lowerer<'_> {
         let name = m.method.to_string();
         let receiver = self.expr(&m.receiver, out);
         match receiver {
+            Val::Array(r) => self.array_method(e, m, r, out),
             Val::Opaque(_) => {
                 if STEP_METHODS.contains(&name.as_str()) || CUT_METHODS.contains(&name.as_str()) {
                     return Val::Opaque(e.clone());
@@ -428,6 +445,12 @@ impl Lowerer<'_> {
             self.assign(out, t, Op::Const(tokens), vec![], true, e.span());
             return Val::Float(Operand::Slot(t));
         }
+        if runtime_path {
+            if let Some(prim) = symbol::slice_function(&last) {
+                let args: Vec<&Expr> = c.args.iter().collect();
+                return self.slice_call(e, prim, &args, out);
+            }
+        }
         let prim = if qualifier_is_float {
             symbol::method(&last)
         } else if runtime_path {
@@ -495,6 +518,7 @@ impl Lowerer<'_> {
 fn binding_val(b: &Binding, e: &Expr) -> Val {
     match b {
         Binding::Float(s) => Val::Float(Operand::Slot(*s)),
+        Binding::Array(r) => Val::Array(r.clone()),
         Binding::Tuple(parts) => Val::Tuple(parts.iter().map(|p| binding_val(p, e)).collect()),
         // By its emitted name: a tuple's non-float part has no name of the user's.
         Binding::Opaque(name) => {

@@ -16,6 +16,7 @@
 //! 5. `return e` is `output = e` followed by `Exit(Return)`; `break`/`continue` know the loop
 //!    they leave. Exit sites are numbered in preorder.
 
+mod array;
 mod control;
 mod expr;
 mod opaque;
@@ -23,8 +24,11 @@ mod stmt;
 
 use crate::ctxt::Ctxt;
 use crate::emit::names::Namer;
-use crate::ir::{Assign, Block, Body, LoopId, Op, Operand, Origin, Slot, SlotId, SlotTy, Stmt};
-use crate::parse::{Function, ParamKind};
+use crate::ir::{
+    Array, ArrayId, ArrayOrigin, ArrayRef, Assign, Block, Body, LoopId, Op, Operand, Origin,
+    ParamVar, Slot, SlotId, SlotTy, Stmt,
+};
+use crate::parse::{Function, ParamKind, Shape};
 use proc_macro2::{Span, TokenStream};
 use std::collections::HashMap;
 use syn::Ident;
@@ -33,6 +37,8 @@ use syn::Ident;
 #[derive(Clone, Debug)]
 enum Binding {
     Float(SlotId),
+    /// An array, or a row of one.
+    Array(ArrayRef),
     Tuple(Vec<Binding>),
     /// A non-float binding, under this (possibly renamed) name.
     Opaque(Ident),
@@ -44,6 +50,7 @@ enum Binding {
 #[derive(Clone, Debug)]
 enum Val {
     Float(Operand),
+    Array(ArrayRef),
     Tuple(Vec<Val>),
     /// A non-float expression, not yet renamed; see `Lowerer::opaque_tokens`.
     Opaque(syn::Expr),
@@ -61,10 +68,12 @@ struct Lowerer<'a> {
     f: &'a Function,
     namer: &'a mut Namer,
     slots: Vec<Slot>,
+    arrays: Vec<Array>,
     scopes: Vec<HashMap<String, Binding>>,
     loops: Vec<LoopFrame>,
     output: SlotId,
     opaque_reads: Vec<(SlotId, Span)>,
+    opaque_array_reads: Vec<(ArrayId, Span)>,
     items: Vec<TokenStream>,
     n_branches: usize,
     n_loops: usize,
@@ -79,10 +88,12 @@ pub fn body(cx: &Ctxt, f: &Function, namer: &mut Namer) -> Body {
         cx,
         f,
         slots: Vec::new(),
+        arrays: Vec::new(),
         scopes: vec![HashMap::new()],
         loops: Vec::new(),
         output: SlotId(0),
         opaque_reads: Vec::new(),
+        opaque_array_reads: Vec::new(),
         items: Vec::new(),
         n_branches: 0,
         n_loops: 0,
@@ -91,11 +102,28 @@ pub fn body(cx: &Ctxt, f: &Function, namer: &mut Namer) -> Body {
     };
     let mut params = Vec::new();
     for (i, p) in f.params.iter().enumerate() {
-        match p.kind {
-            ParamKind::Float { .. } => {
+        match &p.kind {
+            ParamKind::Float {
+                shape: Shape::Scalar,
+                ..
+            } => {
                 let id = lw.new_slot(p.ident.clone(), SlotTy::Float, Origin::Param(i));
                 lw.bind(&p.ident, Binding::Float(id));
-                params.push(Some(id));
+                params.push(Some(ParamVar::Scalar(id)));
+            }
+            ParamKind::Float {
+                shape: Shape::Array { rank, .. },
+                ..
+            } => {
+                let id = lw.new_array(p.ident.clone(), *rank, ArrayOrigin::Param(i), None);
+                lw.bind(
+                    &p.ident,
+                    Binding::Array(ArrayRef {
+                        array: id,
+                        index: Vec::new(),
+                    }),
+                );
+                params.push(Some(ParamVar::Array(id)));
             }
             ParamKind::PassThrough => {
                 lw.bind(&p.ident, Binding::Opaque(p.ident.clone()));
@@ -118,11 +146,16 @@ pub fn body(cx: &Ctxt, f: &Function, namer: &mut Namer) -> Body {
             // falls off the end without a value does not type-check in rustc already.
         }
     }
+    let mut opaque_array_reads = lw.opaque_array_reads;
+    opaque_array_reads.sort_by_key(|(s, sp)| (s.0, format!("{sp:?}")));
+    opaque_array_reads.dedup_by_key(|(s, sp)| (s.0, format!("{sp:?}")));
     let mut opaque_reads = lw.opaque_reads;
     opaque_reads.sort_by_key(|(s, sp)| (s.0, format!("{sp:?}")));
     opaque_reads.dedup_by_key(|(s, sp)| (s.0, format!("{sp:?}")));
     Body {
         slots: lw.slots,
+        arrays: lw.arrays,
+        opaque_array_reads,
         params,
         block,
         output: vec![lw.output],
@@ -135,6 +168,22 @@ impl Lowerer<'_> {
     fn new_slot(&mut self, name: Ident, ty: SlotTy, origin: Origin) -> SlotId {
         self.slots.push(Slot { name, ty, origin });
         SlotId(self.slots.len() - 1)
+    }
+
+    fn new_array(
+        &mut self,
+        name: Ident,
+        rank: usize,
+        origin: ArrayOrigin,
+        decl: Option<(TokenStream, TokenStream)>,
+    ) -> ArrayId {
+        self.arrays.push(Array {
+            name,
+            rank,
+            origin,
+            decl,
+        });
+        ArrayId(self.arrays.len() - 1)
     }
 
     fn temp(&mut self, ty: SlotTy) -> SlotId {
@@ -232,8 +281,37 @@ impl Lowerer<'_> {
                 );
                 Operand::Lit(quote::quote!(0.0))
             }
+            Val::Array(_) => {
+                self.cx.error_at(
+                    span,
+                    "an array cannot be used as a number here; index it, as in `x[i]`, or reduce it, as in `sum(&x)`",
+                );
+                Operand::Lit(quote::quote!(0.0))
+            }
             Val::Never => Operand::Lit(quote::quote!(0.0)),
         }
+    }
+
+    /// An index operand: a literal, or the value of `e` in a new `usize` slot.
+    fn index_operand(&mut self, e: &syn::Expr, out: &mut Block) -> Operand {
+        if let syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(i),
+            ..
+        }) = e
+        {
+            return Operand::Lit(quote::quote!(#i));
+        }
+        let span = syn::spanned::Spanned::span(e);
+        match self.expr(e, &mut Block::new()) {
+            Val::Opaque(_) | Val::Never => {}
+            _ => self
+                .cx
+                .error_at(span, "an index must be an integer (`usize`)"),
+        }
+        let tokens = self.opaque_tokens(e);
+        let t = self.temp(SlotTy::Usize);
+        self.assign(out, t, Op::Const(tokens), vec![], true, span);
+        Operand::Slot(t)
     }
 
     /// `return`: write the value to the output slot.

@@ -52,10 +52,12 @@ impl Lowerer<'_> {
             shadows: Vec::new(),
             cut: 0,
             reads: Vec::new(),
+            array_reads: Vec::new(),
         };
         f(&mut r);
-        let reads = r.reads;
+        let (reads, array_reads) = (r.reads, r.array_reads);
         self.opaque_reads.extend(reads);
+        self.opaque_array_reads.extend(array_reads);
     }
 }
 
@@ -83,6 +85,7 @@ struct Renamer<'a, 'b> {
     /// Depth of enclosing gradient cuts.
     cut: usize,
     reads: Vec<(SlotId, Span)>,
+    array_reads: Vec<(crate::ir::ArrayId, Span)>,
 }
 
 impl Renamer<'_, '_> {
@@ -108,6 +111,15 @@ impl Renamer<'_, '_> {
                 ))
             }
             Binding::Opaque(new) => Some(Ident::new(&new.to_string(), ident.span())),
+            Binding::Array(r) => {
+                if self.cut == 0 {
+                    self.array_reads.push((r.array, ident.span()));
+                }
+                Some(Ident::new(
+                    &self.lw.arrays[r.array.0].name.to_string(),
+                    ident.span(),
+                ))
+            }
             Binding::Error => None,
             Binding::Tuple(parts) => {
                 if self.cut == 0 {
@@ -158,7 +170,7 @@ fn flatten(parts: &[Binding], out: &mut Vec<SlotId>) {
         match p {
             Binding::Float(s) => out.push(*s),
             Binding::Tuple(inner) => flatten(inner, out),
-            Binding::Opaque(_) | Binding::Error => {}
+            Binding::Opaque(_) | Binding::Error | Binding::Array(_) => {}
         }
     }
 }
@@ -183,6 +195,26 @@ fn is_comparison(op: &BinOp) -> bool {
 impl VisitMut for Renamer<'_, '_> {
     fn visit_expr_mut(&mut self, e: &mut Expr) {
         match e {
+            Expr::Path(p)
+                if p.qself.is_none()
+                    && matches!(p.path.get_ident().and_then(|i| self.resolve(i)), Some(Binding::Array(r)) if !r.index.is_empty()) =>
+            {
+                let Some(Binding::Array(r)) =
+                    p.path.get_ident().and_then(|i| self.resolve(i)).cloned()
+                else {
+                    return;
+                };
+                if self.cut == 0 {
+                    self.array_reads.push((r.array, p.span()));
+                }
+                let name = Ident::new(&self.lw.arrays[r.array.0].name.to_string(), p.span());
+                let idx: Vec<TokenStream> = r
+                    .index
+                    .iter()
+                    .map(|op| crate::sweep::operand_tokens(&self.lw.slots, op))
+                    .collect();
+                *e = syn::parse_quote!((#name #([#idx])*));
+            }
             Expr::Path(p) if p.qself.is_none() && p.path.get_ident().is_some() => {
                 let ident = p.path.get_ident().expect("checked").clone();
                 if let Some(new) = self.rename_ident(&ident) {

@@ -10,8 +10,12 @@ use syn::spanned::Spanned;
 use syn::{BinOp, Expr, Pat, Type};
 
 /// What a `let`'s type annotation says.
-enum Declared {
+pub(super) enum Declared {
     Float,
+    /// `Vec<F>`, `[F; N]`, `Vec<Vec<F>>`, `[[F; N]; M]`.
+    Array {
+        is_vec: bool,
+    },
     Tuple(Vec<Declared>),
     Other,
 }
@@ -74,6 +78,7 @@ impl Lowerer<'_> {
             Expr::Match(m) => self.match_stmt(e, m, out),
             Expr::Block(b) if b.label.is_none() => self.block_as_stmt(&b.block.stmts, out),
             Expr::ForLoop(_) | Expr::While(_) | Expr::Loop(_) => self.loop_stmt(e, out),
+            Expr::MethodCall(m) if self.push_stmt(m, out) => {}
             _ => {
                 if let Val::Opaque(e) = self.expr(e, out) {
                     let tokens = self.opaque_tokens(&e);
@@ -87,6 +92,10 @@ impl Lowerer<'_> {
         let generics = generic_floats(&self.f.item.sig);
         if scalar_float(ty, &generics).is_some() {
             return Some(Declared::Float);
+        }
+        if crate::parse::signature::array_shape(ty, &generics).is_some() {
+            let is_vec = !matches!(ty, Type::Array(_));
+            return Some(Declared::Array { is_vec });
         }
         if let Type::Tuple(t) = ty {
             let parts: Option<Vec<Declared>> = t.elems.iter().map(|el| self.declared(el)).collect();
@@ -157,9 +166,35 @@ impl Lowerer<'_> {
             self.opaque_let(local, Some(&init.expr), out);
             return;
         }
+        let declared_vec = matches!(declared, Some(Declared::Array { is_vec: true }));
+        if let Pat::Ident(p) = pat {
+            if self.creates_buffer(&init.expr, declared_vec) {
+                let val = self.buffer(&p.ident, &init.expr, declared_vec, out);
+                let b = match val {
+                    Val::Array(r) => Binding::Array(r),
+                    _ => Binding::Error,
+                };
+                self.bind(&p.ident, b);
+                return;
+            }
+        }
         let val = self.expr(&init.expr, out);
         match (&val, &declared) {
             (Val::Opaque(_), None) => self.opaque_let(local, Some(&init.expr), out),
+            (Val::Array(r), _) => match pat {
+                Pat::Ident(p) if p.mutability.is_none() => {
+                    let b = Binding::Array(r.clone());
+                    self.bind(&p.ident, b);
+                }
+                _ => {
+                    self.cx.error_spanned_by(pat, "an array can be bound by `let` only to a plain immutable name (`let row = &x[i];`); to modify a copy, create a buffer and assign its elements");
+                    self.bind_pat(pat, Val::Never, None, span, out);
+                }
+            },
+            (_, Some(Declared::Array { .. })) => {
+                self.cx.error_spanned_by(&init.expr, "create a float buffer with `vec![0.0; n]`, `[0.0; N]`, `vec![a, b]` or `Vec::with_capacity(n)`");
+                self.bind_pat(pat, Val::Never, None, span, out);
+            }
             _ => self.bind_pat(pat, val, declared.as_ref(), span, out),
         }
     }
@@ -228,7 +263,7 @@ impl Lowerer<'_> {
 
     /// Binds `pat` to `val`, each float in a new slot of its own; `declared` is what the
     /// `let`'s annotation says, if it has one.
-    fn bind_pat(
+    pub(super) fn bind_pat(
         &mut self,
         pat: &Pat,
         val: Val,
@@ -360,6 +395,10 @@ impl Lowerer<'_> {
                     self.write_place(lhs, v, e, out);
                 }
             }
+            lhs if self.is_float_element(lhs) => {
+                let val = self.expr(&a.right, out);
+                self.write_element(lhs, val, e, out);
+            }
             lhs => {
                 if let Some(Binding::Error) = self.place_binding(lhs) {
                     self.expr(&a.right, out);
@@ -378,6 +417,15 @@ impl Lowerer<'_> {
                 self.write_place(lhs, val, e, out);
             }
         }
+    }
+
+    /// Whether `lhs` is an element of a float array (`x[i]`, `m[i][j]`).
+    fn is_float_element(&self, lhs: &Expr) -> bool {
+        let mut base = lhs;
+        while let Expr::Index(i) = base {
+            base = &i.expr;
+        }
+        !std::ptr::eq(base, lhs) && matches!(self.place_binding(base), Some(Binding::Array(_)))
     }
 
     fn not_a_float_place(&mut self, lhs: &Expr) {
@@ -417,6 +465,10 @@ impl Lowerer<'_> {
                 let op = self.operand(val, whole.span(), out);
                 self.write_slot(out, slot, op, false, whole.span());
             }
+            Some(Binding::Array(_)) => self.cx.error_spanned_by(
+                lhs,
+                "a whole array cannot be assigned; assign its elements, as in `x[i] = ..`",
+            ),
             Some(Binding::Tuple(parts)) => match val {
                 Val::Tuple(vals) if vals.len() == parts.len() => {
                     for (b, v) in parts.into_iter().zip(vals) {
@@ -453,6 +505,31 @@ impl Lowerer<'_> {
             BinOp::MulAssign(_) => &symbol::MUL,
             _ => &symbol::DIV,
         };
+        if self.is_float_element(&b.left) {
+            // x[i] op= r  is  x[i] = x[i] op r.
+            let Some((r, span)) = self.element_place(&b.left, out) else {
+                return;
+            };
+            let old = self.temp(SlotTy::Float);
+            self.assign(out, old, Op::Read(r.clone()), vec![], true, span);
+            let rhs = self.expr(&b.right, out);
+            let rhs = self.operand(rhs, b.right.span(), out);
+            let new = self.temp(SlotTy::Float);
+            self.assign(
+                out,
+                new,
+                Op::Prim(prim),
+                vec![Operand::Slot(old), rhs],
+                true,
+                e.span(),
+            );
+            out.push(Stmt::Write(crate::ir::Write {
+                target: r,
+                value: Operand::Slot(new),
+                span,
+            }));
+            return;
+        }
         match self.place_binding(&b.left) {
             Some(Binding::Float(slot)) => {
                 let rhs = self.expr(&b.right, out);
@@ -467,6 +544,10 @@ impl Lowerer<'_> {
                     e.span(),
                 );
             }
+            Some(Binding::Array(_)) => self.cx.error_spanned_by(
+                &b.left,
+                "compound assignment to a whole array is not supported; update its elements, as in `x[i] += ..`",
+            ),
             Some(Binding::Tuple(_)) => self.cx.error_spanned_by(
                 &b.left,
                 "compound assignment to a whole tuple is not supported; update its fields",

@@ -6,7 +6,7 @@ pub mod signature;
 
 use crate::ctxt::Ctxt;
 pub use args::Args;
-pub use signature::{FloatTy, Param, ParamKind};
+pub use signature::{FloatTy, Param, ParamKind, Shape};
 use syn::ItemFn;
 
 /// A function accepted for differentiation.

@@ -55,10 +55,22 @@ impl FloatTy {
     }
 }
 
+/// The shape of a float parameter.
+#[derive(Clone, Debug)]
+pub enum Shape {
+    Scalar,
+    /// A vector (`rank` 1) or a matrix of rows (`rank` 2) of floats; `grad` is the owned
+    /// type of its gradient (`&[f64]` has a `Vec<f64>`).
+    Array {
+        rank: usize,
+        grad: Type,
+    },
+}
+
 #[derive(Clone, Debug)]
 pub enum ParamKind {
     /// A float parameter; `diff` tells whether its gradient is asked for.
-    Float { diff: bool },
+    Float { diff: bool, shape: Shape },
     /// Any other parameter: passed through, no gradient.
     PassThrough,
 }
@@ -91,6 +103,69 @@ pub fn scalar_float(ty: &Type, generic_floats: &[Ident]) -> Option<FloatTy> {
         Some(FloatTy::Generic(ident.clone()))
     } else {
         None
+    }
+}
+
+/// `Vec<T>`'s `T`.
+fn vec_elem(ty: &Type) -> Option<&Type> {
+    let Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != "Vec" {
+        return None;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(args) if args.args.len() == 1 => match &args.args[0] {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The float type, rank and gradient type of an array parameter type: `&[F]`, `&Vec<F>`,
+/// `Vec<F>`, `[F; N]` (rank 1); `&[[F; N]]`, `[[F; N]; M]`, `&[Vec<F>]`, `Vec<Vec<F>>` (rank 2).
+pub fn array_shape(ty: &Type, generic_floats: &[Ident]) -> Option<(FloatTy, usize, Type)> {
+    let float = |t: &Type| scalar_float(t, generic_floats);
+    match ty {
+        Type::Reference(r) if r.mutability.is_none() => match &*r.elem {
+            Type::Slice(s) => {
+                let elem = &*s.elem;
+                if let Some(f) = float(elem) {
+                    return Some((f, 1, syn::parse_quote!(Vec<#elem>)));
+                }
+                if let Type::Array(a) = elem {
+                    let f = float(&a.elem)?;
+                    return Some((f, 2, syn::parse_quote!(Vec<#elem>)));
+                }
+                let inner = vec_elem(elem)?;
+                let f = float(inner)?;
+                Some((f, 2, syn::parse_quote!(Vec<Vec<#inner>>)))
+            }
+            elem => {
+                let inner = vec_elem(elem)?;
+                let f = float(inner)?;
+                Some((f, 1, syn::parse_quote!(Vec<#inner>)))
+            }
+        },
+        Type::Array(a) => {
+            if let Some(f) = float(&a.elem) {
+                return Some((f, 1, ty.clone()));
+            }
+            let Type::Array(inner) = &*a.elem else {
+                return None;
+            };
+            let f = float(&inner.elem)?;
+            Some((f, 2, ty.clone()))
+        }
+        _ => {
+            let elem = vec_elem(ty)?;
+            if let Some(f) = float(elem) {
+                return Some((f, 1, ty.clone()));
+            }
+            let inner = vec_elem(elem)?;
+            let f = float(inner)?;
+            Some((f, 2, ty.clone()))
+        }
     }
 }
 
@@ -190,7 +265,12 @@ pub fn classify(cx: &Ctxt, args: &Args, sig: &Signature) -> Option<Classified> {
                 continue;
             }
         }
-        let scalar = scalar_float(ty, &generic_floats);
+        let scalar = scalar_float(ty, &generic_floats)
+            .map(|f| (f, Shape::Scalar))
+            .or_else(|| {
+                array_shape(ty, &generic_floats)
+                    .map(|(f, rank, grad)| (f, Shape::Array { rank, grad }))
+            });
         let ident = match &*typed.pat {
             Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => Some(p.ident.clone()),
             _ => None,
@@ -203,7 +283,7 @@ pub fn classify(cx: &Ctxt, args: &Args, sig: &Signature) -> Option<Classified> {
             }
             continue;
         };
-        let kind = if let Some(f) = scalar {
+        let kind = if let Some((f, shape)) = scalar {
             match &float {
                 Some((first, first_ty)) if !first.same(&f) => {
                     if !saw_mismatch {
@@ -217,10 +297,10 @@ pub fn classify(cx: &Ctxt, args: &Args, sig: &Signature) -> Option<Classified> {
                 Some(_) => {}
                 None => float = Some((f, ty.clone())),
             }
-            ParamKind::Float { diff: true }
+            ParamKind::Float { diff: true, shape }
         } else if mentions_float(ty, &generic_floats) {
             cx.error_spanned_by(ty, format!(
-                "parameters of type `{}` are not supported by #[differentiable] yet; differentiable parameters can be `f64`, `f32` or a type parameter bounded by `Float`, and other parameters must not contain floats",
+                "parameters of type `{}` cannot be differentiated; a differentiable parameter is a float `F` (`f64`, `f32` or a type parameter bounded by `Float`), `[F; N]`, `&[F]`, `Vec<F>`, `&Vec<F>`, `&[[F; N]]`, `[[F; N]; M]`, `&[Vec<F>]` or `Vec<Vec<F>>`, and other parameters must not contain floats",
                 ty.to_token_stream().to_string().replace(' ', "")
             ));
             continue;
@@ -236,7 +316,7 @@ pub fn classify(cx: &Ctxt, args: &Args, sig: &Signature) -> Option<Classified> {
 
     if let Some(wrt) = &args.wrt {
         for p in &mut params {
-            if let ParamKind::Float { diff } = &mut p.kind {
+            if let ParamKind::Float { diff, .. } = &mut p.kind {
                 *diff = wrt.contains(&p.ident);
             }
         }
@@ -290,7 +370,7 @@ pub fn classify(cx: &Ctxt, args: &Args, sig: &Signature) -> Option<Classified> {
 
     let has_diff = params
         .iter()
-        .any(|p| matches!(p.kind, ParamKind::Float { diff: true }));
+        .any(|p| matches!(p.kind, ParamKind::Float { diff: true, .. }));
     if !has_diff && ret.is_some() && !cx.has_errors() {
         cx.error_at(sig.paren_token.span.join(), format!(
             "`{name}` has no float parameter to differentiate; give it a parameter of type `f64`, `f32` or a `Float` type parameter"

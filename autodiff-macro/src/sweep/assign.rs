@@ -24,6 +24,12 @@ impl Sweeper<'_> {
                 let lit_receiver = matches!(a.args.first(), Some(Operand::Lit(_)));
                 rules::primal(prim, &args, lit_receiver, &float)
             }
+            Op::Read(r) => self.element(r),
+            Op::Reduce(prim, refs) => {
+                let name = quote::format_ident!("{}", prim.name);
+                let slices = refs.iter().map(|r| self.slice(r));
+                quote!(::autodiff::__private::#name(#(#slices),*))
+            }
         };
         let in_loop = self.in_loop();
         let (save, restore) = if self.an.saves(a, in_loop) {
@@ -42,6 +48,16 @@ impl Sweeper<'_> {
     fn save(&mut self, a: &Assign, in_loop: bool) -> (TokenStream, TokenStream) {
         let dst = &self.body.slots[a.dst.0].name;
         let ty = self.body.slots[a.dst.0].ty;
+        self.save_place(quote!(#dst), ty, in_loop)
+    }
+
+    /// `(save, restore)` of the value at `dst`, of type `ty`.
+    pub(super) fn save_place(
+        &mut self,
+        dst: TokenStream,
+        ty: SlotTy,
+        in_loop: bool,
+    ) -> (TokenStream, TokenStream) {
         if in_loop {
             self.uses_tape = true;
             let tape = &self.names.tape;
@@ -54,6 +70,10 @@ impl Sweeper<'_> {
                     quote!(#tape.push_i32(#dst);),
                     quote!(#dst = #tape.pop_i32();),
                 ),
+                SlotTy::Usize => (
+                    quote!(#tape.push_index(#dst);),
+                    quote!(#dst = #tape.pop_index();),
+                ),
             }
         } else {
             let (ty_tokens, zero) = match ty {
@@ -62,6 +82,7 @@ impl Sweeper<'_> {
                     (quote!(#f), self.f.float.zero())
                 }
                 SlotTy::I32 => (quote!(i32), quote!(0)),
+                SlotTy::Usize => (quote!(usize), quote!(0)),
             };
             let base = format!("__s{}", self.n_saves);
             self.n_saves += 1;
@@ -82,6 +103,7 @@ impl Sweeper<'_> {
         let zero = self.f.float.zero();
         let dst = &self.body.slots[a.dst.0].name;
         let g = &self.names.grad;
+        let g0 = &g[0];
         // The operands that receive a cotangent, with the name it arrives in.
         match &a.op {
             Op::Const(_) => restore,
@@ -105,6 +127,50 @@ impl Sweeper<'_> {
                 let call = rules::call(prim, args, &out_value, &d_dst);
                 let receivers = prim.grads.iter().map(|i| a.args.get(*i)).collect();
                 self.finish_adjoint(quote!(#keep #restore), call, receivers, &d_dst, &zero, g)
+            }
+            // y = x[i]  ⇒  x̄[i] += ȳ
+            Op::Read(r) => {
+                let element = self.adjoint_element(r);
+                quote!({
+                    #restore
+                    let #g0 = #d_dst;
+                    #d_dst = #zero;
+                    #element = #element + #g0;
+                })
+            }
+            // y = prim(a, b)  ⇒  ā += .., b̄ += .. (the rule adds into the adjoint buffers)
+            Op::Reduce(prim, refs) => {
+                let (out_value, keep) = if prim.reads_out && !restore.is_empty() {
+                    let y = &self.names.out_value;
+                    (quote!(#y), quote!(let #y = #dst;))
+                } else {
+                    (quote!(#dst), quote!())
+                };
+                let name = quote::format_ident!("{}", prim.name);
+                let inputs: Vec<TokenStream> = if prim.reads_inputs {
+                    refs.iter().map(|r| self.slice(r)).collect()
+                } else {
+                    Vec::new()
+                };
+                let out_arg = if prim.reads_out {
+                    quote!(#out_value,)
+                } else {
+                    quote!()
+                };
+                let sinks = refs.iter().map(|r| {
+                    if self.an.is_array_active(r.array) {
+                        let d = self.adjoint_slice(r);
+                        quote!(::core::option::Option::Some(#d))
+                    } else {
+                        quote!(::core::option::Option::None)
+                    }
+                });
+                quote!({
+                    #keep
+                    #restore
+                    ::autodiff::__private::rules::#name(#(#inputs,)* #out_arg #d_dst, #(#sinks),*);
+                    #d_dst = #zero;
+                })
             }
         }
     }

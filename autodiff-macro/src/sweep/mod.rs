@@ -15,16 +15,19 @@
 //! first site after them: sites inside earlier statements have smaller numbers, and a site
 //! that fired in an earlier statement is exactly a code in that range.
 
+mod array;
 mod assign;
 mod control;
 mod rules;
 
+pub use rules::operand as operand_tokens;
+
 use crate::analyse::Analysis;
 use crate::emit::names::Namer;
-use crate::ir::{Block, Body, ExitKind, LoopId, SlotId, SlotTy, Stmt};
+use crate::ir::{Block, Body, ExitKind, LoopId, ParamVar, SlotId, SlotTy, Stmt};
 use crate::parse::Function;
 use proc_macro2::{Ident, TokenStream};
-use quote::quote;
+use quote::{quote, quote_spanned};
 use std::collections::HashMap;
 
 /// The generated body of the `_vjp` function, in parts.
@@ -81,6 +84,7 @@ struct Sweeper<'a> {
 /// Generated names, fixed once per function.
 struct Names {
     adjoint: Vec<Ident>,
+    array_adjoint: Vec<Ident>,
     tape: Ident,
     ret: Ident,
     fwd_label: syn::Lifetime,
@@ -98,8 +102,19 @@ pub fn build(f: &Function, body: &Body, an: &Analysis, mut namer: Namer, seed: &
             namer.fresh(&format!("__d_{}", name.trim_start_matches('_')))
         })
         .collect();
+    let array_adjoint = body
+        .arrays
+        .iter()
+        .map(|a| {
+            namer.fresh(&format!(
+                "__d_{}",
+                a.name.to_string().trim_start_matches('_')
+            ))
+        })
+        .collect();
     let names = Names {
         adjoint,
+        array_adjoint,
         tape: namer.fresh("__tape"),
         ret: namer.fresh("__ret"),
         fwd_label: syn::Lifetime::new(
@@ -137,6 +152,15 @@ pub fn build(f: &Function, body: &Body, an: &Analysis, mut namer: Namer, seed: &
             adjoint_decls.extend(quote!(let mut #d: #float = #zero;));
         }
     }
+    // An array's adjoint is a zero of its shape at the end of the forward sweep.
+    for (i, active) in an.array_active.iter().enumerate() {
+        if *active {
+            let d = &sw.names.array_adjoint[i];
+            let name = &body.arrays[i].name;
+            adjoint_decls
+                .extend(quote!(let mut #d = ::autodiff::__private::ZeroGrad::zero_grad(&#name);));
+        }
+    }
     let out = body.output[0];
     let seed_in = if an.is_active(out) {
         let d = sw.adjoint(out);
@@ -148,15 +172,23 @@ pub fn build(f: &Function, body: &Body, an: &Analysis, mut namer: Namer, seed: &
         .params
         .iter()
         .zip(&f.params)
-        .filter(|(_, p)| matches!(p.kind, crate::parse::ParamKind::Float { diff: true }))
-        .map(|(slot, _)| {
-            let slot = slot.expect("float parameters have slots");
-            if an.is_active(slot) {
-                let d = sw.adjoint(slot);
-                quote!(#d)
-            } else {
-                zero.clone()
-            }
+        .filter(|(_, p)| matches!(p.kind, crate::parse::ParamKind::Float { diff: true, .. }))
+        .filter_map(|(var, _)| {
+            Some(match (*var)? {
+                ParamVar::Scalar(slot) if an.is_active(slot) => {
+                    let d = sw.adjoint(slot);
+                    quote!(#d)
+                }
+                ParamVar::Scalar(_) => zero.clone(),
+                ParamVar::Array(a) if an.is_array_active(a) => {
+                    let d = &sw.names.array_adjoint[a.0];
+                    quote!(#d)
+                }
+                ParamVar::Array(a) => {
+                    let name = &body.arrays[a.0].name;
+                    quote!(::autodiff::__private::ZeroGrad::zero_grad(&#name))
+                }
+            })
         })
         .collect();
     let tape = &sw.names.tape;
@@ -206,7 +238,14 @@ impl Sweeper<'_> {
                 _ => self.decls.push(match slot.ty {
                     SlotTy::Float => quote!(let mut #name: #float = #zero;),
                     SlotTy::I32 => quote!(let mut #name: i32 = 0;),
+                    SlotTy::Usize => quote!(let mut #name: usize = 0;),
                 }),
+            }
+        }
+        for array in &self.body.arrays {
+            if let Some((ty, empty)) = &array.decl {
+                let name = &array.name;
+                self.decls.push(quote!(let mut #name: #ty = #empty;));
             }
         }
     }
@@ -268,6 +307,15 @@ impl Sweeper<'_> {
             Stmt::Match(m) => self.match_(m),
             Stmt::Loop(l) => self.loop_(l),
             Stmt::Exit(e) => (self.exit(e), TokenStream::new()),
+            Stmt::Write(w) => self.write(w),
+            Stmt::Push(p) => self.push(p),
+            Stmt::ArrayInit(init) => {
+                let (name, value) = (&self.body.array(init.array).name, &init.init);
+                (
+                    quote_spanned!(init.span=> #name = #value;),
+                    TokenStream::new(),
+                )
+            }
         }
     }
 
@@ -282,7 +330,9 @@ impl Sweeper<'_> {
                 .iter()
                 .any(|arm| self.has_reverse(&arm.body, in_loop)),
             Stmt::Loop(l) => self.has_reverse(&l.body, true),
-            Stmt::Opaque(_) | Stmt::Exit(_) => false,
+            Stmt::Write(w) => self.an.is_array_active(w.target.array) || self.an.saves_element(w),
+            Stmt::Push(p) => self.an.is_array_active(p.array) || self.an.array_needed[p.array.0],
+            Stmt::Opaque(_) | Stmt::Exit(_) | Stmt::ArrayInit(_) => false,
         })
     }
 }
@@ -304,7 +354,7 @@ fn walk_exits(block: &Block, f: &mut dyn FnMut(&crate::ir::Exit)) {
             }
             Stmt::Match(m) => m.arms.iter().for_each(|a| walk_exits(&a.body, f)),
             Stmt::Loop(l) => walk_exits(&l.body, f),
-            Stmt::Assign(_) | Stmt::Opaque(_) => {}
+            _ => {}
         }
     }
 }
@@ -338,7 +388,7 @@ fn collect_leaving(block: &[Stmt], inner: &mut Vec<LoopId>, out: &mut Vec<usize>
                 collect_leaving(&l.body, inner, out);
                 inner.pop();
             }
-            Stmt::Assign(_) | Stmt::Opaque(_) => {}
+            _ => {}
         }
     }
 }

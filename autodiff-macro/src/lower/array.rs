@@ -1,0 +1,507 @@
+//! Arrays: element reads and writes, buffers, `push`, reductions (`dot`, `sum`, ...), and
+//! loops over the elements of an array.
+
+use super::{Binding, Lowerer, Val};
+use crate::ir::{
+    ArrayInit, ArrayOrigin, ArrayRef, Block, LoopKind, Op, Operand, Push, SlotTy, Stmt, Write,
+};
+use crate::symbol::{self, SlicePrim};
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use syn::spanned::Spanned;
+use syn::{Expr, Pat};
+
+/// A buffer literal: its rank, fill or elements, and how to declare it.
+enum Literal {
+    /// `vec![fill; n]`, `[fill; N]`, `vec![vec![fill; m]; n]`, `[[fill; N]; M]`.
+    Filled {
+        rank: usize,
+        fill: Expr,
+        init: TokenStream,
+        decl: (TokenStream, TokenStream),
+    },
+    /// `vec![a, b, c]`, `[a, b, c]`.
+    Elements { elems: Vec<Expr>, is_vec: bool },
+    /// `Vec::new()`, `Vec::with_capacity(n)`, under a `Vec<F>` annotation.
+    Empty { init: TokenStream },
+}
+
+/// The body of `vec![...]` as an array expression: `[fill; n]` or `[a, b, c]`.
+fn vec_body(mac: &syn::Macro) -> Option<Expr> {
+    let tokens = &mac.tokens;
+    syn::parse2::<Expr>(quote!([#tokens])).ok()
+}
+
+impl Lowerer<'_> {
+    /// `base[index]`: an element read when fully indexed, else a row of a matrix.
+    pub(super) fn index_expr(&mut self, e: &Expr, i: &syn::ExprIndex, out: &mut Block) -> Val {
+        match self.expr(&i.expr, out) {
+            Val::Array(mut r) => {
+                if let Expr::Range(range) = &*i.index {
+                    if range.start.is_none() && range.end.is_none() {
+                        // `&x[..]` is `x`.
+                        return Val::Array(r);
+                    }
+                    return self.unsupported(e, "sub-slices of float arrays are not supported; index the elements, as in `x[i]`");
+                }
+                let idx = self.index_operand(&i.index, out);
+                r.index.push(idx);
+                let rank = self.arrays[r.array.0].rank;
+                if r.index.len() < rank {
+                    return Val::Array(r);
+                }
+                if r.index.len() > rank {
+                    return self.unsupported(
+                        e,
+                        "this indexes a float array more times than it has dimensions",
+                    );
+                }
+                let t = self.temp(SlotTy::Float);
+                self.assign(out, t, Op::Read(r), vec![], true, e.span());
+                Val::Float(Operand::Slot(t))
+            }
+            Val::Opaque(_) => match self.expr(&i.index, &mut Block::new()) {
+                Val::Opaque(_) | Val::Never => Val::Opaque(e.clone()),
+                _ => self.unsupported(&i.index, "an index must be an integer (`usize`)"),
+            },
+            Val::Never => Val::Never,
+            _ => self.unsupported(e, "only arrays of floats can be indexed here"),
+        }
+    }
+
+    /// A method of an array: `len`, `is_empty`, `iter`, `as_slice`, `sum`.
+    pub(super) fn array_method(
+        &mut self,
+        e: &Expr,
+        m: &syn::ExprMethodCall,
+        r: ArrayRef,
+        out: &mut Block,
+    ) -> Val {
+        let name = m.method.to_string();
+        match name.as_str() {
+            "len" | "is_empty" => Val::Opaque(e.clone()),
+            "iter" | "as_slice" | "as_ref" => Val::Array(r),
+            "sum" => self.reduce(&symbol::SUM, vec![r], e.span(), out),
+            _ => self.unsupported(
+                e,
+                &format!("`{name}` is not supported on a float array; use indexing (`x[i]`), `len()`, loops over `x.iter()`, or the runtime's `dot`, `sum`, `mean`, `norm`, `logsumexp`"),
+            ),
+        }
+    }
+
+    /// `prim(&a, &b)`: a reduction of whole arrays to a float.
+    pub(super) fn slice_call(
+        &mut self,
+        e: &Expr,
+        prim: &'static SlicePrim,
+        args: &[&Expr],
+        out: &mut Block,
+    ) -> Val {
+        if args.len() != prim.arity {
+            return self.unsupported(
+                e,
+                &format!("`{}` takes {} slice argument(s)", prim.name, prim.arity),
+            );
+        }
+        let mut refs = Vec::new();
+        for arg in args {
+            match self.expr(arg, out) {
+                Val::Array(r) => {
+                    let rank = self.arrays[r.array.0].rank;
+                    if rank - r.index.len() != 1 {
+                        return self.unsupported(
+                            arg,
+                            &format!("`{}` takes vectors; pass a row, as in `&x[i]`", prim.name),
+                        );
+                    }
+                    refs.push(r);
+                }
+                Val::Never => return Val::Never,
+                _ => {
+                    return self.unsupported(
+                        arg,
+                        &format!(
+                            "`{}` takes a slice of floats, as in `{}(&x)`",
+                            prim.name, prim.name
+                        ),
+                    )
+                }
+            }
+        }
+        self.reduce(prim, refs, e.span(), out)
+    }
+
+    fn reduce(
+        &mut self,
+        prim: &'static SlicePrim,
+        refs: Vec<ArrayRef>,
+        span: Span,
+        out: &mut Block,
+    ) -> Val {
+        let t = self.temp(SlotTy::Float);
+        self.assign(out, t, Op::Reduce(prim, refs), vec![], true, span);
+        Val::Float(Operand::Slot(t))
+    }
+
+    /// Recognises a buffer literal; `declared_vec` when the `let` is annotated `Vec<F>`.
+    fn literal(&self, e: &Expr, declared_vec: bool) -> Option<Literal> {
+        let float = self.float_ty();
+        let zero = self.f.float.zero();
+        match e {
+            Expr::Macro(m) if m.mac.path.is_ident("vec") => match vec_body(&m.mac)? {
+                Expr::Array(a) => Some(Literal::Elements {
+                    elems: a.elems.into_iter().collect(),
+                    is_vec: true,
+                }),
+                Expr::Repeat(rep) => {
+                    let n = &rep.len;
+                    if let Some(Literal::Filled {
+                        rank: 1,
+                        fill,
+                        init: inner,
+                        ..
+                    }) = self.literal(&rep.expr, false)
+                    {
+                        return Some(Literal::Filled {
+                            rank: 2,
+                            fill,
+                            init: quote!(::std::vec![#inner; #n]),
+                            decl: (
+                                quote!(::std::vec::Vec<::std::vec::Vec<#float>>),
+                                quote!(::std::vec::Vec::new()),
+                            ),
+                        });
+                    }
+                    let f = &rep.expr;
+                    Some(Literal::Filled {
+                        rank: 1,
+                        fill: (*rep.expr).clone(),
+                        init: quote!(::std::vec![#f; #n]),
+                        decl: (
+                            quote!(::std::vec::Vec<#float>),
+                            quote!(::std::vec::Vec::new()),
+                        ),
+                    })
+                }
+                _ => None,
+            },
+            Expr::Repeat(rep) => {
+                let n = &rep.len;
+                if let Expr::Repeat(inner) = &*rep.expr {
+                    let m = &inner.len;
+                    let f = &inner.expr;
+                    return Some(Literal::Filled {
+                        rank: 2,
+                        fill: (*inner.expr).clone(),
+                        init: quote!([[#f; #m]; #n]),
+                        decl: (quote!([[#float; #m]; #n]), quote!([[#zero; #m]; #n])),
+                    });
+                }
+                let f = &rep.expr;
+                Some(Literal::Filled {
+                    rank: 1,
+                    fill: (*rep.expr).clone(),
+                    init: quote!([#f; #n]),
+                    decl: (quote!([#float; #n]), quote!([#zero; #n])),
+                })
+            }
+            Expr::Array(a) => Some(Literal::Elements {
+                elems: a.elems.iter().cloned().collect(),
+                is_vec: false,
+            }),
+            Expr::Call(c) if declared_vec => {
+                let Expr::Path(p) = &*c.func else { return None };
+                let names: Vec<String> = p
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect();
+                let is_ctor = names.len() >= 2
+                    && names[names.len() - 2] == "Vec"
+                    && (names[names.len() - 1] == "new"
+                        || names[names.len() - 1] == "with_capacity");
+                is_ctor.then(|| Literal::Empty { init: quote!(#e) })
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether `e` creates a buffer of floats (a literal whose fill or elements are floats).
+    pub(super) fn creates_buffer(&mut self, e: &Expr, declared_vec: bool) -> bool {
+        match self.literal(e, declared_vec) {
+            Some(Literal::Filled { fill, .. }) => {
+                !matches!(self.expr(&fill, &mut Block::new()), Val::Opaque(_))
+            }
+            Some(Literal::Elements { elems, .. }) => elems
+                .iter()
+                .any(|el| !matches!(self.expr(el, &mut Block::new()), Val::Opaque(_))),
+            Some(Literal::Empty { .. }) => true,
+            None => false,
+        }
+    }
+
+    /// Creates the buffer `name` from the literal `e`.
+    pub(super) fn buffer(
+        &mut self,
+        name: &syn::Ident,
+        e: &Expr,
+        declared_vec: bool,
+        out: &mut Block,
+    ) -> Val {
+        let span = e.span();
+        let float = self.float_ty();
+        let zero = self.f.float.zero();
+        let array_name = self.namer.binding(name);
+        match self.literal(e, declared_vec) {
+            Some(Literal::Filled { rank, fill, init, decl }) => {
+                if !matches!(self.expr(&fill, &mut Block::new()), Val::Float(Operand::Lit(_)) | Val::Opaque(_)) {
+                    self.cx.error_spanned_by(&fill, "fill a buffer with a constant (`vec![0.0; n]`), then assign its elements");
+                }
+                let init = self.rename_tokens_of(&init);
+                let id = self.new_array(array_name, rank, ArrayOrigin::Local, Some(decl));
+                out.push(Stmt::ArrayInit(ArrayInit { array: id, init, span }));
+                Val::Array(ArrayRef { array: id, index: Vec::new() })
+            }
+            Some(Literal::Elements { elems, is_vec }) => {
+                let n = elems.len();
+                let (decl, init) = if is_vec {
+                    ((quote!(::std::vec::Vec<#float>), quote!(::std::vec::Vec::new())), quote!(::std::vec::Vec::with_capacity(#n)))
+                } else {
+                    ((quote!([#float; #n]), quote!([#zero; #n])), quote!([#zero; #n]))
+                };
+                let id = self.new_array(array_name, 1, ArrayOrigin::Local, Some(decl));
+                out.push(Stmt::ArrayInit(ArrayInit { array: id, init, span }));
+                for (k, el) in elems.iter().enumerate() {
+                    let v = self.expr(el, out);
+                    let value = self.operand(v, el.span(), out);
+                    if is_vec {
+                        out.push(Stmt::Push(Push { array: id, value, span: el.span() }));
+                    } else {
+                        let k = proc_macro2::Literal::usize_unsuffixed(k);
+                        let index = vec![Operand::Lit(quote!(#k))];
+                        out.push(Stmt::Write(Write { target: ArrayRef { array: id, index }, value, span: el.span() }));
+                    }
+                }
+                Val::Array(ArrayRef { array: id, index: Vec::new() })
+            }
+            Some(Literal::Empty { init }) => {
+                let init = self.rename_tokens_of(&init);
+                let decl = (quote!(::std::vec::Vec<#float>), quote!(::std::vec::Vec::new()));
+                let id = self.new_array(array_name, 1, ArrayOrigin::Local, Some(decl));
+                out.push(Stmt::ArrayInit(ArrayInit { array: id, init, span }));
+                Val::Array(ArrayRef { array: id, index: Vec::new() })
+            }
+            None => self.unsupported(e, "this is not a buffer the transform can create; use `vec![0.0; n]`, `[0.0; N]`, `vec![a, b]` or `Vec::with_capacity(n)`"),
+        }
+    }
+
+    fn rename_tokens_of(&mut self, tokens: &TokenStream) -> TokenStream {
+        match syn::parse2::<Expr>(tokens.clone()) {
+            Ok(e) => self.opaque_tokens(&e),
+            Err(_) => tokens.clone(),
+        }
+    }
+
+    /// `x[i][j] = value` (and `x[i] op= value` through `compound`).
+    pub(super) fn write_element(
+        &mut self,
+        lhs: &Expr,
+        val: Val,
+        whole: &Expr,
+        out: &mut Block,
+    ) -> bool {
+        let Some((r, span)) = self.element_place(lhs, out) else {
+            return false;
+        };
+        let value = self.operand(val, whole.span(), out);
+        out.push(Stmt::Write(Write {
+            target: r,
+            value,
+            span,
+        }));
+        true
+    }
+
+    /// The element `lhs` designates, if it is an element of a float array.
+    pub(super) fn element_place(
+        &mut self,
+        lhs: &Expr,
+        out: &mut Block,
+    ) -> Option<(ArrayRef, Span)> {
+        let Expr::Index(i) = lhs else { return None };
+        let mut r = match &*i.expr {
+            Expr::Index(_) => self.element_place_prefix(&i.expr, out)?,
+            base => match self.place_array(base) {
+                Some(r) => r,
+                None => return None,
+            },
+        };
+        let idx = self.index_operand(&i.index, out);
+        r.index.push(idx);
+        if r.index.len() != self.arrays[r.array.0].rank {
+            self.cx.error_spanned_by(
+                lhs,
+                "assign whole elements of a float array, as in `x[i] = ..` or `m[i][j] = ..`",
+            );
+            return None;
+        }
+        Some((r, lhs.span()))
+    }
+
+    fn element_place_prefix(&mut self, e: &Expr, out: &mut Block) -> Option<ArrayRef> {
+        let Expr::Index(i) = e else {
+            return self.place_array(e);
+        };
+        let mut r = self.element_place_prefix(&i.expr, out)?;
+        let idx = self.index_operand(&i.index, out);
+        r.index.push(idx);
+        Some(r)
+    }
+
+    fn place_array(&self, e: &Expr) -> Option<ArrayRef> {
+        match e {
+            Expr::Path(p) => match p
+                .path
+                .get_ident()
+                .and_then(|id| self.lookup(&id.to_string()))
+            {
+                Some(Binding::Array(r)) => Some(r.clone()),
+                _ => None,
+            },
+            Expr::Paren(p) => self.place_array(&p.expr),
+            _ => None,
+        }
+    }
+
+    /// `v.push(value)` on a float vector; false when `e` is not one.
+    pub(super) fn push_stmt(&mut self, m: &syn::ExprMethodCall, out: &mut Block) -> bool {
+        if m.method != "push" || m.args.len() != 1 {
+            return false;
+        }
+        let Some(r) = self.place_array(&m.receiver) else {
+            return false;
+        };
+        if !r.index.is_empty() || self.arrays[r.array.0].rank != 1 {
+            self.cx
+                .error_spanned_by(&m.method, "`push` is supported on vectors of floats only");
+            return true;
+        }
+        let v = self.expr(&m.args[0], out);
+        let value = self.operand(v, m.args[0].span(), out);
+        out.push(Stmt::Push(Push {
+            array: r.array,
+            value,
+            span: m.span(),
+        }));
+        true
+    }
+
+    /// The arrays a `for` loop iterates over, if its iterator is one the transform knows:
+    /// `v.iter()`, `&v`, `v`, `.enumerate()`, `a.iter().zip(b.iter())`. Returns the sources
+    /// and whether it enumerates.
+    fn array_sources(&mut self, iter: &Expr, out: &mut Block) -> Option<(Vec<ArrayRef>, bool)> {
+        match iter {
+            Expr::MethodCall(m) if m.method == "enumerate" && m.args.is_empty() => {
+                let (sources, enumerated) = self.array_sources(&m.receiver, out)?;
+                (!enumerated && sources.len() == 1).then_some((sources, true))
+            }
+            Expr::MethodCall(m) if m.method == "zip" && m.args.len() == 1 => {
+                let (mut a, ea) = self.array_sources(&m.receiver, out)?;
+                let (b, eb) = self.array_sources(&m.args[0], out)?;
+                if ea || eb || a.len() != 1 || b.len() != 1 {
+                    return None;
+                }
+                a.extend(b);
+                Some((a, false))
+            }
+            Expr::MethodCall(m) if m.method == "iter" && m.args.is_empty() => {
+                self.array_sources(&m.receiver, out)
+            }
+            Expr::Reference(r) if r.mutability.is_none() => self.array_sources(&r.expr, out),
+            Expr::Paren(p) => self.array_sources(&p.expr, out),
+            e => match self.expr(e, &mut Block::new()) {
+                Val::Array(r) => Some((vec![r], false)),
+                _ => None,
+            },
+        }
+    }
+
+    /// `for pat in <array iterator> { body }`, lowered to a loop over indices that reads the
+    /// elements: `for __i in 0..len { let xi = x[__i]; body }`. None when `iter` is not over
+    /// float arrays.
+    pub(super) fn array_loop(
+        &mut self,
+        f: &syn::ExprForLoop,
+        out: &mut Block,
+    ) -> Option<(LoopKind, Block)> {
+        let (sources, enumerated) = self.array_sources(&f.expr, out)?;
+        let index = self.namer.fresh("__i");
+        let len = |lw: &Self, r: &ArrayRef| {
+            let name = &lw.arrays[r.array.0].name;
+            let idx: Vec<TokenStream> = r
+                .index
+                .iter()
+                .map(|op| crate::sweep::operand_tokens(&lw.slots, op))
+                .collect();
+            quote!(#name #([#idx])*.len())
+        };
+        let mut bound = len(self, &sources[0]);
+        for s in &sources[1..] {
+            let l = len(self, s);
+            bound = quote!(#bound.min(#l));
+        }
+        let mut prologue = Block::new();
+        let index_slot = self.temp(SlotTy::Usize);
+        self.assign(
+            &mut prologue,
+            index_slot,
+            Op::Const(quote!(#index)),
+            vec![],
+            true,
+            f.expr.span(),
+        );
+        // The pattern: `x`, `&x`, `(i, x)`, `(a, b)`, `(i, (a, b))` is not supported.
+        let pats: Vec<&Pat> = match (&*f.pat, enumerated, sources.len()) {
+            (Pat::Tuple(t), true, 1) if t.elems.len() == 2 => {
+                let i_pat = self.opaque_pat(&t.elems[0]);
+                prologue.push(Stmt::Opaque(quote!(let #i_pat = #index;)));
+                vec![&t.elems[1]]
+            }
+            (Pat::Tuple(t), false, 2) if t.elems.len() == 2 => t.elems.iter().collect(),
+            (p, false, 1) => vec![p],
+            _ => {
+                self.cx.error_spanned_by(&f.pat, "bind the element as `x` or `&x`, the pair of `enumerate` as `(i, x)`, the pair of `zip` as `(a, b)`");
+                return Some((LoopKind::Loop, Block::new()));
+            }
+        };
+        for (pat, source) in pats.into_iter().zip(sources) {
+            let mut r = source;
+            r.index.push(Operand::Slot(index_slot));
+            let rank = self.arrays[r.array.0].rank;
+            let val = if r.index.len() == rank {
+                let t = self.temp(SlotTy::Float);
+                self.assign(&mut prologue, t, Op::Read(r), vec![], true, f.expr.span());
+                Val::Float(Operand::Slot(t))
+            } else {
+                Val::Array(r)
+            };
+            let pat = match pat {
+                Pat::Reference(p) => &*p.pat,
+                p => p,
+            };
+            match (pat, val) {
+                (Pat::Ident(p), Val::Array(r)) => self.bind(&p.ident, Binding::Array(r)),
+                (Pat::Wild(_), _) => {}
+                (pat, val) => self.bind_pat(pat, val, None, f.expr.span(), &mut prologue),
+            }
+        }
+        Some((
+            LoopKind::For {
+                pat: quote!(#index),
+                iter: quote!(0..#bound),
+            },
+            prologue,
+        ))
+    }
+}

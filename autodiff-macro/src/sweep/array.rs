@@ -1,0 +1,113 @@
+//! The sweeps of element writes, `push`, and how array elements and rows are spelled.
+
+use super::{rules, Sweeper};
+use crate::analyse::slot_of;
+use crate::ir::{ArrayRef, Push, SlotTy, Write};
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+
+impl Sweeper<'_> {
+    fn indices(&self, r: &ArrayRef) -> Vec<TokenStream> {
+        r.index
+            .iter()
+            .map(|op| rules::operand(&self.body.slots, op))
+            .collect()
+    }
+
+    /// `x[i][j]`.
+    pub(super) fn element(&self, r: &ArrayRef) -> TokenStream {
+        let name = &self.body.array(r.array).name;
+        let idx = self.indices(r);
+        quote!(#name #([#idx])*)
+    }
+
+    /// `__d_x[i][j]`.
+    pub(super) fn adjoint_element(&self, r: &ArrayRef) -> TokenStream {
+        let name = &self.names.array_adjoint[r.array.0];
+        let idx = self.indices(r);
+        quote!(#name #([#idx])*)
+    }
+
+    /// `&x[i][..]`: the array or row as a slice.
+    pub(super) fn slice(&self, r: &ArrayRef) -> TokenStream {
+        let element = self.element(r);
+        quote!(&#element[..])
+    }
+
+    /// `&mut __d_x[i][..]`.
+    pub(super) fn adjoint_slice(&self, r: &ArrayRef) -> TokenStream {
+        let element = self.adjoint_element(r);
+        quote!(&mut #element[..])
+    }
+
+    // Input:  x[i] = v;
+    // Output: forward:  (save x[i] if a rule reads x whole) x[i] = v;
+    //         reverse:  (restore x[i]) { let __g0 = __d_x[i]; __d_x[i] = 0.0; __d_v += __g0; }
+    pub(super) fn write(&mut self, w: &Write) -> (TokenStream, TokenStream) {
+        let element = self.element(&w.target);
+        let value = rules::operand(&self.body.slots, &w.value);
+        let in_loop = self.in_loop();
+        let (save, restore) = if self.an.saves_element(w) {
+            self.save_place(element.clone(), SlotTy::Float, in_loop)
+        } else {
+            (quote!(), quote!())
+        };
+        let forward = quote_spanned!(w.span=> #save #element = #value;);
+        if !self.an.is_array_active(w.target.array) {
+            return (forward, restore);
+        }
+        // x[i] = v  ⇒  v̄ += x̄[i], x̄[i] = 0 (the old element is overwritten)
+        let d_element = self.adjoint_element(&w.target);
+        let zero = self.f.float.zero();
+        let g0 = &self.names.grad[0];
+        let accumulate = match slot_of(&w.value).filter(|s| self.an.is_active(*s)) {
+            Some(s) => {
+                let d = self.adjoint(s);
+                quote!(#d = #d + #g0;)
+            }
+            None => quote!(),
+        };
+        (
+            forward,
+            quote!({
+                #restore
+                let #g0 = #d_element;
+                #d_element = #zero;
+                #accumulate
+            }),
+        )
+    }
+
+    // Input:  v.push(x);
+    // Output: forward:  v.push(x);
+    //         reverse:  { let __k = v.len() - 1; __d_x += __d_v[__k]; __d_v[__k] = 0.0; v.pop(); }
+    pub(super) fn push(&mut self, p: &Push) -> (TokenStream, TokenStream) {
+        let name = &self.body.array(p.array).name;
+        let value = rules::operand(&self.body.slots, &p.value);
+        let forward = quote_spanned!(p.span=> #name.push(#value););
+        let active = self.an.is_array_active(p.array);
+        if !active && !self.an.array_needed[p.array.0] {
+            return (forward, quote!());
+        }
+        let k = &self.names.out_value;
+        let adjoint = if active {
+            let d = &self.names.array_adjoint[p.array.0];
+            let zero = self.f.float.zero();
+            let g0 = &self.names.grad[0];
+            let accumulate = match slot_of(&p.value).filter(|s| self.an.is_active(*s)) {
+                Some(s) => {
+                    let dv = self.adjoint(s);
+                    quote!(#dv = #dv + #g0;)
+                }
+                None => quote!(),
+            };
+            quote!(let #g0 = #d[#k]; #d[#k] = #zero; #accumulate)
+        } else {
+            quote!()
+        };
+        (
+            forward,
+            quote!({ let #k = #name.len() - 1; #adjoint #name.pop(); }),
+        )
+    }
+}
