@@ -37,12 +37,14 @@ pub use autodiff_macro::differentiable;
 pub use autodiff_runtime::*;
 
 /// Everything a differentiable function needs: the attribute, the runtime's float functions
-/// (`exp`, `ln`, `tanh`, `pow`, `powi`, ...), `stop_gradient`, `check_grad` and `Float`.
+/// (`exp`, `ln`, `tanh`, `pow`, `powi`, ...) and slice functions (`dot`, `sum`, `mean`, `norm`,
+/// `logsumexp`, `softmax`, ...), `stop_gradient`, `check_grad` and `Float`.
 pub mod prelude {
     pub use autodiff_macro::differentiable;
     pub use autodiff_runtime::{
-        abs, check_grad, cos, cosh, exp, ln, log, log10, log2, max, min, pow, powi, sin, sinh,
-        sqrt, stop_gradient, tan, tanh, Float, GradCheck,
+        abs, check_grad, cos, cosh, dot, exp, ln, log, log10, log2, logsumexp, max, max_of, mean,
+        min, min_of, norm, norm_squared, pow, powi, sin, sinh, softmax, sqrt, stop_gradient, sum,
+        tan, tanh, Float, GradCheck,
     };
 }
 

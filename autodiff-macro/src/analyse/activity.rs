@@ -47,6 +47,7 @@ fn edges(body: &Body) -> Vec<(Node, Vec<Node>)> {
             Node::Array(p.array),
             float_slot(&p.value).map(Node::Slot).into_iter().collect(),
         )),
+        Stmt::Map(m) => out.push((Node::Array(m.dst), vec![Node::Array(m.src.array)])),
         _ => {}
     });
     out
@@ -101,8 +102,13 @@ pub fn active(body: &Body, params: &[ParamVar]) -> (Vec<bool>, Vec<bool>, Vec<bo
         }
     }
     let mut useful = Flags::new(body);
-    for s in &body.output {
-        useful.set(Node::Slot(*s));
+    let (mut slots, mut arrays) = (Vec::new(), Vec::new());
+    body.output.leaves(&mut slots, &mut arrays);
+    for s in slots {
+        useful.set(Node::Slot(s));
+    }
+    for a in arrays {
+        useful.set(Node::Array(a));
     }
     loop {
         let mut changed = false;

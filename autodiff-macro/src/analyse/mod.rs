@@ -81,9 +81,16 @@ pub fn body(cx: &Ctxt, f: &Function, body: &Body) -> Analysis {
                 used[s.0] = true;
             }
         }
+        Stmt::Map(m) => {
+            for s in m.src.index.iter().filter_map(slot_of) {
+                used[s.0] = true;
+            }
+        }
         _ => {}
     });
-    for s in &body.output {
+    let mut output_slots = Vec::new();
+    body.output.leaves(&mut output_slots, &mut Vec::new());
+    for s in output_slots {
         used[s.0] = true;
     }
     an.used = used;

@@ -61,6 +61,11 @@ pub fn needed(body: &Body, active: &[bool], array_active: &[bool]) -> (Vec<bool>
             }
             Op::Copy | Op::Const(_) => {}
         },
+        // softmax's rule reads its output.
+        Stmt::Map(m) if array_active[m.dst.0] => {
+            arrays[m.dst.0] = true;
+            m.src.index.iter().for_each(|op| need(op, &mut needed));
+        }
         Stmt::Write(w) if array_active[w.target.array.0] => {
             w.target.index.iter().for_each(|op| need(op, &mut needed));
         }
@@ -79,12 +84,12 @@ pub fn check_array_inits(cx: &Ctxt, body: &Body, an: &Analysis) {
     fn walk(cx: &Ctxt, block: &Block, in_loop: bool, an: &Analysis) {
         for s in block {
             match s {
-                Stmt::ArrayInit(init)
-                    if in_loop
-                        && (an.array_active[init.array.0] || an.array_needed[init.array.0]) =>
-                {
+                Stmt::ArrayInit(crate::ir::ArrayInit { array, span, .. })
+                | Stmt::Map(crate::ir::Map {
+                    dst: array, span, ..
+                }) if in_loop && (an.array_active[array.0] || an.array_needed[array.0]) => {
                     cx.error_at(
-                        init.span,
+                        *span,
                         "a buffer that carries a gradient must be created before the loop, not in it; create it once before the loop and overwrite its elements in the loop",
                     );
                 }

@@ -50,9 +50,20 @@ pub fn stubs(item: &ItemFn, wrt: Option<&[syn::Ident]>) -> TokenStream {
         format_ident!("{}_grad", name),
         format_ident!("{}_value_and_grad", name),
     );
+    let scalar_return = match &sig.output {
+        ReturnType::Type(_, ty) => scalar_float(ty, &floats).is_some(),
+        ReturnType::Default => true,
+    };
+    let scalar_only = if scalar_return {
+        quote! {
+            #lints #vis fn #grad #generics (#(#params),*) -> #grad_ty #where_clause { #stub }
+            #lints #vis fn #vag #generics (#(#params),*) -> (#ret, #grad_ty) #where_clause { #stub }
+        }
+    } else {
+        quote!()
+    };
     quote! {
         #lints #vis fn #vjp #generics (#(#params,)* seed: #ret) -> (#ret, #grad_ty) #where_clause { #stub }
-        #lints #vis fn #grad #generics (#(#params),*) -> #grad_ty #where_clause { #stub }
-        #lints #vis fn #vag #generics (#(#params),*) -> (#ret, #grad_ty) #where_clause { #stub }
+        #scalar_only
     }
 }

@@ -23,10 +23,12 @@ pub fn display(body: &Body) -> String {
         let _ = writeln!(s, "array {} (rank {}, {origin})", a.name, a.rank);
     }
     block(body, &body.block, 0, &mut s);
-    let out: Vec<String> = body
-        .output
+    let (mut slots, mut arrays) = (Vec::new(), Vec::new());
+    body.output.leaves(&mut slots, &mut arrays);
+    let out: Vec<String> = slots
         .iter()
         .map(|o| body.slot(*o).name.to_string())
+        .chain(arrays.iter().map(|a| body.array(*a).name.to_string()))
         .collect();
     let _ = writeln!(s, "output: {}", out.join(", "));
     s
@@ -117,6 +119,14 @@ fn block(body: &Body, b: &Block, depth: usize, s: &mut String) {
                     "{pad}{}.push({})",
                     body.array(p.array).name,
                     operand(body, &p.value)
+                );
+            }
+            Stmt::Map(m) => {
+                let _ = writeln!(
+                    s,
+                    "{pad}{} = softmax({})",
+                    body.array(m.dst).name,
+                    array_ref(body, &m.src)
                 );
             }
             Stmt::ArrayInit(init) => {

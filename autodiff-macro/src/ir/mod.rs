@@ -156,6 +156,15 @@ pub enum Stmt {
     Push(Push),
     /// `buf = vec![0.0; n]`: a buffer created, filled with a constant.
     ArrayInit(ArrayInit),
+    /// `dst = softmax(&src)`: a new buffer computed from a whole array.
+    Map(Map),
+}
+
+#[derive(Clone, Debug)]
+pub struct Map {
+    pub dst: ArrayId,
+    pub src: ArrayRef,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug)]
@@ -251,14 +260,34 @@ pub struct Body {
     /// The slot or array of each float parameter, by parameter position.
     pub params: Vec<Option<ParamVar>>,
     pub block: Block,
-    /// The slots of the return value.
-    pub output: Vec<SlotId>,
+    /// Where the return value is: slots and arrays, in the shape of the return type.
+    pub output: Output,
     /// Items declared in the body (`const`, `use`, nested `fn`), emitted unchanged.
     pub items: Vec<TokenStream>,
     /// Float slots read by opaque code outside a gradient cut, with the span of the read.
     pub opaque_reads: Vec<(SlotId, Span)>,
     /// The same for arrays.
     pub opaque_array_reads: Vec<(ArrayId, Span)>,
+}
+
+/// The return value, in the shape of the return type.
+#[derive(Clone, Debug)]
+pub enum Output {
+    Scalar(SlotId),
+    /// An array the body fills and returns; `None` until lowering has seen its `return`.
+    Array(Option<ArrayId>),
+    Tuple(Vec<Output>),
+}
+
+impl Output {
+    /// Every slot and array of the output.
+    pub fn leaves(&self, slots: &mut Vec<SlotId>, arrays: &mut Vec<ArrayId>) {
+        match self {
+            Output::Scalar(s) => slots.push(*s),
+            Output::Array(a) => arrays.extend(*a),
+            Output::Tuple(parts) => parts.iter().for_each(|p| p.leaves(slots, arrays)),
+        }
+    }
 }
 
 /// What a float parameter became.

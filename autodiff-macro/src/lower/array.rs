@@ -82,9 +82,13 @@ impl Lowerer<'_> {
             "len" | "is_empty" => Val::Opaque(e.clone()),
             "iter" | "as_slice" | "as_ref" => Val::Array(r),
             "sum" => self.reduce(&symbol::SUM, vec![r], e.span(), out),
+            "rev" | "map" | "filter" | "skip" | "take" | "step_by" | "windows" | "chunks" | "cloned" | "copied" | "into_iter" => self.unsupported(
+                &m.method,
+                &format!("the iterator adapter `{name}` is not supported on a float array; loop over indices (`for i in (0..x.len()).rev()`), or over `x.iter()`, `x.iter().enumerate()` or `a.iter().zip(b.iter())`"),
+            ),
             _ => self.unsupported(
-                e,
-                &format!("`{name}` is not supported on a float array; use indexing (`x[i]`), `len()`, loops over `x.iter()`, or the runtime's `dot`, `sum`, `mean`, `norm`, `logsumexp`"),
+                &m.method,
+                &format!("`{name}` is not supported on a float array; use indexing (`x[i]`), `len()`, `push`, loops over `x.iter()`, or the runtime's `dot`, `sum`, `mean`, `norm`, `logsumexp`, `softmax`"),
             ),
         }
     }
@@ -129,6 +133,35 @@ impl Lowerer<'_> {
             }
         }
         self.reduce(prim, refs, e.span(), out)
+    }
+
+    /// `softmax(&v)`: a new vector.
+    pub(super) fn softmax(&mut self, e: &Expr, arg: &Expr, out: &mut Block) -> Val {
+        match self.expr(arg, out) {
+            Val::Array(src) if self.arrays[src.array.0].rank == src.index.len() + 1 => {
+                let float = self.float_ty();
+                let name = self.namer.fresh("__softmax");
+                let decl = (
+                    quote!(::std::vec::Vec<#float>),
+                    quote!(::std::vec::Vec::new()),
+                );
+                let dst = self.new_array(name, 1, ArrayOrigin::Local, Some(decl));
+                out.push(Stmt::Map(crate::ir::Map {
+                    dst,
+                    src,
+                    span: e.span(),
+                }));
+                Val::Array(ArrayRef {
+                    array: dst,
+                    index: Vec::new(),
+                })
+            }
+            Val::Never => Val::Never,
+            _ => self.unsupported(
+                arg,
+                "`softmax` takes a vector of floats, as in `softmax(&x)`",
+            ),
+        }
     }
 
     fn reduce(

@@ -445,6 +445,9 @@ impl Lowerer<'_> {
             self.assign(out, t, Op::Const(tokens), vec![], true, e.span());
             return Val::Float(Operand::Slot(t));
         }
+        if runtime_path && last == "softmax" && c.args.len() == 1 {
+            return self.softmax(e, &c.args[0], out);
+        }
         if runtime_path {
             if let Some(prim) = symbol::slice_function(&last) {
                 let args: Vec<&Expr> = c.args.iter().collect();

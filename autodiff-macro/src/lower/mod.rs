@@ -26,7 +26,7 @@ use crate::ctxt::Ctxt;
 use crate::emit::names::Namer;
 use crate::ir::{
     Array, ArrayId, ArrayOrigin, ArrayRef, Assign, Block, Body, LoopId, Op, Operand, Origin,
-    ParamVar, Slot, SlotId, SlotTy, Stmt,
+    Output, ParamVar, Slot, SlotId, SlotTy, Stmt,
 };
 use crate::parse::{Function, ParamKind, Shape};
 use proc_macro2::{Span, TokenStream};
@@ -71,7 +71,7 @@ struct Lowerer<'a> {
     arrays: Vec<Array>,
     scopes: Vec<HashMap<String, Binding>>,
     loops: Vec<LoopFrame>,
-    output: SlotId,
+    output: Output,
     opaque_reads: Vec<(SlotId, Span)>,
     opaque_array_reads: Vec<(ArrayId, Span)>,
     items: Vec<TokenStream>,
@@ -91,7 +91,7 @@ pub fn body(cx: &Ctxt, f: &Function, namer: &mut Namer) -> Body {
         arrays: Vec::new(),
         scopes: vec![HashMap::new()],
         loops: Vec::new(),
-        output: SlotId(0),
+        output: Output::Tuple(Vec::new()),
         opaque_reads: Vec::new(),
         opaque_array_reads: Vec::new(),
         items: Vec::new(),
@@ -131,7 +131,7 @@ pub fn body(cx: &Ctxt, f: &Function, namer: &mut Namer) -> Body {
             }
         }
     }
-    lw.output = lw.new_slot(out_name, SlotTy::Float, Origin::Output);
+    lw.output = lw.output_like(&f.ret_shape, &out_name);
     let mut block = Block::new();
     let tail = lw.block_stmts(&f.item.block.stmts, &mut block);
     match tail {
@@ -146,6 +146,9 @@ pub fn body(cx: &Ctxt, f: &Function, namer: &mut Namer) -> Body {
             // falls off the end without a value does not type-check in rustc already.
         }
     }
+    if has_unfilled(&lw.output) {
+        cx.error_spanned_by(&f.ret, "this function never returns its array; fill a buffer and return it, as in `let mut out = vec![0.0; n]; ...; out`");
+    }
     let mut opaque_array_reads = lw.opaque_array_reads;
     opaque_array_reads.sort_by_key(|(s, sp)| (s.0, format!("{sp:?}")));
     opaque_array_reads.dedup_by_key(|(s, sp)| (s.0, format!("{sp:?}")));
@@ -158,9 +161,17 @@ pub fn body(cx: &Ctxt, f: &Function, namer: &mut Namer) -> Body {
         opaque_array_reads,
         params,
         block,
-        output: vec![lw.output],
+        output: lw.output,
         items: lw.items,
         opaque_reads,
+    }
+}
+
+fn has_unfilled(output: &Output) -> bool {
+    match output {
+        Output::Scalar(_) => false,
+        Output::Array(a) => a.is_none(),
+        Output::Tuple(parts) => parts.iter().any(has_unfilled),
     }
 }
 
@@ -314,14 +325,52 @@ impl Lowerer<'_> {
         Operand::Slot(t)
     }
 
-    /// `return`: write the value to the output slot.
-    fn write_output(&mut self, val: Val, e: &syn::Expr, out: &mut Block) {
-        if matches!(val, Val::Never) {
-            return;
+    /// The output slots for a return value of shape `shape`.
+    fn output_like(&mut self, shape: &crate::parse::RetShape, name: &Ident) -> Output {
+        match shape {
+            crate::parse::RetShape::Scalar => {
+                let fresh = if self.slots.iter().any(|s| s.origin == Origin::Output) {
+                    self.namer.fresh(&name.to_string())
+                } else {
+                    name.clone()
+                };
+                Output::Scalar(self.new_slot(fresh, SlotTy::Float, Origin::Output))
+            }
+            crate::parse::RetShape::Array => Output::Array(None),
+            crate::parse::RetShape::Tuple(parts) => {
+                Output::Tuple(parts.iter().map(|p| self.output_like(p, name)).collect())
+            }
         }
+    }
+
+    /// `return`: write the value to the output.
+    fn write_output(&mut self, val: Val, e: &syn::Expr, out: &mut Block) {
         let span = syn::spanned::Spanned::span(e);
-        let op = self.operand(val, span, out);
-        let dst = self.output;
-        self.write_slot(out, dst, op, true, span);
+        let mut output = std::mem::replace(&mut self.output, Output::Tuple(Vec::new()));
+        self.write_output_part(&mut output, val, span, out);
+        self.output = output;
+    }
+
+    fn write_output_part(&mut self, output: &mut Output, val: Val, span: Span, out: &mut Block) {
+        match (output, val) {
+            (_, Val::Never) => {}
+            (Output::Scalar(dst), val) => {
+                let dst = *dst;
+                let op = self.operand(val, span, out);
+                self.write_slot(out, dst, op, true, span);
+            }
+            (Output::Array(slot), Val::Array(r)) if r.index.is_empty() => match slot {
+                None => *slot = Some(r.array),
+                Some(a) if *a == r.array => {}
+                Some(_) => self.cx.error_at(span, "every `return` of an array must return the same buffer; fill one buffer and return it"),
+            },
+            (Output::Array(_), _) => self.cx.error_at(span, "return a buffer of floats here (`let mut out = vec![0.0; n]; ...; out`), or an array literal such as `[a, b]`"),
+            (Output::Tuple(parts), Val::Tuple(vals)) if parts.len() == vals.len() => {
+                for (p, v) in parts.iter_mut().zip(vals) {
+                    self.write_output_part(p, v, span, out);
+                }
+            }
+            (Output::Tuple(_), _) => self.cx.error_at(span, "return a tuple of the function's return type here"),
+        }
     }
 }

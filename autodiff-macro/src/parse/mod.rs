@@ -6,7 +6,7 @@ pub mod signature;
 
 use crate::ctxt::Ctxt;
 pub use args::Args;
-pub use signature::{FloatTy, Param, ParamKind, Shape};
+pub use signature::{FloatTy, Param, ParamKind, RetShape, Shape};
 use syn::ItemFn;
 
 /// A function accepted for differentiation.
@@ -15,6 +15,7 @@ pub struct Function {
     pub params: Vec<Param>,
     pub float: FloatTy,
     pub ret: syn::Type,
+    pub ret_shape: RetShape,
 }
 
 impl Function {
@@ -31,5 +32,6 @@ pub fn function(cx: &Ctxt, args: &Args, item: ItemFn) -> Option<Function> {
         params: sig.params,
         float: sig.float,
         ret: sig.ret,
+        ret_shape: sig.ret_shape,
     })
 }

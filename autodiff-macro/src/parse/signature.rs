@@ -82,10 +82,48 @@ pub struct Param {
     pub kind: ParamKind,
 }
 
+/// The shape of the return value.
+#[derive(Clone, Debug)]
+pub enum RetShape {
+    Scalar,
+    /// An owned array: `[F; N]`, `Vec<F>`, `[[F; N]; M]`, `Vec<Vec<F>>`.
+    Array,
+    Tuple(Vec<RetShape>),
+}
+
+/// The float type and shape of a return type made of floats.
+fn ret_shape(ty: &Type, generic_floats: &[Ident]) -> Option<(FloatTy, RetShape)> {
+    if let Some(f) = scalar_float(ty, generic_floats) {
+        return Some((f, RetShape::Scalar));
+    }
+    if let Type::Tuple(t) = ty {
+        let parts: Option<Vec<(FloatTy, RetShape)>> = t
+            .elems
+            .iter()
+            .map(|el| ret_shape(el, generic_floats))
+            .collect();
+        let parts = parts?;
+        let first = parts.first()?.0.clone();
+        if parts.iter().any(|(f, _)| !f.same(&first)) {
+            return None;
+        }
+        return Some((
+            first,
+            RetShape::Tuple(parts.into_iter().map(|(_, s)| s).collect()),
+        ));
+    }
+    if matches!(ty, Type::Reference(_)) {
+        return None;
+    }
+    let (f, _, _) = array_shape(ty, generic_floats)?;
+    Some((f, RetShape::Array))
+}
+
 pub struct Classified {
     pub params: Vec<Param>,
     pub float: FloatTy,
     pub ret: Type,
+    pub ret_shape: RetShape,
 }
 
 /// Which float type `ty` is, if it is a scalar float.
@@ -347,13 +385,13 @@ pub fn classify(cx: &Ctxt, args: &Args, sig: &Signature) -> Option<Classified> {
             None
         }
         ReturnType::Type(_, ty) => {
-            let f = scalar_float(ty, &generic_floats);
+            let f = ret_shape(ty, &generic_floats);
             match (&f, &float) {
                 (None, _) => {
-                    cx.error_spanned_by(ty, "#[differentiable] functions must return a float (`f64`, `f32` or a type parameter bounded by `Float`) for now");
+                    cx.error_spanned_by(ty, "a #[differentiable] function must return floats: a float `F` (`f64`, `f32` or a type parameter bounded by `Float`), `[F; N]`, `Vec<F>`, `[[F; N]; M]`, `Vec<Vec<F>>`, or a tuple of those");
                     None
                 }
-                (Some(f), Some((p, _))) if !f.same(p) => {
+                (Some((f, _)), Some((p, _))) if !f.same(p) => {
                     cx.error_spanned_by(
                         ty,
                         format!(
@@ -363,7 +401,7 @@ pub fn classify(cx: &Ctxt, args: &Args, sig: &Signature) -> Option<Classified> {
                     );
                     None
                 }
-                _ => Some((**ty).clone()),
+                (Some((_, shape)), _) => Some(((**ty).clone(), shape.clone())),
             }
         }
     };
@@ -377,9 +415,11 @@ pub fn classify(cx: &Ctxt, args: &Args, sig: &Signature) -> Option<Classified> {
         ));
     }
     let (float, _) = float?;
+    let (ret, ret_shape) = ret?;
     Some(Classified {
         params,
         float,
-        ret: ret?,
+        ret,
+        ret_shape,
     })
 }

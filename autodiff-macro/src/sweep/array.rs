@@ -78,6 +78,29 @@ impl Sweeper<'_> {
         )
     }
 
+    // Input:  let p = softmax(&v);
+    // Output: forward:  p = softmax(&v[..]);
+    //         reverse:  rules::softmax(&p[..], &__d_p[..], Some(&mut __d_v[..]));
+    pub(super) fn map(&mut self, m: &crate::ir::Map) -> (TokenStream, TokenStream) {
+        let dst = &self.body.array(m.dst).name;
+        let src = self.slice(&m.src);
+        let forward = quote_spanned!(m.span=> #dst = ::autodiff::__private::softmax(#src););
+        if !self.an.is_array_active(m.dst) {
+            return (forward, quote!());
+        }
+        let d_dst = &self.names.array_adjoint[m.dst.0];
+        let sink = if self.an.is_array_active(m.src.array) {
+            let d = self.adjoint_slice(&m.src);
+            quote!(::core::option::Option::Some(#d))
+        } else {
+            quote!(::core::option::Option::None)
+        };
+        (
+            forward,
+            quote!(::autodiff::__private::rules::softmax(&#dst[..], &#d_dst[..], #sink);),
+        )
+    }
+
     // Input:  v.push(x);
     // Output: forward:  v.push(x);
     //         reverse:  { let __k = v.len() - 1; __d_x += __d_v[__k]; __d_v[__k] = 0.0; v.pop(); }

@@ -161,13 +161,7 @@ pub fn build(f: &Function, body: &Body, an: &Analysis, mut namer: Namer, seed: &
                 .extend(quote!(let mut #d = ::autodiff::__private::ZeroGrad::zero_grad(&#name);));
         }
     }
-    let out = body.output[0];
-    let seed_in = if an.is_active(out) {
-        let d = sw.adjoint(out);
-        quote!(#d = #seed;)
-    } else {
-        quote!()
-    };
+    let (seed_in, value) = sw.seed_and_value(&body.output, quote!(#seed));
     let grads = body
         .params
         .iter()
@@ -196,17 +190,65 @@ pub fn build(f: &Function, body: &Body, an: &Analysis, mut namer: Namer, seed: &
     if sw.uses_tape {
         decls.extend(quote!(let mut #tape = ::autodiff::__private::Tape::<#float>::new();));
     }
-    let out_name = &body.slot(out).name;
     Sweeps {
         decls,
         forward,
         reverse: quote!(#adjoint_decls #seed_in #reverse_body),
-        value: quote!(#out_name),
+        value,
         grads,
     }
 }
 
 impl Sweeper<'_> {
+    /// The seed's entry into the reverse sweep (`__d_out = seed;`, part by part for a
+    /// tuple), and the value the function returns.
+    fn seed_and_value(
+        &self,
+        output: &crate::ir::Output,
+        seed: TokenStream,
+    ) -> (TokenStream, TokenStream) {
+        match output {
+            crate::ir::Output::Scalar(s) => {
+                let name = &self.body.slot(*s).name;
+                let seed_in = if self.an.is_active(*s) {
+                    let d = self.adjoint(*s);
+                    quote!(#d = #seed;)
+                } else {
+                    quote!()
+                };
+                (seed_in, quote!(#name))
+            }
+            crate::ir::Output::Array(Some(a)) => {
+                let name = &self.body.array(*a).name;
+                let seed_in = if self.an.is_array_active(*a) {
+                    let d = &self.names.array_adjoint[a.0];
+                    let vjp = format!("{}_vjp", self.f.name());
+                    quote!(
+                        if #seed.len() != #name.len() {
+                            ::core::panic!("{}: the seed has {} elements but the value has {}", #vjp, #seed.len(), #name.len());
+                        }
+                        #d = #seed;
+                    )
+                } else {
+                    quote!()
+                };
+                (seed_in, quote!(#name))
+            }
+            crate::ir::Output::Array(None) => (quote!(), quote!(::core::unreachable!())),
+            crate::ir::Output::Tuple(parts) => {
+                let mut seeds = TokenStream::new();
+                let mut values = Vec::new();
+                for (i, p) in parts.iter().enumerate() {
+                    let i = syn::Index::from(i);
+                    let (s, v) = self.seed_and_value(p, quote!(#seed.#i));
+                    seeds.extend(s);
+                    values.push(v);
+                }
+                (seeds, quote!((#(#values),*)))
+            }
+        }
+    }
+
     fn adjoint(&self, slot: SlotId) -> &Ident {
         &self.names.adjoint[slot.0]
     }
@@ -309,6 +351,7 @@ impl Sweeper<'_> {
             Stmt::Exit(e) => (self.exit(e), TokenStream::new()),
             Stmt::Write(w) => self.write(w),
             Stmt::Push(p) => self.push(p),
+            Stmt::Map(m) => self.map(m),
             Stmt::ArrayInit(init) => {
                 let (name, value) = (&self.body.array(init.array).name, &init.init);
                 (
@@ -332,6 +375,7 @@ impl Sweeper<'_> {
             Stmt::Loop(l) => self.has_reverse(&l.body, true),
             Stmt::Write(w) => self.an.is_array_active(w.target.array) || self.an.saves_element(w),
             Stmt::Push(p) => self.an.is_array_active(p.array) || self.an.array_needed[p.array.0],
+            Stmt::Map(m) => self.an.is_array_active(m.dst),
             Stmt::Opaque(_) | Stmt::Exit(_) | Stmt::ArrayInit(_) => false,
         })
     }

@@ -2,8 +2,8 @@ use autodiff::prelude::*;
 
 #[differentiable]
 fn f(x: f64) -> f64 {
-    let v: Vec<f64> = Vec::new();
-    x * v.len() as f64
+    let buf = vec![x; 3];
+    buf[0] + buf[1]
 }
 
 fn main() {}
