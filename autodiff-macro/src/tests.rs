@@ -119,3 +119,46 @@ fn expand_early_return_in_loop() {
         }
     ));
 }
+
+fn logistic_loss() -> TokenStream {
+    quote! {
+        fn logistic_loss(weights: &[f64], inputs: &[[f64; 3]], targets: &[f64]) -> f64 {
+            let mut loss = 0.0;
+            for (i, row) in inputs.iter().enumerate() {
+                let p = 0.5 * ((dot(row, weights) / 2.0).tanh() + 1.0);
+                let y = targets[i];
+                loss -= (p * y + (1.0 - p) * (1.0 - y)).ln();
+            }
+            loss
+        }
+    }
+}
+
+#[test]
+fn ir_logistic_loss() {
+    insta::assert_snapshot!(lowered(logistic_loss()));
+}
+
+#[test]
+fn expand_logistic_loss() {
+    insta::assert_snapshot!(expanded(quote!(wrt(weights)), logistic_loss()));
+}
+
+#[test]
+fn expand_buffers_and_vector_return() {
+    insta::assert_snapshot!(expanded(
+        quote!(),
+        quote! {
+            fn cumulative(x: &[f64], s: f64) -> Vec<f64> {
+                let mut out = vec![0.0; x.len()];
+                for i in 0..x.len() {
+                    out[i] = x[i] * x[i] * s;
+                    if i > 0 {
+                        out[i] += out[i - 1];
+                    }
+                }
+                out
+            }
+        }
+    ));
+}

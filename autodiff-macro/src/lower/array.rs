@@ -16,7 +16,7 @@ enum Literal {
     /// `vec![fill; n]`, `[fill; N]`, `vec![vec![fill; m]; n]`, `[[fill; N]; M]`.
     Filled {
         rank: usize,
-        fill: Expr,
+        fill: Box<Expr>,
         init: TokenStream,
         decl: (TokenStream, TokenStream),
     },
@@ -208,7 +208,7 @@ impl Lowerer<'_> {
                     let f = &rep.expr;
                     Some(Literal::Filled {
                         rank: 1,
-                        fill: (*rep.expr).clone(),
+                        fill: rep.expr.clone(),
                         init: quote!(::std::vec![#f; #n]),
                         decl: (
                             quote!(::std::vec::Vec<#float>),
@@ -225,7 +225,7 @@ impl Lowerer<'_> {
                     let f = &inner.expr;
                     return Some(Literal::Filled {
                         rank: 2,
-                        fill: (*inner.expr).clone(),
+                        fill: inner.expr.clone(),
                         init: quote!([[#f; #m]; #n]),
                         decl: (quote!([[#float; #m]; #n]), quote!([[#zero; #m]; #n])),
                     });
@@ -233,7 +233,7 @@ impl Lowerer<'_> {
                 let f = &rep.expr;
                 Some(Literal::Filled {
                     rank: 1,
-                    fill: (*rep.expr).clone(),
+                    fill: rep.expr.clone(),
                     init: quote!([#f; #n]),
                     decl: (quote!([#float; #n]), quote!([#zero; #n])),
                 })
@@ -365,10 +365,7 @@ impl Lowerer<'_> {
         let Expr::Index(i) = lhs else { return None };
         let mut r = match &*i.expr {
             Expr::Index(_) => self.element_place_prefix(&i.expr, out)?,
-            base => match self.place_array(base) {
-                Some(r) => r,
-                None => return None,
-            },
+            base => self.place_array(base)?,
         };
         let idx = self.index_operand(&i.index, out);
         r.index.push(idx);
@@ -433,15 +430,15 @@ impl Lowerer<'_> {
     /// The arrays a `for` loop iterates over, if its iterator is one the transform knows:
     /// `v.iter()`, `&v`, `v`, `.enumerate()`, `a.iter().zip(b.iter())`. Returns the sources
     /// and whether it enumerates.
-    fn array_sources(&mut self, iter: &Expr, out: &mut Block) -> Option<(Vec<ArrayRef>, bool)> {
+    fn array_sources(&mut self, iter: &Expr) -> Option<(Vec<ArrayRef>, bool)> {
         match iter {
             Expr::MethodCall(m) if m.method == "enumerate" && m.args.is_empty() => {
-                let (sources, enumerated) = self.array_sources(&m.receiver, out)?;
+                let (sources, enumerated) = self.array_sources(&m.receiver)?;
                 (!enumerated && sources.len() == 1).then_some((sources, true))
             }
             Expr::MethodCall(m) if m.method == "zip" && m.args.len() == 1 => {
-                let (mut a, ea) = self.array_sources(&m.receiver, out)?;
-                let (b, eb) = self.array_sources(&m.args[0], out)?;
+                let (mut a, ea) = self.array_sources(&m.receiver)?;
+                let (b, eb) = self.array_sources(&m.args[0])?;
                 if ea || eb || a.len() != 1 || b.len() != 1 {
                     return None;
                 }
@@ -449,10 +446,10 @@ impl Lowerer<'_> {
                 Some((a, false))
             }
             Expr::MethodCall(m) if m.method == "iter" && m.args.is_empty() => {
-                self.array_sources(&m.receiver, out)
+                self.array_sources(&m.receiver)
             }
-            Expr::Reference(r) if r.mutability.is_none() => self.array_sources(&r.expr, out),
-            Expr::Paren(p) => self.array_sources(&p.expr, out),
+            Expr::Reference(r) if r.mutability.is_none() => self.array_sources(&r.expr),
+            Expr::Paren(p) => self.array_sources(&p.expr),
             e => match self.expr(e, &mut Block::new()) {
                 Val::Array(r) => Some((vec![r], false)),
                 _ => None,
@@ -463,12 +460,8 @@ impl Lowerer<'_> {
     /// `for pat in <array iterator> { body }`, lowered to a loop over indices that reads the
     /// elements: `for __i in 0..len { let xi = x[__i]; body }`. None when `iter` is not over
     /// float arrays.
-    pub(super) fn array_loop(
-        &mut self,
-        f: &syn::ExprForLoop,
-        out: &mut Block,
-    ) -> Option<(LoopKind, Block)> {
-        let (sources, enumerated) = self.array_sources(&f.expr, out)?;
+    pub(super) fn array_loop(&mut self, f: &syn::ExprForLoop) -> Option<(LoopKind, Block)> {
+        let (sources, enumerated) = self.array_sources(&f.expr)?;
         let index = self.namer.fresh("__i");
         let len = |lw: &Self, r: &ArrayRef| {
             let name = &lw.arrays[r.array.0].name;

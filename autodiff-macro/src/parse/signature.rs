@@ -63,7 +63,7 @@ pub enum Shape {
     /// type of its gradient (`&[f64]` has a `Vec<f64>`).
     Array {
         rank: usize,
-        grad: Type,
+        grad: Box<Type>,
     },
 }
 
@@ -306,8 +306,15 @@ pub fn classify(cx: &Ctxt, args: &Args, sig: &Signature) -> Option<Classified> {
         let scalar = scalar_float(ty, &generic_floats)
             .map(|f| (f, Shape::Scalar))
             .or_else(|| {
-                array_shape(ty, &generic_floats)
-                    .map(|(f, rank, grad)| (f, Shape::Array { rank, grad }))
+                array_shape(ty, &generic_floats).map(|(f, rank, grad)| {
+                    (
+                        f,
+                        Shape::Array {
+                            rank,
+                            grad: Box::new(grad),
+                        },
+                    )
+                })
             });
         let ident = match &*typed.pat {
             Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => Some(p.ident.clone()),

@@ -414,11 +414,7 @@ fn leaving_sites(stmt: &Stmt) -> Vec<usize> {
 fn collect_leaving(block: &[Stmt], inner: &mut Vec<LoopId>, out: &mut Vec<usize>) {
     for s in block {
         match s {
-            Stmt::Exit(e) => {
-                if !e.target.is_some_and(|t| inner.contains(&t)) {
-                    out.push(e.site);
-                }
-            }
+            Stmt::Exit(e) if !e.target.is_some_and(|t| inner.contains(&t)) => out.push(e.site),
             Stmt::If(i) => {
                 collect_leaving(&i.then, inner, out);
                 collect_leaving(&i.els, inner, out);
