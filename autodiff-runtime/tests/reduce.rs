@@ -5,34 +5,12 @@
 //! points, NaN and infinity, stability on large inputs, and the shapes of
 //! `ZeroGrad`.
 
+mod common;
 use autodiff_runtime::{self as ad, check_grad, rules, ZeroGrad};
+use common::{close, fd};
 use proptest::collection::vec;
 use proptest::prelude::*;
-use proptest::test_runner::TestCaseError;
 use std::f64::consts::LN_2;
-
-/// Relative tolerance for the finite-difference comparison, as in
-/// `tests/rules.rs`: central differences agree with the exact derivatives to
-/// about 1e-9 over these domains.
-const TOL: f64 = 1e-7;
-
-/// `seed·f` (or `⟨seed, f⟩`) against the cotangents the rule added.
-fn fd(f: impl Fn(&[f64]) -> f64, x: &[f64], got: &[f64]) -> Result<(), TestCaseError> {
-    let report = check_grad(f, x, got);
-    prop_assert!(report.is_within(TOL), "{}", report);
-    Ok(())
-}
-
-/// Equality up to a few ulps, for hand-worked values that are not exact.
-#[track_caller]
-fn close(got: f64, want: f64) {
-    let tol = 4.0 * f64::EPSILON * want.abs().max(1.0);
-    assert!(
-        (got - want).abs() <= tol,
-        "got {got:e}, want {want:e} (difference {:e})",
-        got - want
-    );
-}
 
 #[track_caller]
 fn close_all(got: &[f64], want: &[f64]) {

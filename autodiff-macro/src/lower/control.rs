@@ -169,16 +169,7 @@ impl Lowerer<'_> {
             out.push(Stmt::Opaque(tokens));
             return;
         }
-        let arms = pats
-            .into_iter()
-            .zip(arms)
-            .map(|(pat, (body, _))| Arm { pat, body })
-            .collect();
-        out.push(Stmt::Match(Match {
-            id,
-            scrutinee,
-            arms,
-        }));
+        out.push(match_stmt(id, scrutinee, pats, arms));
     }
 
     pub(super) fn match_expr(&mut self, e: &Expr, m: &syn::ExprMatch, out: &mut Block) -> Val {
@@ -188,16 +179,7 @@ impl Lowerer<'_> {
             Joined::Value(v) => v,
             Joined::Opaque => return Val::Opaque(e.clone()),
         };
-        let arms = pats
-            .into_iter()
-            .zip(arms)
-            .map(|(pat, (body, _))| Arm { pat, body })
-            .collect();
-        out.push(Stmt::Match(Match {
-            id,
-            scrutinee,
-            arms,
-        }));
+        out.push(match_stmt(id, scrutinee, pats, arms));
         val
     }
 
@@ -392,6 +374,20 @@ impl Lowerer<'_> {
             }));
         }
     }
+}
+
+/// The `match` statement of lowered arms.
+fn match_stmt(id: usize, scrutinee: TokenStream, pats: Vec<TokenStream>, arms: Arms) -> Stmt {
+    let arms = pats
+        .into_iter()
+        .zip(arms)
+        .map(|(pat, (body, _))| Arm { pat, body })
+        .collect();
+    Stmt::Match(Match {
+        id,
+        scrutinee,
+        arms,
+    })
 }
 
 enum Joined {

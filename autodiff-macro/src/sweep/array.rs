@@ -40,6 +40,17 @@ impl Sweeper<'_> {
         quote!(&mut #element[..])
     }
 
+    /// `__d_v = __d_v + g;` when `v` is an active slot; nothing for a literal or an inactive slot.
+    fn accumulate(&self, value: &crate::ir::Operand, g: &proc_macro2::Ident) -> TokenStream {
+        match slot_of(value).filter(|s| self.an.is_active(*s)) {
+            Some(s) => {
+                let d = self.adjoint(s);
+                quote!(#d = #d + #g;)
+            }
+            None => quote!(),
+        }
+    }
+
     // Input:  x[i] = v;
     // Output: forward:  (save x[i] if a rule reads x whole) x[i] = v;
     //         reverse:  (restore x[i]) { let __g0 = __d_x[i]; __d_x[i] = 0.0; __d_v += __g0; }
@@ -60,13 +71,7 @@ impl Sweeper<'_> {
         let d_element = self.adjoint_element(&w.target);
         let zero = self.f.float.zero();
         let g0 = &self.names.grad[0];
-        let accumulate = match slot_of(&w.value).filter(|s| self.an.is_active(*s)) {
-            Some(s) => {
-                let d = self.adjoint(s);
-                quote!(#d = #d + #g0;)
-            }
-            None => quote!(),
-        };
+        let accumulate = self.accumulate(&w.value, g0);
         (
             forward,
             quote!({
@@ -117,13 +122,7 @@ impl Sweeper<'_> {
             let d = &self.names.array_adjoint[p.array.0];
             let zero = self.f.float.zero();
             let g0 = &self.names.grad[0];
-            let accumulate = match slot_of(&p.value).filter(|s| self.an.is_active(*s)) {
-                Some(s) => {
-                    let dv = self.adjoint(s);
-                    quote!(#dv = #dv + #g0;)
-                }
-                None => quote!(),
-            };
+            let accumulate = self.accumulate(&p.value, g0);
             quote!(let #g0 = #d[#k]; #d[#k] = #zero; #accumulate)
         } else {
             quote!()
