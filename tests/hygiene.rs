@@ -50,3 +50,27 @@ fn shadowed_names_keep_their_bindings() {
     let expected: f64 = (0..=3).map(|k| 4.0 * (2.0 * x + k as f64)).sum();
     assert!((g - expected).abs() < 1e-12, "{g} vs {expected}");
 }
+
+/// Buffers, reductions and a vector return, under the user's `mod core {}` and `mod std {}`.
+#[differentiable]
+fn arrays_under_shadowed_crates(x: &[f64]) -> Vec<f64> {
+    let mut out = vec![0.0; x.len()];
+    let total = sum(x);
+    for (i, xi) in x.iter().enumerate() {
+        out[i] = xi * total;
+    }
+    out
+}
+
+#[test]
+fn arrays_do_not_depend_on_user_module_names() {
+    // out_i = x_i Σx, so seed · ∂out/∂x_j = seed_j Σx + Σ_i seed_i x_i.
+    let x = [1.0, 2.0, 3.0];
+    let seed = vec![1.0, 0.5, -1.0];
+    let (value, grad) = arrays_under_shadowed_crates_vjp(&x, seed.clone());
+    assert_eq!(value, vec![6.0, 12.0, 18.0]);
+    let dot: f64 = seed.iter().zip(&x).map(|(s, x)| s * x).sum();
+    for j in 0..3 {
+        assert!((grad[j] - (seed[j] * 6.0 + dot)).abs() < 1e-12);
+    }
+}
