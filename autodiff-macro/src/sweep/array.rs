@@ -108,7 +108,9 @@ impl Sweeper<'_> {
 
     // Input:  v.push(x);
     // Output: forward:  v.push(x);
-    //         reverse:  { let __k = v.len() - 1; __d_x += __d_v[__k]; __d_v[__k] = 0.0; v.pop(); }
+    //         reverse:  { v.pop(); let __g0 = __d_v.pop(); __d_x += __g0; }
+    // Popping the adjoint with the vector keeps both the length they had when the push ran,
+    // which rules such as `mean` and `norm` read.
     pub(super) fn push(&mut self, p: &Push) -> (TokenStream, TokenStream) {
         let name = &self.body.array(p.array).name;
         let value = rules::operand(&self.body.slots, &p.value);
@@ -117,19 +119,15 @@ impl Sweeper<'_> {
         if !active && !self.an.array_needed[p.array.0] {
             return (forward, quote!());
         }
-        let k = &self.names.out_value;
         let adjoint = if active {
             let d = &self.names.array_adjoint[p.array.0];
             let zero = self.f.float.zero();
             let g0 = &self.names.grad[0];
             let accumulate = self.accumulate(&p.value, g0);
-            quote!(let #g0 = #d[#k]; #d[#k] = #zero; #accumulate)
+            quote!(let #g0 = #d.pop().unwrap_or(#zero); #accumulate)
         } else {
             quote!()
         };
-        (
-            forward,
-            quote!({ let #k = #name.len() - 1; #adjoint #name.pop(); }),
-        )
+        (forward, quote!({ #name.pop(); #adjoint }))
     }
 }

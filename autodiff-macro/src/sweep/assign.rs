@@ -157,18 +157,48 @@ impl Sweeper<'_> {
                 } else {
                     quote!()
                 };
-                let sinks = refs.iter().map(|r| {
-                    if self.an.is_array_active(r.array) {
-                        let d = self.adjoint_slice(r);
-                        quote!(::core::option::Option::Some(#d))
-                    } else {
-                        quote!(::core::option::Option::None)
-                    }
+                // One call adds into every adjoint buffer; when one array is passed twice
+                // (`dot(x, x)`), its buffer cannot be borrowed twice, so each operand gets a
+                // call of its own (the cotangents of the operands are separate terms).
+                let active: Vec<bool> = refs
+                    .iter()
+                    .map(|r| self.an.is_array_active(r.array))
+                    .collect();
+                let aliased = refs.iter().enumerate().any(|(i, r)| {
+                    active[i]
+                        && refs[..i]
+                            .iter()
+                            .enumerate()
+                            .any(|(j, q)| active[j] && q.array == r.array)
+                });
+                let sinks_for = |only: Option<usize>| -> Vec<TokenStream> {
+                    refs.iter()
+                        .enumerate()
+                        .map(|(i, r)| {
+                            if active[i] && only.is_none_or(|k| k == i) {
+                                let d = self.adjoint_slice(r);
+                                quote!(::core::option::Option::Some(#d))
+                            } else {
+                                quote!(::core::option::Option::None)
+                            }
+                        })
+                        .collect()
+                };
+                let calls: Vec<Vec<TokenStream>> = if aliased {
+                    (0..refs.len())
+                        .filter(|i| active[*i])
+                        .map(|i| sinks_for(Some(i)))
+                        .collect()
+                } else {
+                    vec![sinks_for(None)]
+                };
+                let calls = calls.iter().map(|sinks| {
+                    quote!(::autodiff::__private::rules::#name(#(#inputs,)* #out_arg #d_dst, #(#sinks),*);)
                 });
                 quote!({
                     #keep
                     #restore
-                    ::autodiff::__private::rules::#name(#(#inputs,)* #out_arg #d_dst, #(#sinks),*);
+                    #(#calls)*
                     #d_dst = #zero;
                 })
             }

@@ -79,6 +79,9 @@ struct Sweeper<'a> {
     frames: Vec<Frame>,
     loops: HashMap<usize, LoopInfo>,
     n_saves: usize,
+    /// For each returned array the reverse sweep changes (restoring elements, undoing
+    /// pushes), the local holding a copy of its final value.
+    output_copies: Vec<Option<Ident>>,
 }
 
 /// Generated names, fixed once per function.
@@ -139,9 +142,11 @@ pub fn build(f: &Function, body: &Body, an: &Analysis, mut namer: Namer, seed: &
         frames: Vec::new(),
         loops: HashMap::new(),
         n_saves: 0,
+        output_copies: vec![None; body.arrays.len()],
     };
     sw.declare_slots();
     let (forward, reverse_body) = sw.top_block(&body.block);
+    let snapshots = sw.copy_outputs();
     let float = f.float.ty();
     let zero = f.float.zero();
 
@@ -193,7 +198,7 @@ pub fn build(f: &Function, body: &Body, an: &Analysis, mut namer: Namer, seed: &
     Sweeps {
         decls,
         forward,
-        reverse: quote!(#adjoint_decls #seed_in #reverse_body),
+        reverse: quote!(#snapshots #adjoint_decls #seed_in #reverse_body),
         value,
         grads,
     }
@@ -220,6 +225,10 @@ impl Sweeper<'_> {
             }
             crate::ir::Output::Array(Some(a)) => {
                 let name = &self.body.array(*a).name;
+                let value = match &self.output_copies[a.0] {
+                    Some(copy) => quote!(#copy),
+                    None => quote!(#name),
+                };
                 let seed_in = if self.an.is_array_active(*a) {
                     let d = &self.names.array_adjoint[a.0];
                     let vjp = format!("{}_vjp", self.f.name());
@@ -232,7 +241,7 @@ impl Sweeper<'_> {
                 } else {
                     quote!()
                 };
-                (seed_in, quote!(#name))
+                (seed_in, value)
             }
             crate::ir::Output::Array(None) => (quote!(), quote!(::core::unreachable!())),
             crate::ir::Output::Tuple(parts) => {
@@ -247,6 +256,34 @@ impl Sweeper<'_> {
                 (seeds, quote!((#(#values),*)))
             }
         }
+    }
+
+    /// Copies of the returned arrays that the reverse sweep changes, taken at the end of the
+    /// forward sweep: the function returns the copy.
+    fn copy_outputs(&mut self) -> TokenStream {
+        let mut arrays = Vec::new();
+        self.body.output.leaves(&mut Vec::new(), &mut arrays);
+        let mut pushed = vec![false; self.body.arrays.len()];
+        crate::analyse::for_each_stmt(&self.body.block, &mut |s| {
+            if let Stmt::Push(p) = s {
+                pushed[p.array.0] = true;
+            }
+        });
+        let mut out = TokenStream::new();
+        for a in arrays {
+            let reversed_pushes =
+                pushed[a.0] && (self.an.is_array_active(a) || self.an.array_needed[a.0]);
+            if self.an.array_needed[a.0] || reversed_pushes {
+                let name = &self.body.array(a).name;
+                let copy = self.names.namer.fresh(&format!(
+                    "__value_{}",
+                    name.to_string().trim_start_matches('_')
+                ));
+                out.extend(quote!(let #copy = ::core::clone::Clone::clone(&#name);));
+                self.output_copies[a.0] = Some(copy);
+            }
+        }
+        out
     }
 
     fn adjoint(&self, slot: SlotId) -> &Ident {
