@@ -1,8 +1,10 @@
 //! What `#[differentiable]` writes for the seed's `tanh` (`examples/tanh.rs`), as
 //! `cargo expand` shows it, with the lint attributes and doc comments left out and a comment
-//! on each step. The code below is the macro's output verbatim otherwise; `main` checks that
-//! it agrees with the generated function. Regenerate it from the `expand_tanh` snapshot in
-//! `autodiff-macro/src/snapshots/` when the macro changes.
+//! on each step. The code below is the body of the generated core, `tanh_vjp_into`, verbatim
+//! otherwise, returning the gradient instead of adding it into a destination; `tanh_vjp`,
+//! `tanh_grad`, `tanh_value_and_grad` and `tanh_grad_into` are one-line wrappers around that
+//! core. `main` checks that it agrees with the generated function. Regenerate it from the
+//! `expand_tanh` snapshot in `autodiff-macro/src/snapshots/` when the macro changes.
 
 use autodiff::prelude::*;
 

@@ -1,5 +1,6 @@
-//! Straight-line gradients allocate nothing: counted by a global allocator of this test
-//! binary's own (hence `harness = false`, so no test thread allocates meanwhile).
+//! Straight-line gradients allocate nothing, and neither does a training loop with
+//! `_grad_into`: counted by a global allocator of this test binary's own (hence
+//! `harness = false`, so no test thread allocates meanwhile).
 
 use autodiff::prelude::*;
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -57,6 +58,18 @@ fn with_loop(x: f64, n: usize) -> f64 {
     s
 }
 
+/// The logistic loss of autograd's README.
+#[differentiable(wrt(weights))]
+fn training_loss(weights: &[f64], inputs: &[[f64; 3]], targets: &[f64]) -> f64 {
+    let mut loss = 0.0;
+    for (i, row) in inputs.iter().enumerate() {
+        let p = 0.5 * ((dot(row, weights) / 2.0).tanh() + 1.0);
+        let y = targets[i];
+        loss -= (p * y + (1.0 - p) * (1.0 - y)).ln();
+    }
+    loss
+}
+
 fn allocations_of(f: impl FnOnce()) -> usize {
     let before = ALLOCATIONS.load(Ordering::SeqCst);
     f();
@@ -93,6 +106,38 @@ fn main() {
     assert!(
         looping > 0,
         "the counting allocator saw no allocation for a loop"
+    );
+    passed += 1;
+
+    // A training loop with `_grad_into` allocates nothing per step: the gradient goes into
+    // the caller's buffer and the loop's tape is reused from the thread's pool.
+    let inputs = [
+        [0.52, 1.12, 0.77],
+        [0.88, -1.08, 0.15],
+        [0.52, 0.06, -1.30],
+        [0.74, -2.49, 1.39],
+    ];
+    let targets = [1.0, 1.0, 0.0, 1.0];
+    let mut weights = [0.0; 3];
+    let mut grad = [0.0; 3];
+    let step = |weights: &mut [f64; 3], grad: &mut [f64; 3]| {
+        *grad = [0.0; 3];
+        black_box(training_loss_grad_into(weights, &inputs, &targets, grad));
+        for (w, g) in weights.iter_mut().zip(grad.iter()) {
+            *w -= 0.01 * g;
+        }
+    };
+    step(&mut weights, &mut grad); // the first call fills the tape pool
+    let training = allocations_of(|| {
+        for _ in 0..99 {
+            step(&mut weights, &mut grad);
+        }
+    });
+    assert_eq!(training, 0, "99 training steps allocated {training} times");
+    let trained = training_loss(&weights, &inputs, &targets);
+    assert!(
+        (trained - 1.0672706757870163).abs() < 1e-10,
+        "trained loss {trained}"
     );
     passed += 1;
 

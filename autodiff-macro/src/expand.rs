@@ -54,8 +54,9 @@ fn transform(cx: &Ctxt, args: &parse::Args, item: syn::ItemFn) -> Option<TokenSt
         return None;
     }
     let seed = namer.fresh("seed");
-    let sweeps = sweep::build(&f, &body, &analysis, namer, &seed);
-    Some(emit::functions(&f, sweeps, &body.items, &seed))
+    let dests = emit::destination_names(&f, &mut namer);
+    let sweeps = sweep::build(&f, &body, &analysis, namer, &seed, &dests);
+    Some(emit::functions(&f, sweeps, &body.items, &seed, &dests))
 }
 
 /// The span of the keyword of a non-function item (`struct`, `impl`, ...), for the error.

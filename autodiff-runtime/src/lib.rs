@@ -85,4 +85,4 @@ pub use check::{check_grad, GradCheck};
 pub use cotangent::{Cotangent, ZeroGrad};
 pub use num_traits::Float;
 pub use primal::*;
-pub use tape::Tape;
+pub use tape::{Recycle, RecycledTape, Tape};

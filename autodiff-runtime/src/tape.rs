@@ -298,3 +298,118 @@ mod tests {
         tape.pop_flag();
     }
 }
+
+/// Floats whose tapes are kept per thread between gradient calls: a training loop that calls
+/// the same gradient again and again allocates tape storage only on its first calls.
+pub trait Recycle: Sized + 'static {
+    /// A tape from this thread's pool, or a new one.
+    fn take() -> Tape<Self>;
+    /// Returns `tape`, cleared, to this thread's pool.
+    fn give(tape: Tape<Self>);
+}
+
+/// How many tapes a thread keeps per float type (one per level of nested gradient calls).
+const POOL_SIZE: usize = 8;
+
+macro_rules! recycle {
+    ($($float:ty => $pool:ident),*) => {$(
+        std::thread_local! {
+            static $pool: std::cell::RefCell<Vec<Tape<$float>>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+
+        impl Recycle for $float {
+            #[inline]
+            fn take() -> Tape<$float> {
+                $pool.with(|pool| pool.borrow_mut().pop()).unwrap_or_default()
+            }
+
+            #[inline]
+            fn give(mut tape: Tape<$float>) {
+                tape.clear();
+                $pool.with(|pool| {
+                    let mut pool = pool.borrow_mut();
+                    if pool.len() < POOL_SIZE {
+                        pool.push(tape);
+                    }
+                });
+            }
+        }
+    )*};
+}
+
+recycle!(f64 => F64_TAPES, f32 => F32_TAPES);
+
+/// A [`Tape`] taken from this thread's pool and given back when dropped: what generated code
+/// uses for `f64` and `f32`, so that repeated gradient calls do not allocate.
+#[derive(Debug)]
+pub struct RecycledTape<F: Recycle>(Option<Tape<F>>);
+
+impl<F: Recycle> RecycledTape<F> {
+    /// A tape from this thread's pool.
+    #[inline]
+    pub fn new() -> Self {
+        RecycledTape(Some(F::take()))
+    }
+}
+
+impl<F: Recycle> Default for RecycledTape<F> {
+    #[inline]
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<F: Recycle> std::ops::Deref for RecycledTape<F> {
+    type Target = Tape<F>;
+
+    #[inline]
+    fn deref(&self) -> &Tape<F> {
+        self.0
+            .as_ref()
+            .expect("a recycled tape is present until dropped")
+    }
+}
+
+impl<F: Recycle> std::ops::DerefMut for RecycledTape<F> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut Tape<F> {
+        self.0
+            .as_mut()
+            .expect("a recycled tape is present until dropped")
+    }
+}
+
+impl<F: Recycle> Drop for RecycledTape<F> {
+    fn drop(&mut self) {
+        if let Some(tape) = self.0.take() {
+            F::give(tape);
+        }
+    }
+}
+
+#[cfg(test)]
+mod recycle_tests {
+    use super::*;
+
+    #[test]
+    fn a_dropped_tape_is_reused_with_its_capacity() {
+        {
+            let mut t = RecycledTape::<f64>::new();
+            for i in 0..100 {
+                t.push_float(i as f64);
+            }
+        }
+        let t = RecycledTape::<f64>::new();
+        assert_eq!(t.float_len(), 0);
+        assert!(t.floats.capacity() >= 100);
+    }
+
+    #[test]
+    fn nested_tapes_are_distinct() {
+        let mut outer = RecycledTape::<f32>::new();
+        outer.push_float(1.0);
+        let inner = RecycledTape::<f32>::new();
+        assert_eq!(inner.float_len(), 0);
+        assert_eq!(outer.pop_float(), 1.0);
+    }
+}

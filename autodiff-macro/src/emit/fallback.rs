@@ -16,7 +16,8 @@ pub fn stubs(item: &ItemFn, wrt: Option<&[syn::Ident]>) -> TokenStream {
     let floats = generic_floats(sig);
     let params = sig.inputs.iter().filter(|a| matches!(a, FnArg::Typed(_)));
     let params: Vec<&FnArg> = params.collect();
-    let grads: Vec<TokenStream> = params
+    // The gradient type and the destination type of each differentiable parameter.
+    let grads: Vec<(TokenStream, TokenStream)> = params
         .iter()
         .filter_map(|a| match a {
             FnArg::Typed(t) => {
@@ -26,9 +27,14 @@ pub fn stubs(item: &ItemFn, wrt: Option<&[syn::Ident]>) -> TokenStream {
                 };
                 let scalar = scalar_float(&t.ty, &floats).map(|f| {
                     let ty = f.ty();
-                    quote!(#ty)
+                    (quote!(#ty), quote!(&mut #ty))
                 });
-                let array = || array_shape(&t.ty, &floats).map(|(_, _, grad)| quote!(#grad));
+                let array = || {
+                    array_shape(&t.ty, &floats).map(|(_, _, grad)| {
+                        let dest = super::destination_type(&grad);
+                        (quote!(#grad), dest)
+                    })
+                };
                 scalar.or_else(array).filter(|_| named)
             }
             FnArg::Receiver(_) => None,
@@ -38,6 +44,15 @@ pub fn stubs(item: &ItemFn, wrt: Option<&[syn::Ident]>) -> TokenStream {
         ReturnType::Type(_, ty) => quote!(#ty),
         ReturnType::Default => quote!(f64),
     };
+    let dests: Vec<TokenStream> = grads
+        .iter()
+        .enumerate()
+        .map(|(i, (_, dest))| {
+            let d = format_ident!("__d{}", i);
+            quote!(#d: #dest)
+        })
+        .collect();
+    let grads: Vec<&TokenStream> = grads.iter().map(|(g, _)| g).collect();
     let grad_ty = if grads.len() == 1 {
         quote!(#(#grads)*)
     } else {
@@ -45,11 +60,9 @@ pub fn stubs(item: &ItemFn, wrt: Option<&[syn::Ident]>) -> TokenStream {
     };
     let lints = super::allow_lints();
     let stub = quote!(::core::unreachable!("#[differentiable] reported an error"));
-    let (vjp, grad, vag) = (
-        format_ident!("{}_vjp", name),
-        format_ident!("{}_grad", name),
-        format_ident!("{}_value_and_grad", name),
-    );
+    let [vjp, vjp_into, grad, grad_into, vag] =
+        ["vjp", "vjp_into", "grad", "grad_into", "value_and_grad"]
+            .map(|suffix| format_ident!("{}_{}", name, suffix));
     let scalar_return = match &sig.output {
         ReturnType::Type(_, ty) => scalar_float(ty, &floats).is_some(),
         ReturnType::Default => true,
@@ -58,12 +71,14 @@ pub fn stubs(item: &ItemFn, wrt: Option<&[syn::Ident]>) -> TokenStream {
         quote! {
             #lints #vis fn #grad #generics (#(#params),*) -> #grad_ty #where_clause { #stub }
             #lints #vis fn #vag #generics (#(#params),*) -> (#ret, #grad_ty) #where_clause { #stub }
+            #lints #vis fn #grad_into #generics (#(#params,)* #(#dests),*) -> #ret #where_clause { #stub }
         }
     } else {
         quote!()
     };
     quote! {
         #lints #vis fn #vjp #generics (#(#params,)* seed: #ret) -> (#ret, #grad_ty) #where_clause { #stub }
+        #lints #vis fn #vjp_into #generics (#(#params,)* seed: #ret, #(#dests),*) -> #ret #where_clause { #stub }
         #scalar_only
     }
 }

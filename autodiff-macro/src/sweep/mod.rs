@@ -24,7 +24,7 @@ pub use rules::operand as operand_tokens;
 
 use crate::analyse::Analysis;
 use crate::emit::names::Namer;
-use crate::ir::{Block, Body, ExitKind, LoopId, ParamVar, SlotId, SlotTy, Stmt};
+use crate::ir::{ArrayId, Block, Body, ExitKind, LoopId, ParamVar, SlotId, SlotTy, Stmt};
 use crate::parse::Function;
 use proc_macro2::{Ident, TokenStream};
 use quote::{quote, quote_spanned};
@@ -38,8 +38,8 @@ pub struct Sweeps {
     pub reverse: TokenStream,
     /// The value returned by the function.
     pub value: TokenStream,
-    /// The gradient of each differentiable parameter, in order.
-    pub grads: Vec<TokenStream>,
+    /// Adds each differentiable parameter's gradient into its destination.
+    pub deliver: TokenStream,
 }
 
 /// How a loop records the way its iterations ended.
@@ -96,7 +96,16 @@ struct Names {
     namer: Namer,
 }
 
-pub fn build(f: &Function, body: &Body, an: &Analysis, mut namer: Namer, seed: &Ident) -> Sweeps {
+/// The sweeps of `body`; `dests` names the destination of each differentiable parameter's
+/// gradient (`&mut F` for a scalar, `&mut [F]`-like for an array), in order.
+pub fn build(
+    f: &Function,
+    body: &Body,
+    an: &Analysis,
+    mut namer: Namer,
+    seed: &Ident,
+    dests: &[Ident],
+) -> Sweeps {
     let adjoint = body
         .slots
         .iter()
@@ -150,6 +159,16 @@ pub fn build(f: &Function, body: &Body, an: &Analysis, mut namer: Namer, seed: &
     let float = f.float.ty();
     let zero = f.float.zero();
 
+    // The differentiable parameters, each with its destination.
+    let diff_params: Vec<(ParamVar, &Ident)> = body
+        .params
+        .iter()
+        .zip(&f.params)
+        .filter(|(_, p)| matches!(p.kind, crate::parse::ParamKind::Float { diff: true, .. }))
+        .filter_map(|(var, _)| *var)
+        .zip(dests)
+        .collect();
+    let written = written_arrays(body);
     let mut adjoint_decls = TokenStream::new();
     for (i, active) in an.active.iter().enumerate() {
         if *active {
@@ -157,50 +176,90 @@ pub fn build(f: &Function, body: &Body, an: &Analysis, mut namer: Namer, seed: &
             adjoint_decls.extend(quote!(let mut #d: #float = #zero;));
         }
     }
-    // An array's adjoint is a zero of its shape at the end of the forward sweep.
+    // An array's adjoint is a zero of its shape at the end of the forward sweep, or the
+    // caller's destination itself for a parameter the body never writes (the adjoint only
+    // accumulates then, so adding into the destination directly is the same).
+    let vjp_into = format!("{}_vjp_into", f.name());
+    let mut deliver = TokenStream::new();
     for (i, active) in an.array_active.iter().enumerate() {
-        if *active {
-            let d = &sw.names.array_adjoint[i];
-            let name = &body.arrays[i].name;
-            adjoint_decls
-                .extend(quote!(let mut #d = ::autodiff::__private::ZeroGrad::zero_grad(&#name);));
+        if !*active {
+            continue;
+        }
+        let d = &sw.names.array_adjoint[i];
+        let name = &body.arrays[i].name;
+        let dest = diff_params
+            .iter()
+            .find(|(v, _)| *v == ParamVar::Array(ArrayId(i)))
+            .map(|(_, dest)| *dest);
+        match dest {
+            Some(dest) => {
+                let message = format!("{vjp_into}: the destination of `{name}` has {{}} elements but `{name}` has {{}}");
+                adjoint_decls.extend(quote!(
+                    if #dest.len() != #name.len() {
+                        ::core::panic!(#message, #dest.len(), #name.len());
+                    }
+                ));
+                if written[i] {
+                    adjoint_decls.extend(
+                        quote!(let mut #d = ::autodiff::__private::ZeroGrad::zero_grad(&#name);),
+                    );
+                    deliver.extend(add_into(dest, d, body.arrays[i].rank));
+                } else {
+                    adjoint_decls.extend(quote!(let #d = &mut *#dest;));
+                }
+            }
+            None => adjoint_decls
+                .extend(quote!(let mut #d = ::autodiff::__private::ZeroGrad::zero_grad(&#name);)),
+        }
+    }
+    for (var, dest) in &diff_params {
+        if let ParamVar::Scalar(slot) = var {
+            if an.is_active(*slot) {
+                let d = sw.adjoint(*slot);
+                deliver.extend(quote!(*#dest = *#dest + #d;));
+            }
         }
     }
     let (seed_in, value) = sw.seed_and_value(&body.output, quote!(#seed));
-    let grads = body
-        .params
-        .iter()
-        .zip(&f.params)
-        .filter(|(_, p)| matches!(p.kind, crate::parse::ParamKind::Float { diff: true, .. }))
-        .filter_map(|(var, _)| {
-            Some(match (*var)? {
-                ParamVar::Scalar(slot) if an.is_active(slot) => {
-                    let d = sw.adjoint(slot);
-                    quote!(#d)
-                }
-                ParamVar::Scalar(_) => zero.clone(),
-                ParamVar::Array(a) if an.is_array_active(a) => {
-                    let d = &sw.names.array_adjoint[a.0];
-                    quote!(#d)
-                }
-                ParamVar::Array(a) => {
-                    let name = &body.arrays[a.0].name;
-                    quote!(::autodiff::__private::ZeroGrad::zero_grad(&#name))
-                }
-            })
-        })
-        .collect();
     let tape = &sw.names.tape;
     let mut decls: TokenStream = sw.decls.iter().cloned().collect();
     if sw.uses_tape {
-        decls.extend(quote!(let mut #tape = ::autodiff::__private::Tape::<#float>::new();));
+        // Concrete floats take their tape from a per-thread pool, so repeated calls do not
+        // allocate; a generic float gets a fresh one.
+        let tape_ty = match f.float {
+            crate::parse::FloatTy::Generic(_) => quote!(::autodiff::__private::Tape::<#float>),
+            _ => quote!(::autodiff::__private::RecycledTape::<#float>),
+        };
+        decls.extend(quote!(let mut #tape = #tape_ty::new();));
     }
     Sweeps {
         decls,
         forward,
         reverse: quote!(#snapshots #adjoint_decls #seed_in #reverse_body),
         value,
-        grads,
+        deliver,
+    }
+}
+
+/// Arrays the body writes or pushes to.
+fn written_arrays(body: &Body) -> Vec<bool> {
+    let mut written = vec![false; body.arrays.len()];
+    crate::analyse::for_each_stmt(&body.block, &mut |s| match s {
+        Stmt::Write(w) => written[w.target.array.0] = true,
+        Stmt::Push(p) => written[p.array.0] = true,
+        _ => {}
+    });
+    written
+}
+
+/// `dest += local`, element by element, for an array of rank 1 or 2.
+fn add_into(dest: &Ident, local: &Ident, rank: usize) -> TokenStream {
+    if rank == 1 {
+        quote!(for (d, g) in #dest.iter_mut().zip(#local.iter()) { *d = *d + *g; })
+    } else {
+        quote!(for (dr, gr) in #dest.iter_mut().zip(#local.iter()) {
+            for (d, g) in dr.iter_mut().zip(gr.iter()) { *d = *d + *g; }
+        })
     }
 }
 
