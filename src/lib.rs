@@ -24,10 +24,13 @@
 //! | `NAME_grad` | `fn NAME_grad(<same params>) -> G` | the gradient |
 //! | `NAME_value_and_grad` | `fn NAME_value_and_grad(<same params>) -> (R, G)` | value and gradient from one forward and one reverse sweep |
 //! | `NAME_vjp` | `fn NAME_vjp(<same params>, seed: R) -> (R, G)` | reverse mode with any cotangent `seed` |
+//! | `NAME_grad_into` | `fn NAME_grad_into(<same params>, <&mut destinations>) -> R` | adds the gradient into caller-owned buffers |
+//! | `NAME_vjp_into` | `fn NAME_vjp_into(<same params>, seed: R, <&mut destinations>) -> R` | the same with any `seed`: the core the others wrap |
 //!
-//! `G` is the gradient of the float parameters (a tuple when there are several);
-//! `#[differentiable(wrt(a, b))]` restricts it to the parameters named. Other parameters
-//! (integers, `bool`, ...) pass through.
+//! `G` is the gradient of the float parameters (a tuple when there are several), with the
+//! owned type of each (`&[f64]` has a `Vec<f64>`); `#[differentiable(wrt(a, b))]` restricts
+//! it to the parameters named. Other parameters (integers, `bool`, `&[usize]`, ...) pass
+//! through. Only `NAME_vjp` and `NAME_vjp_into` exist when `R` is not a float.
 //!
 //! The derivative rule of every primitive lives in [`rules`]; [`check_grad`] compares a
 //! gradient with central finite differences. See the README for the supported language and
