@@ -44,19 +44,50 @@ fn transform(cx: &Ctxt, args: &parse::Args, item: syn::ItemFn) -> Option<TokenSt
     if cx.has_errors() {
         return None;
     }
+    let (sweeps, items, seed, dests) = sweep_function(cx, &f)?;
+    // With `wrt(...)` leaving a float parameter out, the pullback other functions call needs
+    // the sweeps with every float parameter differentiable too.
+    let mut f_all = f.clone();
+    let mut excluded = false;
+    for p in &mut f_all.params {
+        if let parse::ParamKind::Float { diff, .. } = &mut p.kind {
+            excluded |= !*diff;
+            *diff = true;
+        }
+    }
+    let all = if excluded {
+        Some(sweep_function(cx, &f_all)?)
+    } else {
+        None
+    };
+    let all_floats = all.map(|(s, _, _, d)| (s, d));
+    let all_floats = all_floats
+        .as_ref()
+        .map(|(s, d)| (&f_all, s.clone(), d.as_slice()));
+    Some(emit::functions(
+        &f, sweeps, &items, &seed, &dests, all_floats,
+    ))
+}
+
+/// Lower, analyse and sweep `f`: the sweeps, the body's items, the seed's name and the
+/// destinations' names.
+fn sweep_function(
+    cx: &Ctxt,
+    f: &parse::Function,
+) -> Option<(sweep::Sweeps, Vec<TokenStream>, syn::Ident, Vec<syn::Ident>)> {
     let mut namer = Namer::new(&f.item);
-    let body = lower::body(cx, &f, &mut namer);
+    let body = lower::body(cx, f, &mut namer);
     if cx.has_errors() {
         return None;
     }
-    let analysis = analyse::body(cx, &f, &body);
+    let analysis = analyse::body(cx, f, &body);
     if cx.has_errors() {
         return None;
     }
     let seed = namer.fresh("seed");
-    let dests = emit::destination_names(&f, &mut namer);
-    let sweeps = sweep::build(&f, &body, &analysis, namer, &seed, &dests);
-    Some(emit::functions(&f, sweeps, &body.items, &seed, &dests))
+    let dests = emit::destination_names(f, &mut namer);
+    let sweeps = sweep::build(f, &body, &analysis, namer, &seed, &dests);
+    Some((sweeps, body.items, seed, dests))
 }
 
 /// The span of the keyword of a non-function item (`struct`, `impl`, ...), for the error.

@@ -4,6 +4,22 @@
 
 pub const WRT: &str = "wrt";
 
+/// The suffix of the function every `#[differentiable] fn f` generates for other
+/// differentiable functions to call in their reverse sweep: `f_derivative`.
+///
+/// A call of `f` from differentiable code names that function, and the macro cannot see
+/// whether `f` has one (a proc macro sees no other item, and a function item's type cannot
+/// be named in a trait impl on stable Rust, so `#[diagnostic::on_unimplemented]` cannot be
+/// keyed by the callee). When `f` has none, rustc's error is "cannot find function
+/// `f_derivative`", on the call: the name says what is missing. It is short on purpose: a
+/// long common suffix makes rustc suggest another function's derivative as a "similar name".
+pub const RULE_SUFFIX: &str = "_derivative";
+
+/// The name of `f`'s derivative-rule function.
+pub fn rule_name(f: &syn::Ident) -> syn::Ident {
+    quote::format_ident!("{}{}", f, RULE_SUFFIX, span = f.span())
+}
+
 /// How the primal of a primitive is spelled in generated code.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Form {

@@ -48,6 +48,17 @@ fn edges(body: &Body) -> Vec<(Node, Vec<Node>)> {
             float_slot(&p.value).map(Node::Slot).into_iter().collect(),
         )),
         Stmt::Map(m) => out.push((Node::Array(m.dst), vec![Node::Array(m.src.array)])),
+        Stmt::Call(c) => out.push((
+            Node::Slot(c.dst),
+            c.args
+                .iter()
+                .filter_map(|a| match a {
+                    crate::ir::CallArg::Float(op) => float_slot(op).map(Node::Slot),
+                    crate::ir::CallArg::Array { r, .. } => Some(Node::Array(r.array)),
+                    _ => None,
+                })
+                .collect(),
+        )),
         _ => {}
     });
     out

@@ -39,6 +39,12 @@ impl Analysis {
         record::saves(self, a, in_loop)
     }
 
+    /// Whether the call `c` must save the value it overwrites (its result is read later by a
+    /// rule, and the call runs in a loop).
+    pub fn saves_call(&self, c: &crate::ir::Call, in_loop: bool) -> bool {
+        self.needed[c.dst.0] && in_loop
+    }
+
     /// Whether `w` must save the element it overwrites.
     pub fn saves_element(&self, w: &Write) -> bool {
         self.array_needed[w.target.array.0]
@@ -86,6 +92,12 @@ pub fn body(cx: &Ctxt, f: &Function, body: &Body) -> Analysis {
                 used[s.0] = true;
             }
         }
+        Stmt::Call(c) => {
+            used[c.dst.0] = true;
+            for s in c.args.iter().flat_map(call_arg_slots) {
+                used[s.0] = true;
+            }
+        }
         _ => {}
     });
     let mut output_slots = Vec::new();
@@ -95,6 +107,16 @@ pub fn body(cx: &Ctxt, f: &Function, body: &Body) -> Analysis {
     }
     an.used = used;
     an
+}
+
+/// The slots a call argument reads: a float, an array's indices, a kept non-float value.
+pub fn call_arg_slots(arg: &crate::ir::CallArg) -> Vec<SlotId> {
+    match arg {
+        crate::ir::CallArg::Float(op) => slot_of(op).into_iter().collect(),
+        crate::ir::CallArg::Array { r, .. } => r.index.iter().filter_map(slot_of).collect(),
+        crate::ir::CallArg::Stable(_) => Vec::new(),
+        crate::ir::CallArg::Opaque(s) => vec![*s],
+    }
 }
 
 /// The index operands of the arrays an assignment reads.

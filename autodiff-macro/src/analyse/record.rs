@@ -61,6 +61,17 @@ pub fn needed(body: &Body, active: &[bool], array_active: &[bool]) -> (Vec<bool>
             }
             Op::Copy | Op::Const(_) => {}
         },
+        // A callee's pullback reads every argument again.
+        Stmt::Call(c) if active[c.dst.0] => {
+            for arg in &c.args {
+                for s in super::call_arg_slots(arg) {
+                    needed[s.0] = true;
+                }
+                if let crate::ir::CallArg::Array { r, .. } = arg {
+                    arrays[r.array.0] = true;
+                }
+            }
+        }
         // softmax's rule reads its output.
         Stmt::Map(m) if array_active[m.dst.0] => {
             arrays[m.dst.0] = true;

@@ -121,6 +121,29 @@ fn block(body: &Body, b: &Block, depth: usize, s: &mut String) {
                     operand(body, &p.value)
                 );
             }
+            Stmt::Call(c) => {
+                let args: Vec<String> = c
+                    .args
+                    .iter()
+                    .map(|a| match a {
+                        super::CallArg::Float(op) => operand(body, op),
+                        super::CallArg::Array { r, by_ref } => {
+                            format!("{}{}", if *by_ref { "&" } else { "" }, array_ref(body, r))
+                        }
+                        super::CallArg::Stable(t) => t.to_string(),
+                        super::CallArg::Opaque(s) => body.slot(*s).name.to_string(),
+                    })
+                    .collect();
+                let path = quote::ToTokens::to_token_stream(&c.path)
+                    .to_string()
+                    .replace(' ', "");
+                let _ = writeln!(
+                    s,
+                    "{pad}{} = call {path}({})",
+                    body.slot(c.dst).name,
+                    args.join(", ")
+                );
+            }
             Stmt::Map(m) => {
                 let _ = writeln!(
                     s,

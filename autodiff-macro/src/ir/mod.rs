@@ -80,6 +80,8 @@ pub enum SlotTy {
     I32,
     /// A `usize` index into an array.
     Usize,
+    /// A non-float argument of a call, of whatever type it has (inferred by rustc).
+    Opaque,
 }
 
 /// Where a slot comes from.
@@ -158,6 +160,32 @@ pub enum Stmt {
     ArrayInit(ArrayInit),
     /// `dst = softmax(&src)`: a new buffer computed from a whole array.
     Map(Map),
+    /// `dst = f(args)`: a call of another `#[differentiable]` function.
+    Call(Call),
+}
+
+/// `dst = path(args)`, differentiated by the callee's generated derivative-rule function.
+#[derive(Clone, Debug)]
+pub struct Call {
+    pub dst: SlotId,
+    /// The callee's path as written, turbofish included.
+    pub path: syn::ExprPath,
+    pub args: Vec<CallArg>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum CallArg {
+    Float(Operand),
+    /// An array or a row, passed as written: `&x`, `x`, `&m[i]`.
+    Array {
+        r: ArrayRef,
+        by_ref: bool,
+    },
+    /// A non-float value that is the same in both sweeps (a literal, a parameter, a constant).
+    Stable(TokenStream),
+    /// A non-float value computed in the body, kept in an `Opaque` slot for the reverse sweep.
+    Opaque(SlotId),
 }
 
 #[derive(Clone, Debug)]

@@ -475,31 +475,18 @@ impl Lowerer<'_> {
             let op = self.operand(Val::Opaque(e.clone()), e.span(), out);
             return Val::Float(op);
         }
-        // Any other function: fine on non-float arguments, an error on floats.
-        let mut float_arg = false;
-        for arg in &c.args {
-            match self.expr(arg, out) {
-                Val::Opaque(_) | Val::Never => {}
-                Val::Float(op) if self.is_constant(&op, out) => {}
-                _ => float_arg = true,
-            }
-        }
-        if float_arg {
-            let name = func.path.to_token_stream().to_string().replace(' ', "");
-            self.cx.error_spanned_by(
-                &c.func,
-                format!(
-                    "`{name}` has no derivative rule: #[differentiable] cannot differentiate through calls to other functions yet; write the computation inline, or pass `stop_gradient(...)` of the argument if no gradient should flow through it"
-                ),
-            );
-            return Val::Never;
+        // Any other function: ordinary code on non-float arguments, a differentiable call
+        // when a float or an array goes in.
+        let args: Vec<&Expr> = c.args.iter().collect();
+        if let Some(val) = self.differentiable_call(e, func, &args, out) {
+            return val;
         }
         Val::Opaque(e.clone())
     }
 
     /// Whether `op` is a literal or a constant just materialised (`stop_gradient(x)`,
     /// `i as f64`): a value that carries no gradient by construction.
-    fn is_constant(&self, op: &Operand, out: &Block) -> bool {
+    pub(super) fn is_constant(&self, op: &Operand, out: &Block) -> bool {
         match op {
             Operand::Lit(_) => true,
             Operand::Slot(s) => matches!(

@@ -17,6 +17,9 @@
 //!    they leave. Exit sites are numbered in preorder.
 
 mod array;
+mod call;
+
+pub use call::pullback_path;
 mod control;
 mod expr;
 mod opaque;

@@ -10,6 +10,7 @@ pub use signature::{FloatTy, Param, ParamKind, RetShape, Shape};
 use syn::ItemFn;
 
 /// A function accepted for differentiation.
+#[derive(Clone)]
 pub struct Function {
     pub item: ItemFn,
     pub params: Vec<Param>,

@@ -58,6 +58,9 @@ impl Sweeper<'_> {
         ty: SlotTy,
         in_loop: bool,
     ) -> (TokenStream, TokenStream) {
+        if ty == SlotTy::Opaque {
+            return self.save_opaque(dst, in_loop);
+        }
         if in_loop {
             self.uses_tape = true;
             let tape = &self.names.tape;
@@ -74,6 +77,7 @@ impl Sweeper<'_> {
                     quote!(#tape.push_index(#dst);),
                     quote!(#dst = #tape.pop_index();),
                 ),
+                SlotTy::Opaque => unreachable!("handled above"),
             }
         } else {
             let (ty_tokens, zero) = match ty {
@@ -83,11 +87,38 @@ impl Sweeper<'_> {
                 }
                 SlotTy::I32 => (quote!(i32), quote!(0)),
                 SlotTy::Usize => (quote!(usize), quote!(0)),
+                SlotTy::Opaque => unreachable!("handled above"),
             };
             let base = format!("__s{}", self.n_saves);
             self.n_saves += 1;
             let local = self.record_local(&base, ty_tokens, zero);
             (quote!(#local = #dst;), quote!(#dst = #local;))
+        }
+    }
+
+    /// `(save, restore)` of a non-float value of a type only rustc knows: a stack of its own
+    /// in a loop (a `Vec` whose element type is inferred), a local outside loops.
+    fn save_opaque(&mut self, dst: TokenStream, in_loop: bool) -> (TokenStream, TokenStream) {
+        let base = format!("__s{}", self.n_saves);
+        self.n_saves += 1;
+        let local = self.names.namer.fresh(&base);
+        if in_loop {
+            self.decls
+                .push(quote!(let mut #local = ::std::vec::Vec::new();));
+            (
+                quote!(#local.push(::core::clone::Clone::clone(&#dst));),
+                quote!(#dst = match #local.pop() {
+                    ::core::option::Option::Some(v) => v,
+                    ::core::option::Option::None => ::core::unreachable!("the reverse sweep mirrors the forward sweep"),
+                };),
+            )
+        } else {
+            self.decls
+                .push(quote!(let mut #local = ::core::default::Default::default();));
+            (
+                quote!(#local = ::core::clone::Clone::clone(&#dst);),
+                quote!(#dst = #local;),
+            )
         }
     }
 

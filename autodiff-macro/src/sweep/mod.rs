@@ -17,6 +17,7 @@
 
 mod array;
 mod assign;
+mod call;
 mod control;
 mod rules;
 
@@ -31,6 +32,7 @@ use quote::{quote, quote_spanned};
 use std::collections::HashMap;
 
 /// The generated body of the `_vjp` function, in parts.
+#[derive(Clone)]
 pub struct Sweeps {
     /// Declarations of every slot, record and adjoint.
     pub decls: TokenStream,
@@ -377,6 +379,8 @@ impl Sweeper<'_> {
                     SlotTy::Float => quote!(let mut #name: #float = #zero;),
                     SlotTy::I32 => quote!(let mut #name: i32 = 0;),
                     SlotTy::Usize => quote!(let mut #name: usize = 0;),
+                    // Its type is inferred from its one assignment.
+                    SlotTy::Opaque => quote!(let mut #name = ::core::default::Default::default();),
                 }),
             }
         }
@@ -448,6 +452,7 @@ impl Sweeper<'_> {
             Stmt::Write(w) => self.write(w),
             Stmt::Push(p) => self.push(p),
             Stmt::Map(m) => self.map(m),
+            Stmt::Call(c) => self.call(c),
             Stmt::ArrayInit(init) => {
                 let (name, value) = (&self.body.array(init.array).name, &init.init);
                 (
@@ -472,6 +477,7 @@ impl Sweeper<'_> {
             Stmt::Write(w) => self.an.is_array_active(w.target.array) || self.an.saves_element(w),
             Stmt::Push(p) => self.an.is_array_active(p.array) || self.an.array_needed[p.array.0],
             Stmt::Map(m) => self.an.is_array_active(m.dst),
+            Stmt::Call(c) => self.an.is_active(c.dst) || self.an.saves_call(c, in_loop),
             Stmt::Opaque(_) | Stmt::Exit(_) | Stmt::ArrayInit(_) => false,
         })
     }

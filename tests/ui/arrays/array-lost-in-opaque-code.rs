@@ -1,3 +1,6 @@
+// asserts rustc's own wording: an array passed to a function makes the call a differentiable
+// call, so a function without a derivative rule is reported as the missing `helper_derivative`
+// (rustc also reports the integer result where the call's float value was expected).
 use autodiff::prelude::*;
 
 fn helper(v: &[f64]) -> usize {

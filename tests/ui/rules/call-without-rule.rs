@@ -1,3 +1,5 @@
+// A call of a function with no derivative rule: rustc reports the missing
+// `helper_derivative`, the function `#[differentiable]` (or `custom_vjp`) would generate.
 use autodiff::prelude::*;
 
 fn helper(v: f64) -> f64 {
