@@ -44,9 +44,23 @@ fn transform(cx: &Ctxt, args: &parse::Args, item: syn::ItemFn) -> Option<TokenSt
     if cx.has_errors() {
         return None;
     }
-    let (sweeps, items, seed, dests) = sweep_function(cx, &f)?;
-    // With `wrt(...)` leaving a float parameter out, the pullback other functions call needs
-    // the sweeps with every float parameter differentiable too.
+    if let Some(rule) = &args.custom_vjp {
+        if let Some(wrt) = &args.wrt {
+            cx.error_spanned_by(
+                &wrt[0],
+                "`wrt(...)` and `custom_vjp` cannot be combined: the rule gives the gradient of every float parameter; leave out `wrt`",
+            );
+            return None;
+        }
+        let mut namer = Namer::new(&f.item);
+        let seed = namer.fresh("seed");
+        let dests = emit::destination_names(&f, &mut namer);
+        let body = emit::custom_body(&f, rule, &seed, &dests);
+        return Some(emit::functions(&f, body, &seed, &dests, None));
+    }
+    let (body, seed, dests) = sweep_function(cx, &f)?;
+    // With `wrt(...)` leaving a float parameter out, the derivative function other functions
+    // call needs the sweeps with every float parameter differentiable too.
     let mut f_all = f.clone();
     let mut excluded = false;
     for p in &mut f_all.params {
@@ -60,21 +74,18 @@ fn transform(cx: &Ctxt, args: &parse::Args, item: syn::ItemFn) -> Option<TokenSt
     } else {
         None
     };
-    let all_floats = all.map(|(s, _, _, d)| (s, d));
-    let all_floats = all_floats
+    let all_floats = all
         .as_ref()
-        .map(|(s, d)| (&f_all, s.clone(), d.as_slice()));
-    Some(emit::functions(
-        &f, sweeps, &items, &seed, &dests, all_floats,
-    ))
+        .map(|(body, _, dests)| (&f_all, body.clone(), dests.as_slice()));
+    Some(emit::functions(&f, body, &seed, &dests, all_floats))
 }
 
-/// Lower, analyse and sweep `f`: the sweeps, the body's items, the seed's name and the
-/// destinations' names.
+/// Lower, analyse and sweep `f`: the body of its core, the seed's name and the destinations'
+/// names.
 fn sweep_function(
     cx: &Ctxt,
     f: &parse::Function,
-) -> Option<(sweep::Sweeps, Vec<TokenStream>, syn::Ident, Vec<syn::Ident>)> {
+) -> Option<(TokenStream, syn::Ident, Vec<syn::Ident>)> {
     let mut namer = Namer::new(&f.item);
     let body = lower::body(cx, f, &mut namer);
     if cx.has_errors() {
@@ -87,7 +98,7 @@ fn sweep_function(
     let seed = namer.fresh("seed");
     let dests = emit::destination_names(f, &mut namer);
     let sweeps = sweep::build(f, &body, &analysis, namer, &seed, &dests);
-    Some((sweeps, body.items, seed, dests))
+    Some((emit::sweeps_body(f, sweeps, &body.items), seed, dests))
 }
 
 /// The span of the keyword of a non-function item (`struct`, `impl`, ...), for the error.

@@ -3,6 +3,7 @@
 //! in `autodiff_runtime::rules`.
 
 pub const WRT: &str = "wrt";
+pub const CUSTOM_VJP: &str = "custom_vjp";
 
 /// The suffix of the function every `#[differentiable] fn f` generates for other
 /// differentiable functions to call in their reverse sweep: `f_derivative`.

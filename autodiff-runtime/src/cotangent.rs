@@ -245,3 +245,79 @@ mod tests {
         g.add_from(&vec![1.0, 2.0]);
     }
 }
+
+/// `dest += grad`, element by element, for every shape a gradient has: what generated code
+/// uses to add a `custom_vjp` rule's gradient into a caller's destination.
+pub trait Accumulate {
+    /// Adds `grad` into `self`; panics, naming both lengths, when the shapes differ.
+    fn accumulate(&mut self, grad: &Self);
+}
+
+macro_rules! accumulate_scalar {
+    ($($t:ty),*) => {$(
+        impl Accumulate for $t {
+            #[inline]
+            fn accumulate(&mut self, grad: &Self) {
+                *self += *grad;
+            }
+        }
+    )*};
+}
+
+accumulate_scalar!(f32, f64);
+
+impl<T: Accumulate> Accumulate for [T] {
+    #[track_caller]
+    fn accumulate(&mut self, grad: &Self) {
+        assert!(
+            self.len() == grad.len(),
+            "accumulate: the gradient has {} elements but the destination has {}",
+            grad.len(),
+            self.len()
+        );
+        for (d, g) in self.iter_mut().zip(grad) {
+            d.accumulate(g);
+        }
+    }
+}
+
+impl<T: Accumulate, const N: usize> Accumulate for [T; N] {
+    #[inline]
+    fn accumulate(&mut self, grad: &Self) {
+        for (d, g) in self.iter_mut().zip(grad) {
+            d.accumulate(g);
+        }
+    }
+}
+
+impl<T: Accumulate> Accumulate for Vec<T> {
+    #[track_caller]
+    fn accumulate(&mut self, grad: &Self) {
+        self.as_mut_slice().accumulate(grad.as_slice());
+    }
+}
+
+#[cfg(test)]
+mod accumulate_tests {
+    use super::Accumulate;
+
+    #[test]
+    fn adds_every_shape() {
+        let mut a = [1.0f64, 2.0];
+        a.accumulate(&[0.5, 0.5]);
+        assert_eq!(a, [1.5, 2.5]);
+        let mut rows = vec![vec![1.0f32], vec![2.0, 3.0]];
+        rows.accumulate(&vec![vec![1.0], vec![1.0, 1.0]]);
+        assert_eq!(rows, vec![vec![2.0], vec![3.0, 4.0]]);
+        let dest: &mut [f64] = &mut [0.0; 2];
+        dest.accumulate(&[1.0, 2.0][..]);
+        assert_eq!(dest, &[1.0, 2.0]);
+    }
+
+    #[test]
+    #[should_panic(expected = "the gradient has 1 elements but the destination has 2")]
+    fn different_lengths_panic() {
+        let dest: &mut [f64] = &mut [0.0; 2];
+        dest.accumulate(&[1.0][..]);
+    }
+}

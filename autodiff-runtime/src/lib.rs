@@ -82,7 +82,7 @@ mod primal;
 mod tape;
 
 pub use check::{check_grad, GradCheck};
-pub use cotangent::{Cotangent, ZeroGrad};
+pub use cotangent::{Accumulate, Cotangent, ZeroGrad};
 pub use num_traits::Float;
 pub use primal::*;
 pub use tape::{Recycle, RecycledTape, Tape};

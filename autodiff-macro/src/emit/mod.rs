@@ -6,7 +6,7 @@ pub mod names;
 use crate::parse::{Function, ParamKind, Shape};
 use crate::sweep::Sweeps;
 use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
 
 /// Lints generated code may trip without the user being able to do anything about them.
 pub fn allow_lints() -> TokenStream {
@@ -221,24 +221,9 @@ fn pullback(f: &Function, seed: &Ident, dests: &[Ident], core: &Ident) -> TokenS
     )
 }
 
-/// `fn <core_name>(<same params>, seed: R, <destinations>) -> R`: the forward and reverse
-/// sweeps, adding the gradients into the destinations.
-fn core_fn(
-    f: &Function,
-    sweeps: Sweeps,
-    items: &[TokenStream],
-    seed: &Ident,
-    dests: &[Ident],
-    core_name: &Ident,
-    doc: String,
-) -> TokenStream {
-    let item = &f.item;
-    let vis = &item.vis;
-    let name = f.name();
-    let generics = &item.sig.generics;
-    let where_clause = &generics.where_clause;
-    let params = &item.sig.inputs;
-    let ret = &f.ret;
+/// The body of the core from the sweeps: the forward sweep, the reverse sweep, the gradients
+/// added into the destinations, the value.
+pub fn sweeps_body(f: &Function, sweeps: Sweeps, items: &[TokenStream]) -> TokenStream {
     let Sweeps {
         decls,
         forward,
@@ -246,14 +231,97 @@ fn core_fn(
         value,
         deliver,
     } = sweeps;
+    let name = f.name();
     // The generated functions use the original, so calling only `NAME_grad` does not leave
     // `NAME` warned about as dead code.
-    let type_params: Vec<&Ident> = generics.type_params().map(|t| &t.ident).collect();
+    let type_params: Vec<&Ident> = f
+        .item
+        .sig
+        .generics
+        .type_params()
+        .map(|t| &t.ident)
+        .collect();
     let use_original = if type_params.is_empty() {
         quote!(let _ = #name;)
     } else {
         quote!(let _ = #name::<#(#type_params),*>;)
     };
+    quote! {
+        #(#items)*
+        #use_original
+        #decls
+        // Forward sweep.
+        #forward
+        // Reverse sweep.
+        #reverse
+        #deliver
+        #value
+    }
+}
+
+/// The body of the core of a function with `custom_vjp = rule`: the function itself for the
+/// value, `rule(<params>, value, seed)` for the gradient, added into the destinations.
+pub fn custom_body(f: &Function, rule: &syn::Path, seed: &Ident, dests: &[Ident]) -> TokenStream {
+    let name = f.name();
+    let float = f.float.ty();
+    let ret = &f.ret;
+    let grad_ty = gradient_type(f);
+    let types: Vec<&syn::Type> = f.params.iter().map(|p| &p.ty).collect();
+    let args: Vec<&Ident> = f.params.iter().map(|p| &p.ident).collect();
+    // The rule's signature, checked where the attribute names it.
+    let check = quote_spanned!(syn::spanned::Spanned::span(rule)=>
+        let rule: fn(#(#types,)* #ret, #ret) -> #grad_ty = #rule;
+    );
+    let clone_args = args
+        .iter()
+        .map(|a| quote!(::core::clone::Clone::clone(&#a)));
+    let diff = diff_params(f);
+    let grads: Vec<Ident> = (0..diff.len())
+        .map(|i| format_ident!("__rule_grad_{}", i))
+        .collect();
+    let pattern = if grads.len() == 1 {
+        quote!(#(#grads)*)
+    } else {
+        quote!((#(#grads),*))
+    };
+    let deliver = diff.iter().zip(dests).zip(&grads).map(|((p, d), g)| {
+        if p.dest.to_string() == quote!(&mut #float).to_string() {
+            quote!(*#d = *#d + #g;)
+        } else {
+            let message = format!("{name}: the gradient `{{}}` gives for `{}` has {{}} elements but the parameter has {{}}", p.ident);
+            let rule_name = quote!(#rule).to_string().replace(' ', "");
+            quote! {
+                if #g.len() != #d.len() {
+                    ::core::panic!(#message, #rule_name, #g.len(), #d.len());
+                }
+                ::autodiff::__private::Accumulate::accumulate(&mut *#d, &#g[..]);
+            }
+        }
+    });
+    quote! {
+        #check
+        let value: #ret = #name(#(#clone_args),*);
+        let #pattern = rule(#(#args,)* ::core::clone::Clone::clone(&value), #seed);
+        #(#deliver)*
+        value
+    }
+}
+
+/// `fn <core_name>(<same params>, seed: R, <destinations>) -> R` with the given body.
+fn core_fn(
+    f: &Function,
+    body: TokenStream,
+    seed: &Ident,
+    dests: &[Ident],
+    core_name: &Ident,
+    doc: String,
+) -> TokenStream {
+    let item = &f.item;
+    let vis = &item.vis;
+    let generics = &item.sig.generics;
+    let where_clause = &generics.where_clause;
+    let params = &item.sig.inputs;
+    let ret = &f.ret;
     let dest_params: Vec<TokenStream> = diff_params(f)
         .iter()
         .zip(dests)
@@ -267,15 +335,7 @@ fn core_fn(
         false,
         quote! {
             #vis fn #core_name #generics (#params, #seed: #ret, #(#dest_params),*) -> #ret #where_clause {
-                #(#items)*
-                #use_original
-                #decls
-                // Forward sweep.
-                #forward
-                // Reverse sweep.
-                #reverse
-                #deliver
-                #value
+                #body
             }
         },
     )
@@ -283,12 +343,11 @@ fn core_fn(
 
 /// The sweeps of the function with every float parameter differentiable, when `wrt` leaves
 /// some out (for the pullback).
-pub type AllFloats<'a> = Option<(&'a Function, Sweeps, &'a [Ident])>;
+pub type AllFloats<'a> = Option<(&'a Function, TokenStream, &'a [Ident])>;
 
 pub fn functions(
     f: &Function,
-    sweeps: Sweeps,
-    items: &[TokenStream],
+    core_body: TokenStream,
     seed: &Ident,
     dests: &[Ident],
     all_floats: AllFloats<'_>,
@@ -324,8 +383,7 @@ pub fn functions(
 
     let core = core_fn(
         f,
-        sweeps,
-        items,
+        core_body,
         seed,
         dests,
         &vjp_into,
@@ -370,12 +428,11 @@ pub fn functions(
     // The pullback differentiates with respect to every float parameter, `wrt` or not: a
     // caller needs the cotangent of every float it passes.
     let pullback = match all_floats {
-        Some((f_all, sweeps_all, dests_all)) => {
+        Some((f_all, body_all, dests_all)) => {
             let core_all = format_ident!("__{}_vjp_into_all", name);
             let hidden = core_fn(
                 f_all,
-                sweeps_all,
-                items,
+                body_all,
                 seed,
                 dests_all,
                 &core_all,

@@ -1,6 +1,7 @@
-//! The attribute's arguments: `#[differentiable]`, `#[differentiable(wrt(a, b))]`.
+//! The attribute's arguments: `#[differentiable]`, `#[differentiable(wrt(a, b))]`,
+//! `#[differentiable(custom_vjp = path)]`.
 
-use crate::symbol::WRT;
+use crate::symbol::{CUSTOM_VJP, WRT};
 use quote::ToTokens;
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
@@ -10,9 +11,12 @@ use syn::{Ident, Token};
 pub struct Args {
     /// `wrt(a, b)`: the parameters to differentiate, as written.
     pub wrt: Option<Vec<Ident>>,
+    /// `custom_vjp = path`: the function giving the gradient instead of the transform.
+    pub custom_vjp: Option<syn::Path>,
 }
 
-const EXPECTED: &str = "expected `#[differentiable]` or `#[differentiable(wrt(a, b))]`";
+const EXPECTED: &str =
+    "expected `#[differentiable]`, `#[differentiable(wrt(a, b))]` or `#[differentiable(custom_vjp = path)]`";
 
 pub fn parse(tokens: proc_macro2::TokenStream) -> syn::Result<Args> {
     let mut args = Args::default();
@@ -31,6 +35,13 @@ pub fn parse(tokens: proc_macro2::TokenStream) -> syn::Result<Args> {
             }
             args.wrt = Some(names.into_iter().collect());
             Ok(())
+        } else if meta.path.is_ident(CUSTOM_VJP) {
+            if args.custom_vjp.is_some() {
+                return Err(meta.error("`custom_vjp` is given twice; give one rule"));
+            }
+            let path: syn::Path = meta.value()?.parse()?;
+            args.custom_vjp = Some(path);
+            Ok(())
         } else {
             Err(meta.error(format_args!(
                 "unknown argument `{}` of #[differentiable]; {EXPECTED}",
@@ -40,7 +51,10 @@ pub fn parse(tokens: proc_macro2::TokenStream) -> syn::Result<Args> {
     });
     parser.parse2(tokens).map_err(|err| {
         let message = err.to_string();
-        if message.contains("#[differentiable") || message.contains("`wrt") {
+        if message.contains("#[differentiable")
+            || message.contains("`wrt")
+            || message.contains("`custom_vjp")
+        {
             err
         } else {
             syn::Error::new(
