@@ -182,6 +182,20 @@ pub const STEP_METHODS: &[&str] = &[
     "round_ties_even",
 ];
 
+/// Associated functions of a float type that give a constant of it (`T::zero()`, `f64::max_value()`).
+pub const FLOAT_CONSTANTS: &[&str] = &[
+    "zero",
+    "one",
+    "epsilon",
+    "nan",
+    "infinity",
+    "neg_infinity",
+    "neg_zero",
+    "max_value",
+    "min_value",
+    "min_positive_value",
+];
+
 /// Float methods that return a `bool` or an integer: a read of a float that cuts the gradient.
 pub const CUT_METHODS: &[&str] = &[
     "is_nan",

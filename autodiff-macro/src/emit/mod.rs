@@ -80,12 +80,72 @@ fn diff_params(f: &Function) -> Vec<DiffParam<'_>> {
                 Some(DiffParam {
                     ident,
                     dest: destination_type(grad),
-                    zero: quote!(::autodiff::__private::ZeroGrad::zero_grad(&#ident)),
+                    zero: zero_like(&f.float, &quote!(#ident), &p.ty),
                 })
             }
             _ => None,
         })
         .collect()
+}
+
+/// A zero of the shape of `value`, an array of type `ty`. For `f64` and `f32` the runtime's
+/// `ZeroGrad` makes it; for a generic float (which `ZeroGrad` cannot cover without
+/// overlapping impls) the zero is built from the type's syntax.
+pub fn zero_like(
+    float: &crate::parse::FloatTy,
+    value: &TokenStream,
+    ty: &syn::Type,
+) -> TokenStream {
+    if !matches!(float, crate::parse::FloatTy::Generic(_)) {
+        return quote!(::autodiff::__private::ZeroGrad::zero_grad(&#value));
+    }
+    let zero = float.zero();
+    let vec_elem = |t: &syn::Type| -> Option<syn::Type> {
+        let syn::Type::Path(p) = t else { return None };
+        let last = p.path.segments.last()?;
+        match &last.arguments {
+            syn::PathArguments::AngleBracketed(args) if last.ident == "Vec" => {
+                match args.args.first()? {
+                    syn::GenericArgument::Type(t) => Some(t.clone()),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    };
+    // The zero of one element: a float, or an array of floats.
+    let element = |t: &syn::Type| -> TokenStream {
+        match t {
+            syn::Type::Array(a) => {
+                let n = &a.len;
+                quote!([#zero; #n])
+            }
+            _ => zero.clone(),
+        }
+    };
+    let ty = match ty {
+        syn::Type::Reference(r) => &*r.elem,
+        t => t,
+    };
+    let items = match ty {
+        syn::Type::Slice(s) => Some((*s.elem).clone()),
+        syn::Type::Array(_) => None,
+        t => vec_elem(t),
+    };
+    match (ty, items) {
+        (_, Some(item)) if vec_elem(&item).is_some() => {
+            quote!(#value.iter().map(|row| ::std::vec![#zero; row.len()]).collect::<::std::vec::Vec<_>>())
+        }
+        (_, Some(item)) => {
+            let e = element(&item);
+            quote!(::std::vec![#e; #value.len()])
+        }
+        (syn::Type::Array(a), None) => {
+            let (e, n) = (element(&a.elem), &a.len);
+            quote!([#e; #n])
+        }
+        _ => quote!(::autodiff::__private::ZeroGrad::zero_grad(&#value)),
+    }
 }
 
 /// Where an array's gradient is added: `Vec<X>` into `&mut [X]`, an array into `&mut` itself.
@@ -184,12 +244,13 @@ fn pullback(f: &Function, seed: &Ident, dests: &[Ident], core: &Ident) -> TokenS
                 options.push(quote!(#opt: ::core::option::Option<#slice>));
                 if let Some(d) = diff.then(|| dest_iter.next()).flatten() {
                     let ident = &p.ident;
+                    let zero_of_param = zero_like(&f.float, &quote!(#ident), &p.ty);
                     prepare.extend(quote! {
                         let mut #scratch;
                         let #d: #slice = match #opt {
                             ::core::option::Option::Some(d) => d,
                             ::core::option::Option::None => {
-                                #scratch = ::autodiff::__private::ZeroGrad::zero_grad(&#ident);
+                                #scratch = #zero_of_param;
                                 &mut #scratch[..]
                             }
                         };

@@ -53,7 +53,6 @@ pub enum ArrayOrigin {
 pub struct Array {
     pub name: Ident,
     pub rank: usize,
-    #[cfg_attr(not(test), allow(dead_code))]
     pub origin: ArrayOrigin,
     /// For a local buffer: its type and an empty value of it, for the declaration at the top
     /// of the generated function.

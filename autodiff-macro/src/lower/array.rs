@@ -288,7 +288,14 @@ impl Lowerer<'_> {
         let array_name = self.namer.binding(name);
         match self.literal(e, declared_vec) {
             Some(Literal::Filled { rank, fill, init, decl }) => {
-                if !matches!(self.expr(&fill, &mut Block::new()), Val::Float(Operand::Lit(_)) | Val::Opaque(_)) {
+                let mut scratch = Block::new();
+                let fill_val = self.expr(&fill, &mut scratch);
+                let constant = match &fill_val {
+                    Val::Float(op) => self.is_constant(op, &scratch),
+                    Val::Opaque(_) => true,
+                    _ => false,
+                };
+                if !constant {
                     self.cx.error_spanned_by(&fill, "fill a buffer with a constant (`vec![0.0; n]`), then assign its elements");
                 }
                 let init = self.rename_tokens_of(&init);

@@ -312,6 +312,14 @@ impl Lowerer<'_> {
         let receiver = self.expr(&m.receiver, out);
         match receiver {
             Val::Array(r) => self.array_method(e, m, r, out),
+            // `T::from(0.5).unwrap()`: a constant of the float type.
+            Val::Opaque(_)
+                if (name == "unwrap" || name == "expect")
+                    && self.converts_to_float(&m.receiver) =>
+            {
+                let op = self.operand(Val::Opaque(e.clone()), e.span(), out);
+                Val::Float(op)
+            }
             Val::Opaque(_) => {
                 if STEP_METHODS.contains(&name.as_str()) || CUT_METHODS.contains(&name.as_str()) {
                     return Val::Opaque(e.clone());
@@ -471,7 +479,11 @@ impl Lowerer<'_> {
             }
             return self.prim(prim, args, e.span(), out);
         }
-        if qualifier_is_float && STEP_METHODS.contains(&last.as_str()) {
+        if qualifier_is_float
+            && (STEP_METHODS.contains(&last.as_str())
+                || symbol::FLOAT_CONSTANTS.contains(&last.as_str()))
+        {
+            // `x.floor()` in path form, or a constant of the float type (`T::zero()`).
             let op = self.operand(Val::Opaque(e.clone()), e.span(), out);
             return Val::Float(op);
         }
@@ -494,6 +506,24 @@ impl Lowerer<'_> {
                 Some(crate::ir::Stmt::Assign(a)) if a.dst == *s && matches!(a.op, Op::Const(_))
             ),
         }
+    }
+
+    /// Whether `e` is `F::from(..)` for the function's float type `F` (an `Option<F>`).
+    fn converts_to_float(&self, e: &Expr) -> bool {
+        let Expr::Call(c) = e else { return false };
+        let Expr::Path(p) = &*c.func else {
+            return false;
+        };
+        let segments: Vec<String> = p
+            .path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
+        let float = quote::ToTokens::to_token_stream(&self.f.float.ty()).to_string();
+        segments.len() == 2
+            && segments[1] == "from"
+            && (segments[0] == float || segments[0] == "NumCast")
     }
 
     /// Tokens of `e` evaluated as a constant: every float read in it is a deliberate cut.

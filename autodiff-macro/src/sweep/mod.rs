@@ -189,6 +189,14 @@ pub fn build(
         }
         let d = &sw.names.array_adjoint[i];
         let name = &body.arrays[i].name;
+        let array_ty: syn::Type = match (&body.arrays[i].origin, &body.arrays[i].decl) {
+            (crate::ir::ArrayOrigin::Param(k), _) => f.params[*k].ty.clone(),
+            (_, Some((ty, _))) => {
+                syn::parse2(ty.clone()).unwrap_or(syn::Type::Verbatim(ty.clone()))
+            }
+            (_, None) => syn::Type::Verbatim(TokenStream::new()),
+        };
+        let zero_of_array = crate::emit::zero_like(&f.float, &quote!(#name), &array_ty);
         let dest = diff_params
             .iter()
             .find(|(v, _)| *v == ParamVar::Array(ArrayId(i)))
@@ -202,16 +210,13 @@ pub fn build(
                     }
                 ));
                 if written[i] {
-                    adjoint_decls.extend(
-                        quote!(let mut #d = ::autodiff::__private::ZeroGrad::zero_grad(&#name);),
-                    );
+                    adjoint_decls.extend(quote!(let mut #d = #zero_of_array;));
                     deliver.extend(add_into(dest, d, body.arrays[i].rank));
                 } else {
                     adjoint_decls.extend(quote!(let #d = &mut *#dest;));
                 }
             }
-            None => adjoint_decls
-                .extend(quote!(let mut #d = ::autodiff::__private::ZeroGrad::zero_grad(&#name);)),
+            None => adjoint_decls.extend(quote!(let mut #d = #zero_of_array;)),
         }
     }
     for (var, dest) in &diff_params {
