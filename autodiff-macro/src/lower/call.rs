@@ -42,10 +42,13 @@ impl Lowerer<'_> {
         for (arg, val) in lowered {
             call_args.push(match val {
                 Val::Float(op) => CallArg::Float(op),
-                Val::Array(r) => CallArg::Array {
-                    r,
-                    by_ref: matches!(arg, Expr::Reference(_)),
-                },
+                // A row bound by name (`for row in xs.iter()`, `let row = &xs[i]`) is a
+                // reference to the row, as the user's code has it.
+                Val::Array(r) => {
+                    let row_by_name = matches!(arg, Expr::Path(_)) && !r.index.is_empty();
+                    let by_ref = matches!(arg, Expr::Reference(_)) || row_by_name;
+                    CallArg::Array { r, by_ref }
+                }
                 Val::Opaque(opaque) => self.opaque_arg(&opaque, out),
                 Val::Tuple(_) => {
                     self.cx.error_spanned_by(
