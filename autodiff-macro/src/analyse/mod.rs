@@ -115,7 +115,7 @@ pub fn call_arg_slots(arg: &crate::ir::CallArg) -> Vec<SlotId> {
         crate::ir::CallArg::Float(op) => slot_of(op).into_iter().collect(),
         crate::ir::CallArg::Array { r, .. } => r.index.iter().filter_map(slot_of).collect(),
         crate::ir::CallArg::Stable(_) => Vec::new(),
-        crate::ir::CallArg::Opaque(s) => vec![*s],
+        crate::ir::CallArg::Opaque(s) | crate::ir::CallArg::OpaqueRef(s) => vec![*s],
     }
 }
 

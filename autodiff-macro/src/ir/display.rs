@@ -132,6 +132,7 @@ fn block(body: &Body, b: &Block, depth: usize, s: &mut String) {
                         }
                         super::CallArg::Stable(t) => t.to_string(),
                         super::CallArg::Opaque(s) => body.slot(*s).name.to_string(),
+                        super::CallArg::OpaqueRef(s) => format!("&{}", body.slot(*s).name),
                     })
                     .collect();
                 let path = quote::ToTokens::to_token_stream(&c.path)

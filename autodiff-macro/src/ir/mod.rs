@@ -185,6 +185,8 @@ pub enum CallArg {
     Stable(TokenStream),
     /// A non-float value computed in the body, kept in an `Opaque` slot for the reverse sweep.
     Opaque(SlotId),
+    /// `&v` for such a value: the slot keeps a copy of `v`, the callee gets a reference.
+    OpaqueRef(SlotId),
 }
 
 #[derive(Clone, Debug)]

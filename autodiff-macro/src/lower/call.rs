@@ -73,7 +73,29 @@ impl Lowerer<'_> {
     /// A non-float argument: as written when it is the same in the reverse sweep (a literal,
     /// a parameter, a constant), else kept in a slot.
     fn opaque_arg(&mut self, arg: &Expr, out: &mut Block) -> CallArg {
-        let stable = match arg {
+        // `&v`: keep (a copy of) `v`, and pass a reference to it in both sweeps.
+        if let Expr::Reference(r) = arg {
+            if r.mutability.is_none() && !self.is_stable(&r.expr) {
+                return match self.opaque_arg(&r.expr, out) {
+                    CallArg::Opaque(slot) => CallArg::OpaqueRef(slot),
+                    other => other,
+                };
+            }
+        }
+        let tokens = self.opaque_tokens(arg);
+        if self.is_stable(arg) {
+            return CallArg::Stable(tokens);
+        }
+        let slot = self.temp(SlotTy::Opaque);
+        self.assign(out, slot, Op::Const(tokens), vec![], true, arg.span());
+        CallArg::Opaque(slot)
+    }
+
+    /// Whether `arg` has the same value in the reverse sweep as in the forward sweep:
+    /// a literal, a parameter, a name the body does not bind (a constant), or a reference
+    /// to one of those.
+    fn is_stable(&self, arg: &Expr) -> bool {
+        match arg {
             Expr::Lit(_) => true,
             Expr::Path(p) => match p.path.get_ident().and_then(|i| self.lookup(&i.to_string())) {
                 // A name the body does not bind: a constant, a static, a function.
@@ -83,15 +105,10 @@ impl Lowerer<'_> {
                 }
                 Some(_) => false,
             },
+            Expr::Reference(r) => r.mutability.is_none() && self.is_stable(&r.expr),
+            Expr::Paren(p) => self.is_stable(&p.expr),
             _ => false,
-        };
-        let tokens = self.opaque_tokens(arg);
-        if stable {
-            return CallArg::Stable(tokens);
         }
-        let slot = self.temp(SlotTy::Opaque);
-        self.assign(out, slot, Op::Const(tokens), vec![], true, arg.span());
-        CallArg::Opaque(slot)
     }
 }
 

@@ -16,13 +16,18 @@ impl Sweeper<'_> {
                 if *by_ref {
                     quote!(&#element)
                 } else {
-                    element
+                    // By value: the callee gets a copy, as the reverse sweep passes it again.
+                    quote!(::core::clone::Clone::clone(&#element))
                 }
             }
             CallArg::Stable(tokens) => tokens.clone(),
             CallArg::Opaque(slot) => {
                 let name = &self.body.slot(*slot).name;
                 quote!(::core::clone::Clone::clone(&#name))
+            }
+            CallArg::OpaqueRef(slot) => {
+                let name = &self.body.slot(*slot).name;
+                quote!(&#name)
             }
         }
     }
