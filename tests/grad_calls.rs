@@ -21,36 +21,7 @@ use autodiff::prelude::*;
 use proptest::prelude::*;
 
 mod common;
-use common::assert_close;
-
-fn fd1(f: impl Fn(f64) -> f64, x: f64, g: f64) {
-    check_grad(|v| f(v[0]), &[x], &[g]).assert_within(1e-6);
-}
-
-fn fd2(f: impl Fn(f64, f64) -> f64, x: f64, y: f64, g: (f64, f64)) {
-    check_grad(|v| f(v[0], v[1]), &[x, y], &[g.0, g.1]).assert_within(1e-6);
-}
-
-/// `f` of one flat slice: the gradient `g` against central finite differences.
-fn fd(f: impl Fn(&[f64]) -> f64, x: &[f64], g: &[f64]) {
-    check_grad(f, x, g).assert_within(1e-6);
-}
-
-#[track_caller]
-fn assert_all_close(a: &[f64], b: &[f64], tol: f64) {
-    assert_eq!(a.len(), b.len(), "lengths differ: {a:?} vs {b:?}");
-    for (i, (&x, &y)) in a.iter().zip(b).enumerate() {
-        assert!(
-            common::close(x, y, tol),
-            "component {i}: {x} and {y} differ by more than {tol} (relative)\n{a:?}\n{b:?}"
-        );
-    }
-}
-
-/// A vector of random length 1..8 with elements in `range`.
-fn vec_in(range: std::ops::Range<f64>) -> impl Strategy<Value = Vec<f64>> {
-    prop::collection::vec(range, 1..8)
-}
+use common::{assert_all_close, assert_close, fd, fd1, fd2, vec_in};
 
 fn concat(parts: &[&[f64]]) -> Vec<f64> {
     parts.iter().flat_map(|p| p.iter().copied()).collect()

@@ -15,15 +15,7 @@ use autodiff::prelude::*;
 use proptest::prelude::*;
 
 mod common;
-use common::assert_close;
-
-fn fd1(f: impl Fn(f64) -> f64, x: f64, g: f64) {
-    check_grad(|v| f(v[0]), &[x], &[g]).assert_within(1e-6);
-}
-
-fn fd2(f: impl Fn(f64, f64) -> f64, x: f64, y: f64, g: (f64, f64)) {
-    check_grad(|v| f(v[0], v[1]), &[x, y], &[g.0, g.1]).assert_within(1e-6);
-}
+use common::{assert_close, fd1, fd2};
 
 // --- let, shadowing, blocks, tuples, compound assignment ---------------------------------
 
