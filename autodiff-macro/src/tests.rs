@@ -162,3 +162,82 @@ fn expand_buffers_and_vector_return() {
         }
     ));
 }
+
+/// Every `#[differentiable]` function of the compile-fail cases, of the tests and of the
+/// examples, whole and cut short at every token: the macro returns tokens (an expansion or
+/// errors) and never panics.
+#[test]
+fn never_panics_on_the_project_sources() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    for dir in [
+        "tests",
+        "tests/ui/args",
+        "tests/ui/arrays",
+        "tests/ui/custom",
+        "tests/ui/errors",
+        "tests/ui/item",
+        "tests/ui/rules",
+        "tests/ui/signature",
+        "tests/ui/unsupported",
+        "examples",
+    ] {
+        if let Ok(entries) = std::fs::read_dir(root.join(dir)) {
+            files.extend(
+                entries
+                    .flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "rs")),
+            );
+        }
+    }
+    assert!(files.len() > 50, "found only {} source files", files.len());
+    let mut expanded = 0;
+    for path in files {
+        let source = std::fs::read_to_string(&path).unwrap();
+        let Ok(file) = syn::parse_file(&source) else {
+            continue;
+        };
+        for item in file.items {
+            let syn::Item::Fn(mut f) = item else { continue };
+            let Some(pos) = f
+                .attrs
+                .iter()
+                .position(|a| a.path().is_ident("differentiable"))
+            else {
+                continue;
+            };
+            let attr = f.attrs.remove(pos);
+            let args = match attr.meta {
+                syn::Meta::List(list) => list.tokens,
+                _ => TokenStream::new(),
+            };
+            let mut inputs = Vec::new();
+            let tokens: Vec<proc_macro2::TokenTree> = quote!(#f).into_iter().collect();
+            for cut in 1..=tokens.len() {
+                inputs.push(tokens[..cut].iter().cloned().collect::<TokenStream>());
+            }
+            // The body's statements cut short at every statement, and each statement alone.
+            let stmts = f.block.stmts.clone();
+            for k in 0..stmts.len() {
+                let mut g = f.clone();
+                g.block.stmts = stmts[..k].to_vec();
+                inputs.push(quote!(#g));
+                g.block.stmts = vec![stmts[k].clone()];
+                inputs.push(quote!(#g));
+            }
+            for input in inputs {
+                let result = std::panic::catch_unwind(|| {
+                    crate::expand::differentiable(args.clone(), input.clone())
+                });
+                assert!(
+                    result.is_ok(),
+                    "the macro panicked on a variant of a function of {}:\n{input}",
+                    path.display()
+                );
+            }
+            expanded += 1;
+        }
+    }
+    assert!(expanded > 100, "expanded only {expanded} functions");
+}
