@@ -6,12 +6,16 @@
 //! - **Slots.** Every value the reverse sweep may need lives in a [`Slot`]: a mutable variable
 //!   of the generated function, declared once at its top. Float slots hold user variables,
 //!   parameters and the temporaries of A-normal form; `i32` slots hold integer arguments of
-//!   primitives (the exponent of `powi`). Slots are *not* SSA: a slot may be assigned many
+//!   primitives (the exponent of `powi`), `usize` slots array indices, and opaque slots the
+//!   non-float arguments of calls (their type is left to rustc's inference). Slots are *not* SSA: a slot may be assigned many
 //!   times, and the reverse sweep restores the old value where it needs it (Tapenade's
 //!   restore-on-reverse discipline, see `analyse::record`).
 //! - **A-normal form.** An [`Assign`] applies one operation to operands that are slots or
-//!   literals; nested float expressions have been split into temporaries. The only statement
-//!   that writes a slot is `Assign`.
+//!   literals; nested float expressions have been split into temporaries. The statements that
+//!   write a slot are `Assign` and [`Call`] (its result).
+//! - **Arrays.** An [`Array`] (a parameter or a buffer the body creates) is read element by
+//!   element (`Op::Read`), whole (`Op::Reduce`, [`Map`], a call argument), and written only by
+//!   [`Write`] and [`Push`]. Its indices are slots or literals.
 //! - **Opaque code.** Integer, boolean and other non-float Rust code is kept as tokens
 //!   ([`Stmt::Opaque`], conditions, iterators, scrutinees). It runs in the forward sweep only,
 //!   never in the reverse sweep, and it never carries a gradient: lowering has checked that

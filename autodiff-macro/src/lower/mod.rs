@@ -15,6 +15,10 @@
 //!    written to a temporary in each arm.
 //! 5. `return e` is `output = e` followed by `Exit(Return)`; `break`/`continue` know the loop
 //!    they leave. Exit sites are numbered in preorder.
+//! 6. Element reads, writes and pushes of float arrays are explicit statements with index
+//!    slots; a loop over an array's elements is a loop over indices that reads them.
+//! 7. A call with a float or array argument is a `Call` of another differentiable function;
+//!    its non-float arguments are literals, parameters, constants, or kept in slots.
 
 mod array;
 mod call;

@@ -96,13 +96,12 @@ impl Sweeper<'_> {
         } else {
             vec![(0..c.args.len()).collect()]
         };
-        let calls = groups.iter().enumerate().map(|(k, group)| {
-            // Each call adds the cotangents of the operands it is given a destination for.
+        // Each call adds the cotangents of the operands it is given a destination for.
+        let calls = groups.iter().map(|group| {
             let options = sinks.iter().enumerate().map(|(i, sink)| match sink {
                 Some(sink) if group.contains(&i) => quote!(::core::option::Option::Some(#sink)),
                 _ => quote!(::core::option::Option::None),
             });
-            let _ = k;
             quote!(#pullback(#(#args,)* #d_dst, #(#options),*);)
         });
         (
