@@ -241,3 +241,105 @@ fn never_panics_on_the_project_sources() {
     }
     assert!(expanded > 100, "expanded only {expanded} functions");
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+    /// Random token streams in the shape of a function: the macro returns tokens (an
+    /// expansion or errors) and never panics.
+    #[test]
+    fn never_panics_on_random_tokens(
+        words in proptest::collection::vec(proptest::sample::select(VOCABULARY), 0..40),
+        args in proptest::collection::vec(proptest::sample::select(&["wrt", "(x)", "(y, x)", "x", ",", "=", "custom_vjp", "r", "1"][..]), 0..6),
+    ) {
+        let body: String = words.join(" ");
+        let source = format!("fn f(x: f64, y: &[f64], n: usize) -> f64 {{ {body} }}");
+        if let Ok(item) = source.parse::<TokenStream>() {
+            let args: TokenStream = args.join(" ").parse().unwrap_or_default();
+            let result = std::panic::catch_unwind(|| crate::expand::differentiable(args.clone(), item.clone()));
+            proptest::prop_assert!(result.is_ok(), "panicked on `{}` with args `{}`", source, args);
+        }
+    }
+}
+
+/// Tokens of the body language and a few outside it.
+const VOCABULARY: &[&str] = &[
+    "x",
+    "y",
+    "n",
+    "i",
+    "z",
+    "let",
+    "mut",
+    "=",
+    "+",
+    "-",
+    "*",
+    "/",
+    "%",
+    "+=",
+    "*=",
+    ";",
+    "(x)",
+    "(x, y)",
+    "[i]",
+    "{ x }",
+    "{ let a = x; a }",
+    "(0..n)",
+    "0",
+    "1",
+    "2.0",
+    "0.5",
+    "if",
+    "else",
+    "for",
+    "in",
+    "0..n",
+    "while",
+    "loop",
+    "break",
+    "continue",
+    "return",
+    "match",
+    "=>",
+    "_",
+    ",",
+    ".",
+    "exp",
+    "ln",
+    "powi",
+    "sin",
+    "max",
+    "len",
+    "iter",
+    "enumerate",
+    "zip",
+    "push",
+    "dot",
+    "sum",
+    "softmax",
+    "stop_gradient",
+    "f",
+    "g",
+    "as",
+    "usize",
+    "f64",
+    "<",
+    ">",
+    "==",
+    "&",
+    "&&",
+    "!",
+    "vec!",
+    "[0.0; 3]",
+    "y[i]",
+    "x.exp()",
+    "|v| v",
+    "?",
+    "unsafe",
+    "'a:",
+    "T::zero()",
+    "self",
+    "async",
+    "1e9",
+];

@@ -1,0 +1,26 @@
+//! The transform behind `#[differentiable]`, as a library on `proc_macro2` token streams, so
+//! that it can be tested, fuzzed and snapshotted outside a proc-macro crate.
+//!
+//! The pipeline (see `shared/design/ARCHITECTURE.md`): `parse` → `lower` (to the IR of
+//! `ir`) → `analyse` → `sweep` (forward and reverse) → `emit`, driven by `expand`.
+
+mod analyse;
+mod ctxt;
+mod emit;
+mod expand;
+mod ir;
+mod lower;
+mod parse;
+mod sweep;
+mod symbol;
+#[cfg(test)]
+mod tests;
+
+/// Expands `#[differentiable(args)] item`: the item unchanged and the generated functions, or
+/// the item, stubs of the generated functions and compile errors. Never panics.
+pub fn differentiable(
+    args: proc_macro2::TokenStream,
+    item: proc_macro2::TokenStream,
+) -> proc_macro2::TokenStream {
+    expand::differentiable(args, item)
+}
