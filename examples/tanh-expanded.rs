@@ -4,7 +4,7 @@
 //! otherwise, returning the gradient instead of adding it into a destination; `tanh_vjp`,
 //! `tanh_grad`, `tanh_value_and_grad` and `tanh_grad_into` are one-line wrappers around that
 //! core. `main` checks that it agrees with the generated function. Regenerate it from the
-//! `expand_tanh` snapshot in `autodiff-macro/src/snapshots/` when the macro changes.
+//! `expand_tanh` snapshot in `autodiff-macro-core/src/snapshots/` when the macro changes.
 
 use autodiff::prelude::*;
 
