@@ -78,11 +78,13 @@ pub mod rules;
 
 mod check;
 mod cotangent;
+mod dual;
 mod primal;
 mod tape;
 
 pub use check::{check_grad, GradCheck};
 pub use cotangent::{Accumulate, Cotangent, ZeroGrad};
+pub use dual::Dual;
 pub use num_traits::Float;
 pub use primal::*;
 pub use tape::{Recycle, RecycledTape, Tape};

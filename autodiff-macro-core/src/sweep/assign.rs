@@ -137,7 +137,12 @@ impl Sweeper<'_> {
         let g0 = &g[0];
         // The operands that receive a cotangent, with the name it arrives in.
         match &a.op {
-            Op::Const(_) => restore,
+            // y = c  ⇒  nothing flows back, and ȳ restarts from zero: the value y had before
+            // this assignment does not reach the output through it.
+            Op::Const(_) => quote!({
+                #restore
+                #d_dst = #zero;
+            }),
             // y = a  ⇒  ā += ȳ
             Op::Copy => self.finish_adjoint(
                 restore,
