@@ -2,6 +2,11 @@
 //! generic over `T: Float` so that the harness can run them on `f64` (for the generated
 //! gradient and finite differences) and on dual numbers (for forward mode).
 //!
+//! The statements: new bindings, reassignment, shadowing, `if`/`else` (nested too) on float
+//! conditions, `match` on an integer, `for` and `while` loops with loop-carried values,
+//! buffers written in a loop and reduced with `sum` or `dot`, early `return`, and calls of the
+//! functions written before.
+//!
 //! Every function takes `x0, x1, x2: T`, `w: &[T]` of length 4 and `n: usize` (small). Values
 //! are kept in the domains of the primitives: `ln` and `sqrt` only of `e·e + 1`, division only
 //! by `e·e + 1`, `exp` only of `tanh(e)`, so no input makes a primitive undefined.
@@ -66,7 +71,7 @@ impl Writer<'_> {
             };
         }
         let a = self.expr(depth - 1);
-        match self.rng.below(14) {
+        match self.rng.below(30) {
             0 => format!("({a} + {})", self.expr(depth - 1)),
             1 => format!("({a} - {})", self.expr(depth - 1)),
             2 => format!("({a} * {})", self.expr(depth - 1)),
@@ -83,6 +88,29 @@ impl Writer<'_> {
             10 => format!("{a}.powi({})", self.rng.below(4)),
             11 => format!("{a}.max({})", self.expr(depth - 1)),
             12 => format!("(-{a})"),
+            14 => format!("{a}.tanh().sinh()"),
+            15 => format!("{a}.tanh().cosh()"),
+            16 => format!("{a}.asinh()"),
+            17 => format!("{a}.abs()"),
+            18 => format!("{a}.min({})", self.expr(depth - 1)),
+            19 => format!("{a}.hypot({})", self.expr(depth - 1)),
+            20 => format!("{a}.tanh().exp2()"),
+            21 => format!("({a} * {a}).ln_1p()"),
+            22 => format!("({a} * {a} + k(1.0)).powf({}.tanh())", self.expr(depth - 1)),
+            23 => format!(
+                "{a}.mul_add({}, {})",
+                self.expr(depth - 1),
+                self.expr(depth - 1)
+            ),
+            24 => format!("({a} * {a} + k(1.0)).cbrt()"),
+            25 => format!("({a} * {a} + k(1.0)).recip()"),
+            26 => format!("({a} * {a} + k(1.0)).log2()"),
+            27 => format!(
+                "{a}.atan2({} * {} + k(0.5))",
+                self.expr(depth - 1),
+                self.expr(depth - 1)
+            ),
+            28 => format!("{a}.tanh().exp_m1()"),
             _ => {
                 if let Some(callee) = self.pick_callee() {
                     let b = self.expr(depth - 1);
@@ -119,7 +147,36 @@ impl Writer<'_> {
 
     /// One statement; a new variable it binds stays in scope after it.
     fn stmt(&mut self) {
-        match self.rng.below(9) {
+        match self.rng.below(12) {
+            9 => {
+                // Shadowing: a new binding of an existing variable's name.
+                let v = self.mutable_var();
+                let e = self.expr(2);
+                self.line(format!("let mut {v} = {v} * {e};"));
+            }
+            10 => {
+                let (a, b, c) = (self.var(), self.var(), self.var());
+                let v = self.mutable_var();
+                let (e1, e2, e3) = (self.expr(2), self.expr(2), self.expr(2));
+                self.line(format!("if {a} > {b} {{"));
+                self.line(format!("    if {c} < k(0.0) {{"));
+                self.line(format!("        {v} = {e1};"));
+                self.line("    } else {".to_string());
+                self.line(format!("        {v} = {v} * {e2};"));
+                self.line("    }".to_string());
+                self.line("} else {".to_string());
+                self.line(format!("    {v} = {v} - {e3};"));
+                self.line("}".to_string());
+            }
+            11 => {
+                let v = self.mutable_var();
+                let (e1, e2) = (self.expr(2), self.expr(2));
+                self.line("match n {".to_string());
+                self.line(format!("    0 => {{ {v} = {e1}; }}"));
+                self.line(format!("    1 | 2 => {{ {v} = {v} + {e2}; }}"));
+                self.line("    _ => {}".to_string());
+                self.line("}".to_string());
+            }
             0..=2 => {
                 let v = self.new_var();
                 let e = self.expr(3);

@@ -7,6 +7,8 @@
 //! cargo run -p difftest --release -- --programs 200 --seed 1
 //! ```
 //!
+//! `_vjp` is checked too: with a random seed it must be the gradient scaled by the seed.
+//!
 //! It prints one line per mismatch and ends with `difftest: N passed, M failed` (checks),
 //! exiting non-zero when any check failed.
 
@@ -159,6 +161,17 @@ fn harness(names: &[String], o: &Options) -> String {
         let n = (uniform(0.0, 4.0)) as usize;
         let (g0, g1, g2, gw) = {name}_grad::<f64>(x[0], x[1], x[2], &x[3..], n);
         let grad = [g0, g1, g2, gw[0], gw[1], gw[2], gw[3]];
+        // `_vjp` with a random seed is the gradient scaled by it.
+        let seed = uniform(-2.0, 2.0);
+        let (_, (s0, s1, s2, sw)) = {name}_vjp::<f64>(x[0], x[1], x[2], &x[3..], n, seed);
+        for (k, (s, g)) in [s0, s1, s2, sw[0], sw[1], sw[2], sw[3]].iter().zip(grad).enumerate() {{
+            if (s - seed * g).abs() <= 1e-12 * (seed * g).abs().max(1.0) || (s.is_nan() && g.is_nan()) {{
+                passed += 1;
+            }} else {{
+                println!(\"MISMATCH {name} component {{k}}: vjp with seed {{seed}} gives {{s}}, not seed times the gradient {{g}}\");
+                failed += 1;
+            }}
+        }}
         check({name:?}, |v, n| {name}::<f64>(v[0], v[1], v[2], &v[3..], n), |v, n| {name}::<D>(v[0], v[1], v[2], &v[3..], n), grad, x, n, &mut passed, &mut failed);
     }}\n",
             points = o.points
