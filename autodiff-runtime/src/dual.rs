@@ -151,22 +151,7 @@ fn forward<F: Float>(t: F, push: impl FnOnce(F) -> F) -> F {
     }
 }
 
-#[inline]
-fn two<F: Float>() -> F {
-    F::one() + F::one()
-}
-
-#[inline]
-fn ln_2<F: Float>() -> F {
-    two::<F>().ln()
-}
-
-#[inline]
-fn ln_10<F: Float>() -> F {
-    // 10 = (2 + 2 + 1)·2, exact in every binary floating-point format.
-    let two = two::<F>();
-    ((two + two + F::one()) * two).ln()
-}
+use crate::consts::{ln_10, ln_2, two};
 
 impl<F: Float> From<F> for Dual<F> {
     /// A constant (tangent 0).

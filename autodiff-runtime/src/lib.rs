@@ -77,6 +77,7 @@
 pub mod rules;
 
 mod check;
+mod consts;
 mod cotangent;
 mod dual;
 mod primal;

@@ -171,6 +171,44 @@ pub fn destination_names(f: &Function, namer: &mut names::Namer) -> Vec<Ident> {
         .collect()
 }
 
+/// The parts of the user's signature every generated function repeats.
+struct Sig<'a> {
+    vis: &'a syn::Visibility,
+    name: &'a Ident,
+    generics: &'a syn::Generics,
+    where_clause: &'a Option<syn::WhereClause>,
+    params: &'a syn::punctuated::Punctuated<syn::FnArg, syn::Token![,]>,
+    args: Vec<&'a Ident>,
+    ret: &'a syn::Type,
+}
+
+impl<'a> Sig<'a> {
+    fn of(f: &'a Function) -> Self {
+        let sig = &f.item.sig;
+        Sig {
+            vis: &f.item.vis,
+            name: &sig.ident,
+            generics: &sig.generics,
+            where_clause: &sig.generics.where_clause,
+            params: &sig.inputs,
+            args: f.params.iter().map(|p| &p.ident).collect(),
+            ret: &f.ret,
+        }
+    }
+}
+
+/// `d_x: &mut [F], ...`: the destination parameters of the `_into` functions.
+fn dest_params(f: &Function, dests: &[Ident]) -> Vec<TokenStream> {
+    diff_params(f)
+        .iter()
+        .zip(dests)
+        .map(|(p, d)| {
+            let ty = &p.dest;
+            quote!(#d: #ty)
+        })
+        .collect()
+}
+
 /// One generated item: doc, `#[inline]` for the thin wrappers, the lint allowances.
 fn generated(doc: String, inline: bool, item: TokenStream) -> TokenStream {
     let lints = allow_lints();
@@ -202,14 +240,15 @@ fn slice_destination(grad: &syn::Type) -> TokenStream {
 /// destination for each argument whose gradient it wants and `None` for the others
 /// (integers, constants), without knowing which parameters are differentiable.
 fn pullback(f: &Function, seed: &Ident, dests: &[Ident], core: &Ident) -> TokenStream {
-    let item = &f.item;
-    let vis = &item.vis;
-    let name = f.name();
-    let generics = &item.sig.generics;
-    let where_clause = &generics.where_clause;
-    let params = &item.sig.inputs;
-    let args: Vec<&Ident> = f.params.iter().map(|p| &p.ident).collect();
-    let ret = &f.ret;
+    let Sig {
+        vis,
+        name,
+        generics,
+        where_clause,
+        params,
+        args,
+        ret,
+    } = Sig::of(f);
     let float = f.float.ty();
     let zero = f.float.zero();
     let pullback = crate::symbol::rule_name(name);
@@ -377,20 +416,15 @@ fn core_fn(
     core_name: &Ident,
     doc: String,
 ) -> TokenStream {
-    let item = &f.item;
-    let vis = &item.vis;
-    let generics = &item.sig.generics;
-    let where_clause = &generics.where_clause;
-    let params = &item.sig.inputs;
-    let ret = &f.ret;
-    let dest_params: Vec<TokenStream> = diff_params(f)
-        .iter()
-        .zip(dests)
-        .map(|(p, d)| {
-            let ty = &p.dest;
-            quote!(#d: #ty)
-        })
-        .collect();
+    let Sig {
+        vis,
+        generics,
+        where_clause,
+        params,
+        ret,
+        ..
+    } = Sig::of(f);
+    let dest_params = dest_params(f, dests);
     generated(
         doc,
         false,
@@ -413,28 +447,23 @@ pub fn functions(
     dests: &[Ident],
     all_floats: AllFloats<'_>,
 ) -> TokenStream {
-    let item = &f.item;
-    let vis = &item.vis;
-    let name = f.name();
-    let generics = &item.sig.generics;
-    let where_clause = &generics.where_clause;
-    let params = &item.sig.inputs;
-    let args: Vec<&Ident> = f.params.iter().map(|p| &p.ident).collect();
-    let ret = &f.ret;
+    let original = &f.item;
+    let Sig {
+        vis,
+        name,
+        generics,
+        where_clause,
+        params,
+        args,
+        ret,
+    } = Sig::of(f);
     let grad_ty = gradient_type(f);
     let one = f.float.one();
     let [vjp, vjp_into, grad, grad_into, value_and_grad] =
         ["vjp", "vjp_into", "grad", "grad_into", "value_and_grad"]
             .map(|suffix| format_ident!("{}_{}", name, suffix));
     let diff = diff_params(f);
-    let dest_params: Vec<TokenStream> = diff
-        .iter()
-        .zip(dests)
-        .map(|(p, d)| {
-            let ty = &p.dest;
-            quote!(#d: #ty)
-        })
-        .collect();
+    let dest_params = dest_params(f, dests);
     let zeros = diff.iter().map(|p| &p.zero);
     let grads_tuple = if dests.len() == 1 {
         quote!(#(#dests)*)
@@ -505,7 +534,7 @@ pub fn functions(
         None => pullback(f, seed, dests, &vjp_into),
     };
     quote! {
-        #item
+        #original
         #core
         #vjp_fn
         #scalar_only
