@@ -425,6 +425,7 @@ fn wrt_restricts_the_gradient() {
 #[test]
 fn inactive_parameter_has_zero_gradient() {
     assert_eq!(inactive_parameter_grad(1.0, 2.0), (2.0, 0.0));
+    fd2(inactive_parameter, 1.0, 2.0, (2.0, 0.0));
 }
 
 #[test]

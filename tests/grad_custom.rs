@@ -105,4 +105,5 @@ fn slice_rules_add_into_destinations() {
     assert_eq!(value, 5.0);
     assert_close(dv[0], 1.6, 1e-15);
     assert_close(dv[1], 1.8, 1e-15);
+    check_grad(wrapped_norm, &[3.0, 4.0], &[dv[0] - 1.0, dv[1] - 1.0]).assert_within(1e-7);
 }

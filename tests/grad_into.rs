@@ -31,6 +31,7 @@ fn gradients_accumulate_until_zeroed() {
         out_grad_into(&w, &mut dw);
         assert_eq!(dw, [2.0; 3]);
     }
+    check_grad(out, &w, &dw).assert_within(1e-7);
 }
 
 #[differentiable]
@@ -87,6 +88,9 @@ fn vjp_into_of_a_vector_function() {
     assert_eq!(value, map([0.5, 2.0]));
     assert_close(dx[0], 1.0 + 2.0 + 0.5f64.cos(), 1e-15);
     assert_close(dx[1], 1.0 + 0.5, 1e-15);
+    // The seed [1, 1] makes the vjp the gradient of the sum of the outputs.
+    let sum_of_map = |v: &[f64]| map([v[0], v[1]]).iter().sum::<f64>();
+    check_grad(sum_of_map, &[0.5, 2.0], &[dx[0] - 1.0, dx[1] - 1.0]).assert_within(1e-7);
 }
 
 #[test]

@@ -49,6 +49,7 @@ fn shadowed_names_keep_their_bindings() {
     let g = shadowing_everywhere_grad(x, 3);
     let expected: f64 = (0..=3).map(|k| 4.0 * (2.0 * x + k as f64)).sum();
     assert!((g - expected).abs() < 1e-12, "{g} vs {expected}");
+    check_grad(|v| shadowing_everywhere(v[0], 3), &[x], &[g]).assert_within(1e-7);
 }
 
 /// Buffers, reductions and a vector return, under the user's `mod core {}` and `mod std {}`.

@@ -27,6 +27,7 @@ fn x_squared_plus_3x(x: f64) -> f64 {
 #[test]
 fn value_used_twice_accumulates_once_per_use() {
     assert_eq!(x_squared_plus_3x_grad(2.0), 7.0);
+    check_grad(|v| x_squared_plus_3x(v[0]), &[2.0], &[7.0]).assert_within(1e-7);
 }
 
 #[differentiable]
@@ -37,6 +38,7 @@ fn perceptron_loss(w: f64) -> f64 {
 #[test]
 fn perceptron_loss_gradient() {
     assert_eq!(perceptron_loss_grad(1.0), -32.0);
+    check_grad(|v| perceptron_loss(v[0]), &[1.0], &[-32.0]).assert_within(1e-7);
 }
 
 /// autograd's README: the Taylor series of sine, summed until the terms are small.
