@@ -150,7 +150,7 @@ impl Lowerer<'_> {
                 Some(d) => self.declare_pat(pat, &d),
                 None => {
                     self.cx.error_spanned_by(pat, "add a type annotation to this `let` without a value (`let y: f64;`), so the transform knows whether it holds a float");
-                    self.bind_pat(pat, Val::Never, None, span, out);
+                    self.bind_error(pat);
                 }
             }
             return;
@@ -188,12 +188,12 @@ impl Lowerer<'_> {
                 }
                 _ => {
                     self.cx.error_spanned_by(pat, "an array can be bound by `let` only to a plain immutable name (`let row = &x[i];`); to modify a copy, create a buffer and assign its elements");
-                    self.bind_pat(pat, Val::Never, None, span, out);
+                    self.bind_error(pat);
                 }
             },
             (_, Some(Declared::Array { .. })) => {
                 self.cx.error_spanned_by(&init.expr, "create a float buffer with `vec![0.0; n]`, `[0.0; N]`, `vec![a, b]` or `Vec::with_capacity(n)`");
-                self.bind_pat(pat, Val::Never, None, span, out);
+                self.bind_error(pat);
             }
             _ => self.bind_pat(pat, val, declared.as_ref(), span, out),
         }
@@ -258,6 +258,22 @@ impl Lowerer<'_> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Binds every name of `pat` to an error already reported, so that its uses report
+    /// nothing more.
+    fn bind_error(&mut self, pat: &Pat) {
+        struct Names<'a>(&'a mut Vec<syn::Ident>);
+        impl<'ast> syn::visit::Visit<'ast> for Names<'_> {
+            fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
+                self.0.push(p.ident.clone());
+            }
+        }
+        let mut names = Vec::new();
+        syn::visit::Visit::visit_pat(&mut Names(&mut names), pat);
+        for name in names {
+            self.bind(&name, Binding::Error);
         }
     }
 
