@@ -77,7 +77,9 @@ proptest! {
         let s = softplus(2.0 * x);
         assert_close(gw[0], s * a / n, 1e-12);
         assert_close(gw[1], s * b / n, 1e-12);
-        prop_assume!((1000.0 * x).abs() > 1e-3);
+        // softplus(1000x) bends sharply near x = 0 (its third derivative reaches 1e8 there), so
+        // finite differences are only trusted away from the bend.
+        prop_assume!((1000.0 * x).abs() > 20.0);
         check_grad(|v| caller(v[0], &v[1..]), &[x, a, b], &[gx, gw[0], gw[1]]).assert_within(1e-6);
     }
 }
