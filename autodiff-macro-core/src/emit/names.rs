@@ -26,6 +26,9 @@ pub struct Namer {
     taken: HashSet<String>,
     /// How many times each name is bound (by any pattern) in the function.
     bindings: HashMap<String, usize>,
+    /// The next suffix to try for each base, so that naming the 2000th shadowing of a name
+    /// does not retry the 1999 before it.
+    next_suffix: HashMap<String, usize>,
 }
 
 impl Namer {
@@ -37,19 +40,30 @@ impl Namer {
         Namer {
             taken,
             bindings: counter.counts,
+            next_suffix: HashMap::new(),
         }
     }
 
     /// A fresh name `base`, `base_1`, `base_2`, ... not used anywhere so far.
     pub fn fresh(&mut self, base: &str) -> Ident {
-        let mut name = base.to_string();
-        let mut k = 1;
-        while self.taken.contains(&name) {
-            name = format!("{base}_{k}");
-            k += 1;
-        }
+        let name = if self.taken.contains(base) {
+            self.suffixed(base)
+        } else {
+            base.to_string()
+        };
         self.taken.insert(name.clone());
         Ident::new(&name, Span::call_site())
+    }
+
+    /// The first `base_k` not taken, trying `k` from where the last call for `base` stopped.
+    fn suffixed(&mut self, base: &str) -> String {
+        let k = self.next_suffix.entry(base.to_string()).or_insert(1);
+        while self.taken.contains(&format!("{base}_{k}")) {
+            *k += 1;
+        }
+        let name = format!("{base}_{k}");
+        *k += 1;
+        name
     }
 
     /// The name of a binding the user wrote: their own when the name is bound only once in
@@ -59,11 +73,7 @@ impl Namer {
         if self.bindings.get(&name).copied().unwrap_or(0) <= 1 {
             user.clone()
         } else {
-            let mut k = 1;
-            while self.taken.contains(&format!("{name}_{k}")) {
-                k += 1;
-            }
-            let fresh = format!("{name}_{k}");
+            let fresh = self.suffixed(&name);
             self.taken.insert(fresh.clone());
             Ident::new(&fresh, user.span())
         }

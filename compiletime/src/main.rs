@@ -1,0 +1,171 @@
+//! The compile-time cost of `#[differentiable]`, measured two ways on generated code:
+//!
+//! - **expansion**: the macro's own time, calling `autodiff_macro_core::differentiable` in
+//!   process on the item's tokens (the fastest of three runs);
+//! - **build**: `cargo build` of a crate holding the code, with and without the attribute,
+//!   after its dependencies are built (so only the crate itself is timed).
+//!
+//! Two shapes, at growing sizes so that growth can be read off: one straight-line function of
+//! N statements, and a crate of N small functions (a loop, a branch and a call each).
+//!
+//! ```sh
+//! cargo run -p compiletime --release            # 500/1000/2000 statements, 50/100/200 fns
+//! cargo run -p compiletime --release -- --quick # expansion only, no builds
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .canonicalize()
+        .expect("the repository");
+    println!("| code | expansion | build with | build without | with / without |");
+    println!("| --- | ---: | ---: | ---: | ---: |");
+    for n in straight_sizes() {
+        measure(&root, &format!("straight-{n}"), &straight_line(n), quick);
+    }
+    for n in [50, 100, 200] {
+        measure(&root, &format!("functions-{n}"), &many_functions(n), quick);
+    }
+}
+
+/// One row of the table: `items` with the attribute, expanded in process and built, and
+/// built without it.
+fn measure(root: &Path, name: &str, items: &[String], quick: bool) {
+    let expansion = expansion_time(items);
+    if quick {
+        println!("| {name} | {} | | | |", ms(expansion));
+        return;
+    }
+    let with = build_time(root, &format!("{name}-with"), items, true);
+    let without = build_time(root, &format!("{name}-without"), items, false);
+    println!(
+        "| {name} | {} | {} | {} | {:.2} |",
+        ms(expansion),
+        ms(with),
+        ms(without),
+        with.as_secs_f64() / without.as_secs_f64()
+    );
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.0} ms", d.as_secs_f64() * 1e3)
+}
+
+/// The macro's time on every item, the fastest of three runs.
+fn expansion_time(items: &[String]) -> Duration {
+    let tokens: Vec<proc_macro2::TokenStream> = items
+        .iter()
+        .map(|s| s.parse().expect("generated code parses"))
+        .collect();
+    for item in &tokens {
+        let out = autodiff_macro_core::differentiable(Default::default(), item.clone());
+        assert!(
+            !out.to_string().contains("compile_error"),
+            "the generated code is refused: {out}"
+        );
+    }
+    (0..3)
+        .map(|_| {
+            let start = Instant::now();
+            for item in &tokens {
+                std::hint::black_box(autodiff_macro_core::differentiable(
+                    Default::default(),
+                    item.clone(),
+                ));
+            }
+            start.elapsed()
+        })
+        .min()
+        .expect("three runs")
+}
+
+/// Writes a crate holding `items` (with or without the attribute), builds its dependencies,
+/// then times a build of the crate alone.
+fn build_time(root: &Path, name: &str, items: &[String], attribute: bool) -> Duration {
+    let dir = root.join("target").join("compile-time").join(name);
+    std::fs::create_dir_all(dir.join("src")).expect("the crate's directory");
+    let manifest = format!(
+        "[package]\nname = \"ct-{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nautodiff = {{ path = {:?} }}\n\n[workspace]\n",
+        root.display().to_string()
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest).expect("the manifest");
+    let mut source = String::from("#![allow(warnings)]\nuse autodiff::prelude::*;\n\n");
+    for item in items {
+        if attribute {
+            source.push_str("#[differentiable]\n");
+        }
+        source.push_str(item);
+        source.push_str("\n\n");
+    }
+    let lib = dir.join("src").join("lib.rs");
+    std::fs::write(&lib, "").expect("an empty library");
+    cargo_build(&dir); // the dependencies, once
+    std::fs::write(&lib, source).expect("the library");
+    let start = Instant::now();
+    cargo_build(&dir);
+    start.elapsed()
+}
+
+fn cargo_build(dir: &Path) {
+    let target: PathBuf = dir.join("..").join("build");
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--quiet", "--manifest-path"])
+        .arg(dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", target)
+        .status()
+        .expect("cargo runs");
+    assert!(status.success(), "the build of {} failed", dir.display());
+}
+
+/// One function of `n` statements of straight-line arithmetic over every kind of primitive,
+/// each reading the two values before it.
+fn straight_line(n: usize) -> Vec<String> {
+    let mut body = String::from("    let mut a = x;\n    let mut b = y;\n");
+    for i in 0..n {
+        let e = match i % 6 {
+            0 => "a * b + 0.5",
+            1 => "(a - b).sin()",
+            2 => "a.tanh() * b",
+            3 => "(a * a + 1.0).ln() - b",
+            4 => "a / (b * b + 1.0)",
+            _ => "a.max(b).exp().min(3.0)",
+        };
+        body.push_str(&format!("    let c = {e};\n    a = b;\n    b = c;\n"));
+    }
+    vec![format!("pub fn straight(x: f64, y: f64) -> f64 {{\n{body}    a + b\n}}")]
+}
+
+/// `n` small functions, each with a loop, a branch, and a call of the one before it.
+fn many_functions(n: usize) -> Vec<String> {
+    (0..n)
+        .map(|i| {
+            let call = if i == 0 {
+                "x * 2.0".to_string()
+            } else {
+                format!("f{}(x, w)", i - 1)
+            };
+            format!(
+                "pub fn f{i}(x: f64, w: &[f64]) -> f64 {{
+    let mut s = {call};
+    for k in 0..w.len() {{
+        s = (s * w[k] + {i}.0).tanh();
+    }}
+    if s > 0.0 {{ s * x }} else {{ s.exp() - x }}
+}}"
+            )
+        })
+        .collect()
+}
+
+/// The straight-line sizes; `COMPILETIME_STRAIGHT=4000` measures one size alone.
+fn straight_sizes() -> Vec<usize> {
+    match std::env::var("COMPILETIME_STRAIGHT") {
+        Ok(n) => vec![n.parse().expect("COMPILETIME_STRAIGHT is a number")],
+        Err(_) => vec![500, 1000, 2000],
+    }
+}
