@@ -343,3 +343,37 @@ const VOCABULARY: &[&str] = &[
     "async",
     "1e9",
 ];
+
+/// A long function's generated core declares its locals in groups: thousands of `let`s in a
+/// row overflow rustc's stack when it writes debug information (see `sweep/decls.rs`).
+#[test]
+fn long_functions_declare_their_locals_in_groups() {
+    let steps: TokenStream = (0..1500)
+        .map(|_| quote!(let c = (a * b + 0.5).sin(); a = b; b = c;))
+        .collect();
+    let item = quote! {
+        fn long(x: f64, y: f64) -> f64 {
+            let mut a = x;
+            let mut b = y;
+            #steps
+            a + b
+        }
+    };
+    let file: syn::File = syn::parse2(crate::expand::differentiable(quote!(), item)).unwrap();
+    let core = file
+        .items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Fn(f) if f.sig.ident == "long_vjp_into" => Some(f),
+            _ => None,
+        })
+        .expect("the generated core");
+    let lets = core
+        .block
+        .stmts
+        .iter()
+        .filter(|s| matches!(s, syn::Stmt::Local(_)))
+        .count();
+    // 1500 statements lower to thousands of slots and adjoints; grouped 32 to a `let`.
+    assert!(lets < 400, "{lets} top-level `let`s in the generated core");
+}

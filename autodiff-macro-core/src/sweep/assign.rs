@@ -104,7 +104,7 @@ impl Sweeper<'_> {
         let local = self.names.namer.fresh(&base);
         if in_loop {
             self.decls
-                .push(quote!(let mut #local = ::std::vec::Vec::new();));
+                .push(&local, None, quote!(::std::vec::Vec::new()));
             (
                 quote!(#local.push(::core::clone::Clone::clone(&#dst));),
                 quote!(#dst = match #local.pop() {
@@ -114,7 +114,7 @@ impl Sweeper<'_> {
             )
         } else {
             self.decls
-                .push(quote!(let mut #local = ::core::default::Default::default();));
+                .push(&local, None, quote!(::core::default::Default::default()));
             (
                 quote!(#local = ::core::clone::Clone::clone(&#dst);),
                 quote!(#dst = #local;),

@@ -19,11 +19,13 @@ mod array;
 mod assign;
 mod call;
 mod control;
+mod decls;
 mod rules;
 
 pub use rules::operand as operand_tokens;
 
 use crate::analyse::Analysis;
+use decls::Decls;
 use crate::emit::names::Namer;
 use crate::ir::{ArrayId, Block, Body, ExitKind, LoopId, ParamVar, SlotId, SlotTy, Stmt};
 use crate::parse::Function;
@@ -76,7 +78,7 @@ struct Sweeper<'a> {
     body: &'a Body,
     an: &'a Analysis,
     names: Names,
-    decls: Vec<TokenStream>,
+    decls: Decls,
     uses_tape: bool,
     frames: Vec<Frame>,
     loops: HashMap<usize, LoopInfo>,
@@ -148,7 +150,7 @@ pub fn build(
         body,
         an,
         names,
-        decls: Vec::new(),
+        decls: Decls::default(),
         uses_tape: false,
         frames: Vec::new(),
         loops: HashMap::new(),
@@ -171,13 +173,13 @@ pub fn build(
         .zip(dests)
         .collect();
     let written = written_arrays(body);
-    let mut adjoint_decls = TokenStream::new();
+    let mut float_adjoints = Decls::default();
     for (i, active) in an.active.iter().enumerate() {
         if *active {
-            let d = &sw.names.adjoint[i];
-            adjoint_decls.extend(quote!(let mut #d: #float = #zero;));
+            float_adjoints.push(&sw.names.adjoint[i], Some(quote!(#float)), quote!(#zero));
         }
     }
+    let mut adjoint_decls = float_adjoints.into_tokens();
     // An array's adjoint is a zero of its shape at the end of the forward sweep, or the
     // caller's destination itself for a parameter the body never writes (the adjoint only
     // accumulates then, so adding into the destination directly is the same).
@@ -229,7 +231,6 @@ pub fn build(
     }
     let (seed_in, value) = sw.seed_and_value(&body.output, quote!(#seed));
     let tape = &sw.names.tape;
-    let mut decls: TokenStream = sw.decls.iter().cloned().collect();
     if sw.uses_tape {
         // Concrete floats take their tape from a per-thread pool, so repeated calls do not
         // allocate; a generic float gets a fresh one.
@@ -237,10 +238,10 @@ pub fn build(
             crate::parse::FloatTy::Generic(_) => quote!(::autodiff::__private::Tape::<#float>),
             _ => quote!(::autodiff::__private::RecycledTape::<#float>),
         };
-        decls.extend(quote!(let mut #tape = #tape_ty::new();));
+        sw.decls.push(tape, None, quote!(#tape_ty::new()));
     }
     Sweeps {
-        decls,
+        decls: sw.decls.into_tokens(),
         forward,
         reverse: quote!(#snapshots #adjoint_decls #seed_in #reverse_body),
         value,
@@ -376,23 +377,26 @@ impl Sweeper<'_> {
             match slot.origin {
                 crate::ir::Origin::Param(_) => {
                     if assigned[i] {
-                        self.decls.push(quote!(let mut #name = #name;));
+                        self.decls.push(name, None, quote!(#name));
                     }
                 }
                 _ if !self.an.used[i] => {}
-                _ => self.decls.push(match slot.ty {
-                    SlotTy::Float => quote!(let mut #name: #float = #zero;),
-                    SlotTy::I32 => quote!(let mut #name: i32 = 0;),
-                    SlotTy::Usize => quote!(let mut #name: usize = 0;),
-                    // Its type is inferred from its one assignment.
-                    SlotTy::Opaque => quote!(let mut #name = ::core::default::Default::default();),
-                }),
+                _ => {
+                    let (ty, init) = match slot.ty {
+                        SlotTy::Float => (Some(quote!(#float)), quote!(#zero)),
+                        SlotTy::I32 => (Some(quote!(i32)), quote!(0)),
+                        SlotTy::Usize => (Some(quote!(usize)), quote!(0)),
+                        // Its type is inferred from its one assignment.
+                        SlotTy::Opaque => (None, quote!(::core::default::Default::default())),
+                    };
+                    self.decls.push(name, ty, init);
+                }
             }
         }
         for array in &self.body.arrays {
             if let Some((ty, empty)) = &array.decl {
                 let name = &array.name;
-                self.decls.push(quote!(let mut #name: #ty = #empty;));
+                self.decls.push(name, Some(ty.clone()), empty.clone());
             }
         }
     }
@@ -400,7 +404,7 @@ impl Sweeper<'_> {
     /// A new local of type `ty` holding records outside loops (`__s0`, `__c0`, ...).
     fn record_local(&mut self, base: &str, ty: TokenStream, init: TokenStream) -> Ident {
         let name = self.names.namer.fresh(base);
-        self.decls.push(quote!(let mut #name: #ty = #init;));
+        self.decls.push(&name, Some(ty), init);
         name
     }
 
@@ -408,7 +412,7 @@ impl Sweeper<'_> {
         let has_return = exits_in(block).iter().any(|(k, _)| *k == ExitKind::Return);
         let ret = self.names.ret.clone();
         if has_return {
-            self.decls.push(quote!(let mut #ret: usize = 0;));
+            self.decls.push(&ret, Some(quote!(usize)), quote!(0));
         }
         let (fwd, rev) = self.block(block, &quote!(#ret));
         let label = &self.names.fwd_label;
