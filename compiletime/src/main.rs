@@ -137,7 +137,9 @@ fn straight_line(n: usize) -> Vec<String> {
         };
         body.push_str(&format!("    let c = {e};\n    a = b;\n    b = c;\n"));
     }
-    vec![format!("pub fn straight(x: f64, y: f64) -> f64 {{\n{body}    a + b\n}}")]
+    vec![format!(
+        "pub fn straight(x: f64, y: f64) -> f64 {{\n{body}    a + b\n}}"
+    )]
 }
 
 /// `n` small functions, each with a loop, a branch, and a call of the one before it.

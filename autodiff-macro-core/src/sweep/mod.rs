@@ -25,10 +25,10 @@ mod rules;
 pub use rules::operand as operand_tokens;
 
 use crate::analyse::Analysis;
-use decls::Decls;
 use crate::emit::names::Namer;
 use crate::ir::{ArrayId, Block, Body, ExitKind, LoopId, ParamVar, SlotId, SlotTy, Stmt};
 use crate::parse::Function;
+use decls::Decls;
 use proc_macro2::{Ident, TokenStream};
 use quote::{quote, quote_spanned};
 use std::collections::HashMap;
