@@ -7,42 +7,84 @@
 //! cargo run -p difftest --release -- --programs 200 --seed 1
 //! ```
 //!
-//! `_vjp` is checked too: with a random seed it must be the gradient scaled by the seed.
+//! A function of one output has its `_grad` checked, and its `_vjp` with a random seed must
+//! be the gradient scaled by the seed. A function of three outputs (`Vec<T>` or `[T; 3]`)
+//! has its `_vjp` with a random seed vector checked as the gradient of `seed·f`.
 //!
 //! It prints one line per mismatch and ends with `difftest: N passed, M failed` (checks),
-//! exiting non-zero when any check failed.
+//! exiting non-zero when any check failed. Each mismatching program (the first `--shrink`
+//! of them, 3 by default) is then shrunk: statements are deleted while the mismatch persists
+//! at the same point, each candidate built as a crate of its own, and the minimal program is
+//! appended to `tests/difftest_found.rs` as a regression test. `--inject-bug` corrupts the
+//! dual-number reference of the programs with `.cos()` in a `while` loop, to watch that path
+//! end to end.
 
+mod found;
 mod gen;
+mod harness;
+mod krate;
+mod program;
+mod shrink;
 
-use std::path::Path;
-use std::process::Command;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use harness::Failure;
+use krate::Crate;
+use program::{Function, Program};
 
 struct Options {
     programs: usize,
     seed: u64,
     points: usize,
+    /// How many mismatching programs to shrink.
+    shrink: usize,
+    inject_bug: bool,
 }
+
+const USAGE: &str =
+    "options: --programs N --seed S --points P --shrink K (programs to shrink) --inject-bug";
 
 fn options() -> Options {
     let mut o = Options {
         programs: 200,
         seed: 1,
         points: 3,
+        shrink: 3,
+        inject_bug: false,
     };
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut i = 0;
-    while i + 1 < args.len() {
-        let value = &args[i + 1];
-        match args[i].as_str() {
-            "--programs" => o.programs = value.parse().expect("--programs takes a number"),
-            "--seed" => o.seed = value.parse().expect("--seed takes a number"),
-            "--points" => o.points = value.parse().expect("--points takes a number"),
-            other => panic!("unknown option {other}; options: --programs N --seed S --points P"),
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        if flag == "--inject-bug" {
+            o.inject_bug = true;
+            continue;
         }
-        i += 2;
+        let value = args
+            .next()
+            .unwrap_or_else(|| panic!("{flag} takes a value; {USAGE}"));
+        let number = || -> u64 {
+            value
+                .parse()
+                .unwrap_or_else(|_| panic!("{flag} takes a number"))
+        };
+        match flag.as_str() {
+            "--programs" => o.programs = number() as usize,
+            "--seed" => o.seed = number(),
+            "--points" => o.points = number() as usize,
+            "--shrink" => o.shrink = number() as usize,
+            other => panic!("unknown option {other}; {USAGE}"),
+        }
     }
     o
 }
+
+/// Whether `--inject-bug` corrupts the reference of `f`: it has `.cos()` in a `while` loop.
+fn injected(f: &Function) -> bool {
+    f.has_in_loop("while ", ".cos()")
+}
+
+/// How long a shrink candidate may run.
+const CANDIDATE_TIME_LIMIT: Duration = Duration::from_secs(30);
 
 fn main() {
     let o = options();
@@ -50,137 +92,98 @@ fn main() {
         .join("..")
         .canonicalize()
         .expect("the repository");
-    let dir = repo
-        .join("target")
-        .join("difftest")
-        .join(format!("seed-{}", o.seed));
-    write_crate(&repo, &dir, &o);
-    let status = Command::new(env!("CARGO"))
-        .args(["run", "--quiet", "--manifest-path"])
-        .arg(dir.join("Cargo.toml"))
-        .env(
-            "CARGO_TARGET_DIR",
-            repo.join("target").join("difftest-build"),
-        )
-        .status()
-        .expect("cargo runs");
-    std::process::exit(status.code().unwrap_or(1));
+    let functions = gen::batch(o.seed, o.programs);
+    let source = harness::batch_source(&functions, o.seed, o.points, |f| {
+        o.inject_bug && injected(f)
+    });
+    let dir = work_dir(&repo, &format!("seed-{}", o.seed));
+    let (code, output) = Crate::write(&repo, dir, "difftest-batch", &source).run_showing_output();
+    let failures = first_failure_per_program(&output);
+    keep_shrunk(&repo, &functions, &failures, &o);
+    std::process::exit(code);
 }
 
-fn write_crate(repo: &Path, dir: &Path, o: &Options) {
-    std::fs::create_dir_all(dir.join("src")).expect("the batch's directory");
-    let manifest = format!(
-        "[package]\nname = \"difftest-batch\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nautodiff = {{ path = {:?} }}\n\n[workspace]\n",
-        repo.display().to_string()
-    );
-    std::fs::write(dir.join("Cargo.toml"), manifest).expect("the batch's manifest");
-    let mut rng = gen::Rng::new(o.seed);
-    let mut source = String::from(HEADER);
-    let mut names: Vec<String> = Vec::new();
-    for k in 0..o.programs {
-        let name = format!("p{k}");
-        // A function may call the few written just before it.
-        let callees: Vec<String> = names.iter().rev().take(3).cloned().collect();
-        source.push_str(&gen::function(&mut rng, &name, &callees));
-        source.push('\n');
-        names.push(name);
+/// `target/difftest/NAME` under the repository.
+fn work_dir(repo: &Path, name: &str) -> PathBuf {
+    repo.join("target").join("difftest").join(name)
+}
+
+/// The first `MISMATCH` line of each program that has one.
+fn first_failure_per_program(output: &[String]) -> Vec<Failure> {
+    let mut failures: Vec<Failure> = Vec::new();
+    for failure in output.iter().filter_map(|l| Failure::parse(l)) {
+        if !failures.iter().any(|f| f.program == failure.program) {
+            failures.push(failure);
+        }
     }
-    source.push_str(&harness(&names, o));
-    std::fs::write(dir.join("src").join("main.rs"), source).expect("the batch's source");
+    failures
 }
 
-const HEADER: &str = r#"// Generated by difftest: random programs for differential testing. Do not edit.
-#![allow(warnings)]
-use autodiff::prelude::*;
-use autodiff::Dual;
-
-
-type D = Dual<f64>;
-
-/// Checks one program at one point: the generated gradient against dual numbers (all 7
-/// components) and against central finite differences where they are stable.
-fn check(
-    name: &str,
-    f64_fn: impl Fn(&[f64; 7], usize) -> f64,
-    dual_fn: impl Fn(&[D; 7], usize) -> D,
-    grad: [f64; 7],
-    x: [f64; 7],
-    n: usize,
-    passed: &mut usize,
-    failed: &mut usize,
-) {
-    for k in 0..7 {
-        let mut xd = [D::constant(0.0); 7];
-        for i in 0..7 {
-            xd[i] = D::new(x[i], if i == k { 1.0 } else { 0.0 });
-        }
-        let forward = dual_fn(&xd, n).tangent;
-        let scale = grad[k].abs().max(forward.abs()).max(1.0);
-        if !((grad[k] - forward).abs() <= 1e-9 * scale || (grad[k].is_nan() && forward.is_nan())) {
-            println!("MISMATCH {name} component {k} at {x:?}, n = {n}: reverse {} but dual numbers {}", grad[k], forward);
-            *failed += 1;
-        } else {
-            *passed += 1;
-        }
-        // Finite differences at two steps: where they disagree, x is near a branch's jump.
-        let fd = |h: f64| {
-            let (mut up, mut down) = (x, x);
-            up[k] += h;
-            down[k] -= h;
-            (f64_fn(&up, n) - f64_fn(&down, n)) / (2.0 * h)
+/// Shrinks the first `o.shrink` failing programs and keeps each in the regression file.
+fn keep_shrunk(repo: &Path, functions: &[Function], failures: &[Failure], o: &Options) {
+    for failure in failures.iter().take(o.shrink) {
+        let program = Program::for_checking(functions, &failure.program);
+        let Some(minimal) = shrink_failure(repo, &program, failure, o) else {
+            continue;
         };
-        let (a, b) = (fd(1e-5), fd(1e-4));
-        let stable = (a - b).abs() <= 1e-4 * a.abs().max(1.0);
-        if stable && a.is_finite() {
-            if (grad[k] - a).abs() <= 1e-5 * scale.max(a.abs()) {
-                *passed += 1;
-            } else {
-                println!("MISMATCH {name} component {k} at {x:?}, n = {n}: reverse {} but finite differences {a}", grad[k]);
-                *failed += 1;
-            }
+        println!("{}", minimal.source());
+        let origin = found::Origin {
+            seed: o.seed,
+            programs: o.programs,
+            injected: o.inject_bug && injected(minimal.checked()),
+            failure,
+        };
+        match found::keep(repo, &minimal, &origin) {
+            Ok(Some(module)) => println!("difftest: kept as `{module}` in {}", found::FILE),
+            Ok(None) => println!("difftest: {} already has it", found::FILE),
+            Err(e) => eprintln!("difftest: could not write {}: {e}", found::FILE),
         }
+    }
+    if failures.len() > o.shrink {
+        println!(
+            "difftest: {} more mismatching programs not shrunk (--shrink N to shrink more)",
+            failures.len() - o.shrink
+        );
     }
 }
 
-"#;
-
-/// The harness: every program at `o.points` random points.
-fn harness(names: &[String], o: &Options) -> String {
-    let mut s = String::from("fn main() {\n    let (mut passed, mut failed) = (0usize, 0usize);\n");
-    s.push_str(&format!(
-        "    let mut state = {}u64;\n",
-        o.seed.wrapping_mul(7919).wrapping_add(17)
-    ));
-    s.push_str(
-        "    let mut uniform = move |lo: f64, hi: f64| { state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407); lo + (hi - lo) * ((state >> 11) as f64 / (1u64 << 53) as f64) };\n",
+/// The smallest program that still shows `failure`, each candidate built on its own in
+/// `target/difftest/shrink-seedS-NAME`; `None` when the program alone does not show it.
+fn shrink_failure(
+    repo: &Path,
+    program: &Program,
+    failure: &Failure,
+    o: &Options,
+) -> Option<Program> {
+    let dir = work_dir(repo, &format!("shrink-seed{}-{}", o.seed, failure.program));
+    let start = Instant::now();
+    let mut builds = 0;
+    let mut reproduces = |p: &Program| {
+        builds += 1;
+        let inject = o.inject_bug && injected(p.checked());
+        let source = harness::point_source(p, &failure.point, inject);
+        Crate::write(repo, dir.clone(), "difftest-shrink", &source)
+            .run_quietly(CANDIDATE_TIME_LIMIT)
+            .is_some_and(|output| failure.shown_in(&output))
+    };
+    println!(
+        "difftest: shrinking {} ({} mismatch)",
+        failure.program, failure.kind
     );
-    for name in names {
-        s.push_str(&format!(
-            "    for _ in 0..{points} {{
-        let x = [uniform(-2.0, 2.0), uniform(-2.0, 2.0), uniform(-2.0, 2.0), uniform(-1.0, 1.0), uniform(-1.0, 1.0), uniform(-1.0, 1.0), uniform(-1.0, 1.0)];
-        let n = (uniform(0.0, 4.0)) as usize;
-        let (g0, g1, g2, gw) = {name}_grad::<f64>(x[0], x[1], x[2], &x[3..], n);
-        let grad = [g0, g1, g2, gw[0], gw[1], gw[2], gw[3]];
-        // `_vjp` with a random seed is the gradient scaled by it.
-        let seed = uniform(-2.0, 2.0);
-        let (_, (s0, s1, s2, sw)) = {name}_vjp::<f64>(x[0], x[1], x[2], &x[3..], n, seed);
-        for (k, (s, g)) in [s0, s1, s2, sw[0], sw[1], sw[2], sw[3]].iter().zip(grad).enumerate() {{
-            if (s - seed * g).abs() <= 1e-12 * (seed * g).abs().max(1.0) || (s.is_nan() && g.is_nan()) {{
-                passed += 1;
-            }} else {{
-                println!(\"MISMATCH {name} component {{k}}: vjp with seed {{seed}} gives {{s}}, not seed times the gradient {{g}}\");
-                failed += 1;
-            }}
-        }}
-        check({name:?}, |v, n| {name}::<f64>(v[0], v[1], v[2], &v[3..], n), |v, n| {name}::<D>(v[0], v[1], v[2], &v[3..], n), grad, x, n, &mut passed, &mut failed);
-    }}\n",
-            points = o.points
-        ));
+    if !reproduces(program) {
+        println!(
+            "difftest: {} does not fail alone at that point; not shrunk",
+            failure.program
+        );
+        return None;
     }
-    s.push_str(&format!(
-        "    println!(\"difftest: {} programs, seed {}\");\n    println!(\"difftest: {{passed}} passed, {{failed}} failed\");\n    if failed > 0 {{ std::process::exit(1); }}\n}}\n",
-        names.len(),
-        o.seed
-    ));
-    s
+    let minimal = shrink::shrink(program, &mut reproduces);
+    println!(
+        "difftest: shrank {} from {} to {} lines in {builds} builds ({:.1?})",
+        failure.program,
+        program.line_count(),
+        minimal.line_count(),
+        start.elapsed()
+    );
+    Some(minimal)
 }

@@ -1,0 +1,327 @@
+//! A generated program as the shrinker sees it: functions made of statement chunks and a
+//! result, and their Rust source.
+//!
+//! Every function has the signature
+//! `fn NAME<T: Float>(x0: T, x1: T, x2: T, w: &[T], n: usize) -> R`, with `R` one of
+//! [`Returns`]. Lines write constants as `k(0.5)`; the source spells them
+//! `T::from(0.5).unwrap()`.
+
+/// What a function returns: a float, or three floats in a `Vec` or an array.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Returns {
+    Scalar,
+    Vec3,
+    Array3,
+}
+
+impl Returns {
+    fn rust_type(self) -> &'static str {
+        match self {
+            Returns::Scalar => "T",
+            Returns::Vec3 => "Vec<T>",
+            Returns::Array3 => "[T; 3]",
+        }
+    }
+}
+
+/// One statement of a body, the unit the shrinker deletes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Chunk {
+    /// A statement's lines (a binding, an `if`, a `match`, a buffer and its reduction),
+    /// indented relative to the first: kept or deleted whole.
+    Lines(Vec<String>),
+    /// A loop: its `head` lines (the counter, `while ... {`, the counter's increment) and
+    /// `tail` lines stay with it; each statement of its body can be deleted on its own.
+    Loop {
+        head: Vec<String>,
+        body: Vec<Chunk>,
+        tail: Vec<String>,
+    },
+}
+
+impl Chunk {
+    /// A chunk of one line.
+    pub fn line(s: impl Into<String>) -> Chunk {
+        Chunk::Lines(vec![s.into()])
+    }
+
+    /// Appends the chunk's lines, indented by `depth` levels of four spaces.
+    fn render(&self, depth: usize, out: &mut Vec<String>) {
+        let pad = "    ".repeat(depth);
+        let indent = |lines: &[String], out: &mut Vec<String>| {
+            out.extend(lines.iter().map(|l| format!("{pad}{}", constants(l))));
+        };
+        match self {
+            Chunk::Lines(lines) => indent(lines, out),
+            Chunk::Loop { head, body, tail } => {
+                indent(head, out);
+                for chunk in body {
+                    chunk.render(depth + 1, out);
+                }
+                indent(tail, out);
+            }
+        }
+    }
+
+    /// Whether a line containing `needle` is in a loop whose head contains `loop_head`
+    /// (`inside`: this chunk already is).
+    fn has_in_loop(&self, loop_head: &str, needle: &str, inside: bool) -> bool {
+        match self {
+            Chunk::Lines(lines) => inside && lines.iter().any(|l| l.contains(needle)),
+            Chunk::Loop { head, body, .. } => {
+                let inside = inside || head.iter().any(|l| l.contains(loop_head));
+                body.iter()
+                    .any(|c| c.has_in_loop(loop_head, needle, inside))
+            }
+        }
+    }
+
+    /// The number of chunks in this one, itself included.
+    #[cfg(test)]
+    fn count(&self) -> usize {
+        match self {
+            Chunk::Lines(_) => 1,
+            Chunk::Loop { body, .. } => 1 + body.iter().map(Chunk::count).sum::<usize>(),
+        }
+    }
+}
+
+/// One generated function.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Function {
+    pub name: String,
+    pub returns: Returns,
+    pub body: Vec<Chunk>,
+    /// The result: one float expression, or one per element of a `Vec3` or `Array3`.
+    pub result: Vec<String>,
+}
+
+impl Function {
+    /// The function as Rust source, with its `#[differentiable]`.
+    pub fn source(&self) -> String {
+        let mut lines = Vec::new();
+        for chunk in &self.body {
+            chunk.render(1, &mut lines);
+        }
+        lines.extend(self.result_lines().iter().map(|l| format!("    {l}")));
+        format!(
+            "#[differentiable]\npub fn {}<T: Float>(x0: T, x1: T, x2: T, w: &[T], n: usize) -> {} {{\n{}\n}}\n",
+            self.name,
+            self.returns.rust_type(),
+            lines.join("\n")
+        )
+    }
+
+    /// The lines that compute and return the result.
+    fn result_lines(&self) -> Vec<String> {
+        let result: Vec<String> = self.result.iter().map(|e| constants(e)).collect();
+        match self.returns {
+            Returns::Scalar => result,
+            Returns::Array3 => vec![format!("[{}]", result.join(", "))],
+            Returns::Vec3 => {
+                let mut lines = vec![format!("let mut out = vec![T::zero(); {}];", result.len())];
+                for (i, e) in result.iter().enumerate() {
+                    lines.push(format!("out[{i}] = {e};"));
+                }
+                lines.push("out".to_string());
+                lines
+            }
+        }
+    }
+
+    /// The names of the functions `pN` it calls, each once.
+    pub fn calls(&self) -> Vec<String> {
+        let mut names = Vec::new();
+        for name in called_names(&self.source()) {
+            if name != self.name && !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        names
+    }
+
+    /// Whether a statement containing `needle` is in a loop whose head contains `loop_head`
+    /// (`"for "`, `"while "`, `"loop {"`).
+    pub fn has_in_loop(&self, loop_head: &str, needle: &str) -> bool {
+        self.body
+            .iter()
+            .any(|c| c.has_in_loop(loop_head, needle, false))
+    }
+
+    /// The number of chunks in its body, nested ones included.
+    #[cfg(test)]
+    pub fn chunk_count(&self) -> usize {
+        self.body.iter().map(Chunk::count).sum()
+    }
+}
+
+/// A function to check with the functions it calls: what the shrinker works on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Program {
+    /// Callees first (each before its callers); the last function is the one checked.
+    pub functions: Vec<Function>,
+}
+
+impl Program {
+    /// `name` from `all` (a batch in order) with everything it calls, directly or not.
+    pub fn for_checking(all: &[Function], name: &str) -> Program {
+        let mut wanted = vec![name.to_string()];
+        let mut functions = Vec::new();
+        for f in all.iter().rev() {
+            if wanted.contains(&f.name) {
+                wanted.extend(f.calls());
+                functions.push(f.clone());
+            }
+        }
+        functions.reverse();
+        Program { functions }
+    }
+
+    /// The function checked.
+    pub fn checked(&self) -> &Function {
+        self.functions.last().expect("a program has a function")
+    }
+
+    /// Every function's source.
+    pub fn source(&self) -> String {
+        let sources: Vec<String> = self.functions.iter().map(Function::source).collect();
+        sources.join("\n")
+    }
+
+    /// The number of lines of its source: the size the shrinker reduces.
+    pub fn line_count(&self) -> usize {
+        self.source().lines().count()
+    }
+}
+
+/// The identifiers `pN` followed by `(`: calls of generated functions.
+fn called_names(source: &str) -> Vec<String> {
+    let bytes = source.as_bytes();
+    let mut names = Vec::new();
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = start
+            + bytes[start..]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+                .count();
+        let word = &source[start..end];
+        let is_program = word.len() > 1
+            && word.starts_with('p')
+            && word[1..].bytes().all(|b| b.is_ascii_digit());
+        if is_program && bytes.get(end) == Some(&b'(') {
+            names.push(word.to_string());
+        }
+        start = end.max(start + 1);
+    }
+    names
+}
+
+/// `k(0.5)` as `T::from(0.5).unwrap()`.
+fn constants(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find("k(") {
+        let boundary = i == 0 || !rest.as_bytes()[i - 1].is_ascii_alphanumeric();
+        let end = rest[i..].find(')').map(|j| i + j);
+        match (boundary, end) {
+            (true, Some(end)) => {
+                out.push_str(&rest[..i]);
+                out.push_str(&format!("T::from({}).unwrap()", &rest[i + 2..end]));
+                rest = &rest[end + 1..];
+            }
+            _ => {
+                out.push_str(&rest[..i + 2]);
+                rest = &rest[i + 2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn function(name: &str, body: Vec<Chunk>, result: &str) -> Function {
+        Function {
+            name: name.into(),
+            returns: Returns::Scalar,
+            body,
+            result: vec![result.into()],
+        }
+    }
+
+    #[test]
+    fn renders_loops_indented_and_constants_spelled_out() {
+        let f = function(
+            "p0",
+            vec![
+                Chunk::line("let mut v1 = x0 * k(0.5);"),
+                Chunk::Loop {
+                    head: vec!["for i in 0..n {".into()],
+                    body: vec![Chunk::line("v1 = v1 + w[i % 4];")],
+                    tail: vec!["}".into()],
+                },
+            ],
+            "v1",
+        );
+        assert_eq!(
+            f.source(),
+            "#[differentiable]\npub fn p0<T: Float>(x0: T, x1: T, x2: T, w: &[T], n: usize) -> T {\n    let mut v1 = x0 * T::from(0.5).unwrap();\n    for i in 0..n {\n        v1 = v1 + w[i % 4];\n    }\n    v1\n}\n"
+        );
+    }
+
+    #[test]
+    fn vector_results_fill_a_buffer_or_an_array() {
+        let mut f = function("p0", vec![], "x0");
+        f.result = vec!["x0".into(), "x1".into(), "k(2.0)".into()];
+        f.returns = Returns::Array3;
+        assert!(f
+            .source()
+            .contains("-> [T; 3] {\n    [x0, x1, T::from(2.0).unwrap()]\n}"));
+        f.returns = Returns::Vec3;
+        assert!(f
+            .source()
+            .contains("out[2] = T::from(2.0).unwrap();\n    out\n}"));
+    }
+
+    #[test]
+    fn a_program_takes_its_callees_transitively_in_batch_order() {
+        let all = vec![
+            function("p0", vec![], "x0"),
+            function("p1", vec![], "p0(x0, x1, x2, w, n)"),
+            function("p2", vec![], "x1"),
+            function(
+                "p3",
+                vec![Chunk::line("let mut v1 = p1(x0, x0, x0, w, n);")],
+                "v1",
+            ),
+        ];
+        let p = Program::for_checking(&all, "p3");
+        let names: Vec<&str> = p.functions.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["p0", "p1", "p3"]);
+        assert_eq!(p.checked().name, "p3");
+    }
+
+    #[test]
+    fn finds_a_statement_by_its_loop() {
+        let f = function(
+            "p0",
+            vec![
+                Chunk::line("let mut v1 = x0.sin();"),
+                Chunk::Loop {
+                    head: vec!["let mut c1 = 0;".into(), "while c1 < 4 {".into()],
+                    body: vec![Chunk::line("v1 = v1.tanh();")],
+                    tail: vec!["}".into()],
+                },
+            ],
+            "v1",
+        );
+        assert!(f.has_in_loop("while ", ".tanh()"));
+        assert!(!f.has_in_loop("for ", ".tanh()"));
+        assert!(!f.has_in_loop("while ", ".sin()"));
+        assert_eq!(f.chunk_count(), 3);
+    }
+}
