@@ -55,8 +55,8 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use autodiff_runtime::{
-        dot, logsumexp, max_of, mean, min_of, norm, norm_squared, rules, softmax, sum, Accumulate,
-        Float, RecycledTape, Tape, ZeroGrad,
+        constant, dot, logsumexp, max_of, mean, min_of, norm, norm_squared, rules, softmax, sum,
+        Accumulate, Float, RecycledTape, Tape, ZeroGrad,
     };
     pub use num_traits::{One, Zero};
 }

@@ -56,7 +56,9 @@ fn transform(cx: &Ctxt, args: &parse::Args, item: syn::ItemFn) -> Option<TokenSt
         let seed = namer.fresh("seed");
         let dests = emit::destination_names(&f, &mut namer);
         let body = emit::custom_body(&f, rule, &seed, &dests);
-        return Some(emit::functions(&f, body, &seed, &dests, None));
+        let reverse = emit::functions(&f, body, &seed, &dests, None);
+        let forward = emit::forward::custom_functions(&f, rule);
+        return Some(assemble(&f, reverse, forward));
     }
     let (body, seed, dests) = sweep_function(cx, &f)?;
     // With `wrt(...)` leaving a float parameter out, the derivative function other functions
@@ -77,7 +79,21 @@ fn transform(cx: &Ctxt, args: &parse::Args, item: syn::ItemFn) -> Option<TokenSt
     let all_floats = all
         .as_ref()
         .map(|(body, _, dests)| (&f_all, body.clone(), dests.as_slice()));
-    Some(emit::functions(&f, body, &seed, &dests, all_floats))
+    let reverse = emit::functions(&f, body, &seed, &dests, all_floats);
+    let forward = emit::forward::functions(&f)?;
+    Some(assemble(&f, reverse, forward))
+}
+
+/// The generated items of both modes, and `f_derivative()` with the rules of both.
+fn assemble(
+    f: &parse::Function,
+    reverse: emit::Generated,
+    forward: emit::Generated,
+) -> TokenStream {
+    let (reverse_items, reverse_rules) = (reverse.items, reverse.rules);
+    let (forward_items, forward_rules) = (forward.items, forward.rules);
+    let rules = emit::rules(f, quote!(#reverse_rules #forward_rules));
+    quote!(#reverse_items #forward_items #rules)
 }
 
 /// Lower, analyse and sweep `f`: the body of its core, the seed's name and the destinations'

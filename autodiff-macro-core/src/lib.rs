@@ -13,6 +13,7 @@ mod lower;
 mod parse;
 mod sweep;
 mod symbol;
+mod tangent;
 #[cfg(test)]
 mod tests;
 

@@ -6,7 +6,8 @@ pub const WRT: &str = "wrt";
 pub const CUSTOM_VJP: &str = "custom_vjp";
 
 /// The suffix of the function every `#[differentiable] fn f` generates for other
-/// differentiable functions to call in their reverse sweep: `f_derivative`.
+/// differentiable functions to call: `f_derivative()` returns a value whose methods are `f`'s
+/// derivative rules (`RULES`), so that one name brings them all (`use m::{f, f_derivative}`).
 ///
 /// A call of `f` from differentiable code names that function, and the macro cannot see
 /// whether `f` has one (a proc macro sees no other item, and a function item's type cannot
@@ -20,6 +21,23 @@ pub const RULE_SUFFIX: &str = "_derivative";
 pub fn rule_name(f: &syn::Ident) -> syn::Ident {
     quote::format_ident!("{}{}", f, RULE_SUFFIX, span = f.span())
 }
+
+/// The type of the value `f_derivative()` returns, which callers never name.
+pub fn rules_type_name(f: &syn::Ident) -> syn::Ident {
+    quote::format_ident!("__{}_rules", f)
+}
+
+/// The derivative rules of a `#[differentiable] fn f`, methods of `f_derivative()`:
+///
+/// - `pullback(<params>, seed, <one Option<&mut ..> per parameter>) -> R`: reverse mode, for
+///   callers' reverse sweeps;
+/// - `tangent(<params>, <one tangent per float parameter>) -> R`: the tangent of the value, for
+///   callers' forward mode;
+/// - `tangent_pullback(<params>, <tangents>, seed, <options>) -> R`: the reverse mode of
+///   `tangent`, for callers' Hessian-vector products.
+pub const PULLBACK: &str = "pullback";
+pub const TANGENT: &str = "tangent";
+pub const TANGENT_PULLBACK: &str = "tangent_pullback";
 
 /// How the primal of a primitive is spelled in generated code.
 #[derive(Debug, PartialEq, Eq)]

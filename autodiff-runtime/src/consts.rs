@@ -19,3 +19,12 @@ pub(crate) fn ln_10<F: Float>() -> F {
     let two = two::<F>();
     ((two + two + F::one()) * two).ln()
 }
+
+/// `value` in the float type `F`, for constants in generated code of a function generic over
+/// its float (the forward mode's partial derivatives: `0.5`, `ln 2`, ...). A value `F` cannot
+/// represent becomes NaN, so this never panics.
+#[doc(hidden)]
+#[inline]
+pub fn constant<F: Float>(value: f64) -> F {
+    F::from(value).unwrap_or_else(F::nan)
+}

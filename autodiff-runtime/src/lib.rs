@@ -84,6 +84,7 @@ mod primal;
 mod tape;
 
 pub use check::{check_grad, GradCheck};
+pub use consts::constant;
 pub use cotangent::{Accumulate, Cotangent, ZeroGrad};
 pub use dual::Dual;
 pub use num_traits::Float;

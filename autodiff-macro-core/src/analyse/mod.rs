@@ -109,6 +109,12 @@ pub fn body(cx: &Ctxt, f: &Function, body: &Body) -> Analysis {
     an
 }
 
+/// `(varied slots, varied arrays)`: what depends on the parameters `seeds`.
+pub fn varied(body: &Body, seeds: &[ParamVar]) -> (Vec<bool>, Vec<bool>) {
+    let (_, _, varied, varied_arrays) = activity::active(body, seeds);
+    (varied, varied_arrays)
+}
+
 /// The slots a call argument reads: a float, an array's indices, a kept non-float value.
 pub fn call_arg_slots(arg: &crate::ir::CallArg) -> Vec<SlotId> {
     match arg {

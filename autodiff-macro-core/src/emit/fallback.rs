@@ -16,6 +16,23 @@ pub fn stubs(item: &ItemFn, wrt: Option<&[syn::Ident]>) -> TokenStream {
     let floats = generic_floats(sig);
     let params = sig.inputs.iter().filter(|a| matches!(a, FnArg::Typed(_)));
     let params: Vec<&FnArg> = params.collect();
+    // The tangent of each differentiable parameter, of its type.
+    let tangents: Vec<TokenStream> = params
+        .iter()
+        .filter_map(|a| match a {
+            FnArg::Typed(t) => {
+                let syn::Pat::Ident(p) = &*t.pat else {
+                    return None;
+                };
+                let named = wrt.is_none_or(|wrt| wrt.contains(&p.ident));
+                let float =
+                    scalar_float(&t.ty, &floats).is_some() || array_shape(&t.ty, &floats).is_some();
+                let (ident, ty) = (format_ident!("tan_{}", p.ident), &t.ty);
+                (named && float).then(|| quote!(#ident: #ty))
+            }
+            FnArg::Receiver(_) => None,
+        })
+        .collect();
     // The gradient type and the destination type of each differentiable parameter.
     let grads: Vec<(TokenStream, TokenStream)> = params
         .iter()
@@ -67,8 +84,10 @@ pub fn stubs(item: &ItemFn, wrt: Option<&[syn::Ident]>) -> TokenStream {
         ReturnType::Type(_, ty) => scalar_float(ty, &floats).is_some(),
         ReturnType::Default => true,
     };
+    let (jvp, hvp) = (format_ident!("{}_jvp", name), format_ident!("{}_hvp", name));
     let scalar_only = if scalar_return {
         quote! {
+            #lints #vis fn #hvp #generics (#(#params,)* #(#tangents),*) -> #grad_ty #where_clause { #stub }
             #lints #vis fn #grad #generics (#(#params),*) -> #grad_ty #where_clause { #stub }
             #lints #vis fn #vag #generics (#(#params),*) -> (#ret, #grad_ty) #where_clause { #stub }
             #lints #vis fn #grad_into #generics (#(#params,)* #(#dests),*) -> #ret #where_clause { #stub }
@@ -79,6 +98,7 @@ pub fn stubs(item: &ItemFn, wrt: Option<&[syn::Ident]>) -> TokenStream {
     quote! {
         #lints #vis fn #vjp #generics (#(#params,)* seed: #ret) -> (#ret, #grad_ty) #where_clause { #stub }
         #lints #vis fn #vjp_into #generics (#(#params,)* seed: #ret, #(#dests),*) -> #ret #where_clause { #stub }
+        #lints #vis fn #jvp #generics (#(#params,)* #(#tangents),*) -> (#ret, #ret) #where_clause { #stub }
         #scalar_only
     }
 }

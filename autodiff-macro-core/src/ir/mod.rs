@@ -174,6 +174,9 @@ pub struct Call {
     /// The callee's path as written, turbofish included.
     pub path: syn::ExprPath,
     pub args: Vec<CallArg>,
+    /// A call of the callee's tangent (`symbol::TANGENT`), whose arguments are followed by a
+    /// tangent per float argument; a call of the callee itself when false.
+    pub tangent: bool,
     pub span: Span,
 }
 

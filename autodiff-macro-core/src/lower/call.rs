@@ -65,6 +65,7 @@ impl Lowerer<'_> {
             dst,
             path: path.clone(),
             args: call_args,
+            tangent: false,
             span: e.span(),
         }));
         Some(Val::Float(Operand::Slot(dst)))
@@ -112,12 +113,15 @@ impl Lowerer<'_> {
     }
 }
 
-/// The callee's derivative-rule function: `f` becomes `f<RULE_SUFFIX>`, `m::f::<T>` becomes
-/// `m::f<RULE_SUFFIX>::<T>`.
-pub fn pullback_path(path: &syn::ExprPath) -> syn::ExprPath {
-    let mut path = path.clone();
-    if let Some(last) = path.path.segments.last_mut() {
-        last.ident = crate::symbol::rule_name(&last.ident);
-    }
-    path
+/// The callee's derivative rule `member` (see `symbol::PULLBACK`), ready to be called: `f`
+/// becomes `f<RULE_SUFFIX>().member`, `m::f::<T>` becomes `m::f<RULE_SUFFIX>().member::<T>`.
+pub fn rule_call(path: &syn::ExprPath, member: &str) -> proc_macro2::TokenStream {
+    let mut base = path.clone();
+    let Some(last) = base.path.segments.last_mut() else {
+        return quote::quote!(#path);
+    };
+    last.ident = crate::symbol::rule_name(&last.ident);
+    let generics = std::mem::replace(&mut last.arguments, syn::PathArguments::None);
+    let member = syn::Ident::new(member, last.ident.span());
+    quote::quote!(#base().#member #generics)
 }

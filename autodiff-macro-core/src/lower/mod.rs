@@ -23,7 +23,7 @@
 mod array;
 mod call;
 
-pub use call::pullback_path;
+pub use call::rule_call;
 mod control;
 mod expr;
 mod opaque;

@@ -35,7 +35,7 @@ impl Sweeper<'_> {
     // Input:  y = f(x, &w, n);
     // Output: forward:  y = f(x, &w, n);
     //         reverse:  { let mut __g0 = 0.0;
-    //                     f<RULE_SUFFIX>(x, &w, n, __d_y, Some(&mut __g0), Some(&mut __d_w[..]), None);
+    //                     f_derivative().pullback(x, &w, n, __d_y, Some(&mut __g0), Some(&mut __d_w[..]), None);
     //                     __d_y = 0.0; __d_x += __g0; }
     pub(super) fn call(&mut self, c: &Call) -> (TokenStream, TokenStream) {
         let dst = &self.body.slot(c.dst).name;
@@ -47,11 +47,17 @@ impl Sweeper<'_> {
         } else {
             (quote!(), quote!())
         };
-        let forward = quote_spanned!(c.span=> #save #dst = #path(#(#args),*););
+        let (callee, rule) = if c.tangent {
+            let tangent = crate::lower::rule_call(path, crate::symbol::TANGENT);
+            (tangent, crate::symbol::TANGENT_PULLBACK)
+        } else {
+            (quote!(#path), crate::symbol::PULLBACK)
+        };
+        let forward = quote_spanned!(c.span=> #save #dst = #callee(#(#args),*););
         if !self.an.is_active(c.dst) {
             return (forward, restore);
         }
-        let pullback = crate::lower::pullback_path(path);
+        let pullback = crate::lower::rule_call(path, rule);
         let d_dst = self.adjoint(c.dst).clone();
         let zero = self.f.float.zero();
         let float = self.float();

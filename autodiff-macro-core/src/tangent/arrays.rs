@@ -1,0 +1,345 @@
+//! Tangents of arrays: element writes and pushes, buffers, reductions (`dot`, `sum`, ...) and
+//! `softmax`. An array's tangent is an array of its shape, written wherever it is written.
+
+use super::Tangents;
+use crate::ir::{
+    ArrayId, ArrayInit, ArrayOrigin, ArrayRef, Assign, Block, Body, If, Loop, LoopKind, Map, Op,
+    Operand, Push, SlotTy, Stmt, Write,
+};
+use crate::symbol::{self, SlicePrim};
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+
+impl Tangents<'_> {
+    /// The tangent of an array that is not a parameter with a tangent: a local buffer of the
+    /// same type, made zero wherever the array is made (or, for a parameter without one, at
+    /// the top of the body).
+    pub(super) fn local_tangent_array(
+        &mut self,
+        src: &Body,
+        a: ArrayId,
+        prologue: &mut Block,
+    ) -> ArrayId {
+        let array = src.array(a);
+        let name = self.namer.fresh(&format!(
+            "__tan_{}",
+            array.name.to_string().trim_start_matches('_')
+        ));
+        match (&array.origin, &array.decl) {
+            (ArrayOrigin::Local, Some(decl)) => {
+                self.new_array(name, array.rank, ArrayOrigin::Local, Some(decl.clone()))
+            }
+            _ => {
+                let source = &array.name;
+                let zero = quote!(::autodiff::__private::ZeroGrad::zero_grad(&#source));
+                let t = self.new_array(
+                    name,
+                    array.rank,
+                    ArrayOrigin::Local,
+                    Some((quote!(_), zero)),
+                );
+                prologue.push(Stmt::ArrayInit(ArrayInit {
+                    array: t,
+                    init: self.zero_like(t, &array.name),
+                    span: Span::call_site(),
+                }));
+                t
+            }
+        }
+    }
+
+    /// Zeros of the shape of the array `of`, for the tangent array `t`.
+    fn zero_like(&self, t: ArrayId, of: &syn::Ident) -> TokenStream {
+        let ty = match &self.arrays[t.0].decl {
+            Some((ty, _)) => syn::parse2(ty.clone()).unwrap_or(syn::Type::Verbatim(ty.clone())),
+            None => syn::Type::Verbatim(TokenStream::new()),
+        };
+        crate::emit::zero_like(self.float, &quote!(#of), &ty)
+    }
+
+    pub(super) fn array_init(&mut self, init: &ArrayInit, out: &mut Block) {
+        out.push(Stmt::ArrayInit(init.clone()));
+        if let Some(t) = self.array_tan[init.array.0] {
+            let of = self.arrays[init.array.0].name.clone();
+            out.push(Stmt::ArrayInit(ArrayInit {
+                array: t,
+                init: self.zero_like(t, &of),
+                span: init.span,
+            }));
+        }
+    }
+
+    /// `x[i] = v` and `ẋ[i] = v̇`.
+    pub(super) fn write(&mut self, w: &Write, out: &mut Block) {
+        out.push(Stmt::Write(w.clone()));
+        if let Some(target) = self.tangent_ref(&w.target) {
+            let value = self.tangent_of(&w.value).unwrap_or_else(|| self.zero());
+            out.push(Stmt::Write(Write {
+                target,
+                value,
+                span: w.span,
+            }));
+        }
+    }
+
+    /// `v.push(x)` and `v̇.push(ẋ)`.
+    pub(super) fn push(&mut self, p: &Push, out: &mut Block) {
+        out.push(Stmt::Push(p.clone()));
+        if let Some(array) = self.array_tan[p.array.0] {
+            let value = self.tangent_of(&p.value).unwrap_or_else(|| self.zero());
+            out.push(Stmt::Push(Push {
+                array,
+                value,
+                span: p.span,
+            }));
+        }
+    }
+
+    // Input:  s = softmax(x);
+    // Output: s = softmax(x);
+    //         ṡ = zeros like s;  c = dot(s, ẋ);
+    //         for i in 0..s.len() { ṡ[i] = s[i]·(ẋ[i] − c) }
+    pub(super) fn map(&mut self, m: &Map, out: &mut Block) {
+        out.push(Stmt::Map(m.clone()));
+        let Some(t) = self.array_tan[m.dst.0] else {
+            return;
+        };
+        let of = self.arrays[m.dst.0].name.clone();
+        out.push(Stmt::ArrayInit(ArrayInit {
+            array: t,
+            init: self.zero_like(t, &of),
+            span: m.span,
+        }));
+        let Some(tx) = self.tangent_ref(&m.src) else {
+            return;
+        };
+        let s = ArrayRef {
+            array: m.dst,
+            index: vec![],
+        };
+        let c = self.reduce_into(out, &symbol::DOT, vec![s.clone(), tx.clone()], m.span);
+        let span = m.span;
+        self.index_loop(out, &s, span, |tx_, body, i| {
+            let dx = tx_.read(body, &tx, i.clone(), span);
+            let si = tx_.read(body, &s, i.clone(), span);
+            let centred = tx_.op(body, &symbol::SUB, vec![dx, c.clone()], span);
+            let value = tx_.op(body, &symbol::MUL, vec![si, centred], span);
+            body.push(Stmt::Write(Write {
+                target: ArrayRef {
+                    array: t,
+                    index: vec![i],
+                },
+                value,
+                span,
+            }));
+        });
+    }
+
+    /// `y = prim(arrays)` and its tangent.
+    pub(super) fn reduce(
+        &mut self,
+        a: &Assign,
+        prim: &'static SlicePrim,
+        refs: &[ArrayRef],
+        tan: crate::ir::SlotId,
+        out: &mut Block,
+    ) {
+        let span = a.span;
+        // The reductions whose tangent reads the value compute it into a temporary first.
+        let (y, finish) = if prim.reads_out {
+            let y = self.temp(SlotTy::Float);
+            self.assign(out, y, a.op.clone(), vec![], true, span);
+            let copy = Assign {
+                op: Op::Copy,
+                args: vec![Operand::Slot(y)],
+                ..a.clone()
+            };
+            (Operand::Slot(y), copy)
+        } else {
+            (Operand::Slot(a.dst), a.clone())
+        };
+        let tangents: Vec<Option<ArrayRef>> = refs.iter().map(|r| self.tangent_ref(r)).collect();
+        let mut terms: Vec<(Op, Vec<Operand>)> = Vec::new();
+        match (prim.name, &tangents[..]) {
+            // d(a·b) = ȧ·b + a·ḃ
+            ("dot", [ta, tb]) => {
+                if let Some(ta) = ta {
+                    terms.push((
+                        Op::Reduce(&symbol::DOT, vec![ta.clone(), refs[1].clone()]),
+                        vec![],
+                    ));
+                }
+                if let Some(tb) = tb {
+                    terms.push((
+                        Op::Reduce(&symbol::DOT, vec![refs[0].clone(), tb.clone()]),
+                        vec![],
+                    ));
+                }
+            }
+            ("sum" | "mean", [Some(t)]) => terms.push((Op::Reduce(prim, vec![t.clone()]), vec![])),
+            // d‖x‖² = 2 x·ẋ
+            ("norm_squared", [Some(t)]) => {
+                let d = self.reduce_into(out, &symbol::DOT, vec![refs[0].clone(), t.clone()], span);
+                terms.push((Op::Prim(&symbol::MUL), vec![self.lit(2.0), d]));
+            }
+            // d‖x‖ = x·ẋ / ‖x‖
+            ("norm", [Some(t)]) => {
+                let d = self.reduce_into(out, &symbol::DOT, vec![refs[0].clone(), t.clone()], span);
+                terms.push((Op::Prim(&symbol::DIV), vec![d, y.clone()]));
+            }
+            // d logΣeˣ = Σ e^(xᵢ−y) ẋᵢ
+            ("logsumexp", [Some(t)]) => {
+                let acc = self.weighted_sum(out, &refs[0], t, &y, span);
+                terms.push((Op::Copy, vec![acc]));
+            }
+            // The tangent of the elements equal to the extremum, averaged over ties.
+            ("max_of" | "min_of", [Some(t)]) => {
+                let acc = self.tie_average(out, &refs[0], t, &y, span);
+                terms.push((Op::Copy, vec![acc]));
+            }
+            _ => {}
+        }
+        let sum = self.sum_terms(out, terms, span);
+        self.set_tangent(out, tan, sum, a);
+        out.push(Stmt::Assign(finish));
+    }
+
+    /// `Σᵢ e^(xᵢ − y)·ẋᵢ` by a loop.
+    fn weighted_sum(
+        &mut self,
+        out: &mut Block,
+        x: &ArrayRef,
+        tx: &ArrayRef,
+        y: &Operand,
+        span: Span,
+    ) -> Operand {
+        let acc = self.temp(SlotTy::Float);
+        self.assign(out, acc, Op::Const(self.float.zero()), vec![], true, span);
+        self.index_loop(out, x, span, |t, body, i| {
+            let xi = t.read(body, x, i.clone(), span);
+            let shifted = t.op(body, &symbol::SUB, vec![xi, y.clone()], span);
+            let weight = t.op(body, &symbol::EXP, vec![shifted], span);
+            let dxi = t.read(body, tx, i, span);
+            let term = t.op(body, &symbol::MUL, vec![weight, dxi], span);
+            t.assign(
+                body,
+                acc,
+                Op::Prim(&symbol::ADD),
+                vec![Operand::Slot(acc), term],
+                false,
+                span,
+            );
+        });
+        Operand::Slot(acc)
+    }
+
+    /// The mean of `ẋᵢ` over the `i` with `xᵢ = y`, by a loop (the reverse rule splits the
+    /// seed among ties the same way).
+    fn tie_average(
+        &mut self,
+        out: &mut Block,
+        x: &ArrayRef,
+        tx: &ArrayRef,
+        y: &Operand,
+        span: Span,
+    ) -> Operand {
+        let acc = self.temp(SlotTy::Float);
+        let count = self.temp(SlotTy::Float);
+        self.assign(out, acc, Op::Const(self.float.zero()), vec![], true, span);
+        self.assign(out, count, Op::Const(self.float.zero()), vec![], true, span);
+        let y_tokens = self.operand_tokens(y);
+        self.index_loop(out, x, span, |t, body, i| {
+            let xi = t.read(body, x, i.clone(), span);
+            let xi_tokens = t.operand_tokens(&xi);
+            let mut then = Block::new();
+            let dxi = t.read(&mut then, tx, i, span);
+            t.assign(
+                &mut then,
+                acc,
+                Op::Prim(&symbol::ADD),
+                vec![Operand::Slot(acc), dxi],
+                false,
+                span,
+            );
+            let one = t.lit(1.0);
+            t.assign(
+                &mut then,
+                count,
+                Op::Prim(&symbol::ADD),
+                vec![Operand::Slot(count), one],
+                false,
+                span,
+            );
+            let id = t.new_branch_id();
+            body.push(Stmt::If(If {
+                id,
+                cond: quote!(#xi_tokens == #y_tokens),
+                then,
+                els: Block::new(),
+            }));
+        });
+        self.op(
+            out,
+            &symbol::DIV,
+            vec![Operand::Slot(acc), Operand::Slot(count)],
+            span,
+        )
+    }
+
+    /// `for i in 0..x.len() { body(i) }`, with `i` in a `usize` slot.
+    fn index_loop(
+        &mut self,
+        out: &mut Block,
+        x: &ArrayRef,
+        span: Span,
+        body: impl FnOnce(&mut Self, &mut Block, Operand),
+    ) {
+        let index = self.namer.fresh("__i");
+        let name = &self.arrays[x.array.0].name;
+        let idx: Vec<TokenStream> = x.index.iter().map(|op| self.operand_tokens(op)).collect();
+        let len = quote!(#name #([#idx])*.len());
+        let slot = self.temp(SlotTy::Usize);
+        let mut block = Block::new();
+        self.assign(
+            &mut block,
+            slot,
+            Op::Const(quote!(#index)),
+            vec![],
+            true,
+            span,
+        );
+        body(self, &mut block, Operand::Slot(slot));
+        let id = self.new_loop_id();
+        out.push(Stmt::Loop(Loop {
+            id,
+            label: None,
+            kind: LoopKind::For {
+                pat: quote!(#index),
+                iter: quote!(0..#len),
+            },
+            body: block,
+        }));
+    }
+
+    /// `t = x[i]` into a new temporary.
+    fn read(&mut self, out: &mut Block, x: &ArrayRef, i: Operand, span: Span) -> Operand {
+        let mut r = x.clone();
+        r.index.push(i);
+        let t = self.temp(SlotTy::Float);
+        self.assign(out, t, Op::Read(r), vec![], true, span);
+        Operand::Slot(t)
+    }
+
+    /// `t = prim(arrays)` into a new temporary.
+    fn reduce_into(
+        &mut self,
+        out: &mut Block,
+        prim: &'static SlicePrim,
+        refs: Vec<ArrayRef>,
+        span: Span,
+    ) -> Operand {
+        let t = self.temp(SlotTy::Float);
+        self.assign(out, t, Op::Reduce(prim, refs), vec![], true, span);
+        Operand::Slot(t)
+    }
+}

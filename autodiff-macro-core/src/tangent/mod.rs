@@ -1,0 +1,494 @@
+//! The tangent (forward-mode) transform: IR in, IR out.
+//!
+//! Every float slot `x` that depends on a parameter with a tangent gets a tangent slot
+//! `__tan_x`, every such array a tangent array, and every statement that writes one is
+//! followed (or preceded, where it overwrites what the tangent reads) by the statements that
+//! write its tangent: `y = f(a, b)` gets `ẏ = ∂f/∂a·ȧ + ∂f/∂b·ḃ`, with the partials written as
+//! IR too (`partials.rs`). Control flow is kept as it is: a tangent sweep runs alongside the
+//! primal, so branches and loops need no recording.
+//!
+//! The result is an ordinary body, with the tangents as extra parameters and the tangent of
+//! the value as its output. Emitted as it is, it is `NAME_jvp`; swept in reverse with
+//! respect to the primal parameters, it gives the gradient of `∇f·v`, which is the
+//! Hessian-vector product `H·v` (reverse over forward: exact, and a small multiple of the
+//! gradient's cost).
+
+mod arrays;
+mod partials;
+
+use crate::emit::names::Namer;
+use crate::ir::{
+    Array, ArrayId, ArrayOrigin, ArrayRef, Assign, Block, Body, Call, CallArg, LoopId, Op, Operand,
+    Origin, Output, ParamVar, Slot, SlotId, SlotTy, Stmt,
+};
+use crate::parse::FloatTy;
+use partials::{At, Partial};
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+
+/// A tangent body and what it was made from.
+pub struct TangentBody {
+    /// The body: the primal statements and their tangents; its `params` are the primal
+    /// parameters followed by one tangent per parameter in `with_tangent`.
+    pub body: Body,
+    /// The name of each tangent parameter, in order.
+    pub tangent_names: Vec<syn::Ident>,
+    /// Where the primal value is, in the shape of the return type.
+    pub value: Output,
+    /// Where its tangent is.
+    pub tangent: Output,
+}
+
+/// The tangent body of `src`, with tangents for the float parameters at the positions where
+/// `with_tangent` is true.
+pub fn transform(
+    src: &Body,
+    with_tangent: &[bool],
+    float: &FloatTy,
+    namer: &mut Namer,
+) -> TangentBody {
+    let seeds: Vec<ParamVar> = src
+        .params
+        .iter()
+        .zip(with_tangent)
+        .filter(|(_, t)| **t)
+        .filter_map(|(v, _)| *v)
+        .collect();
+    let (mut varied, mut varied_arrays) = crate::analyse::varied(src, &seeds);
+    // The value's tangent always exists, zero where the value does not depend on a tangent.
+    let (mut out_slots, mut out_arrays) = (Vec::new(), Vec::new());
+    src.output.leaves(&mut out_slots, &mut out_arrays);
+    out_slots.iter().for_each(|s| varied[s.0] = true);
+    out_arrays.iter().for_each(|a| varied_arrays[a.0] = true);
+
+    let mut tx = Tangents {
+        float,
+        namer,
+        slots: src.slots.clone(),
+        arrays: src.arrays.clone(),
+        slot_tan: vec![None; src.slots.len()],
+        array_tan: vec![None; src.arrays.len()],
+        next_loop: next_ids(&src.block).0,
+        next_branch: next_ids(&src.block).1,
+    };
+    let n_params = src.params.len();
+    let mut params = src.params.clone();
+    let mut tangent_names = Vec::new();
+    let mut prologue = Block::new();
+    // Tangent parameters first, in parameter order, then the other tangents.
+    for (k, var) in src.params.iter().enumerate() {
+        let Some(var) = var else { continue };
+        if !with_tangent.get(k).copied().unwrap_or(false) {
+            continue;
+        }
+        let position = n_params + tangent_names.len();
+        let base = match var {
+            ParamVar::Scalar(s) => src.slot(*s).name.to_string(),
+            ParamVar::Array(a) => src.array(*a).name.to_string(),
+        };
+        let name = tx.namer.fresh(&format!("tan_{base}"));
+        tangent_names.push(name.clone());
+        match var {
+            ParamVar::Scalar(s) => {
+                let t = tx.new_slot(name, SlotTy::Float, Origin::Param(position));
+                tx.slot_tan[s.0] = Some(t);
+                params.push(Some(ParamVar::Scalar(t)));
+            }
+            ParamVar::Array(a) => {
+                let rank = src.array(*a).rank;
+                let t = tx.new_array(name, rank, ArrayOrigin::Param(position), None);
+                tx.array_tan[a.0] = Some(t);
+                params.push(Some(ParamVar::Array(t)));
+            }
+        }
+    }
+    for (i, v) in varied.iter().enumerate() {
+        if *v && tx.slot_tan[i].is_none() && src.slots[i].ty == SlotTy::Float {
+            let name = tx.namer.fresh(&format!(
+                "__tan_{}",
+                src.slots[i].name.to_string().trim_start_matches('_')
+            ));
+            tx.slot_tan[i] = Some(tx.new_slot(name, SlotTy::Float, Origin::Temp));
+        }
+    }
+    for (i, v) in varied_arrays.iter().enumerate() {
+        if *v && tx.array_tan[i].is_none() {
+            tx.array_tan[i] = Some(tx.local_tangent_array(src, ArrayId(i), &mut prologue));
+        }
+    }
+    let mut block = prologue;
+    tx.block(&src.block, &mut block);
+    let tangent = tx.output(&src.output);
+    TangentBody {
+        body: Body {
+            slots: tx.slots,
+            arrays: tx.arrays,
+            params,
+            block,
+            output: src.output.clone(),
+            items: src.items.clone(),
+            opaque_reads: src.opaque_reads.clone(),
+            opaque_array_reads: src.opaque_array_reads.clone(),
+        },
+        tangent_names,
+        value: src.output.clone(),
+        tangent,
+    }
+}
+
+/// The state of the transform: the body's slots and arrays, growing, and the tangent of each.
+pub struct Tangents<'a> {
+    float: &'a FloatTy,
+    namer: &'a mut Namer,
+    slots: Vec<Slot>,
+    arrays: Vec<Array>,
+    slot_tan: Vec<Option<SlotId>>,
+    array_tan: Vec<Option<ArrayId>>,
+    next_loop: usize,
+    next_branch: usize,
+}
+
+/// The first loop number and the first branch number the body does not use.
+fn next_ids(block: &Block) -> (usize, usize) {
+    let (mut loops, mut branches) = (0, 0);
+    crate::analyse::for_each_stmt(block, &mut |s| match s {
+        Stmt::Loop(l) => loops = loops.max(l.id.0 + 1),
+        Stmt::If(i) => branches = branches.max(i.id + 1),
+        Stmt::Match(m) => branches = branches.max(m.id + 1),
+        _ => {}
+    });
+    (loops, branches)
+}
+
+impl Tangents<'_> {
+    fn new_slot(&mut self, name: syn::Ident, ty: SlotTy, origin: Origin) -> SlotId {
+        self.slots.push(Slot { name, ty, origin });
+        SlotId(self.slots.len() - 1)
+    }
+
+    fn new_array(
+        &mut self,
+        name: syn::Ident,
+        rank: usize,
+        origin: ArrayOrigin,
+        decl: Option<(TokenStream, TokenStream)>,
+    ) -> ArrayId {
+        self.arrays.push(Array {
+            name,
+            rank,
+            origin,
+            decl,
+        });
+        ArrayId(self.arrays.len() - 1)
+    }
+
+    fn temp(&mut self, ty: SlotTy) -> SlotId {
+        let name = self.namer.fresh(&format!("__t{}", self.slots.len()));
+        self.new_slot(name, ty, Origin::Temp)
+    }
+
+    fn new_loop_id(&mut self) -> LoopId {
+        self.next_loop += 1;
+        LoopId(self.next_loop - 1)
+    }
+
+    fn new_branch_id(&mut self) -> usize {
+        self.next_branch += 1;
+        self.next_branch - 1
+    }
+
+    fn assign(
+        &mut self,
+        out: &mut Block,
+        dst: SlotId,
+        op: Op,
+        args: Vec<Operand>,
+        first_def: bool,
+        span: Span,
+    ) {
+        out.push(Stmt::Assign(Assign {
+            dst,
+            op,
+            args,
+            first_def,
+            span,
+        }));
+    }
+
+    /// `t = <tokens>`: a value with no derivative, in a new temporary.
+    fn constant(
+        &mut self,
+        out: &mut Block,
+        ty: SlotTy,
+        tokens: TokenStream,
+        span: Span,
+    ) -> Operand {
+        let t = self.temp(ty);
+        self.assign(out, t, Op::Const(tokens), vec![], true, span);
+        Operand::Slot(t)
+    }
+
+    /// A float constant, spelled for the function's float type.
+    fn lit(&self, value: f64) -> Operand {
+        let lit = proc_macro2::Literal::f64_unsuffixed(value);
+        Operand::Lit(match self.float {
+            FloatTy::Generic(t) => quote!(::autodiff::__private::constant::<#t>(#lit)),
+            _ => quote!(#lit),
+        })
+    }
+
+    fn zero(&self) -> Operand {
+        Operand::Lit(self.float.zero())
+    }
+
+    fn operand_tokens(&self, op: &Operand) -> TokenStream {
+        crate::sweep::operand_tokens(&self.slots, op)
+    }
+
+    /// The tangent of an operand: `None` for a literal or a value no tangent reaches.
+    fn tangent_of(&self, op: &Operand) -> Option<Operand> {
+        match op {
+            Operand::Slot(s) => self.slot_tan[s.0].map(Operand::Slot),
+            Operand::Lit(_) => None,
+        }
+    }
+
+    fn tangent_ref(&self, r: &ArrayRef) -> Option<ArrayRef> {
+        self.array_tan[r.array.0].map(|array| ArrayRef {
+            array,
+            index: r.index.clone(),
+        })
+    }
+
+    fn block(&mut self, src: &Block, out: &mut Block) {
+        for stmt in src {
+            self.stmt(stmt, out);
+        }
+    }
+
+    fn stmt(&mut self, stmt: &Stmt, out: &mut Block) {
+        match stmt {
+            Stmt::Assign(a) => self.assign_stmt(a, out),
+            Stmt::If(i) => {
+                let (mut then, mut els) = (Block::new(), Block::new());
+                self.block(&i.then, &mut then);
+                self.block(&i.els, &mut els);
+                out.push(Stmt::If(crate::ir::If {
+                    id: i.id,
+                    cond: i.cond.clone(),
+                    then,
+                    els,
+                }));
+            }
+            Stmt::Match(m) => {
+                let arms = m
+                    .arms
+                    .iter()
+                    .map(|arm| {
+                        let mut body = Block::new();
+                        self.block(&arm.body, &mut body);
+                        crate::ir::Arm {
+                            pat: arm.pat.clone(),
+                            body,
+                        }
+                    })
+                    .collect();
+                out.push(Stmt::Match(crate::ir::Match {
+                    id: m.id,
+                    scrutinee: m.scrutinee.clone(),
+                    arms,
+                }));
+            }
+            Stmt::Loop(l) => {
+                let mut body = Block::new();
+                self.block(&l.body, &mut body);
+                out.push(Stmt::Loop(crate::ir::Loop {
+                    id: l.id,
+                    label: l.label.clone(),
+                    kind: l.kind.clone(),
+                    body,
+                }));
+            }
+            Stmt::Opaque(_) | Stmt::Exit(_) => out.push(stmt.clone()),
+            Stmt::Write(w) => self.write(w, out),
+            Stmt::Push(p) => self.push(p, out),
+            Stmt::ArrayInit(init) => self.array_init(init, out),
+            Stmt::Map(m) => self.map(m, out),
+            Stmt::Call(c) => self.call(c, out),
+        }
+    }
+
+    /// `dst = op(args)` and, when `dst` has a tangent, the statements that write it.
+    fn assign_stmt(&mut self, a: &Assign, out: &mut Block) {
+        let Some(tan) = self.slot_tan[a.dst.0] else {
+            out.push(Stmt::Assign(a.clone()));
+            return;
+        };
+        match &a.op {
+            // ẏ = ȧ
+            Op::Copy => {
+                let t = self.tangent_of(&a.args[0]);
+                self.set_tangent(out, tan, t.map(|t| (Op::Copy, vec![t])), a);
+                out.push(Stmt::Assign(a.clone()));
+            }
+            // A constant's tangent is zero.
+            Op::Const(_) => {
+                out.push(Stmt::Assign(a.clone()));
+                self.set_tangent(out, tan, None, a);
+            }
+            // ẏ = ẋ[i]
+            Op::Read(r) => {
+                let t = self.tangent_ref(r).map(|r| (Op::Read(r), vec![]));
+                self.set_tangent(out, tan, t, a);
+                out.push(Stmt::Assign(a.clone()));
+            }
+            Op::Prim(prim) => self.prim(a, prim, tan, out),
+            Op::Reduce(prim, refs) => self.reduce(a, prim, refs, tan, out),
+        }
+    }
+
+    // Input:  y = f(a, b);
+    // Output: (partials of f at a, b into temporaries)
+    //         __tan_y = ∂f/∂a·__tan_a + ∂f/∂b·__tan_b;
+    //         y = f(a, b);
+    // When the partials read y, y is computed into a temporary first and copied last.
+    fn prim(
+        &mut self,
+        a: &Assign,
+        prim: &'static crate::symbol::Prim,
+        tan: SlotId,
+        out: &mut Block,
+    ) {
+        let (result, finish) = if Self::reads_out(prim) {
+            let y = self.temp(SlotTy::Float);
+            self.assign(out, y, a.op.clone(), a.args.clone(), true, a.span);
+            let copy = Assign {
+                op: Op::Copy,
+                args: vec![Operand::Slot(y)],
+                ..a.clone()
+            };
+            (Operand::Slot(y), copy)
+        } else {
+            (Operand::Slot(a.dst), a.clone())
+        };
+        let at = At {
+            args: &a.args,
+            out: &result,
+            span: a.span,
+        };
+        let partials = self.partials(out, prim, &at);
+        let mut terms = Vec::new();
+        for (k, partial) in partials.into_iter().enumerate() {
+            let Some(t) = a.args.get(k).and_then(|op| self.tangent_of(op)) else {
+                continue;
+            };
+            terms.push(match partial {
+                Partial::One => (Op::Copy, vec![t]),
+                Partial::MinusOne => (Op::Prim(&crate::symbol::NEG), vec![t]),
+                Partial::Value(p) => (Op::Prim(&crate::symbol::MUL), vec![p, t]),
+                Partial::Zero => continue,
+            });
+        }
+        let sum = self.sum_terms(out, terms, a.span);
+        self.set_tangent(out, tan, sum, a);
+        out.push(Stmt::Assign(finish));
+    }
+
+    /// The sum of the terms, as one operation whose result is still to be stored: all but
+    /// the last term go to temporaries.
+    fn sum_terms(
+        &mut self,
+        out: &mut Block,
+        terms: Vec<(Op, Vec<Operand>)>,
+        span: Span,
+    ) -> Option<(Op, Vec<Operand>)> {
+        let mut terms = terms.into_iter();
+        let mut acc = terms.next()?;
+        for term in terms {
+            let left = self.materialise(out, acc, span);
+            let right = self.materialise(out, term, span);
+            acc = (Op::Prim(&crate::symbol::ADD), vec![left, right]);
+        }
+        Some(acc)
+    }
+
+    fn materialise(
+        &mut self,
+        out: &mut Block,
+        (op, args): (Op, Vec<Operand>),
+        span: Span,
+    ) -> Operand {
+        if let (Op::Copy, [operand]) = (&op, args.as_slice()) {
+            return operand.clone();
+        }
+        let t = self.temp(SlotTy::Float);
+        self.assign(out, t, op, args, true, span);
+        Operand::Slot(t)
+    }
+
+    /// `tan = op(args)`, or `tan = 0` for `None`; declared where `a` declares its slot.
+    fn set_tangent(
+        &mut self,
+        out: &mut Block,
+        tan: SlotId,
+        value: Option<(Op, Vec<Operand>)>,
+        a: &Assign,
+    ) {
+        let (op, args) = value.unwrap_or_else(|| (Op::Const(self.float.zero()), vec![]));
+        self.assign(out, tan, op, args, a.first_def, a.span);
+    }
+
+    /// `ẏ = g_tangent(args, tangents)` before `y = g(args)`: the callee's generated tangent
+    /// function, with a tangent for each float or array argument (zero where none reaches).
+    fn call(&mut self, c: &Call, out: &mut Block) {
+        if let Some(tan) = self.slot_tan[c.dst.0] {
+            let mut args = c.args.clone();
+            for arg in &c.args {
+                match arg {
+                    CallArg::Float(op) => args.push(CallArg::Float(
+                        self.tangent_of(op).unwrap_or_else(|| self.zero()),
+                    )),
+                    CallArg::Array { r, by_ref } => args.push(match self.tangent_ref(r) {
+                        Some(t) => CallArg::Array {
+                            r: t,
+                            by_ref: *by_ref,
+                        },
+                        None => CallArg::Stable(self.zero_array_arg(r, *by_ref)),
+                    }),
+                    _ => {}
+                }
+            }
+            out.push(Stmt::Call(Call {
+                dst: tan,
+                path: c.path.clone(),
+                args,
+                tangent: true,
+                span: c.span,
+            }));
+        }
+        out.push(Stmt::Call(c.clone()));
+    }
+
+    /// The tangent of an array argument no tangent reaches: zeros of its shape.
+    fn zero_array_arg(&self, r: &ArrayRef, by_ref: bool) -> TokenStream {
+        let name = &self.arrays[r.array.0].name;
+        let idx: Vec<TokenStream> = r.index.iter().map(|op| self.operand_tokens(op)).collect();
+        let zero = quote!(::autodiff::__private::ZeroGrad::zero_grad(&#name #([#idx])*));
+        if by_ref {
+            quote!(&#zero)
+        } else {
+            zero
+        }
+    }
+
+    /// The tangent of the output, in its shape.
+    fn output(&self, o: &Output) -> Output {
+        match o {
+            Output::Scalar(s) => Output::Scalar(self.slot_tan[s.0].expect("outputs have tangents")),
+            Output::Array(a) => {
+                Output::Array(a.map(|a| self.array_tan[a.0].expect("outputs have tangents")))
+            }
+            Output::Tuple(parts) => Output::Tuple(parts.iter().map(|p| self.output(p)).collect()),
+        }
+    }
+}
