@@ -1,15 +1,177 @@
-//! Forward mode and second order: `_jvp` and `_hvp`.
+//! Forward mode and second order: `NAME_jvp` and `NAME_hvp` on every construct.
+//!
+//! Each `_jvp` is checked against the gradient (`jvp(x, v) = ∇f·v`, so the tangent `eᵢ` gives
+//! the i-th entry) and against central finite differences of `t ↦ f(x + t·v)`; each `_hvp`
+//! against finite differences of `x ↦ ∇f(x)·v` (whose gradient is `H·v`), and against
+//! Hessians worked by hand where there is one.
 
 use autodiff::prelude::*;
+use proptest::prelude::*;
 
 mod common;
 use common::assert_close;
+
+/// Checks a scalar function's `jvp` (as slices) against its gradient and finite differences,
+/// and its `hvp` against finite differences of its gradient.
+#[track_caller]
+fn check_forward(
+    f: impl Fn(&[f64]) -> f64,
+    grad: impl Fn(&[f64]) -> Vec<f64>,
+    jvp: impl Fn(&[f64], &[f64]) -> (f64, f64),
+    hvp: impl Fn(&[f64], &[f64]) -> Vec<f64>,
+    x: &[f64],
+    v: &[f64],
+) {
+    let (value, tangent) = jvp(x, v);
+    assert_close(value, f(x), 1e-14);
+    let g = grad(x);
+    let dot: f64 = g.iter().zip(v).map(|(a, b)| a * b).sum();
+    assert_close(tangent, dot, 1e-11);
+    for i in 0..x.len() {
+        let e: Vec<f64> = (0..x.len())
+            .map(|k| if k == i { 1.0 } else { 0.0 })
+            .collect();
+        assert_close(jvp(x, &e).1, g[i], 1e-12);
+    }
+    let along = |t: &[f64]| {
+        let moved: Vec<f64> = x.iter().zip(v).map(|(a, b)| a + t[0] * b).collect();
+        f(&moved)
+    };
+    check_grad(along, &[0.0], &[tangent]).assert_within(1e-6);
+    let hv = hvp(x, v);
+    let grad_dot_v = |y: &[f64]| grad(y).iter().zip(v).map(|(a, b)| a * b).sum::<f64>();
+    check_grad(grad_dot_v, x, &hv).assert_within(1e-6);
+}
+
+// --- every primitive --------------------------------------------------------------------
+
+#[differentiable]
+fn every_primitive(x: f64, y: f64) -> f64 {
+    let a = x.sin() + x.cos() + x.tan() + x.exp() + x.exp2() + x.exp_m1();
+    let b = x.ln() + x.log10() + x.log2() + x.ln_1p() + x.log(y + 1.5) + x.sqrt() + x.cbrt();
+    let c = x.recip() + x.powi(3) + x.powf(y) + x.asin() + x.acos() + x.atan() + x.atan2(y);
+    let d = x.sinh() + x.cosh() + x.tanh() + x.asinh() + (x + 1.0).acosh() + x.atanh();
+    let e = (x - y).abs() + x.max(y) + x.min(y) + x.hypot(y) + x.mul_add(y, 2.0);
+    let f = x.to_degrees() + y.to_radians() - y / x + pow(x, y) + powi(y, 2) + exp(-y);
+    a * b + c * d + e * f
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn primitives(x in 0.1f64..0.9, y in 0.1f64..0.9, v in prop::array::uniform2(-1.0f64..1.0)) {
+        prop_assume!((x - y).abs() > 1e-3);
+        check_forward(
+            |p| every_primitive(p[0], p[1]),
+            |p| { let g = every_primitive_grad(p[0], p[1]); vec![g.0, g.1] },
+            |p, t| every_primitive_jvp(p[0], p[1], t[0], t[1]),
+            |p, t| { let h = every_primitive_hvp(p[0], p[1], t[0], t[1]); vec![h.0, h.1] },
+            &[x, y],
+            &v,
+        );
+    }
+}
 
 #[differentiable]
 fn tanh(x: f64) -> f64 {
     let y = (-2.0 * x).exp();
     (1.0 - y) / (1.0 + y)
 }
+
+#[test]
+fn seed_tanh_second_derivative() {
+    // d²/dx² tanh = −2 tanh·(1 − tanh²)
+    let x = 0.3f64;
+    let (value, tangent) = tanh_jvp(x, 1.0);
+    assert_close(value, x.tanh(), 1e-15);
+    assert_close(tangent, 1.0 - x.tanh().powi(2), 1e-15);
+    let t = x.tanh();
+    assert_close(tanh_hvp(x, 1.0), -2.0 * t * (1.0 - t * t), 1e-14);
+    assert_close(tanh_hvp(x, 2.5), 2.5 * -2.0 * t * (1.0 - t * t), 1e-14);
+}
+
+// --- control flow -----------------------------------------------------------------------
+
+#[differentiable]
+fn taylor_sine(x: f64) -> f64 {
+    let mut ans = x;
+    let mut cur = x;
+    let mut i = 0;
+    while cur.abs() > 0.001 {
+        cur = -cur * x * x / ((2 * i + 3) * (2 * i + 2)) as f64;
+        ans += cur;
+        i += 1;
+    }
+    ans
+}
+
+#[differentiable]
+fn branches_and_loops(x: f64, y: f64, n: usize) -> f64 {
+    let mut s = 0.0;
+    for i in 0..n {
+        if x * (i as f64) > y {
+            s += x * y;
+        } else {
+            s = s * 0.5 + y.sin();
+        }
+        let mut t = x;
+        let mut k = 0;
+        loop {
+            t = t * 1.3;
+            k += 1;
+            if k >= 3 || t > 2.0 {
+                break;
+            }
+            if k == 1 {
+                continue;
+            }
+            s += t * y;
+        }
+        match i % 3 {
+            0 => s += x.exp(),
+            1 => s -= y * y,
+            _ => {}
+        }
+        if s > 50.0 {
+            return s.ln() * x;
+        }
+    }
+    s * x + y
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn while_loop(x in -2.0f64..2.0, v in -1.0f64..1.0) {
+        check_forward(
+            |p| taylor_sine(p[0]),
+            |p| vec![taylor_sine_grad(p[0])],
+            |p, t| taylor_sine_jvp(p[0], t[0]),
+            |p, t| vec![taylor_sine_hvp(p[0], t[0])],
+            &[x],
+            &[v],
+        );
+    }
+
+    #[test]
+    fn branches_loops_match_return(x in 0.1f64..1.5, y in -1.0f64..1.5, n in 0usize..7, v in prop::array::uniform2(-1.0f64..1.0)) {
+        // Away from the jumps of the branches, where finite differences measure the jump.
+        prop_assume!((0..n).all(|i| (x * i as f64 - y).abs() > 1e-3));
+        prop_assume!((1..4).all(|k| (x * 1.3f64.powi(k) - 2.0).abs() > 1e-3));
+        check_forward(
+            |p| branches_and_loops(p[0], p[1], n),
+            |p| { let g = branches_and_loops_grad(p[0], p[1], n); vec![g.0, g.1] },
+            |p, t| branches_and_loops_jvp(p[0], p[1], n, t[0], t[1]),
+            |p, t| { let h = branches_and_loops_hvp(p[0], p[1], n, t[0], t[1]); vec![h.0, h.1] },
+            &[x, y],
+            &v,
+        );
+    }
+}
+
+// --- arrays -----------------------------------------------------------------------------
 
 #[differentiable]
 fn rosenbrock(x: &[f64]) -> f64 {
@@ -22,31 +184,218 @@ fn rosenbrock(x: &[f64]) -> f64 {
     s
 }
 
-#[test]
-fn tanh_jvp_is_the_derivative() {
-    let (v, t) = tanh_jvp(0.3, 1.0);
-    assert_close(v, 0.3f64.tanh(), 1e-14);
-    assert_close(t, tanh_grad(0.3), 1e-14);
+#[differentiable]
+fn reductions(x: &[f64], w: [f64; 3]) -> f64 {
+    let mut buf = vec![0.0; x.len()];
+    for i in 0..x.len() {
+        buf[i] = x[i] * w[i % 3] + 0.1;
+    }
+    let mut pushed: Vec<f64> = Vec::with_capacity(3);
+    for k in 0..3 {
+        pushed.push(w[k] * x[k]);
+    }
+    let s = softmax(&buf);
+    dot(&buf, x) + sum(&s) * mean(&pushed) + norm(&buf) * norm_squared(&w) + logsumexp(&buf)
+        - max_of(&pushed) * min_of(&buf)
+        + dot(&s, &buf)
+}
+
+#[differentiable]
+fn vector_valued(x: &[f64]) -> Vec<f64> {
+    let mut out = vec![0.0; x.len()];
+    for i in 0..x.len() {
+        out[i] = x[i].sin() * x[(i + 1) % x.len()];
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn rosenbrock_forward(x in prop::collection::vec(-2.0f64..2.0, 6), v in prop::collection::vec(-1.0f64..1.0, 6)) {
+        check_forward(rosenbrock, rosenbrock_grad, |p, t| rosenbrock_jvp(p, t), |p, t| rosenbrock_hvp(p, t), &x, &v);
+    }
+
+    #[test]
+    fn reductions_forward(x in prop::collection::vec(-1.0f64..1.0, 5), w in prop::array::uniform3(-1.0f64..1.0), v in prop::collection::vec(-1.0f64..1.0, 8)) {
+        let all = |p: &[f64]| -> (Vec<f64>, [f64; 3]) { (p[..5].to_vec(), [p[5], p[6], p[7]]) };
+        let point: Vec<f64> = x.iter().chain(&w).copied().collect();
+        check_forward(
+            |p| { let (x, w) = all(p); reductions(&x, w) },
+            |p| { let (x, w) = all(p); let (gx, gw) = reductions_grad(&x, w); gx.into_iter().chain(gw).collect() },
+            |p, t| { let ((x, w), (tx, tw)) = (all(p), all(t)); reductions_jvp(&x, w, &tx, tw) },
+            |p, t| { let ((x, w), (tx, tw)) = (all(p), all(t)); let (hx, hw) = reductions_hvp(&x, w, &tx, tw); hx.into_iter().chain(hw).collect() },
+            &point,
+            &v,
+        );
+    }
+
+    #[test]
+    fn vector_valued_jvp_is_the_jacobian_times_v(x in prop::collection::vec(-1.0f64..1.0, 4), v in prop::collection::vec(-1.0f64..1.0, 4), s in prop::collection::vec(-1.0f64..1.0, 4)) {
+        let (value, tangent) = vector_valued_jvp(&x, &v);
+        assert_eq!(value, vector_valued(&x));
+        // sᵀ(J v) = (Jᵀ s)·v: the jvp against the vjp.
+        let (_, jt_s) = vector_valued_vjp(&x, s.clone());
+        let left: f64 = s.iter().zip(&tangent).map(|(a, b)| a * b).sum();
+        let right: f64 = jt_s.iter().zip(&v).map(|(a, b)| a * b).sum();
+        assert_close(left, right, 1e-12);
+        // By hand: ∂out_i = cos(x_i)·x_{i+1}·v_i + sin(x_i)·v_{i+1}.
+        for i in 0..4 {
+            let j = (i + 1) % 4;
+            assert_close(tangent[i], x[i].cos() * x[j] * v[i] + x[i].sin() * v[j], 1e-14);
+        }
+    }
 }
 
 #[test]
-fn rosenbrock_hessian_vector_product() {
+fn rosenbrock_hessian_by_hand() {
     let x = [1.2, 0.8, -0.5, 0.3];
     let v = [0.1, -0.2, 0.3, 0.4];
     let hv = rosenbrock_hvp(&x, &v);
-    let mut expected = [0.0; 4];
     for i in 0..2 {
         let (a, b) = (x[2 * i], x[2 * i + 1]);
         let h11 = 1200.0 * a * a - 400.0 * b + 2.0;
         let h12 = -400.0 * a;
         let h22 = 200.0;
-        expected[2 * i] = h11 * v[2 * i] + h12 * v[2 * i + 1];
-        expected[2 * i + 1] = h12 * v[2 * i] + h22 * v[2 * i + 1];
+        assert_close(hv[2 * i], h11 * v[2 * i] + h12 * v[2 * i + 1], 1e-13);
+        assert_close(hv[2 * i + 1], h12 * v[2 * i] + h22 * v[2 * i + 1], 1e-13);
     }
-    for k in 0..4 {
+}
+
+// --- the logistic loss: H v = Xᵀ diag(p(1 − p)) X v --------------------------------------
+
+#[differentiable(wrt(weights))]
+fn logistic_loss(weights: &[f64], inputs: &[[f64; 3]], targets: &[f64]) -> f64 {
+    let mut loss = 0.0;
+    for (i, row) in inputs.iter().enumerate() {
+        let p = 0.5 * ((dot(row, weights) / 2.0).tanh() + 1.0);
+        let y = targets[i];
+        loss -= (p * y + (1.0 - p) * (1.0 - y)).ln();
+    }
+    loss
+}
+
+#[test]
+fn logistic_hessian_vector_product() {
+    let inputs = [
+        [0.52, 1.12, 0.77],
+        [0.88, -1.08, 0.15],
+        [0.52, 0.06, -1.30],
+        [0.74, -2.49, 1.39],
+    ];
+    let targets = [1.0, 1.0, 0.0, 1.0];
+    let w = [0.3, -0.2, 0.5];
+    let v = [1.0, 0.5, -2.0];
+    let hv = logistic_loss_hvp(&w, &inputs, &targets, &v);
+    let mut expected = [0.0; 3];
+    for row in &inputs {
+        let t: f64 = row.iter().zip(&w).map(|(a, b)| a * b).sum();
+        let p = 1.0 / (1.0 + (-t).exp());
+        let xv: f64 = row.iter().zip(&v).map(|(a, b)| a * b).sum();
+        for k in 0..3 {
+            expected[k] += row[k] * p * (1.0 - p) * xv;
+        }
+    }
+    for k in 0..3 {
         assert_close(hv[k], expected[k], 1e-12);
     }
-    let (_, jv) = rosenbrock_jvp(&x, &v);
-    let g = rosenbrock_grad(&x);
-    assert_close(jv, g.iter().zip(&v).map(|(a, b)| a * b).sum(), 1e-12);
+    // `wrt(weights)`: one tangent, for the weights.
+    let (value, tangent) = logistic_loss_jvp(&w, &inputs, &targets, &v);
+    let g = logistic_loss_grad(&w, &inputs, &targets);
+    assert_close(value, logistic_loss(&w, &inputs, &targets), 1e-15);
+    assert_close(tangent, g.iter().zip(&v).map(|(a, b)| a * b).sum(), 1e-12);
+}
+
+// --- calls, generic floats, custom rules -------------------------------------------------
+
+mod layers {
+    use autodiff::prelude::*;
+
+    #[differentiable]
+    pub fn neuron(x: &[f64], w: &[f64], b: f64) -> f64 {
+        (dot(x, w) + b).tanh()
+    }
+}
+
+#[differentiable]
+fn network(x: &[f64], w: &[f64], b: f64) -> f64 {
+    let mut s = 0.0;
+    for k in 0..3 {
+        s += layers::neuron(x, w, b * k as f64) * (k as f64 + 1.0);
+    }
+    s * s
+}
+
+#[differentiable]
+fn generic_poly<T: Float>(x: T, y: T) -> T {
+    let two = T::from(2.0).unwrap();
+    x * x * y + (x * y).sin() * two
+}
+
+#[differentiable(custom_vjp = softplus_rule)]
+fn softplus(x: f64) -> f64 {
+    x.exp().ln_1p()
+}
+
+fn softplus_rule(x: f64, _value: f64, seed: f64) -> f64 {
+    seed / (1.0 + (-x).exp())
+}
+
+#[differentiable]
+fn uses_softplus(x: f64) -> f64 {
+    softplus(x * 3.0) * x
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn calls_forward(p in prop::collection::vec(-1.0f64..1.0, 7), v in prop::collection::vec(-1.0f64..1.0, 7)) {
+        let split = |p: &[f64]| (p[..3].to_vec(), p[3..6].to_vec(), p[6]);
+        check_forward(
+            |p| { let (x, w, b) = split(p); network(&x, &w, b) },
+            |p| { let (x, w, b) = split(p); let (gx, gw, gb) = network_grad(&x, &w, b); gx.into_iter().chain(gw).chain([gb]).collect() },
+            |p, t| { let ((x, w, b), (tx, tw, tb)) = (split(p), split(t)); network_jvp(&x, &w, b, &tx, &tw, tb) },
+            |p, t| { let ((x, w, b), (tx, tw, tb)) = (split(p), split(t)); let (hx, hw, hb) = network_hvp(&x, &w, b, &tx, &tw, tb); hx.into_iter().chain(hw).chain([hb]).collect() },
+            &p,
+            &v,
+        );
+    }
+
+    #[test]
+    fn generic_f32_and_f64(x in -1.0f64..1.0, y in -1.0f64..1.0, v in prop::array::uniform2(-1.0f64..1.0)) {
+        check_forward(
+            |p| generic_poly(p[0], p[1]),
+            |p| { let g = generic_poly_grad(p[0], p[1]); vec![g.0, g.1] },
+            |p, t| generic_poly_jvp(p[0], p[1], t[0], t[1]),
+            |p, t| { let h = generic_poly_hvp(p[0], p[1], t[0], t[1]); vec![h.0, h.1] },
+            &[x, y],
+            &v,
+        );
+        let (v32, t32) = generic_poly_jvp(x as f32, y as f32, v[0] as f32, v[1] as f32);
+        let (v64, t64) = generic_poly_jvp(x, y, v[0], v[1]);
+        prop_assert!((v32 as f64 - v64).abs() <= 1e-5 && (t32 as f64 - t64).abs() <= 1e-5);
+    }
+
+    #[test]
+    fn custom_rules_in_forward_mode(x in -2.0f64..2.0, v in -1.0f64..1.0) {
+        let sigmoid = |t: f64| 1.0 / (1.0 + (-t).exp());
+        assert_close(softplus_jvp(x, v).1, sigmoid(x) * v, 1e-14);
+        let (_, t) = uses_softplus_jvp(x, v);
+        assert_close(t, uses_softplus_grad(x) * v, 1e-13);
+        check_grad(|p| uses_softplus(x + p[0] * v), &[0.0], &[t]).assert_within(1e-6);
+    }
+}
+
+#[test]
+#[should_panic(expected = "gives first derivatives only")]
+fn custom_rules_have_no_second_derivative() {
+    let _ = softplus_hvp(0.5, 1.0);
+}
+
+#[test]
+#[should_panic(expected = "gives first derivatives only")]
+fn nor_do_their_callers() {
+    let _ = uses_softplus_hvp(0.5, 1.0);
 }
