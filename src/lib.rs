@@ -45,9 +45,9 @@ pub use autodiff_runtime::*;
 pub mod prelude {
     pub use autodiff_macro::differentiable;
     pub use autodiff_runtime::{
-        abs, check_grad, cos, cosh, dot, exp, ln, log, log10, log2, logsumexp, max, max_of, mean,
-        min, min_of, norm, norm_squared, pow, powi, sin, sinh, softmax, sqrt, stop_gradient, sum,
-        tan, tanh, Float, GradCheck,
+        abs, check_grad, cos, cosh, dot, exp, hessian, jacobian, jacobian_fwd, jacobian_rev, ln,
+        log, log10, log2, logsumexp, max, max_of, mean, min, min_of, norm, norm_squared, pow, powi,
+        sin, sinh, softmax, sqrt, stop_gradient, sum, tan, tanh, Float, GradCheck,
     };
 }
 

@@ -399,3 +399,42 @@ fn custom_rules_have_no_second_derivative() {
 fn nor_do_their_callers() {
     let _ = uses_softplus_hvp(0.5, 1.0);
 }
+
+// --- dense Jacobians and Hessians from the generated sweeps -------------------------------
+
+#[test]
+fn jacobian_and_hessian_from_generated_functions() {
+    let x = [0.3, -0.7, 1.1, 0.5];
+    let j = jacobian(
+        &x,
+        4,
+        |x, v| vector_valued_jvp(x, v).1,
+        |x, s| vector_valued_vjp(x, s.to_vec()).1,
+    );
+    for (i, row) in j.iter().enumerate() {
+        for (k, entry) in row.iter().enumerate() {
+            // out_i = sin(x_i)·x_{i+1}
+            let next = (i + 1) % 4;
+            let expected = if k == i {
+                x[i].cos() * x[next]
+            } else if k == next {
+                x[i].sin()
+            } else {
+                0.0
+            };
+            assert_close(*entry, expected, 1e-15);
+        }
+    }
+    // Forward and reverse give the same matrix.
+    assert_eq!(
+        j,
+        jacobian_rev(&x, 4, |x, s| vector_valued_vjp(x, s.to_vec()).1)
+    );
+    let h = hessian(&x, |x, v| rosenbrock_hvp(x, v));
+    let (a, b) = (x[0], x[1]);
+    assert_close(h[0][0], 1200.0 * a * a - 400.0 * b + 2.0, 1e-13);
+    assert_close(h[0][1], -400.0 * a, 1e-13);
+    assert_close(h[1][0], -400.0 * a, 1e-13);
+    assert_close(h[1][1], 200.0, 1e-13);
+    assert_eq!(h[0][2], 0.0);
+}
