@@ -63,10 +63,10 @@ impl Tangents<'_> {
             "neg" => vec![MinusOne],
             "mul" => vec![Value(b()), Value(a())],
             "mul_add" => vec![Value(b()), Value(a()), One],
-            // y = a/b: 1/b and −y/b
+            // y = a/b: 1/b and −y/b, with one division
             "div" => {
-                let inv = self.op(out, &symbol::DIV, vec![self.lit(1.0), b()], s);
-                let ratio = self.op(out, &symbol::DIV, vec![y(), b()], s);
+                let inv = self.recip(out, b(), s);
+                let ratio = self.op(out, &symbol::MUL, vec![y(), inv.clone()], s);
                 let minus = self.op(out, &symbol::NEG, vec![ratio], s);
                 vec![Value(inv), Value(minus)]
             }
@@ -210,8 +210,9 @@ impl Tangents<'_> {
                 let aa = self.op(out, &symbol::MUL, vec![a(), a()], s);
                 let bb = self.op(out, &symbol::MUL, vec![b(), b()], s);
                 let r2 = self.op(out, &symbol::ADD, vec![aa, bb], s);
-                let da = self.op(out, &symbol::DIV, vec![b(), r2.clone()], s);
-                let ratio = self.op(out, &symbol::DIV, vec![a(), r2], s);
+                let inv = self.recip(out, r2, s);
+                let da = self.op(out, &symbol::MUL, vec![b(), inv.clone()], s);
+                let ratio = self.op(out, &symbol::MUL, vec![a(), inv], s);
                 vec![Value(da), Value(self.op(out, &symbol::NEG, vec![ratio], s))]
             }
             "sinh" => vec![Value(self.op(out, &symbol::COSH, vec![a()], s))],
@@ -244,10 +245,13 @@ impl Tangents<'_> {
                 vec![Value(self.recip(out, rest, s))]
             }
             // a/y and b/y
-            "hypot" => vec![
-                Value(self.op(out, &symbol::DIV, vec![a(), y()], s)),
-                Value(self.op(out, &symbol::DIV, vec![b(), y()], s)),
-            ],
+            "hypot" => {
+                let inv = self.recip(out, y(), s);
+                vec![
+                    Value(self.op(out, &symbol::MUL, vec![a(), inv.clone()], s)),
+                    Value(self.op(out, &symbol::MUL, vec![b(), inv], s)),
+                ]
+            }
             "to_degrees" => vec![Value(self.lit(180.0 / std::f64::consts::PI))],
             "to_radians" => vec![Value(self.lit(std::f64::consts::PI / 180.0))],
             "abs" | "max" | "min" => self.rule_partials(out, prim, at),
