@@ -4,14 +4,19 @@
 
 use std::path::Path;
 
-use crate::harness::{Calls, Failure};
+use crate::harness::{Calls, Failure, HELPERS};
 use crate::program::Program;
 
 /// The file the entries go to, from the repository's root.
 pub const FILE: &str = "tests/difftest_found.rs";
 
-/// The file before any entry: what it holds, and the helpers the entries call.
-const HEADER: &str = r#"//! Mismatches found by the differential tester, `difftest`: each entry is the smallest program
+/// The file's head: what it holds, and the helpers the entries call.
+fn header() -> String {
+    format!("{DOC}{HELPERS}\n{ASSERTS}")
+}
+
+/// The file's doc comment, its attribute and imports.
+const DOC: &str = r#"//! Mismatches found by the differential tester, `difftest`: each entry is the smallest program
 //! that still showed one, and a test at the point where it did.
 //!
 //! Entries are written by difftest itself. When a batch (`cargo run -p difftest --release --
@@ -29,32 +34,10 @@ const HEADER: &str = r#"//! Mismatches found by the differential tester, `diffte
 
 use autodiff::{check_grad, Dual, Float};
 
-/// `(x0̄, x1̄, x2̄, w̄)` as one array, in the order of the point `x`.
-pub fn flat((g0, g1, g2, gw): (f64, f64, f64, Vec<f64>)) -> [f64; 7] {
-    [g0, g1, g2, gw[0], gw[1], gw[2], gw[3]]
-}
+"#;
 
-/// `Σ seedᵢ·yᵢ`: the outputs of a function of three outputs weighed by a cotangent seed.
-pub fn weigh<T: Float>(seed: [f64; 3], y: impl AsRef<[T]>) -> T {
-    let terms = y.as_ref().iter().zip(seed);
-    terms.fold(T::zero(), |s, (&yi, si)| s + yi * T::from(si).unwrap())
-}
-
-/// The gradient of `f` at `x` by forward mode, one dual evaluation per component.
-pub fn forward_gradient(f: impl Fn(&[Dual<f64>]) -> Dual<f64>, x: &[f64; 7]) -> [f64; 7] {
-    std::array::from_fn(|k| {
-        let mut xd = x.map(Dual::constant);
-        xd[k] = Dual::variable(x[k]);
-        f(&xd).tangent
-    })
-}
-
-/// `a` and `b` agree to `tol` relative to their size (absolute below 1), or are both NaN.
-fn close(a: f64, b: f64, tol: f64) -> bool {
-    (a - b).abs() <= tol * a.abs().max(b.abs()).max(1.0) || (a.is_nan() && b.is_nan())
-}
-
-/// `grad`, a gradient of `f` at `x` from the reverse sweep, agrees with `forward` (from dual
+/// The assertions of an entry's test.
+const ASSERTS: &str = r#"/// `grad`, a gradient of `f` at `x` from the reverse sweep, agrees with `forward` (from dual
 /// numbers) and with central finite differences.
 #[track_caller]
 pub fn assert_gradient(
@@ -111,7 +94,7 @@ pub fn keep(repo: &Path, program: &Program, origin: &Origin) -> std::io::Result<
     let path = repo.join(FILE);
     let mut text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => HEADER.to_string(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => header(),
         Err(e) => return Err(e),
     };
     let module = origin.module();
@@ -189,4 +172,16 @@ fn test(program: &Program, origin: &Origin) -> String {
         "#[test]\n#[ignore = {ignore:?}]\nfn at_the_failing_point() {{\n{}\n}}\n",
         body.join("\n")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The file in the repository starts with the head difftest writes, as rustfmt left it.
+    #[test]
+    fn the_regression_file_starts_with_the_header() {
+        let file = include_str!("../../tests/difftest_found.rs");
+        assert!(file.starts_with(&header()));
+    }
 }

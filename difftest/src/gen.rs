@@ -219,7 +219,7 @@ impl Writer<'_> {
                 let b = self.expr(depth - 1);
                 self.rng.pick(BINARY).replace("{a}", &a).replace("{b}", &b)
             }
-            _ => match self.pick_callee() {
+            _ => match self.affordable_callee().filter(|_| self.rng.chance(50)) {
                 Some(callee) => {
                     let (b, c) = (self.expr(depth - 1), self.expr(depth - 1));
                     self.call(&callee, &a, &b, &c)
@@ -240,15 +240,15 @@ impl Writer<'_> {
         format!("{callee}({a}, {b}, {c}, w, n)")
     }
 
-    /// Half the time, one of the callees cheap enough to call here.
-    fn pick_callee(&mut self) -> Option<String> {
+    /// One of the callees cheap enough to call here, if there is one.
+    fn affordable_callee(&mut self) -> Option<String> {
         let multiplier = self.multiplier();
         let affordable: Vec<&Callee> = self
             .callees
             .iter()
             .filter(|f| f.cost * multiplier <= CALL_BUDGET)
             .collect();
-        if affordable.is_empty() || !self.rng.chance(50) {
+        if affordable.is_empty() {
             return None;
         }
         Some(affordable[self.rng.below(affordable.len())].name.clone())
@@ -287,7 +287,7 @@ impl Writer<'_> {
             (1, Kind::Match),
         ];
         if self.loops.len() < MAX_LOOP_DEPTH {
-            kinds.push((if in_loop { 1 } else { 4 }, Kind::Loop));
+            kinds.push((if in_loop { 3 } else { 4 }, Kind::Loop));
         }
         if self.returns == Returns::Scalar {
             kinds.push((1, Kind::Return));
@@ -300,19 +300,22 @@ impl Writer<'_> {
         kinds
     }
 
-    /// One statement, added to the block; a new variable it binds stays in scope after it.
-    fn stmt(&mut self) {
+    /// One of the statements that fit here, by weight.
+    fn pick_kind(&mut self) -> Kind {
         let kinds = self.kinds();
         let mut roll = self.rng.below(kinds.iter().map(|(w, _)| w).sum());
-        let kind = kinds
-            .iter()
-            .find(|(w, _)| {
-                let hit = roll < *w;
-                roll = roll.saturating_sub(*w);
-                hit
-            })
-            .map(|(_, k)| *k)
-            .expect("the roll is below the total weight");
+        for (weight, kind) in kinds {
+            if roll < weight {
+                return kind;
+            }
+            roll -= weight;
+        }
+        unreachable!("the roll is below the total weight")
+    }
+
+    /// One statement, added to the block; a new variable it binds stays in scope after it.
+    fn stmt(&mut self) {
+        let kind = self.pick_kind();
         self.cost += self.multiplier();
         let chunk = match kind {
             Kind::Binding => self.binding(3),
@@ -426,25 +429,44 @@ impl Writer<'_> {
     }
 
     /// A loop of one of the forms, whose body starts with an update of a loop-carried value.
+    /// An outer loop is labelled `'l1` when a loop in it exits to it.
     fn a_loop(&mut self) -> Chunk {
+        let (head, frame, element) = self.loop_head();
+        let body = self.loop_body(frame, element);
+        let labelled = body.iter().any(|c| c.mentions("'l1"));
+        let head = if labelled {
+            head
+        } else {
+            head.into_iter().map(|l| l.replace("'l1: ", "")).collect()
+        };
+        Chunk::Loop {
+            head,
+            body,
+            tail: vec!["}".into()],
+        }
+    }
+
+    /// The head of a loop at the next depth: `for` over a range or over the elements of `w`,
+    /// `while` or `loop` with a counter; its frame, and the element variable it binds.
+    fn loop_head(&mut self) -> (Vec<String>, Frame, Option<String>) {
         let depth = self.loops.len() + 1;
         let index = ["i", "j"][depth - 1].to_string();
         let counter = format!("c{depth}");
         let label = if depth == 1 { "'l1: " } else { "" };
-        let (head, frame, element) = match self.rng.below(5) {
+        let by_index = |index: String, trips| Frame { index, trips };
+        match self.rng.below(5) {
             0 | 1 => {
-                let range = self
-                    .rng
-                    .pick(&["0..n", "0..3", "(0..n).rev()", "(0..4).step_by(2)"]);
+                let range = ["0..n", "0..3", "(0..n).rev()", "(0..4).step_by(2)"];
+                let range = self.rng.pick(&range);
                 let head = vec![format!("{label}for {index} in {range} {{")];
-                (head, Frame { index, trips: 4 }, None)
+                (head, by_index(index, 4), None)
             }
             2 => {
                 let element = format!("w{index}");
                 let head = vec![format!(
                     "{label}for ({index}, &{element}) in w.iter().enumerate() {{"
                 )];
-                (head, Frame { index, trips: 4 }, Some(element))
+                (head, by_index(index, 4), Some(element))
             }
             3 => {
                 let v = self.var();
@@ -453,14 +475,7 @@ impl Writer<'_> {
                     format!("{label}while {counter} < 4 && {v} < k(1.5) {{"),
                     format!("    {counter} += 1;"),
                 ];
-                (
-                    head,
-                    Frame {
-                        index: counter,
-                        trips: 4,
-                    },
-                    None,
-                )
+                (head, by_index(counter, 4), None)
             }
             _ => {
                 let head = vec![
@@ -471,26 +486,8 @@ impl Writer<'_> {
                     "        break;".into(),
                     "    }".into(),
                 ];
-                (
-                    head,
-                    Frame {
-                        index: counter,
-                        trips: 3,
-                    },
-                    None,
-                )
+                (head, by_index(counter, 3), None)
             }
-        };
-        let body = self.loop_body(frame, element);
-        let head = if body.iter().any(|c| c.mentions("'l1")) {
-            head
-        } else {
-            head.into_iter().map(|l| l.replace("'l1: ", "")).collect()
-        };
-        Chunk::Loop {
-            head,
-            body,
-            tail: vec!["}".into()],
         }
     }
 
@@ -546,25 +543,13 @@ impl Writer<'_> {
 
     /// A loop-carried value updated by a call of an earlier function.
     fn call_in_loop(&mut self) -> Chunk {
-        let Some(callee) = self.pick_callee().or_else(|| self.pick_callee()) else {
+        let Some(callee) = self.affordable_callee() else {
             return self.carried();
         };
         let acc = self.mutable_var();
         let (e, w) = (self.expr(1), self.w_at_index());
         let call = self.call(&callee, &acc, &e, &w);
         Chunk::line(format!("{acc} = {acc} * k(0.5) + {call};"))
-    }
-}
-
-impl Chunk {
-    /// Whether some line of the chunk contains `s`.
-    fn mentions(&self, s: &str) -> bool {
-        match self {
-            Chunk::Lines(lines) => lines.iter().any(|l| l.contains(s)),
-            Chunk::Loop { head, body, tail } => {
-                head.iter().chain(tail).any(|l| l.contains(s)) || body.iter().any(|c| c.mentions(s))
-            }
-        }
     }
 }
 

@@ -76,6 +76,16 @@ impl Chunk {
         }
     }
 
+    /// Whether some line of the chunk contains `s`.
+    pub fn mentions(&self, s: &str) -> bool {
+        match self {
+            Chunk::Lines(lines) => lines.iter().any(|l| l.contains(s)),
+            Chunk::Loop { head, body, tail } => {
+                head.iter().chain(tail).any(|l| l.contains(s)) || body.iter().any(|c| c.mentions(s))
+            }
+        }
+    }
+
     /// The number of chunks in this one, itself included.
     #[cfg(test)]
     fn count(&self) -> usize {

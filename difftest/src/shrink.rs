@@ -17,14 +17,31 @@ enum Edit {
     /// Delete the chunk at `path` (its index in the body, then in nested loops' bodies) of
     /// function `function`.
     Delete { function: usize, path: Vec<usize> },
+    /// Delete line `line`, a statement ending in `;`, of the chunk at `path`: an assignment
+    /// in a branch, say.
+    DeleteLine {
+        function: usize,
+        path: Vec<usize>,
+        line: usize,
+    },
+    /// Replace line `line` of the chunk at `path`, an assignment or a binding, by `by`: the
+    /// same with one variable of its right-hand side as the whole right-hand side.
+    Assign {
+        function: usize,
+        path: Vec<usize>,
+        line: usize,
+        by: String,
+    },
     /// Drop function `function`, a callee.
     Drop(usize),
 }
 
 /// The smallest program reached from `program` by edits that keep `reproduces` true, which
-/// `program` itself must satisfy. Edits are tried in order (results first, then statements,
-/// outer ones before those they contain, then callees), each kept when the predicate still
-/// holds; passes repeat until one keeps nothing, so no single edit of the result reproduces.
+/// `program` itself must satisfy. Edits are tried in order (results first, replaced by one of
+/// their variables or by `x0`; then deletions of statements, outer ones before those they
+/// contain; then deletions of lines in branches; then right-hand sides replaced by one of
+/// their variables; then callees), each kept when the predicate still holds; passes repeat
+/// until one keeps nothing, so no single edit of the result reproduces.
 pub fn shrink(program: &Program, mut reproduces: impl FnMut(&Program) -> bool) -> Program {
     let mut current = program.clone();
     loop {
@@ -48,31 +65,106 @@ pub fn shrink(program: &Program, mut reproduces: impl FnMut(&Program) -> bool) -
 
 /// Every edit of `p`, in the order [`shrink`] tries them.
 fn edits(p: &Program) -> Vec<Edit> {
+    let sites = sites(p);
+    let mut edits = result_edits(p);
+    edits.extend(sites.iter().map(|s| Edit::Delete {
+        function: s.function,
+        path: s.path.clone(),
+    }));
+    edits.extend(sites.iter().flat_map(line_deletions));
+    edits.extend(sites.iter().flat_map(right_hand_sides));
+    edits.extend((0..p.functions.len() - 1).map(Edit::Drop));
+    edits
+}
+
+/// A chunk of a program and where it is.
+struct Site<'p> {
+    function: usize,
+    path: Vec<usize>,
+    chunk: &'p Chunk,
+}
+
+/// Every chunk of every function, each before those inside it.
+fn sites(p: &Program) -> Vec<Site<'_>> {
+    let mut sites = Vec::new();
+    for (function, f) in p.functions.iter().enumerate() {
+        let mut chunks = Vec::new();
+        chunk_paths(&f.body, &mut Vec::new(), &mut chunks);
+        sites.extend(chunks.into_iter().map(|(path, chunk)| Site {
+            function,
+            path,
+            chunk,
+        }));
+    }
+    sites
+}
+
+/// Each result replaced by one of its variables, or by `x0` (so that the statements that
+/// bind a variable result can go too).
+fn result_edits(p: &Program) -> Vec<Edit> {
     let mut edits = Vec::new();
     for (function, f) in p.functions.iter().enumerate() {
         for (element, e) in f.result.iter().enumerate() {
-            for by in simpler(e) {
-                if by != *e {
-                    edits.push(Edit::Result {
+            let mut candidates = simpler(e);
+            if !candidates.iter().any(|v| v == "x0") {
+                candidates.push("x0".to_string());
+            }
+            edits.extend(
+                candidates
+                    .into_iter()
+                    .filter(|by| by != e)
+                    .map(|by| Edit::Result {
                         function,
                         element,
                         by,
-                    });
-                }
-            }
+                    }),
+            );
         }
     }
-    for (function, f) in p.functions.iter().enumerate() {
-        let mut paths = Vec::new();
-        chunk_paths(&f.body, &mut Vec::new(), &mut paths);
+    edits
+}
+
+/// The deletion of each statement (a line ending in `;`) of a chunk of several lines.
+fn line_deletions(site: &Site) -> Vec<Edit> {
+    let Chunk::Lines(lines) = site.chunk else {
+        return Vec::new();
+    };
+    if lines.len() < 2 {
+        return Vec::new();
+    }
+    let statements = lines.iter().enumerate().filter(|(_, l)| l.ends_with(';'));
+    statements
+        .map(|(line, _)| Edit::DeleteLine {
+            function: site.function,
+            path: site.path.clone(),
+            line,
+        })
+        .collect()
+}
+
+/// Each assignment or binding (`v = e;`, `let mut v = e;`) of a chunk with one variable of
+/// its right-hand side as the whole right-hand side.
+fn right_hand_sides(site: &Site) -> Vec<Edit> {
+    let Chunk::Lines(lines) = site.chunk else {
+        return Vec::new();
+    };
+    let mut edits = Vec::new();
+    for (line, text) in lines.iter().enumerate() {
+        let Some((left, right)) = text.strip_suffix(';').and_then(|t| t.split_once(" = ")) else {
+            continue;
+        };
         edits.extend(
-            paths
+            variables(right)
                 .into_iter()
-                .map(|path| Edit::Delete { function, path }),
+                .filter(|by| by != right)
+                .map(|by| Edit::Assign {
+                    function: site.function,
+                    path: site.path.clone(),
+                    line,
+                    by: format!("{left} = {by};"),
+                }),
         );
     }
-    let callees = p.functions.len() - 1;
-    edits.extend((0..callees).map(Edit::Drop));
     edits
 }
 
@@ -85,7 +177,23 @@ fn apply(p: &Program, edit: &Edit) -> Program {
             element,
             by,
         } => p.functions[*function].result[*element] = by.clone(),
-        Edit::Delete { function, path } => delete(&mut p.functions[*function].body, path),
+        Edit::Delete { function, path } => {
+            let (block, i) = block_of(&mut p.functions[*function].body, path);
+            block.remove(i);
+        }
+        Edit::DeleteLine {
+            function,
+            path,
+            line,
+        } => {
+            lines_at(&mut p.functions[*function].body, path).remove(*line);
+        }
+        Edit::Assign {
+            function,
+            path,
+            line,
+            by,
+        } => lines_at(&mut p.functions[*function].body, path)[*line] = by.clone(),
         Edit::Drop(function) => {
             p.functions.remove(*function);
         }
@@ -93,11 +201,15 @@ fn apply(p: &Program, edit: &Edit) -> Program {
     p
 }
 
-/// The paths of all chunks, each before those inside it.
-fn chunk_paths(chunks: &[Chunk], prefix: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+/// The paths of all chunks, with the chunks, each before those inside it.
+fn chunk_paths<'c>(
+    chunks: &'c [Chunk],
+    prefix: &mut Vec<usize>,
+    out: &mut Vec<(Vec<usize>, &'c Chunk)>,
+) {
     for (i, chunk) in chunks.iter().enumerate() {
         prefix.push(i);
-        out.push(prefix.clone());
+        out.push((prefix.clone(), chunk));
         if let Chunk::Loop { body, .. } = chunk {
             chunk_paths(body, prefix, out);
         }
@@ -105,18 +217,24 @@ fn chunk_paths(chunks: &[Chunk], prefix: &mut Vec<usize>, out: &mut Vec<Vec<usiz
     }
 }
 
-/// Deletes the chunk at `path`.
-fn delete(chunks: &mut Vec<Chunk>, path: &[usize]) {
+/// The block that holds the chunk at `path`, and the chunk's index in it.
+fn block_of<'c>(chunks: &'c mut Vec<Chunk>, path: &[usize]) -> (&'c mut Vec<Chunk>, usize) {
     match path {
-        [i] => {
-            chunks.remove(*i);
-        }
-        [i, rest @ ..] => {
-            if let Chunk::Loop { body, .. } = &mut chunks[*i] {
-                delete(body, rest);
-            }
-        }
-        [] => {}
+        [i] => (chunks, *i),
+        [i, rest @ ..] => match &mut chunks[*i] {
+            Chunk::Loop { body, .. } => block_of(body, rest),
+            Chunk::Lines(_) => unreachable!("a path goes through loops only"),
+        },
+        [] => unreachable!("a path is not empty"),
+    }
+}
+
+/// The lines of the chunk at `path`, which is a [`Chunk::Lines`].
+fn lines_at<'c>(chunks: &'c mut Vec<Chunk>, path: &[usize]) -> &'c mut Vec<String> {
+    let (block, i) = block_of(chunks, path);
+    match &mut block[i] {
+        Chunk::Lines(lines) => lines,
+        Chunk::Loop { .. } => unreachable!("line edits are made in statements"),
     }
 }
 
@@ -202,7 +320,7 @@ mod tests {
                 body: lines(&["v1 = (v1 + w[i % 4]).tanh();"]),
                 tail: vec!["}".into()],
             }],
-            "v1",
+            "x0",
         );
         assert_eq!(minimal.functions, [expected]);
     }
@@ -263,6 +381,57 @@ mod tests {
         });
         assert_eq!(kept, program);
         assert_eq!(tries, edits(&program).len());
+    }
+
+    #[test]
+    fn a_right_hand_side_becomes_one_of_its_variables() {
+        let program = Program {
+            functions: vec![function(
+                "p0",
+                lines(&[
+                    "let mut v1 = (x0 * x1).sin();",
+                    "v1 = v1 * k(0.5) + x2.tanh();",
+                ]),
+                "v1",
+            )],
+        };
+        let minimal = shrink(&program, |p| {
+            let body = format!("{:?}", p.checked().body);
+            body.contains("x1") && body.contains("x2")
+        });
+        assert_eq!(
+            minimal.checked().body,
+            lines(&["let mut v1 = x1;", "v1 = x2;"])
+        );
+    }
+
+    #[test]
+    fn a_branch_keeps_only_the_lines_the_failure_needs() {
+        let branch = [
+            "if x0 > x1 {",
+            "    v1 = x1.sin();",
+            "} else {",
+            "    v1 = v1 * x2.cos();",
+            "}",
+        ];
+        let program = Program {
+            functions: vec![function(
+                "p0",
+                vec![
+                    Chunk::line("let mut v1 = x0;"),
+                    Chunk::Lines(branch.map(String::from).to_vec()),
+                ],
+                "v1",
+            )],
+        };
+        let minimal = shrink(&program, |p| {
+            format!("{:?}", p.checked().body).contains(".cos()")
+        });
+        let expected = ["if x0 > x1 {", "} else {", "    v1 = v1 * x2.cos();", "}"];
+        assert_eq!(
+            minimal.checked().body,
+            [Chunk::Lines(expected.map(String::from).to_vec())]
+        );
     }
 
     #[test]
