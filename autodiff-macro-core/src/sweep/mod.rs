@@ -231,6 +231,7 @@ pub fn build(
     }
     let (seed_in, value) = sw.seed_and_value(&body.output, quote!(#seed));
     let tape = &sw.names.tape;
+    let mut tape_ref = TokenStream::new();
     if sw.uses_tape {
         // Concrete floats take their tape from a per-thread pool, so repeated calls do not
         // allocate; a generic float gets a fresh one.
@@ -238,10 +239,15 @@ pub fn build(
             crate::parse::FloatTy::Generic(_) => quote!(::autodiff::__private::Tape::<#float>),
             _ => quote!(::autodiff::__private::RecycledTape::<#float>),
         };
-        sw.decls.push(tape, None, quote!(#tape_ty::new()));
+        let owner = sw.names.namer.fresh("__tape_owner");
+        sw.decls.push(&owner, None, quote!(#tape_ty::new()));
+        // Pushes and pops go through one `&mut Tape`, taken once.
+        tape_ref = quote!(let #tape = &mut *#owner;);
     }
+    let mut decls = sw.decls.into_tokens();
+    decls.extend(tape_ref);
     Sweeps {
-        decls: sw.decls.into_tokens(),
+        decls,
         forward,
         reverse: quote!(#snapshots #adjoint_decls #seed_in #reverse_body),
         value,
