@@ -123,7 +123,9 @@ pub fn active(body: &Body, params: &[ParamVar]) -> (Vec<bool>, Vec<bool>, Vec<bo
     }
     loop {
         let mut changed = false;
-        for (dst, srcs) in &edges {
+        // Backwards: usefulness flows from a value to what it is computed from, so one pass
+        // in reverse program order settles straight-line code.
+        for (dst, srcs) in edges.iter().rev() {
             if useful.get(*dst) {
                 for s in srcs {
                     changed |= useful.set(*s);
