@@ -27,11 +27,11 @@ fn check_forward(
     let g = grad(x);
     let dot: f64 = g.iter().zip(v).map(|(a, b)| a * b).sum();
     assert_close(tangent, dot, 1e-11);
-    for i in 0..x.len() {
+    for (i, gi) in g.iter().enumerate() {
         let e: Vec<f64> = (0..x.len())
             .map(|k| if k == i { 1.0 } else { 0.0 })
             .collect();
-        assert_close(jvp(x, &e).1, g[i], 1e-12);
+        assert_close(jvp(x, &e).1, *gi, 1e-12);
     }
     let along = |t: &[f64]| {
         let moved: Vec<f64> = x.iter().zip(v).map(|(a, b)| a + t[0] * b).collect();
@@ -118,7 +118,7 @@ fn branches_and_loops(x: f64, y: f64, n: usize) -> f64 {
         let mut t = x;
         let mut k = 0;
         loop {
-            t = t * 1.3;
+            t *= 1.3;
             k += 1;
             if k >= 3 || t > 2.0 {
                 break;
@@ -214,7 +214,7 @@ proptest! {
 
     #[test]
     fn rosenbrock_forward(x in prop::collection::vec(-2.0f64..2.0, 6), v in prop::collection::vec(-1.0f64..1.0, 6)) {
-        check_forward(rosenbrock, rosenbrock_grad, |p, t| rosenbrock_jvp(p, t), |p, t| rosenbrock_hvp(p, t), &x, &v);
+        check_forward(rosenbrock, rosenbrock_grad, rosenbrock_jvp, rosenbrock_hvp, &x, &v);
     }
 
     #[test]
@@ -430,7 +430,7 @@ fn jacobian_and_hessian_from_generated_functions() {
         j,
         jacobian_rev(&x, 4, |x, s| vector_valued_vjp(x, s.to_vec()).1)
     );
-    let h = hessian(&x, |x, v| rosenbrock_hvp(x, v));
+    let h = hessian(&x, rosenbrock_hvp);
     let (a, b) = (x[0], x[1]);
     assert_close(h[0][0], 1200.0 * a * a - 400.0 * b + 2.0, 1e-13);
     assert_close(h[0][1], -400.0 * a, 1e-13);
