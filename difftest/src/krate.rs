@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// A crate on disk with one binary, `package`.
+/// A crate on disk, `target/difftest/NAME/`, whose binary is `difftest-NAME`.
 pub struct Crate {
     dir: PathBuf,
     package: String,
@@ -14,9 +14,13 @@ pub struct Crate {
 }
 
 impl Crate {
-    /// Writes the crate `package` in `dir`, with `source` as its `src/main.rs` and the
-    /// `autodiff` of `repo` as its dependency. Files are only rewritten when they change.
-    pub fn write(repo: &Path, dir: PathBuf, package: &str, source: &str) -> Crate {
+    /// Writes the crate `NAME` with `source` as its `src/main.rs` and the `autodiff` of
+    /// `repo` as its dependency. Files are only rewritten when they change. Every crate has a
+    /// package of its own: they share a target directory, where crates of one name would
+    /// share a binary, and cargo would run the last one built for a crate it finds fresh.
+    pub fn write(repo: &Path, name: &str, source: &str) -> Crate {
+        let dir = repo.join("target").join("difftest").join(name);
+        let package = format!("difftest-{name}");
         let manifest = format!(
             "[package]\nname = \"{package}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nautodiff = {{ path = {:?} }}\n\n[workspace]\n",
             repo.display().to_string()
@@ -26,7 +30,7 @@ impl Crate {
         write_if_changed(&dir.join("src").join("main.rs"), source);
         Crate {
             dir,
-            package: package.to_string(),
+            package,
             target: repo.join("target").join("difftest-build"),
         }
     }

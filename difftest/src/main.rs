@@ -26,7 +26,7 @@ mod krate;
 mod program;
 mod shrink;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use harness::Failure;
@@ -96,16 +96,11 @@ fn main() {
     let source = harness::batch_source(&functions, o.seed, o.points, |f| {
         o.inject_bug && injected(f)
     });
-    let dir = work_dir(&repo, &format!("seed-{}", o.seed));
-    let (code, output) = Crate::write(&repo, dir, "difftest-batch", &source).run_showing_output();
+    let batch = Crate::write(&repo, &format!("seed-{}", o.seed), &source);
+    let (code, output) = batch.run_showing_output();
     let failures = first_failure_per_program(&output);
     keep_shrunk(&repo, &functions, &failures, &o);
     std::process::exit(code);
-}
-
-/// `target/difftest/NAME` under the repository.
-fn work_dir(repo: &Path, name: &str) -> PathBuf {
-    repo.join("target").join("difftest").join(name)
 }
 
 /// The first `MISMATCH` line of each program that has one.
@@ -155,14 +150,14 @@ fn shrink_failure(
     failure: &Failure,
     o: &Options,
 ) -> Option<Program> {
-    let dir = work_dir(repo, &format!("shrink-seed{}-{}", o.seed, failure.program));
+    let name = format!("shrink-seed{}-{}", o.seed, failure.program);
     let start = Instant::now();
     let mut builds = 0;
     let mut reproduces = |p: &Program| {
         builds += 1;
         let inject = o.inject_bug && injected(p.checked());
         let source = harness::point_source(p, &failure.point, inject);
-        Crate::write(repo, dir.clone(), "difftest-shrink", &source)
+        Crate::write(repo, &name, &source)
             .run_quietly(CANDIDATE_TIME_LIMIT)
             .is_some_and(|output| failure.shown_in(&output))
     };
