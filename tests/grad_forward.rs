@@ -330,7 +330,11 @@ fn network(x: &[f64], w: &[f64], b: f64) -> f64 {
 #[differentiable]
 fn generic_poly<T: Float>(x: T, y: T) -> T {
     let two = T::from(2.0).unwrap();
-    x * x * y + (x * y).sin() * two
+    let mut p = x;
+    for _ in 0..3 {
+        p = p * y + x.powi(2);
+    }
+    x * x * y + (x * y).sin() * two + p.powi(3) * T::from(0.01).unwrap()
 }
 
 #[differentiable(custom_vjp = softplus_rule)]

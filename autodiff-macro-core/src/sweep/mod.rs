@@ -235,14 +235,19 @@ pub fn build(
     if sw.uses_tape {
         // Concrete floats take their tape from a per-thread pool, so repeated calls do not
         // allocate; a generic float gets a fresh one.
-        let tape_ty = match f.float {
-            crate::parse::FloatTy::Generic(_) => quote!(::autodiff::__private::Tape::<#float>),
-            _ => quote!(::autodiff::__private::RecycledTape::<#float>),
+        let (tape_ty, borrow) = match f.float {
+            crate::parse::FloatTy::Generic(_) => {
+                (quote!(::autodiff::__private::Tape::<#float>), quote!(&mut))
+            }
+            _ => (
+                quote!(::autodiff::__private::RecycledTape::<#float>),
+                quote!(&mut *),
+            ),
         };
         let owner = sw.names.namer.fresh("__tape_owner");
         sw.decls.push(&owner, None, quote!(#tape_ty::new()));
         // Pushes and pops go through one `&mut Tape`, taken once.
-        tape_ref = quote!(let #tape = &mut *#owner;);
+        tape_ref = quote!(let #tape = #borrow #owner;);
     }
     let mut decls = sw.decls.into_tokens();
     decls.extend(tape_ref);

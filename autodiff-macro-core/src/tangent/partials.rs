@@ -8,7 +8,7 @@
 //! constant almost everywhere, so they carry no second derivative.
 
 use super::Tangents;
-use crate::ir::{Block, Op, Operand};
+use crate::ir::{Block, Op, Operand, SlotTy};
 use crate::symbol::{self, Prim};
 use proc_macro2::Span;
 use quote::quote;
@@ -138,26 +138,17 @@ impl Tangents<'_> {
             // n·a^(n−1)
             "powi" => {
                 let n = self.operand_tokens(&b());
-                let float = self.float.ty();
-                let m = self.constant(
-                    out,
-                    crate::ir::SlotTy::I32,
-                    quote!(i32::wrapping_sub(#n, 1)),
-                    s,
-                );
-                let n_f = self.constant(out, crate::ir::SlotTy::Float, quote!((#n) as #float), s);
+                let m = self.constant(out, SlotTy::I32, quote!(i32::wrapping_sub(#n, 1)), s);
                 let n_f = match self.float {
                     crate::parse::FloatTy::Generic(t) => {
-                        let n = self.operand_tokens(&b());
-                        self.constant(
-                            out,
-                            crate::ir::SlotTy::Float,
-                            quote!(::autodiff::__private::constant::<#t>((#n) as f64)),
-                            s,
-                        )
+                        quote!(::autodiff::__private::constant::<#t>((#n) as f64))
                     }
-                    _ => n_f,
+                    float => {
+                        let float = float.ty();
+                        quote!((#n) as #float)
+                    }
                 };
+                let n_f = self.constant(out, SlotTy::Float, n_f, s);
                 let pow = self.op(out, &symbol::POWI, vec![a(), m], s);
                 vec![Value(self.op(out, &symbol::MUL, vec![n_f, pow], s)), Zero]
             }
