@@ -221,23 +221,21 @@ fn tangent_fn(f: &Function, wrt: &[bool], floats: &[bool]) -> Option<(TokenStrea
 
 /// `pub fn <fs's name>(self, <fs's params>) -> <fs's return type> { code }`: a rule.
 fn method(fs: &Function, doc: String, code: TokenStream) -> TokenStream {
-    let Sig {
-        name,
-        generics,
-        where_clause,
-        params,
-        ret,
-        ..
-    } = Sig::of(fs);
-    generated(
-        doc,
-        true,
-        quote!(pub fn #name #generics (self, #params) -> #ret #where_clause { #code }),
-    )
+    function(fs, doc, true, true, code)
 }
 
 /// `fn <fs's name>(<fs's params>) -> <fs's return type> { code }`.
 fn plain_fn(fs: &Function, doc: String, inline: bool, code: TokenStream) -> TokenStream {
+    function(fs, doc, inline, false, code)
+}
+
+fn function(
+    fs: &Function,
+    doc: String,
+    inline: bool,
+    method: bool,
+    code: TokenStream,
+) -> TokenStream {
     let Sig {
         vis,
         name,
@@ -247,10 +245,15 @@ fn plain_fn(fs: &Function, doc: String, inline: bool, code: TokenStream) -> Toke
         ret,
         ..
     } = Sig::of(fs);
+    let (vis, receiver) = if method {
+        (quote!(pub), quote!(self,))
+    } else {
+        (quote!(#vis), quote!())
+    };
     generated(
         doc,
         inline,
-        quote!(#vis fn #name #generics (#params) -> #ret #where_clause { #code }),
+        quote!(#vis fn #name #generics (#receiver #params) -> #ret #where_clause { #code }),
     )
 }
 

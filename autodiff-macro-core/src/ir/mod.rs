@@ -333,6 +333,28 @@ pub enum ParamVar {
     Array(ArrayId),
 }
 
+/// Appends a slot; its id.
+pub fn push_slot(slots: &mut Vec<Slot>, name: Ident, ty: SlotTy, origin: Origin) -> SlotId {
+    slots.push(Slot { name, ty, origin });
+    SlotId(slots.len() - 1)
+}
+
+/// Appends an array; its id.
+pub fn push_array(arrays: &mut Vec<Array>, array: Array) -> ArrayId {
+    arrays.push(array);
+    ArrayId(arrays.len() - 1)
+}
+
+/// Appends a temporary of A-normal form, `__t<k>` made fresh by `namer`; its id.
+pub fn push_temp(
+    slots: &mut Vec<Slot>,
+    namer: &mut crate::emit::names::Namer,
+    ty: SlotTy,
+) -> SlotId {
+    let name = namer.fresh(&format!("__t{}", slots.len()));
+    push_slot(slots, name, ty, Origin::Temp)
+}
+
 impl Body {
     pub fn slot(&self, id: SlotId) -> &Slot {
         &self.slots[id.0]

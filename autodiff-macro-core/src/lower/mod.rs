@@ -184,8 +184,7 @@ fn has_unfilled(output: &Output) -> bool {
 
 impl Lowerer<'_> {
     fn new_slot(&mut self, name: Ident, ty: SlotTy, origin: Origin) -> SlotId {
-        self.slots.push(Slot { name, ty, origin });
-        SlotId(self.slots.len() - 1)
+        crate::ir::push_slot(&mut self.slots, name, ty, origin)
     }
 
     fn new_array(
@@ -195,18 +194,17 @@ impl Lowerer<'_> {
         origin: ArrayOrigin,
         decl: Option<(TokenStream, TokenStream)>,
     ) -> ArrayId {
-        self.arrays.push(Array {
+        let array = Array {
             name,
             rank,
             origin,
             decl,
-        });
-        ArrayId(self.arrays.len() - 1)
+        };
+        crate::ir::push_array(&mut self.arrays, array)
     }
 
     fn temp(&mut self, ty: SlotTy) -> SlotId {
-        let name = self.namer.fresh(&format!("__t{}", self.slots.len()));
-        self.new_slot(name, ty, Origin::Temp)
+        crate::ir::push_temp(&mut self.slots, self.namer, ty)
     }
 
     /// A new float slot for a user binding named `user`.

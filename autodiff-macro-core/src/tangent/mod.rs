@@ -162,8 +162,7 @@ fn next_ids(block: &Block) -> (usize, usize) {
 
 impl Tangents<'_> {
     fn new_slot(&mut self, name: syn::Ident, ty: SlotTy, origin: Origin) -> SlotId {
-        self.slots.push(Slot { name, ty, origin });
-        SlotId(self.slots.len() - 1)
+        crate::ir::push_slot(&mut self.slots, name, ty, origin)
     }
 
     fn new_array(
@@ -173,18 +172,17 @@ impl Tangents<'_> {
         origin: ArrayOrigin,
         decl: Option<(TokenStream, TokenStream)>,
     ) -> ArrayId {
-        self.arrays.push(Array {
+        let array = Array {
             name,
             rank,
             origin,
             decl,
-        });
-        ArrayId(self.arrays.len() - 1)
+        };
+        crate::ir::push_array(&mut self.arrays, array)
     }
 
     fn temp(&mut self, ty: SlotTy) -> SlotId {
-        let name = self.namer.fresh(&format!("__t{}", self.slots.len()));
-        self.new_slot(name, ty, Origin::Temp)
+        crate::ir::push_temp(&mut self.slots, self.namer, ty)
     }
 
     fn new_loop_id(&mut self) -> LoopId {
