@@ -442,3 +442,24 @@ fn jacobian_and_hessian_from_generated_functions() {
     assert_close(h[1][1], 200.0, 1e-13);
     assert_eq!(h[0][2], 0.0);
 }
+
+#[differentiable]
+fn pair(x: f64, w: [f64; 2]) -> (f64, [f64; 2]) {
+    let s = x * w[0] + w[1].exp();
+    let mut out = [0.0; 2];
+    out[0] = x.sin() * w[1];
+    out[1] = s * s;
+    (s, out)
+}
+
+#[test]
+fn tuple_values_have_tuple_tangents() {
+    let (x, w, tx, tw) = (0.7, [1.5, -0.3], 0.2, [0.5, -1.0]);
+    let ((s, out), (ts, tout)) = pair_jvp(x, w, tx, tw);
+    assert_eq!((s, out), pair(x, w));
+    // By hand: ṡ = ẋ w₀ + x ẇ₀ + e^{w₁} ẇ₁, and so on.
+    let ds = tx * w[0] + x * tw[0] + w[1].exp() * tw[1];
+    assert_close(ts, ds, 1e-15);
+    assert_close(tout[0], x.cos() * tx * w[1] + x.sin() * tw[1], 1e-15);
+    assert_close(tout[1], 2.0 * s * ds, 1e-14);
+}
