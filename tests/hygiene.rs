@@ -75,3 +75,29 @@ fn arrays_do_not_depend_on_user_module_names() {
         assert!((grad[j] - (seed[j] * 6.0 + dot)).abs() < 1e-12);
     }
 }
+
+/// Parameters one per line, with rustfmt's trailing comma: the generated signatures append
+/// their own parameters after it.
+#[differentiable]
+fn trailing_comma_in_the_parameters(
+    first_parameter_with_a_long_name: f64,
+    second_parameter_with_a_long_name: &[f64],
+    third_parameter_with_a_long_name: usize,
+) -> f64 {
+    first_parameter_with_a_long_name * second_parameter_with_a_long_name[0]
+        + third_parameter_with_a_long_name as f64
+}
+
+#[test]
+fn a_trailing_comma_is_fine() {
+    let (gx, gw) = trailing_comma_in_the_parameters_grad(2.0, &[3.0, 4.0], 7);
+    assert_eq!((gx, gw), (3.0, vec![2.0, 0.0]));
+    let (v, t) = trailing_comma_in_the_parameters_jvp(2.0, &[3.0, 4.0], 7, 1.0, &[0.0, 1.0]);
+    assert_eq!((v, t), (13.0, 3.0));
+    check_grad(
+        |p| trailing_comma_in_the_parameters(p[0], &p[1..], 7),
+        &[2.0, 3.0, 4.0],
+        &[3.0, 2.0, 0.0],
+    )
+    .assert_within(1e-7);
+}

@@ -178,7 +178,8 @@ pub(crate) struct Sig<'a> {
     pub(crate) name: &'a Ident,
     pub(crate) generics: &'a syn::Generics,
     pub(crate) where_clause: &'a Option<syn::WhereClause>,
-    pub(crate) params: &'a syn::punctuated::Punctuated<syn::FnArg, syn::Token![,]>,
+    /// The parameters as written, without a trailing comma (generated ones follow them).
+    pub(crate) params: syn::punctuated::Punctuated<syn::FnArg, syn::Token![,]>,
     pub(crate) args: Vec<&'a Ident>,
     pub(crate) ret: &'a syn::Type,
 }
@@ -191,7 +192,11 @@ impl<'a> Sig<'a> {
             name: &sig.ident,
             generics: &sig.generics,
             where_clause: &sig.generics.where_clause,
-            params: &sig.inputs,
+            params: {
+                let mut params = sig.inputs.clone();
+                params.pop_punct();
+                params
+            },
             args: f.params.iter().map(|p| &p.ident).collect(),
             ret: &f.ret,
         }
