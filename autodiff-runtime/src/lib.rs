@@ -91,4 +91,4 @@ pub use dense::{hessian, jacobian, jacobian_fwd, jacobian_rev};
 pub use dual::Dual;
 pub use num_traits::Float;
 pub use primal::*;
-pub use tape::{Recycle, RecycledTape, Tape};
+pub use tape::{Counter, Recycle, RecycledTape, Tape};

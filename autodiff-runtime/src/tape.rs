@@ -43,6 +43,8 @@
 //! assert_eq!(tape.float_len() + tape.flag_len(), 0);
 //! ```
 
+use std::marker::PhantomData;
+
 /// A LIFO record stack with one typed lane per kind of recorded value.
 ///
 /// See the [module documentation](self) for the push/pop discipline.
@@ -52,6 +54,8 @@ pub struct Tape<F> {
     indices: Vec<usize>,
     ints: Vec<i32>,
     flags: Vec<bool>,
+    /// One lane per loop whose counter is recorded (see [`Tape::push_counter`]).
+    counters: Vec<Vec<u128>>,
 }
 
 impl<F> Default for Tape<F> {
@@ -70,6 +74,7 @@ impl<F> Tape<F> {
             indices: Vec::new(),
             ints: Vec::new(),
             flags: Vec::new(),
+            counters: Vec::new(),
         }
     }
 
@@ -161,6 +166,31 @@ impl<F> Tape<F> {
         }
     }
 
+    /// Records the counter of the loop numbered `lane` (an integer of any type): the reverse
+    /// sweep gets it back to recompute what depends only on it, instead of recording that.
+    /// Returns a marker of the counter's type, for [`Tape::pop_counter`].
+    #[inline]
+    pub fn push_counter<T: Counter>(&mut self, lane: usize, value: T) -> PhantomData<T> {
+        if self.counters.len() <= lane {
+            self.counters.resize_with(lane + 1, Vec::new);
+        }
+        self.counters[lane].push(value.to_bits());
+        PhantomData
+    }
+
+    /// Takes back the most recently recorded counter of the loop numbered `lane`.
+    ///
+    /// # Panics
+    /// If that lane is empty (a bug in the generated code).
+    #[inline]
+    #[track_caller]
+    pub fn pop_counter<T: Counter>(&mut self, lane: usize, _type: PhantomData<T>) -> T {
+        match self.counters.get_mut(lane).and_then(Vec::pop) {
+            Some(bits) => T::from_bits(bits),
+            None => underflow("counter"),
+        }
+    }
+
     /// Number of floats currently recorded.
     #[inline]
     pub fn float_len(&self) -> usize {
@@ -192,6 +222,7 @@ impl<F> Tape<F> {
             && self.indices.is_empty()
             && self.ints.is_empty()
             && self.flags.is_empty()
+            && self.counters.iter().all(Vec::is_empty)
     }
 
     /// Empties every lane, keeping the allocations for reuse.
@@ -201,6 +232,43 @@ impl<F> Tape<F> {
         self.indices.clear();
         self.ints.clear();
         self.flags.clear();
+        self.counters.iter_mut().for_each(Vec::clear);
+    }
+}
+
+/// A loop counter the tape can record: every primitive integer type, and `char`.
+pub trait Counter: Copy {
+    /// The counter's bits, widened (sign-extended for signed types).
+    fn to_bits(self) -> u128;
+    /// The counter back from [`Counter::to_bits`].
+    fn from_bits(bits: u128) -> Self;
+}
+
+macro_rules! counters {
+    ($($t:ty),*) => {$(
+        impl Counter for $t {
+            #[inline]
+            fn to_bits(self) -> u128 {
+                self as u128
+            }
+            #[inline]
+            fn from_bits(bits: u128) -> Self {
+                bits as $t
+            }
+        }
+    )*};
+}
+
+counters!(u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize);
+
+impl Counter for char {
+    #[inline]
+    fn to_bits(self) -> u128 {
+        self as u128
+    }
+    #[inline]
+    fn from_bits(bits: u128) -> Self {
+        char::from_u32(bits as u32).unwrap_or(char::REPLACEMENT_CHARACTER)
     }
 }
 
@@ -411,5 +479,24 @@ mod recycle_tests {
         let inner = RecycledTape::<f32>::new();
         assert_eq!(inner.float_len(), 0);
         assert_eq!(outer.pop_float(), 1.0);
+    }
+}
+
+#[cfg(test)]
+mod counter_tests {
+    use super::*;
+
+    #[test]
+    fn counters_come_back_per_lane_and_type() {
+        let mut tape: Tape<f64> = Tape::new();
+        let a = tape.push_counter(2, -5i64);
+        let b = tape.push_counter(0, usize::MAX);
+        let c = tape.push_counter(2, 7i64);
+        let d = tape.push_counter(1, 'x');
+        assert_eq!(tape.pop_counter(1, d), 'x');
+        assert_eq!(tape.pop_counter(2, c), 7);
+        assert_eq!(tape.pop_counter(0, b), usize::MAX);
+        assert_eq!(tape.pop_counter(2, a), -5);
+        assert!(tape.is_empty());
     }
 }

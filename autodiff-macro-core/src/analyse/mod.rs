@@ -5,6 +5,7 @@
 //!   restored when an assignment overwrites them.
 
 mod activity;
+pub mod recompute;
 mod record;
 
 use crate::ctxt::Ctxt;
@@ -22,6 +23,8 @@ pub struct Analysis {
     pub array_needed: Vec<bool>,
     /// Slots that appear in the body at all (are declared in generated code).
     pub used: Vec<bool>,
+    /// What loops replay in their reverse sweep instead of recording (`recompute.rs`).
+    pub recompute: recompute::Recompute,
 }
 
 impl Analysis {
@@ -36,7 +39,7 @@ impl Analysis {
     /// Whether `a`, in a loop or not, must save the value it overwrites for the reverse
     /// sweep (see `record.rs`).
     pub fn saves(&self, a: &Assign, in_loop: bool) -> bool {
-        record::saves(self, a, in_loop)
+        record::saves(self, a, in_loop) && !self.recompute.replayed[a.dst.0]
     }
 
     /// Whether the call `c` must save the value it overwrites (its result is read later by a
@@ -67,6 +70,7 @@ pub fn body(cx: &Ctxt, f: &Function, body: &Body) -> Analysis {
         needed,
         array_needed,
         used: vec![false; body.slots.len()],
+        recompute: Default::default(),
     };
     record::check_array_inits(cx, body, &an);
     let mut used = vec![false; body.slots.len()];
@@ -106,6 +110,7 @@ pub fn body(cx: &Ctxt, f: &Function, body: &Body) -> Analysis {
         used[s.0] = true;
     }
     an.used = used;
+    an.recompute = recompute::plan(f, body, &an.needed);
     an
 }
 

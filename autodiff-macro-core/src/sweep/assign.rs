@@ -16,8 +16,34 @@ impl Sweeper<'_> {
         let slots = &self.body.slots;
         let dst = &slots[a.dst.0].name;
         let args: Vec<TokenStream> = a.args.iter().map(|op| rules::operand(slots, op)).collect();
+        let value = self.primal_value(a, &args);
+        let in_loop = self.in_loop();
+        let (save, restore) = if self.an.saves(a, in_loop) {
+            self.save(a, in_loop)
+        } else {
+            (quote!(), quote!())
+        };
+        let forward = quote_spanned!(a.span=> #save #dst = #value;);
+        if !self.an.is_active(a.dst) {
+            return (forward, restore);
+        }
+        (forward, self.adjoint_of(a, &args, restore))
+    }
+
+    /// `dst = value;` exactly as the forward sweep computes it, for a loop's reverse sweep
+    /// to replay (see `analyse::recompute`).
+    pub(super) fn replay_assign(&self, a: &Assign) -> TokenStream {
+        let slots = &self.body.slots;
+        let dst = &slots[a.dst.0].name;
+        let args: Vec<TokenStream> = a.args.iter().map(|op| rules::operand(slots, op)).collect();
+        let value = self.primal_value(a, &args);
+        quote_spanned!(a.span=> #dst = #value;)
+    }
+
+    /// The value `a` assigns, from its operands `args`.
+    fn primal_value(&self, a: &Assign, args: &[TokenStream]) -> TokenStream {
         let float = self.float();
-        let value = match &a.op {
+        match &a.op {
             Op::Copy => args[0].clone(),
             Op::Const(tokens) => tokens.clone(),
             Op::Prim(prim) => {
@@ -30,18 +56,7 @@ impl Sweeper<'_> {
                 let slices = refs.iter().map(|r| self.slice(r));
                 quote!(::autodiff::__private::#name(#(#slices),*))
             }
-        };
-        let in_loop = self.in_loop();
-        let (save, restore) = if self.an.saves(a, in_loop) {
-            self.save(a, in_loop)
-        } else {
-            (quote!(), quote!())
-        };
-        let forward = quote_spanned!(a.span=> #save #dst = #value;);
-        if !self.an.is_active(a.dst) {
-            return (forward, restore);
         }
-        (forward, self.adjoint_of(a, &args, restore))
     }
 
     /// Saves the value `a` overwrites: on the tape in a loop, else in a local of its own.

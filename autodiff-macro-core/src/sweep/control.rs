@@ -181,12 +181,14 @@ impl Sweeper<'_> {
         } else {
             quote!()
         };
+        let (record_counter, replay) = self.replay(l);
         (
             quote!(
                 #count = 0;
                 #reset_exit
                 #label #head {
                     #count += 1;
+                    #record_counter
                     #body_f
                     #iter_end
                 }
@@ -196,10 +198,35 @@ impl Sweeper<'_> {
                 #before_rev
                 for _ in 0..#count {
                     #iter_start_rev
+                    #replay
                     #body_r
                     #iter_end_rev
                 }
             ),
+        )
+    }
+
+    // Input:  for i in 0..n { let a = x[2 * i]; ... }      (a read by a rule)
+    // Output: forward:  for i in 0..n { __k0 = __tape.push_counter(0, i); .. }
+    //         reverse:  for _ in 0..__n0 { let i = __tape.pop_counter(0, __k0);
+    //                                      __t2 = 2 * i; a = x[__t2]; .. }
+    // See `analyse::recompute`: the counter is recorded instead of what depends on it.
+    fn replay(&mut self, l: &Loop) -> (TokenStream, TokenStream) {
+        let Some(plan) = self.an.recompute.loops.get(&l.id.0) else {
+            return (quote!(), quote!());
+        };
+        self.uses_tape = true;
+        let marker = self.record_local(
+            &format!("__k{}", l.id.0),
+            quote!(_),
+            quote!(::core::marker::PhantomData),
+        );
+        let (tape, counter) = (&self.names.tape, &plan.counter);
+        let lane = proc_macro2::Literal::usize_unsuffixed(l.id.0);
+        let assigns = plan.assigns.iter().map(|a| self.replay_assign(a));
+        (
+            quote!(#marker = #tape.push_counter(#lane, #counter);),
+            quote!(let #counter = #tape.pop_counter(#lane, #marker); #(#assigns)*),
         )
     }
 

@@ -1,0 +1,276 @@
+//! Recomputing instead of recording, in loops over a range.
+//!
+//! A loop that overwrites a value the reverse sweep reads records the old value on every
+//! iteration (`record.rs`). Much of what loops compute needs no record: an index like `2 * i`
+//! depends only on the loop counter, an element `x[2 * i]` of a slice the body never writes
+//! only on that index, and `x[2 * i] * x[2 * i] - 1.0` only on those. For a loop
+//! `for i in a..b`, the forward sweep records the counter `i` alone (one lane of the tape per
+//! loop), and each iteration of the reverse sweep starts by taking it back and replaying those
+//! assignments, which then hold exactly the values they had in that iteration. This is the
+//! recomputation Tapenade and Enzyme weigh against storing; here it is chosen when it costs no
+//! more than the forward statement itself.
+//!
+//! An assignment is replayed when, in the loop's body:
+//!
+//! - it is the only assignment of its slot (a `let` in the body, or a temporary), so every
+//!   read of the slot in an iteration follows it and sees this iteration's value;
+//! - it stands at the top level of the body, before any statement that can leave the
+//!   iteration, so it ran in every iteration the reverse sweep replays;
+//! - it computes from literals, the counter, parameters the body cannot change, elements of
+//!   arrays the body never writes, and slots replayed before it: a constant whose tokens
+//!   name nothing else (`2 * i + 1`, `n - i`, `idx[i]`, `x.len()`), an element, a copy, or a
+//!   float primitive (not a reduction, which would cost a pass over its slices).
+//!
+//! Only what the reverse sweep reads is replayed, with what it is computed from.
+
+use super::for_each_stmt;
+use crate::ir::{Assign, Block, Body, LoopKind, Op, Operand, Origin, Stmt};
+use crate::parse::Function;
+use proc_macro2::{Delimiter, Ident, TokenStream, TokenTree};
+use std::collections::{HashMap, HashSet};
+
+/// What each loop replays.
+#[derive(Default)]
+pub struct Recompute {
+    /// For each slot, whether it is replayed (and never recorded).
+    pub replayed: Vec<bool>,
+    /// By loop number: its counter and the assignments each reverse iteration replays, in
+    /// program order.
+    pub loops: HashMap<usize, Replay>,
+}
+
+pub struct Replay {
+    pub counter: Ident,
+    pub assigns: Vec<Assign>,
+}
+
+/// Methods a replayed constant may call: pure, and cheap.
+const PURE_METHODS: &[&str] = &[
+    "len",
+    "min",
+    "max",
+    "pow",
+    "abs",
+    "saturating_sub",
+    "saturating_add",
+    "wrapping_add",
+    "wrapping_sub",
+    "wrapping_mul",
+    "rem_euclid",
+    "div_euclid",
+];
+
+pub fn plan(f: &Function, body: &Body, needed: &[bool]) -> Recompute {
+    let mut defs = vec![0usize; body.slots.len()];
+    let mut written = vec![false; body.arrays.len()];
+    for_each_stmt(&body.block, &mut |s| match s {
+        Stmt::Assign(a) => defs[a.dst.0] += 1,
+        Stmt::Call(c) => defs[c.dst.0] += 1,
+        Stmt::Write(w) => written[w.target.array.0] = true,
+        Stmt::Push(p) => written[p.array.0] = true,
+        Stmt::Map(m) => written[m.dst.0] = true,
+        Stmt::ArrayInit(i) => written[i.array.0] = true,
+        _ => {}
+    });
+    let (mut outputs, mut output_arrays) = (Vec::new(), Vec::new());
+    body.output.leaves(&mut outputs, &mut output_arrays);
+    let stable: Vec<bool> = body
+        .slots
+        .iter()
+        .zip(&defs)
+        .map(|(s, d)| matches!(s.origin, Origin::Param(_)) && *d == 0)
+        .collect();
+    let params = immutable_params(f);
+    let mut plan = Recompute {
+        replayed: vec![false; body.slots.len()],
+        loops: HashMap::new(),
+    };
+    for_each_stmt(&body.block, &mut |s| {
+        let Stmt::Loop(l) = s else { return };
+        let LoopKind::For { pat, iter } = &l.kind else {
+            return;
+        };
+        let (Some(counter), true) = (counter(pat), is_range(iter)) else {
+            return;
+        };
+        let cx = Context {
+            counter: &counter,
+            params: &params,
+            stable: &stable,
+            written: &written,
+            single: |slot: usize| defs[slot] == 1 && !outputs.iter().any(|o| o.0 == slot),
+        };
+        let candidates = cx.candidates(&l.body);
+        let assigns = keep_needed(candidates, needed);
+        if !assigns.is_empty() {
+            for a in &assigns {
+                plan.replayed[a.dst.0] = true;
+            }
+            plan.loops.insert(l.id.0, Replay { counter, assigns });
+        }
+    });
+    plan
+}
+
+struct Context<'a, S: Fn(usize) -> bool> {
+    counter: &'a Ident,
+    params: &'a HashSet<String>,
+    stable: &'a [bool],
+    written: &'a [bool],
+    single: S,
+}
+
+impl<S: Fn(usize) -> bool> Context<'_, S> {
+    /// The assignments at the top of `body`, before anything that can leave the iteration,
+    /// that can be replayed.
+    fn candidates(&self, body: &Block) -> Vec<Assign> {
+        let mut here: HashSet<usize> = HashSet::new();
+        let mut out = Vec::new();
+        for stmt in body {
+            if contains_exit(stmt) {
+                break;
+            }
+            let Stmt::Assign(a) = stmt else { continue };
+            if (self.single)(a.dst.0) && self.computable(a, &here) {
+                here.insert(a.dst.0);
+                out.push(a.clone());
+            }
+        }
+        out
+    }
+
+    fn computable(&self, a: &Assign, here: &HashSet<usize>) -> bool {
+        let operand = |op: &Operand| match op {
+            Operand::Lit(_) => true,
+            Operand::Slot(s) => here.contains(&s.0) || self.stable[s.0],
+        };
+        match &a.op {
+            Op::Const(tokens) => self.pure(tokens.clone()),
+            Op::Read(r) => !self.written[r.array.0] && r.index.iter().all(operand),
+            Op::Copy | Op::Prim(_) => a.args.iter().all(operand),
+            Op::Reduce(..) => false,
+        }
+    }
+
+    /// Whether `tokens` only combine literals, the counter and unchangeable parameters with
+    /// operators, indexing and pure methods.
+    fn pure(&self, tokens: TokenStream) -> bool {
+        let mut after_dot = false;
+        for tt in tokens {
+            let ok = match &tt {
+                TokenTree::Literal(_) => true,
+                TokenTree::Ident(i) => {
+                    let name = i.to_string();
+                    if after_dot {
+                        PURE_METHODS.contains(&name.as_str())
+                    } else {
+                        i == self.counter
+                            || self.params.contains(&name)
+                            || name == "as"
+                            || is_number_type(&name)
+                    }
+                }
+                TokenTree::Punct(p) => {
+                    !matches!(p.as_char(), '=' | '!' | '|' | '&' | ';' | '?' | '#')
+                }
+                TokenTree::Group(g) => g.delimiter() != Delimiter::Brace && self.pure(g.stream()),
+            };
+            if !ok {
+                return false;
+            }
+            after_dot = matches!(&tt, TokenTree::Punct(p) if p.as_char() == '.');
+        }
+        true
+    }
+}
+
+/// The replayable candidates the reverse sweep needs, with what they are computed from.
+fn keep_needed(candidates: Vec<Assign>, needed: &[bool]) -> Vec<Assign> {
+    let mut keep: HashSet<usize> = candidates
+        .iter()
+        .filter(|a| needed[a.dst.0])
+        .map(|a| a.dst.0)
+        .collect();
+    for a in candidates.iter().rev() {
+        if keep.contains(&a.dst.0) {
+            let reads = a.args.iter().chain(super::array_indices(a));
+            keep.extend(reads.filter_map(super::slot_of).map(|s| s.0));
+        }
+    }
+    candidates
+        .into_iter()
+        .filter(|a| keep.contains(&a.dst.0))
+        .collect()
+}
+
+/// The counter of `for i in ...`: a plain, immutable binding.
+fn counter(pat: &TokenStream) -> Option<Ident> {
+    match syn::parse::Parser::parse2(syn::Pat::parse_single, pat.clone()).ok()? {
+        syn::Pat::Ident(p)
+            if p.by_ref.is_none() && p.mutability.is_none() && p.subpat.is_none() =>
+        {
+            Some(p.ident)
+        }
+        _ => None,
+    }
+}
+
+/// Whether the loop runs over `a..b` or `a..=b`, whose counters are integers the tape records.
+fn is_range(iter: &TokenStream) -> bool {
+    matches!(
+        syn::parse2::<syn::Expr>(iter.clone()),
+        Ok(syn::Expr::Range(syn::ExprRange {
+            start: Some(_),
+            end: Some(_),
+            ..
+        }))
+    )
+}
+
+/// The parameters bound by a plain immutable name: the body cannot change them.
+fn immutable_params(f: &Function) -> HashSet<String> {
+    f.item
+        .sig
+        .inputs
+        .iter()
+        .filter_map(|arg| match arg {
+            syn::FnArg::Typed(t) => match &*t.pat {
+                syn::Pat::Ident(p) if p.mutability.is_none() && p.by_ref.is_none() => {
+                    let mutable_ref =
+                        matches!(&*t.ty, syn::Type::Reference(r) if r.mutability.is_some());
+                    (!mutable_ref).then(|| p.ident.to_string())
+                }
+                _ => None,
+            },
+            syn::FnArg::Receiver(_) => None,
+        })
+        .collect()
+}
+
+fn is_number_type(name: &str) -> bool {
+    matches!(
+        name,
+        "usize"
+            | "isize"
+            | "u8"
+            | "u16"
+            | "u32"
+            | "u64"
+            | "u128"
+            | "i8"
+            | "i16"
+            | "i32"
+            | "i64"
+            | "i128"
+            | "f32"
+            | "f64"
+    )
+}
+
+fn contains_exit(stmt: &Stmt) -> bool {
+    let mut found = false;
+    for_each_stmt(&vec![stmt.clone()], &mut |s| {
+        found |= matches!(s, Stmt::Exit(_));
+    });
+    found
+}
