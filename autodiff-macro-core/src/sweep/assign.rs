@@ -48,7 +48,7 @@ impl Sweeper<'_> {
             Op::Const(tokens) => tokens.clone(),
             Op::Prim(prim) => {
                 let lit_receiver = matches!(a.args.first(), Some(Operand::Lit(_)));
-                rules::primal(prim, &args, lit_receiver, &float)
+                rules::primal(prim, args, lit_receiver, &float)
             }
             Op::Read(r) => self.element(r),
             Op::Reduce(prim, refs) => {
