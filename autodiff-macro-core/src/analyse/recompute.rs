@@ -41,7 +41,15 @@ pub struct Recompute {
 
 pub struct Replay {
     pub counter: Ident,
-    pub assigns: Vec<Assign>,
+    pub items: Vec<Item>,
+}
+
+/// What a reverse iteration replays, in program order.
+pub enum Item {
+    Assign(Assign),
+    /// A `let` of a non-float value computed like a replayed constant (`let i = __i;`, which
+    /// lowering writes for `enumerate`): replayed as written, so later constants may name it.
+    Let(TokenStream),
 }
 
 /// Methods a replayed constant may call: pure, and cheap.
@@ -100,13 +108,17 @@ pub fn plan(f: &Function, body: &Body, needed: &[bool]) -> Recompute {
             written: &written,
             single: |slot: usize| defs[slot] == 1 && !outputs.iter().any(|o| o.0 == slot),
         };
-        let candidates = cx.candidates(&l.body);
+        let (candidates, lets) = cx.candidates(&l.body);
         let assigns = keep_needed(candidates, needed);
         if !assigns.is_empty() {
-            for a in &assigns {
+            for (_, a) in &assigns {
                 plan.replayed[a.dst.0] = true;
             }
-            plan.loops.insert(l.id.0, Replay { counter, assigns });
+            let mut items: Vec<(usize, Item)> = lets;
+            items.extend(assigns.into_iter().map(|(at, a)| (at, Item::Assign(a))));
+            items.sort_by_key(|(at, _)| *at);
+            let items = items.into_iter().map(|(_, item)| item).collect();
+            plan.loops.insert(l.id.0, Replay { counter, items });
         }
     });
     plan
@@ -122,39 +134,64 @@ struct Context<'a, S: Fn(usize) -> bool> {
 
 impl<S: Fn(usize) -> bool> Context<'_, S> {
     /// The assignments at the top of `body`, before anything that can leave the iteration,
-    /// that can be replayed.
-    fn candidates(&self, body: &Block) -> Vec<Assign> {
+    /// that can be replayed, and the `let`s of non-floats they may name; each with its
+    /// position in the body.
+    fn candidates(&self, body: &Block) -> (Vec<(usize, Assign)>, Vec<(usize, Item)>) {
         let mut here: HashSet<usize> = HashSet::new();
-        let mut out = Vec::new();
-        for stmt in body {
+        let mut names: HashSet<String> = HashSet::new();
+        let (mut assigns, mut lets) = (Vec::new(), Vec::new());
+        for (at, stmt) in body.iter().enumerate() {
             if contains_exit(stmt) {
                 break;
             }
-            let Stmt::Assign(a) = stmt else { continue };
-            if (self.single)(a.dst.0) && self.computable(a, &here) {
-                here.insert(a.dst.0);
-                out.push(a.clone());
+            match stmt {
+                Stmt::Assign(a) if (self.single)(a.dst.0) && self.computable(a, &here, &names) => {
+                    here.insert(a.dst.0);
+                    assigns.push((at, a.clone()));
+                }
+                Stmt::Opaque(tokens) => {
+                    if let Some(name) = self.pure_let(tokens, &names) {
+                        names.insert(name);
+                        lets.push((at, Item::Let(tokens.clone())));
+                    }
+                }
+                _ => {}
             }
         }
-        out
+        (assigns, lets)
     }
 
-    fn computable(&self, a: &Assign, here: &HashSet<usize>) -> bool {
+    /// The name a `let name = <pure expression>;` binds.
+    fn pure_let(&self, tokens: &TokenStream, names: &HashSet<String>) -> Option<String> {
+        let syn::Stmt::Local(local) = syn::parse2::<syn::Stmt>(tokens.clone()).ok()? else {
+            return None;
+        };
+        let syn::Pat::Ident(p) = &local.pat else {
+            return None;
+        };
+        let init = local.init.as_ref()?;
+        let plain = p.by_ref.is_none() && p.mutability.is_none() && p.subpat.is_none();
+        let expr = &init.expr;
+        (plain && init.diverge.is_none() && self.pure(quote::quote!(#expr), names))
+            .then(|| p.ident.to_string())
+    }
+
+    fn computable(&self, a: &Assign, here: &HashSet<usize>, names: &HashSet<String>) -> bool {
         let operand = |op: &Operand| match op {
             Operand::Lit(_) => true,
             Operand::Slot(s) => here.contains(&s.0) || self.stable[s.0],
         };
         match &a.op {
-            Op::Const(tokens) => self.pure(tokens.clone()),
+            Op::Const(tokens) => self.pure(tokens.clone(), names),
             Op::Read(r) => !self.written[r.array.0] && r.index.iter().all(operand),
             Op::Copy | Op::Prim(_) => a.args.iter().all(operand),
             Op::Reduce(..) => false,
         }
     }
 
-    /// Whether `tokens` only combine literals, the counter and unchangeable parameters with
-    /// operators, indexing and pure methods.
-    fn pure(&self, tokens: TokenStream) -> bool {
+    /// Whether `tokens` only combine literals, the counter, unchangeable parameters and the
+    /// replayed `let`s `names` with operators, indexing and pure methods.
+    fn pure(&self, tokens: TokenStream, names: &HashSet<String>) -> bool {
         let mut after_dot = false;
         for tt in tokens {
             let ok = match &tt {
@@ -166,6 +203,7 @@ impl<S: Fn(usize) -> bool> Context<'_, S> {
                     } else {
                         i == self.counter
                             || self.params.contains(&name)
+                            || names.contains(&name)
                             || name == "as"
                             || is_number_type(&name)
                     }
@@ -173,7 +211,9 @@ impl<S: Fn(usize) -> bool> Context<'_, S> {
                 TokenTree::Punct(p) => {
                     !matches!(p.as_char(), '=' | '!' | '|' | '&' | ';' | '?' | '#')
                 }
-                TokenTree::Group(g) => g.delimiter() != Delimiter::Brace && self.pure(g.stream()),
+                TokenTree::Group(g) => {
+                    g.delimiter() != Delimiter::Brace && self.pure(g.stream(), names)
+                }
             };
             if !ok {
                 return false;
@@ -185,13 +225,13 @@ impl<S: Fn(usize) -> bool> Context<'_, S> {
 }
 
 /// The replayable candidates the reverse sweep needs, with what they are computed from.
-fn keep_needed(candidates: Vec<Assign>, needed: &[bool]) -> Vec<Assign> {
+fn keep_needed(candidates: Vec<(usize, Assign)>, needed: &[bool]) -> Vec<(usize, Assign)> {
     let mut keep: HashSet<usize> = candidates
         .iter()
-        .filter(|a| needed[a.dst.0])
-        .map(|a| a.dst.0)
+        .filter(|(_, a)| needed[a.dst.0])
+        .map(|(_, a)| a.dst.0)
         .collect();
-    for a in candidates.iter().rev() {
+    for (_, a) in candidates.iter().rev() {
         if keep.contains(&a.dst.0) {
             let reads = a.args.iter().chain(super::array_indices(a));
             keep.extend(reads.filter_map(super::slot_of).map(|s| s.0));
@@ -199,7 +239,7 @@ fn keep_needed(candidates: Vec<Assign>, needed: &[bool]) -> Vec<Assign> {
     }
     candidates
         .into_iter()
-        .filter(|a| keep.contains(&a.dst.0))
+        .filter(|(_, a)| keep.contains(&a.dst.0))
         .collect()
 }
 

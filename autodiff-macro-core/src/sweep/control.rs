@@ -223,10 +223,13 @@ impl Sweeper<'_> {
         );
         let (tape, counter) = (&self.names.tape, &plan.counter);
         let lane = proc_macro2::Literal::usize_unsuffixed(l.id.0);
-        let assigns = plan.assigns.iter().map(|a| self.replay_assign(a));
+        let items = plan.items.iter().map(|item| match item {
+            crate::analyse::recompute::Item::Assign(a) => self.replay_assign(a),
+            crate::analyse::recompute::Item::Let(tokens) => tokens.clone(),
+        });
         (
             quote!(#marker = #tape.push_counter(#lane, #counter);),
-            quote!(let #counter = #tape.pop_counter(#lane, #marker); #(#assigns)*),
+            quote!(let #counter = #tape.pop_counter(#lane, #marker); #(#items)*),
         )
     }
 
