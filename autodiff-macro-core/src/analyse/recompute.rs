@@ -44,6 +44,9 @@ pub struct Replay {
     pub items: Vec<Item>,
 }
 
+/// An item and its position in the loop's body.
+type Positioned<T> = (usize, T);
+
 /// What a reverse iteration replays, in program order.
 pub enum Item {
     Assign(Assign),
@@ -136,7 +139,7 @@ impl<S: Fn(usize) -> bool> Context<'_, S> {
     /// The assignments at the top of `body`, before anything that can leave the iteration,
     /// that can be replayed, and the `let`s of non-floats they may name; each with its
     /// position in the body.
-    fn candidates(&self, body: &Block) -> (Vec<(usize, Assign)>, Vec<(usize, Item)>) {
+    fn candidates(&self, body: &Block) -> (Vec<(usize, Assign)>, Vec<Positioned<Item>>) {
         let mut here: HashSet<usize> = HashSet::new();
         let mut names: HashSet<String> = HashSet::new();
         let (mut assigns, mut lets) = (Vec::new(), Vec::new());
