@@ -1398,3 +1398,48 @@ fn nan_in_an_input_propagates() {
     let (gx, gs) = rt_norm_grad(&[f64::INFINITY, 1.0], 1.0);
     assert!(gx[0].is_nan() && gx[1] == 0.0 && gs == f64::INFINITY);
 }
+
+// --- loops whose reverse sweep replays instead of recording ---------------------------------
+
+/// `Σᵢ tanh(Σⱼ a[i·m + j]·x[j] + i)²`: the inner loop's indices name the outer counter, and
+/// its element reads are replayed from both counters (see `analyse::recompute`).
+#[differentiable]
+fn matrix_loops(a: &[f64], x: &[f64], m: usize) -> f64 {
+    let mut total = 0.0;
+    for i in 0..a.len() / m {
+        let mut row = 0.0;
+        for j in 0..m {
+            let aij = a[i * m + j];
+            row += aij * x[j] * x[j];
+        }
+        let t = (row + i as f64 * 0.1).tanh();
+        total += t * t;
+    }
+    total
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn replayed_loops(a in prop::collection::vec(-1.0f64..1.0, 6), x in prop::collection::vec(-1.0f64..1.0, 3)) {
+        let (ga, gx) = matrix_loops_grad(&a, &x, 3);
+        // By hand: t_i = tanh(r_i + 0.1 i), r_i = Σⱼ a_ij x_j²; ∂/∂r_i = 2 t_i (1 − t_i²).
+        let mut ea = vec![0.0; 6];
+        let mut ex = vec![0.0; 3];
+        for i in 0..2 {
+            let r: f64 = (0..3).map(|j| a[i * 3 + j] * x[j] * x[j]).sum();
+            let t = (r + i as f64 * 0.1).tanh();
+            let dr = 2.0 * t * (1.0 - t * t);
+            for j in 0..3 {
+                ea[i * 3 + j] += dr * x[j] * x[j];
+                ex[j] += dr * a[i * 3 + j] * 2.0 * x[j];
+            }
+        }
+        assert_all_close(&ga, &ea, 1e-12);
+        assert_all_close(&gx, &ex, 1e-12);
+        let all: Vec<f64> = a.iter().chain(&x).copied().collect();
+        let g: Vec<f64> = ga.iter().chain(&gx).copied().collect();
+        fd(|p| matrix_loops(&p[..6], &p[6..], 3), &all, &g);
+    }
+}

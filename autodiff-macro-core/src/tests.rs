@@ -377,3 +377,30 @@ fn long_functions_declare_their_locals_in_groups() {
     // 1500 statements lower to thousands of slots and adjoints; grouped 32 to a `let`.
     assert!(lets < 400, "{lets} top-level `let`s in the generated core");
 }
+
+/// Nested loops over ranges: the reverse sweep takes back both counters and replays the
+/// indices and the element reads instead of recording them.
+#[test]
+fn expand_replayed_loops() {
+    let item = quote! {
+        fn matrix_loops(a: &[f64], x: &[f64], m: usize) -> f64 {
+            let mut total = 0.0;
+            for i in 0..a.len() / m {
+                let mut row = 0.0;
+                for j in 0..m {
+                    let aij = a[i * m + j];
+                    row += aij * x[j] * x[j];
+                }
+                total += row.tanh();
+            }
+            total
+        }
+    };
+    let out = expanded(quote!(), item);
+    let core = &out[..out.find("fn matrix_loops_vjp(").unwrap_or(out.len())];
+    assert!(core.contains("let i = __tape.pop_counter(0"), "{core}");
+    assert!(core.contains("let j = __tape.pop_counter(1"), "{core}");
+    // Only the inner loop's trip count goes to the index lane: no index, no element.
+    assert_eq!(core.matches("push_index").count(), 1, "{core}");
+    insta::assert_snapshot!(core);
+}

@@ -92,50 +92,143 @@ pub fn plan(f: &Function, body: &Body, needed: &[bool]) -> Recompute {
         .map(|(s, d)| matches!(s.origin, Origin::Param(_)) && *d == 0)
         .collect();
     let params = immutable_params(f);
+    let single = |slot: usize| defs[slot] == 1 && !outputs.iter().any(|o| o.0 == slot);
+    let cx = Context {
+        counters: HashSet::new(),
+        params: &params,
+        stable: &stable,
+        written: &written,
+        single: &single,
+    };
     let mut plan = Recompute {
         replayed: vec![false; body.slots.len()],
         loops: HashMap::new(),
     };
-    for_each_stmt(&body.block, &mut |s| {
-        let Stmt::Loop(l) = s else { return };
-        let LoopKind::For { pat, iter } = &l.kind else {
-            return;
-        };
-        let (Some(counter), true) = (counter(pat), is_range(iter)) else {
-            return;
-        };
-        let cx = Context {
-            counter: &counter,
-            params: &params,
-            stable: &stable,
-            written: &written,
-            single: |slot: usize| defs[slot] == 1 && !outputs.iter().any(|o| o.0 == slot),
-        };
-        let (candidates, lets) = cx.candidates(&l.body);
-        let assigns = keep_needed(candidates, needed);
-        if !assigns.is_empty() {
-            for (_, a) in &assigns {
-                plan.replayed[a.dst.0] = true;
-            }
-            let mut items: Vec<(usize, Item)> = lets;
-            items.extend(assigns.into_iter().map(|(at, a)| (at, Item::Assign(a))));
-            items.sort_by_key(|(at, _)| *at);
-            let items = items.into_iter().map(|(_, item)| item).collect();
-            plan.loops.insert(l.id.0, Replay { counter, items });
-        }
-    });
+    let mut referenced = HashSet::new();
+    walk(
+        &body.block,
+        &cx,
+        &mut Vec::new(),
+        needed,
+        &mut plan,
+        &mut referenced,
+    );
+    // A loop whose counter an inner loop's replay names records it, replaying nothing else
+    // when it has nothing of its own.
+    for (id, counter) in referenced {
+        plan.loops.entry(id).or_insert(Replay {
+            counter,
+            items: Vec::new(),
+        });
+    }
     plan
 }
 
-struct Context<'a, S: Fn(usize) -> bool> {
-    counter: &'a Ident,
+/// Plans every loop of `block`, inside the loops `enclosing` (number and counter, for those
+/// over a range), whose counters the reverse sweep has in scope when they record them.
+fn walk(
+    block: &Block,
+    cx: &Context,
+    enclosing: &mut Vec<(usize, Ident)>,
+    needed: &[bool],
+    plan: &mut Recompute,
+    referenced: &mut HashSet<(usize, Ident)>,
+) {
+    for stmt in block {
+        match stmt {
+            Stmt::Loop(l) => {
+                let own = match &l.kind {
+                    LoopKind::For { pat, iter } if is_range(iter) => counter(pat),
+                    _ => None,
+                };
+                if let Some(counter) = &own {
+                    let inner = cx.clone_with(enclosing, counter);
+                    let (candidates, lets) = inner.candidates(&l.body);
+                    let assigns = keep_needed(candidates, needed);
+                    if !assigns.is_empty() {
+                        for (_, a) in &assigns {
+                            plan.replayed[a.dst.0] = true;
+                        }
+                        let mut items: Vec<(usize, Item)> = lets;
+                        items.extend(assigns.into_iter().map(|(at, a)| (at, Item::Assign(a))));
+                        items.sort_by_key(|(at, _)| *at);
+                        let items: Vec<Item> = items.into_iter().map(|(_, item)| item).collect();
+                        for outer in enclosing.iter() {
+                            if items.iter().any(|item| item.names(&outer.1)) {
+                                referenced.insert(outer.clone());
+                            }
+                        }
+                        let counter = counter.clone();
+                        plan.loops.insert(l.id.0, Replay { counter, items });
+                    }
+                }
+                let pushed = own.is_some();
+                if let Some(counter) = own {
+                    enclosing.push((l.id.0, counter));
+                }
+                walk(&l.body, cx, enclosing, needed, plan, referenced);
+                if pushed {
+                    enclosing.pop();
+                }
+            }
+            Stmt::If(i) => {
+                walk(&i.then, cx, enclosing, needed, plan, referenced);
+                walk(&i.els, cx, enclosing, needed, plan, referenced);
+            }
+            Stmt::Match(m) => {
+                for arm in &m.arms {
+                    walk(&arm.body, cx, enclosing, needed, plan, referenced);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Item {
+    /// Whether the item's tokens name `ident`.
+    fn names(&self, ident: &Ident) -> bool {
+        fn walk(tokens: TokenStream, ident: &Ident) -> bool {
+            tokens.into_iter().any(|tt| match tt {
+                TokenTree::Ident(i) => i == *ident,
+                TokenTree::Group(g) => walk(g.stream(), ident),
+                _ => false,
+            })
+        }
+        match self {
+            Item::Let(tokens) => walk(tokens.clone(), ident),
+            Item::Assign(a) => match &a.op {
+                Op::Const(tokens) => walk(tokens.clone(), ident),
+                _ => false,
+            },
+        }
+    }
+}
+
+struct Context<'a> {
+    /// The counters a replayed constant may name: its loop's and the enclosing loops'.
+    counters: HashSet<String>,
     params: &'a HashSet<String>,
     stable: &'a [bool],
     written: &'a [bool],
-    single: S,
+    /// Whether a slot is assigned once in the body, and not returned.
+    single: &'a dyn Fn(usize) -> bool,
 }
 
-impl<S: Fn(usize) -> bool> Context<'_, S> {
+impl<'a> Context<'a> {
+    /// The context of a loop with counter `counter` inside the loops `enclosing`.
+    fn clone_with(&self, enclosing: &[(usize, Ident)], counter: &Ident) -> Context<'a> {
+        let mut counters: HashSet<String> = enclosing.iter().map(|(_, c)| c.to_string()).collect();
+        counters.insert(counter.to_string());
+        Context {
+            counters,
+            params: self.params,
+            stable: self.stable,
+            written: self.written,
+            single: self.single,
+        }
+    }
+
     /// The assignments at the top of `body`, before anything that can leave the iteration,
     /// that can be replayed, and the `let`s of non-floats they may name; each with its
     /// position in the body.
@@ -204,7 +297,7 @@ impl<S: Fn(usize) -> bool> Context<'_, S> {
                     if after_dot {
                         PURE_METHODS.contains(&name.as_str())
                     } else {
-                        i == self.counter
+                        self.counters.contains(&name)
                             || self.params.contains(&name)
                             || names.contains(&name)
                             || name == "as"
