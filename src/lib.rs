@@ -1,4 +1,5 @@
-//! Reverse-mode automatic differentiation of plain Rust functions, by source transformation.
+//! Automatic differentiation of plain Rust functions, by source transformation: reverse mode,
+//! forward mode and Hessian-vector products.
 //!
 //! Put `#[differentiable]` on a function of floats and call the generated gradient:
 //!
@@ -26,6 +27,20 @@
 //! | `NAME_vjp` | `fn NAME_vjp(<same params>, seed: R) -> (R, G)` | reverse mode with any cotangent `seed` |
 //! | `NAME_grad_into` | `fn NAME_grad_into(<same params>, <&mut destinations>) -> R` | adds the gradient into caller-owned buffers |
 //! | `NAME_vjp_into` | `fn NAME_vjp_into(<same params>, seed: R, <&mut destinations>) -> R` | the same with any `seed`: the core the others wrap |
+//! | `NAME_jvp` | `fn NAME_jvp(<same params>, <one tangent per differentiable parameter>) -> (R, R)` | forward mode: the value and its directional derivative |
+//! | `NAME_hvp` | `fn NAME_hvp(<same params>, <one direction per differentiable parameter>) -> G` | the exact Hessian-vector product (float `R`) |
+//!
+//! ```
+//! use autodiff::prelude::*;
+//!
+//! #[differentiable]
+//! fn f(x: f64, y: f64) -> f64 {
+//!     x * x * y
+//! }
+//!
+//! assert_eq!(f_jvp(3.0, 2.0, 1.0, 0.0), (18.0, 12.0)); // ∂f/∂x = 2xy
+//! assert_eq!(f_hvp(3.0, 2.0, 1.0, 0.0), (4.0, 6.0)); // the Hessian's first column: 2y, 2x
+//! ```
 //!
 //! `G` is the gradient of the float parameters (a tuple when there are several), with the
 //! owned type of each (`&[f64]` has a `Vec<f64>`); `#[differentiable(wrt(a, b))]` restricts
@@ -33,7 +48,8 @@
 //! through. Only `NAME_vjp` and `NAME_vjp_into` exist when `R` is not a float.
 //!
 //! The derivative rule of every primitive lives in [`rules`]; [`check_grad`] compares a
-//! gradient with central finite differences. See the README for the supported language and
+//! gradient with central finite differences; [`jacobian`] and [`hessian`] build dense
+//! matrices from the generated sweeps. See the README for the supported language and
 //! what an error looks like.
 
 pub use autodiff_macro::differentiable;
