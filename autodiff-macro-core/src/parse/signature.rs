@@ -34,6 +34,18 @@ impl FloatTy {
         }
     }
 
+    /// The zero an adjoint starts from and is reset to: `-0.0`. Adding to it is exact for
+    /// every value (`-0.0 + g = g`, also for `g = +0.0`), so the compiler may drop the first
+    /// `+` of an accumulation, which it may not do for `+0.0 + g` (that is `+0.0` when `g`
+    /// is `-0.0`). A gradient that nothing reaches still comes out `+0.0`, since it is added
+    /// into a zeroed destination.
+    pub fn adjoint_zero(&self) -> proc_macro2::TokenStream {
+        match self {
+            FloatTy::F64 | FloatTy::F32 => quote::quote!(-0.0),
+            FloatTy::Generic(t) => quote::quote!(<#t as ::autodiff::__private::Float>::neg_zero()),
+        }
+    }
+
     /// The one of the type, spelled for generated code.
     pub fn one(&self) -> proc_macro2::TokenStream {
         match self {

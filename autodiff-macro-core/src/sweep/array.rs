@@ -69,7 +69,7 @@ impl Sweeper<'_> {
         }
         // x[i] = v  ⇒  v̄ += x̄[i], x̄[i] = 0 (the old element is overwritten)
         let d_element = self.adjoint_element(&w.target);
-        let zero = self.f.float.zero();
+        let zero = self.f.float.adjoint_zero();
         let g0 = &self.names.grad[0];
         let accumulate = self.accumulate(&w.value, g0);
         (
@@ -121,7 +121,7 @@ impl Sweeper<'_> {
         }
         let adjoint = if active {
             let d = &self.names.array_adjoint[p.array.0];
-            let zero = self.f.float.zero();
+            let zero = self.f.float.adjoint_zero();
             let g0 = &self.names.grad[0];
             let accumulate = self.accumulate(&p.value, g0);
             quote!(let #g0 = #d.pop().unwrap_or(#zero); #accumulate)

@@ -146,7 +146,7 @@ impl Sweeper<'_> {
         restore: TokenStream,
     ) -> TokenStream {
         let d_dst = self.adjoint(a.dst).clone();
-        let zero = self.f.float.zero();
+        let zero = self.f.float.adjoint_zero();
         let dst = &self.body.slots[a.dst.0].name;
         let g = &self.names.grad;
         let g0 = &g[0];

@@ -59,7 +59,7 @@ impl Sweeper<'_> {
         }
         let pullback = crate::lower::rule_call(path, rule);
         let d_dst = self.adjoint(c.dst).clone();
-        let zero = self.f.float.zero();
+        let zero = self.f.float.adjoint_zero();
         let float = self.float();
         // Scalar cotangents arrive in locals, then go to the operands' adjoints; arrays add
         // into their adjoint buffers directly. An array passed twice gets one call per

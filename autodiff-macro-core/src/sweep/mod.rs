@@ -161,7 +161,7 @@ pub fn build(
     let (forward, reverse_body) = sw.top_block(&body.block);
     let snapshots = sw.copy_outputs();
     let float = f.float.ty();
-    let zero = f.float.zero();
+    let zero = f.float.adjoint_zero();
 
     // The differentiable parameters, each with its destination.
     let diff_params: Vec<(ParamVar, &Ident)> = body
