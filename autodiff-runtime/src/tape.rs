@@ -55,7 +55,7 @@ pub struct Tape<F> {
     ints: Vec<i32>,
     flags: Vec<bool>,
     /// One lane per loop whose counter is recorded (see [`Tape::push_counter`]).
-    counters: Vec<Vec<u128>>,
+    counters: Vec<Vec<u64>>,
 }
 
 impl<F> Default for Tape<F> {
@@ -174,7 +174,7 @@ impl<F> Tape<F> {
         if self.counters.len() <= lane {
             self.counters.resize_with(lane + 1, Vec::new);
         }
-        self.counters[lane].push(value.to_bits());
+        value.push(&mut self.counters[lane]);
         PhantomData
     }
 
@@ -185,8 +185,8 @@ impl<F> Tape<F> {
     #[inline]
     #[track_caller]
     pub fn pop_counter<T: Counter>(&mut self, lane: usize, _type: PhantomData<T>) -> T {
-        match self.counters.get_mut(lane).and_then(Vec::pop) {
-            Some(bits) => T::from_bits(bits),
+        match self.counters.get_mut(lane).and_then(T::pop) {
+            Some(value) => value,
             None => underflow("counter"),
         }
     }
@@ -236,39 +236,62 @@ impl<F> Tape<F> {
     }
 }
 
-/// A loop counter the tape can record: every primitive integer type, and `char`.
+/// A loop counter the tape can record: every primitive integer type, and `char`, in one
+/// 64-bit word (two for the 128-bit types).
 pub trait Counter: Copy {
-    /// The counter's bits, widened (sign-extended for signed types).
-    fn to_bits(self) -> u128;
-    /// The counter back from [`Counter::to_bits`].
-    fn from_bits(bits: u128) -> Self;
+    /// Appends the counter to `lane`.
+    fn push(self, lane: &mut Vec<u64>);
+    /// Takes the last counter [`Counter::push`] appended to `lane`.
+    fn pop(lane: &mut Vec<u64>) -> Option<Self>;
 }
 
-macro_rules! counters {
+macro_rules! word_counters {
     ($($t:ty),*) => {$(
         impl Counter for $t {
             #[inline]
-            fn to_bits(self) -> u128 {
-                self as u128
+            fn push(self, lane: &mut Vec<u64>) {
+                lane.push(self as u64);
             }
             #[inline]
-            fn from_bits(bits: u128) -> Self {
-                bits as $t
+            fn pop(lane: &mut Vec<u64>) -> Option<Self> {
+                lane.pop().map(|word| word as $t)
             }
         }
     )*};
 }
 
-counters!(u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize);
+word_counters!(u8, u16, u32, u64, usize, i8, i16, i32, i64, isize);
+
+macro_rules! wide_counters {
+    ($($t:ty),*) => {$(
+        impl Counter for $t {
+            #[inline]
+            fn push(self, lane: &mut Vec<u64>) {
+                let bits = self as u128;
+                lane.push(bits as u64);
+                lane.push((bits >> 64) as u64);
+            }
+            #[inline]
+            fn pop(lane: &mut Vec<u64>) -> Option<Self> {
+                let high = lane.pop()? as u128;
+                let low = lane.pop()? as u128;
+                Some(((high << 64) | low) as $t)
+            }
+        }
+    )*};
+}
+
+wide_counters!(u128, i128);
 
 impl Counter for char {
     #[inline]
-    fn to_bits(self) -> u128 {
-        self as u128
+    fn push(self, lane: &mut Vec<u64>) {
+        lane.push(self as u64);
     }
     #[inline]
-    fn from_bits(bits: u128) -> Self {
-        char::from_u32(bits as u32).unwrap_or(char::REPLACEMENT_CHARACTER)
+    fn pop(lane: &mut Vec<u64>) -> Option<Self> {
+        lane.pop()
+            .map(|word| char::from_u32(word as u32).unwrap_or(char::REPLACEMENT_CHARACTER))
     }
 }
 
@@ -493,6 +516,8 @@ mod counter_tests {
         let b = tape.push_counter(0, usize::MAX);
         let c = tape.push_counter(2, 7i64);
         let d = tape.push_counter(1, 'x');
+        let e = tape.push_counter(1, i128::MIN + 3);
+        assert_eq!(tape.pop_counter(1, e), i128::MIN + 3);
         assert_eq!(tape.pop_counter(1, d), 'x');
         assert_eq!(tape.pop_counter(2, c), 7);
         assert_eq!(tape.pop_counter(0, b), usize::MAX);
