@@ -1,10 +1,12 @@
 //! Keeping a shrunk failure: a module appended to `tests/difftest_found.rs` with the minimal
-//! program and a `#[test]` that checks it at the failing point against dual numbers and
-//! `check_grad`.
+//! program and a `#[test]` that checks it at the failing point: its gradient against dual
+//! numbers and `check_grad`; or, for a finding about `_jvp` or `_hvp`, that against the
+//! references the batch used (with the helpers those tests call appended to the file once,
+//! after its head, so that the head stays what it was).
 
 use std::path::Path;
 
-use crate::harness::{Calls, Failure, HELPERS};
+use crate::harness::{Calls, Checked, Failure, Inject, FORWARD_HELPERS, HELPERS};
 use crate::program::Program;
 
 /// The file the entries go to, from the repository's root.
@@ -71,19 +73,116 @@ pub fn assert_scaled(vjp: &[f64; 7], seed: f64, grad: &[f64; 7]) {
 }
 "#;
 
-/// What produced a failure: the command's arguments, and whether the reference was corrupted.
+/// The helpers of the tests of entries about `_jvp` and `_hvp`, after [`FORWARD_HELPERS`]:
+/// appended to the file with the first such entry.
+const FORWARD_ASSERTS: &str = r#"
+/// `(value, tangent)`, from `_jvp` along `dir`, output by output: `value` is `primal` (to
+/// 1e-12), `tangent` the tangent of `along` (dual numbers at `x + ε·dir`, to 1e-9), and
+/// `weights·tangent` is `grad·dir`, `grad` being the gradient of `weights·f`.
+#[track_caller]
+pub fn assert_jvp(
+    (value, tangent): (&[f64], &[f64]),
+    primal: &[f64],
+    along: &[Dual<f64>],
+    weights: &[f64],
+    grad: &[f64; 7],
+    dir: &[f64; 7],
+) {
+    for i in 0..primal.len() {
+        assert!(
+            agree(value[i], primal[i], 1e-12, 0.0),
+            "output {i}: jvp value {} but the primal gives {}",
+            value[i],
+            primal[i]
+        );
+        assert!(
+            agree(tangent[i], along[i].tangent, 1e-9, 0.0),
+            "output {i}: jvp tangent {} but dual numbers {}",
+            tangent[i],
+            along[i].tangent
+        );
+    }
+    let (weighed, weighed_size) = dot_and_size(weights, tangent);
+    let (dot, size) = dot_and_size(grad, dir);
+    assert!(
+        agree(weighed, dot, 1e-9, size.max(weighed_size)),
+        "jvp tangent {weighed} but grad·dir {dot}"
+    );
+}
+
+/// `hvp`, from `_hvp` along `dir`, agrees with `nested` (from nested dual numbers, to 1e-9;
+/// except where they overflowed and `hvp` did not) and with central differences of
+/// `x ↦ grad_at(x)·dir`, whose gradient is `H·dir`.
+#[track_caller]
+pub fn assert_hvp(
+    hvp: &[f64; 7],
+    nested: &[f64; 7],
+    grad_at: impl Fn(&[f64]) -> [f64; 7],
+    x: &[f64; 7],
+    dir: &[f64; 7],
+) {
+    for k in 0..7 {
+        if !nested[k].is_finite() && hvp[k].is_finite() {
+            continue;
+        }
+        assert!(
+            agree(hvp[k], nested[k], 1e-9, 0.0),
+            "component {k}: hvp {} but nested dual numbers {}",
+            hvp[k],
+            nested[k]
+        );
+    }
+    check_grad(|y| dot_and_size(&grad_at(y), dir).0, x, hvp).assert_within(1e-6);
+}
+"#;
+
+/// The line that marks the helpers of [`FORWARD_ASSERTS`] in the file.
+const FORWARD_MARK: &str =
+    "// Helpers of the entries about `_jvp` and `_hvp`, written with the first of them.";
+
+/// The helpers an entry about `_jvp` or `_hvp` needs, when `text` (the file) lacks them.
+fn forward_helpers(text: &str, failure: &Failure) -> Option<String> {
+    let needed = failure.checked() != Checked::Gradient && !text.contains(FORWARD_MARK);
+    needed.then(|| format!("\n{FORWARD_MARK}\n\n{FORWARD_HELPERS}{FORWARD_ASSERTS}"))
+}
+
+/// What produced a failure: the command's arguments, and the reference corrupted, if any.
 pub struct Origin<'a> {
     pub seed: u64,
     pub programs: usize,
-    pub injected: bool,
+    pub injected: Option<Inject>,
     pub failure: &'a Failure,
 }
 
 impl Origin<'_> {
-    /// The entry's module name: `seed1_p45`, `injected_seed1_p45`.
+    /// The entry's module name: `seed1_p45`, `injected_seed1_p45`; `seed1_p45_jvp` and
+    /// `seed1_p45_hvp` for findings about `_jvp` and `_hvp`, which a program may have besides
+    /// one about its gradient.
     fn module(&self) -> String {
-        let prefix = if self.injected { "injected_" } else { "" };
-        format!("{prefix}seed{}_{}", self.seed, self.failure.program)
+        let prefix = if self.injected.is_some() {
+            "injected_"
+        } else {
+            ""
+        };
+        let suffix = match self.failure.checked() {
+            Checked::Gradient => "",
+            Checked::Jvp => "_jvp",
+            Checked::Hvp => "_hvp",
+        };
+        format!("{prefix}seed{}_{}{suffix}", self.seed, self.failure.program)
+    }
+
+    /// Whether the failure's reference is the one `--inject-bug` corrupted.
+    fn corrupted(&self, reference: Inject) -> bool {
+        self.injected == Some(reference)
+    }
+
+    /// The option that corrupted the reference.
+    fn option(&self) -> String {
+        match self.injected {
+            Some(Inject::Gradient) | None => "--inject-bug".to_string(),
+            Some(i) => format!("--inject-bug-in {}", i.name()),
+        }
     }
 }
 
@@ -100,6 +199,9 @@ pub fn keep(repo: &Path, program: &Program, origin: &Origin) -> std::io::Result<
     let module = origin.module();
     if text.contains(&format!("mod {module} {{")) {
         return Ok(None);
+    }
+    if let Some(helpers) = forward_helpers(&text, origin.failure) {
+        text.push_str(&helpers);
     }
     text.push('\n');
     text.push_str(&entry(program, origin));
@@ -122,8 +224,11 @@ fn entry(program: &Program, origin: &Origin) -> String {
         "/// Found by `cargo run -p difftest --release -- --programs {} --seed {}` in `{}`, shrunk:\n/// {}\n",
         origin.programs, origin.seed, f.name, failure.line
     );
-    if origin.injected {
-        s.push_str("/// INJECTED with `--inject-bug`: not a real finding; delete this entry.\n");
+    if origin.injected.is_some() {
+        s.push_str(&format!(
+            "/// INJECTED with `{}`: not a real finding; delete this entry.\n",
+            origin.option()
+        ));
     }
     s.push_str(&format!(
         "#[allow(warnings, clippy::all)]\nmod {} {{\n    use super::*;\n    use autodiff::prelude::*;\n\n",
@@ -138,15 +243,37 @@ fn entry(program: &Program, origin: &Origin) -> String {
     s
 }
 
-/// The `#[test]` of an entry: the checked function at the failing point.
+/// The `#[test]` of an entry: the checked function at the failing point, checked for what the
+/// failure is about.
 fn test(program: &Program, origin: &Origin) -> String {
     let c = Calls::of(program.checked());
     let p = &origin.failure.point;
     let mut body = vec![format!(
-        "let (x, n, seed) = ({:?}, {}, {:?});",
-        p.x, p.n, p.seed
+        "let (x, n, seed, dir) = ({:?}, {}, {:?}, {:?});",
+        p.x, p.n, p.seed, p.dir
     )];
-    if origin.injected {
+    match origin.failure.checked() {
+        Checked::Gradient => gradient_test(&c, origin, &mut body),
+        Checked::Jvp => jvp_test(&c, origin, &mut body),
+        Checked::Hvp => hvp_test(&c, origin, &mut body),
+    }
+    let ignore = if origin.injected.is_some() {
+        format!(
+            "{} corrupted the reference: this test fails on purpose",
+            origin.option()
+        )
+    } else {
+        "difftest found this mismatch; it fails until the macro is fixed".to_string()
+    };
+    format!(
+        "#[test]\n#[ignore = {ignore:?}]\nfn at_the_failing_point() {{\n{}\n}}\n",
+        body.join("\n")
+    )
+}
+
+/// The gradient against dual numbers and `check_grad`, and `_vjp` against the scaled gradient.
+fn gradient_test(c: &Calls, origin: &Origin, body: &mut Vec<String>) {
+    if origin.corrupted(Inject::Gradient) {
         body.push(format!(
             "let mut forward = forward_gradient({}, &x);",
             c.dual
@@ -160,28 +287,142 @@ fn test(program: &Program, origin: &Origin) -> String {
         "assert_gradient(&grad, &forward, {}, &x);",
         c.value
     ));
-    if let Some(vjp) = c.vjp {
+    if let Some(vjp) = &c.vjp {
         body.push(format!("assert_scaled(&{vjp}, seed[0], &grad);"));
     }
-    let ignore = if origin.injected {
-        "--inject-bug corrupted the reference: this test fails on purpose"
+}
+
+/// `_jvp` along `dir` against the primal, dual numbers along `dir` and the gradient.
+fn jvp_test(c: &Calls, origin: &Origin, body: &mut Vec<String>) {
+    body.push(format!("let grad = {};", c.grad));
+    body.push(format!("let (value, tangent) = {};", c.jvp));
+    body.push("let d = duals_along(&x, &dir);".into());
+    if origin.corrupted(Inject::Jvp) {
+        body.push(format!("let mut along = {};", c.along));
+        body.push(
+            "along[0].tangent += 1.0; // the reference difftest --inject-bug-in jvp corrupted"
+                .into(),
+        );
     } else {
-        "difftest found this mismatch; it fails until the macro is fixed"
+        body.push(format!("let along = {};", c.along));
+    }
+    body.push(format!(
+        "assert_jvp({}, &{}, &along, &{}, &grad, &dir);",
+        c.jvp_outputs(),
+        c.outputs,
+        c.weights
+    ));
+}
+
+/// `_hvp` along `dir` against nested dual numbers and differences of the gradient.
+fn hvp_test(c: &Calls, origin: &Origin, body: &mut Vec<String>) {
+    let (Some(nested), Some(grad_at), Some(hvp)) = (&c.nested, &c.grad_at, &c.hvp) else {
+        unreachable!("only functions of one output have their _hvp checked");
     };
-    format!(
-        "#[test]\n#[ignore = {ignore:?}]\nfn at_the_failing_point() {{\n{}\n}}\n",
-        body.join("\n")
-    )
+    body.push(format!("let hvp = {hvp};"));
+    if origin.corrupted(Inject::Hvp) {
+        body.push(format!("let mut nested = nested_hvp({nested}, &x, &dir);"));
+        body.push(
+            "nested[0] += 1.0; // the reference difftest --inject-bug-in hvp corrupted".into(),
+        );
+    } else {
+        body.push(format!("let nested = nested_hvp({nested}, &x, &dir);"));
+    }
+    body.push(format!("assert_hvp(&hvp, &nested, {grad_at}, &x, &dir);"));
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::program::{Chunk, Function, Returns};
 
     /// The file in the repository starts with the head difftest writes, as rustfmt left it.
     #[test]
     fn the_regression_file_starts_with_the_header() {
         let file = include_str!("../../tests/difftest_found.rs");
         assert!(file.starts_with(&header()));
+    }
+
+    fn program(returns: Returns) -> Program {
+        let result = if returns == Returns::Scalar { 1 } else { 3 };
+        let f = Function {
+            name: "p9".into(),
+            returns,
+            body: vec![Chunk::line("let mut v1 = x0.sin();")],
+            result: vec!["v1".into(); result],
+        };
+        Program { functions: vec![f] }
+    }
+
+    fn failure(kind: &str) -> Failure {
+        let line = format!("MISMATCH p9 {kind} component 0 at x = [0.5, 0.25, -1.0, 0.1, 0.2, 0.3, 0.4], n = 2, seed = [1.5, -0.5, 2.0], dir = [1.0, -1.0, 0.5, 0.0, 0.25, 0.75, -0.5]: detail");
+        Failure::parse(&line).expect("a mismatch line")
+    }
+
+    fn origin(failure: &Failure, injected: Option<Inject>) -> Origin<'_> {
+        Origin {
+            seed: 4,
+            programs: 100,
+            injected,
+            failure,
+        }
+    }
+
+    #[test]
+    fn a_gradient_finding_is_tested_as_before() {
+        let failure = failure("fd");
+        let entry = entry(&program(Returns::Scalar), &origin(&failure, None));
+        assert!(entry.contains("mod seed4_p9 {"));
+        assert!(entry.contains("let (x, n, seed, dir) = ([0.5, 0.25, -1.0, 0.1, 0.2, 0.3, 0.4], 2, [1.5, -0.5, 2.0], [1.0, -1.0, 0.5, 0.0, 0.25, 0.75, -0.5]);"));
+        assert!(entry.contains("assert_gradient(&grad, &forward, "));
+        assert!(entry.contains("assert_scaled(&flat(p9_vjp::<f64>("));
+        assert!(!entry.contains("jvp") && !entry.contains("hvp"));
+        assert_eq!(forward_helpers(&header(), &failure), None);
+    }
+
+    #[test]
+    fn a_jvp_finding_checks_the_jvp_output_by_output() {
+        let failure = failure("jvp-dual");
+        for returns in [Returns::Scalar, Returns::Vec3, Returns::Array3] {
+            let entry = entry(&program(returns), &origin(&failure, None));
+            assert!(entry.contains("let (value, tangent) = p9_jvp::<f64>(x[0], x[1], x[2], &x[3..], n, dir[0], dir[1], dir[2], &dir[3..]);"));
+            assert!(entry.contains("let along = "));
+            assert!(entry.contains("assert_jvp("), "{entry}");
+            assert!(!entry.contains("assert_gradient") && !entry.contains("hvp"));
+        }
+        let injected = entry(
+            &program(Returns::Scalar),
+            &origin(&failure, Some(Inject::Jvp)),
+        );
+        assert!(injected.contains("mod injected_seed4_p9_jvp {"));
+        assert!(injected.contains("INJECTED with `--inject-bug-in jvp`"));
+        assert!(injected.contains("along[0].tangent += 1.0;"));
+    }
+
+    #[test]
+    fn an_hvp_finding_checks_against_nested_duals_and_differences() {
+        let failure = failure("hvp-fd");
+        let kept = entry(&program(Returns::Scalar), &origin(&failure, None));
+        assert!(kept.contains("mod seed4_p9_hvp {"));
+        assert!(kept.contains("let hvp = flat(p9_hvp::<f64>("));
+        assert!(
+            kept.contains("let nested = nested_hvp(|v: &[Dual<Dual<f64>>]| p9::<Dual<Dual<f64>>>(")
+        );
+        assert!(kept.contains("assert_hvp(&hvp, &nested, |v: &[f64]| flat(p9_grad::<f64>("));
+        let injected = entry(
+            &program(Returns::Scalar),
+            &origin(&failure, Some(Inject::Hvp)),
+        );
+        assert!(injected.contains("nested[0] += 1.0;"));
+        assert!(injected.contains("--inject-bug-in hvp corrupted the reference"));
+    }
+
+    #[test]
+    fn the_forward_helpers_are_written_once() {
+        let failure = failure("hvp-dual");
+        let helpers = forward_helpers(&header(), &failure).expect("not there yet");
+        assert!(helpers.contains("pub fn nested_hvp(") && helpers.contains("pub fn assert_jvp("));
+        let text = format!("{}{helpers}", header());
+        assert_eq!(forward_helpers(&text, &failure), None);
     }
 }

@@ -1,7 +1,9 @@
 //! Differential testing of `#[differentiable]`: writes a batch of random differentiable
 //! programs into one crate, builds it once, and checks every generated gradient at random
 //! points against two independent references, forward-mode dual numbers (`autodiff::Dual`)
-//! and central finite differences with step control.
+//! and central finite differences with step control, and its forward mode (`_jvp`) and
+//! second order (`_hvp`) along a random direction against dual numbers, nested dual numbers
+//! and the gradient.
 //!
 //! ```sh
 //! cargo run -p difftest --release -- --programs 200 --seed 1
@@ -9,15 +11,20 @@
 //!
 //! A function of one output has its `_grad` checked, and its `_vjp` with a random seed must
 //! be the gradient scaled by the seed. A function of three outputs (`Vec<T>` or `[T; 3]`)
-//! has its `_vjp` with a random seed vector checked as the gradient of `seed·f`.
+//! has its `_vjp` with a random seed vector checked as the gradient of `seed·f`. Every
+//! function's `_jvp` along a random direction `dir` must give the primal's value, the tangent
+//! of one dual-number sweep along `dir` (output by output) and `grad·dir`; a function of one
+//! output has its `_hvp` along `dir` checked against nested dual numbers
+//! (`Dual<Dual<f64>>`) and central differences of `_grad` along `dir`.
 //!
 //! It prints one line per mismatch and ends with `difftest: N passed, M failed` (checks),
 //! exiting non-zero when any check failed. Each mismatching program (the first `--shrink`
 //! of them, 3 by default) is then shrunk: statements are deleted while the mismatch persists
 //! at the same point, each candidate built as a crate of its own, and the minimal program is
 //! appended to `tests/difftest_found.rs` as a regression test. `--inject-bug` corrupts the
-//! dual-number reference of the programs with `.cos()` in a `while` loop, to watch that path
-//! end to end.
+//! dual-number reference of the gradient of the programs with `.cos()` in a `while` loop, to
+//! watch that path end to end; `--inject-bug-in jvp` (or `hvp`, or `grad`) corrupts the
+//! dual-number reference of `_jvp` (the nested duals of `_hvp`, the gradient's) instead.
 
 mod found;
 mod gen;
@@ -29,7 +36,7 @@ mod shrink;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use harness::Failure;
+use harness::{Failure, Inject};
 use krate::Crate;
 use program::{Function, Program};
 
@@ -39,11 +46,11 @@ struct Options {
     points: usize,
     /// How many mismatching programs to shrink.
     shrink: usize,
-    inject_bug: bool,
+    /// The reference `--inject-bug` or `--inject-bug-in` corrupts.
+    inject: Option<Inject>,
 }
 
-const USAGE: &str =
-    "options: --programs N --seed S --points P --shrink K (programs to shrink) --inject-bug";
+const USAGE: &str = "options: --programs N --seed S --points P --shrink K (programs to shrink) --inject-bug --inject-bug-in grad|jvp|hvp";
 
 fn options() -> Options {
     let mut o = Options {
@@ -51,17 +58,22 @@ fn options() -> Options {
         seed: 1,
         points: 3,
         shrink: 3,
-        inject_bug: false,
+        inject: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         if flag == "--inject-bug" {
-            o.inject_bug = true;
+            o.inject = Some(Inject::Gradient);
             continue;
         }
         let value = args
             .next()
             .unwrap_or_else(|| panic!("{flag} takes a value; {USAGE}"));
+        if flag == "--inject-bug-in" {
+            let inject = Inject::parse(&value);
+            o.inject = Some(inject.unwrap_or_else(|| panic!("{flag} takes grad, jvp or hvp")));
+            continue;
+        }
         let number = || -> u64 {
             value
                 .parse()
@@ -78,9 +90,10 @@ fn options() -> Options {
     o
 }
 
-/// Whether `--inject-bug` corrupts the reference of `f`: it has `.cos()` in a `while` loop.
-fn injected(f: &Function) -> bool {
-    f.has_in_loop("while ", ".cos()")
+/// The reference `--inject-bug` corrupts for `f`, if any: `f` must have `.cos()` in a `while`
+/// loop.
+fn injected(o: &Options, f: &Function) -> Option<Inject> {
+    o.inject.filter(|_| f.has_in_loop("while ", ".cos()"))
 }
 
 /// How long a shrink candidate may run.
@@ -93,9 +106,7 @@ fn main() {
         .canonicalize()
         .expect("the repository");
     let functions = gen::batch(o.seed, o.programs);
-    let source = harness::batch_source(&functions, o.seed, o.points, |f| {
-        o.inject_bug && injected(f)
-    });
+    let source = harness::batch_source(&functions, o.seed, o.points, |f| injected(&o, f));
     let batch = Crate::write(&repo, &format!("seed-{}", o.seed), &source);
     let (code, output) = batch.run_showing_output();
     let failures = first_failure_per_program(&output);
@@ -125,7 +136,7 @@ fn keep_shrunk(repo: &Path, functions: &[Function], failures: &[Failure], o: &Op
         let origin = found::Origin {
             seed: o.seed,
             programs: o.programs,
-            injected: o.inject_bug && injected(minimal.checked()),
+            injected: injected(o, minimal.checked()),
             failure,
         };
         match found::keep(repo, &minimal, &origin) {
@@ -155,8 +166,7 @@ fn shrink_failure(
     let mut builds = 0;
     let mut reproduces = |p: &Program| {
         builds += 1;
-        let inject = o.inject_bug && injected(p.checked());
-        let source = harness::point_source(p, &failure.point, inject);
+        let source = harness::point_source(p, &failure.point, injected(o, p.checked()));
         Crate::write(repo, &name, &source)
             .run_quietly(CANDIDATE_TIME_LIMIT)
             .is_some_and(|output| failure.shown_in(&output))
