@@ -463,3 +463,35 @@ fn tuple_values_have_tuple_tangents() {
     assert_close(tout[0], x.cos() * tx * w[1] + x.sin() * tw[1], 1e-15);
     assert_close(tout[1], 2.0 * s * ds, 1e-14);
 }
+
+// --- where a formula would be 0·∞, forward mode takes the reverse rule's value -----------
+
+#[differentiable]
+fn singular_points(x: f64, y: f64, p: f64) -> f64 {
+    x.hypot(y) + x.powf(p) + y.powi(0) * x
+}
+
+#[test]
+fn forward_mode_agrees_with_the_gradient_at_singular_points() {
+    // hypot at the origin, powf with a zero exponent at 0, powi(·, 0) at 0 (found by
+    // difftest: the partials were 0·∞ = NaN where the reverse rules give 0).
+    for (x, y, p) in [(0.0, 0.0, 2.0), (0.5, 0.0, 0.0), (0.0, 0.3, 1.5)] {
+        let g = singular_points_grad(x, y, p);
+        for v in [
+            (1.0, 0.0, 0.0),
+            (0.0, 1.0, 0.0),
+            (0.0, 0.0, 1.0),
+            (0.3, -0.7, 0.2),
+        ] {
+            let (_, t) = singular_points_jvp(x, y, p, v.0, v.1, v.2);
+            let expected = g.0 * v.0 + g.1 * v.1 + g.2 * v.2;
+            assert!(
+                (t - expected).abs() <= 1e-12 * expected.abs().max(1.0),
+                "at ({x}, {y}, {p}) along {v:?}: jvp {t}, grad·v {expected}"
+            );
+        }
+    }
+    // Where the Hessian is finite, so is the product (powf with a zero exponent, powi(·, 0)).
+    let h = singular_points_hvp(0.5, 0.0, 0.0, 0.3, -0.7, 0.2);
+    assert!([h.0, h.1, h.2].iter().all(|v| v.is_finite()), "{h:?}");
+}

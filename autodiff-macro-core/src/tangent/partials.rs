@@ -138,30 +138,38 @@ impl Tangents<'_> {
             // n·a^(n−1)
             "powi" => {
                 let n = self.operand_tokens(&b());
-                let m = self.constant(out, SlotTy::I32, quote!(i32::wrapping_sub(#n, 1)), s);
-                let n_f = match self.float {
-                    crate::parse::FloatTy::Generic(t) => {
-                        quote!(::autodiff::__private::constant::<#t>((#n) as f64))
-                    }
-                    float => {
-                        let float = float.ty();
-                        quote!((#n) as #float)
-                    }
-                };
-                let n_f = self.constant(out, SlotTy::Float, n_f, s);
-                let pow = self.op(out, &symbol::POWI, vec![a(), m], s);
-                vec![Value(self.op(out, &symbol::MUL, vec![n_f, pow], s)), Zero]
+                let da = self.zero_if(out, zero_lit_or(&b(), quote!(#n == 0)), s, |t, els| {
+                    let m = t.constant(els, SlotTy::I32, quote!(i32::wrapping_sub(#n, 1)), s);
+                    let n_f = match t.float {
+                        crate::parse::FloatTy::Generic(ty) => {
+                            quote!(::autodiff::__private::constant::<#ty>((#n) as f64))
+                        }
+                        float => {
+                            let float = float.ty();
+                            quote!((#n) as #float)
+                        }
+                    };
+                    let n_f = t.constant(els, SlotTy::Float, n_f, s);
+                    let pow = t.op(els, &symbol::POWI, vec![a(), m], s);
+                    t.op(els, &symbol::MUL, vec![n_f, pow], s)
+                });
+                vec![Value(da), Zero]
             }
-            // b·a^(b−1) and y·ln a
+            // b·a^(b−1) and y·ln a; 0 where the rule says so (b = 0, y = 0)
             "powf" => {
-                let b_minus = self.op(out, &symbol::SUB, vec![b(), self.lit(1.0)], s);
-                let pow = self.op(out, &symbol::POWF, vec![a(), b_minus], s);
-                let da = self.op(out, &symbol::MUL, vec![b(), pow], s);
-                let ln_a = self.op(out, &symbol::LN, vec![a()], s);
-                vec![
-                    Value(da),
-                    Value(self.op(out, &symbol::MUL, vec![y(), ln_a], s)),
-                ]
+                let zero = self.float.zero();
+                let (b_tokens, y_tokens) = (self.operand_tokens(&b()), self.operand_tokens(&y()));
+                let b_is_zero = zero_lit_or(&b(), quote!(#b_tokens == #zero));
+                let da = self.zero_if(out, b_is_zero, s, |t, els| {
+                    let b_minus = t.op(els, &symbol::SUB, vec![b(), t.lit(1.0)], s);
+                    let pow = t.op(els, &symbol::POWF, vec![a(), b_minus], s);
+                    t.op(els, &symbol::MUL, vec![b(), pow], s)
+                });
+                let db = self.zero_if(out, quote!(#y_tokens == #zero), s, |t, els| {
+                    let ln_a = t.op(els, &symbol::LN, vec![a()], s);
+                    t.op(els, &symbol::MUL, vec![y(), ln_a], s)
+                });
+                vec![Value(da), Value(db)]
             }
             "sin" => vec![Value(self.op(out, &symbol::COS, vec![a()], s))],
             "cos" => {
@@ -235,9 +243,13 @@ impl Tangents<'_> {
                 let rest = self.op(out, &symbol::SUB, vec![self.lit(1.0), sq], s);
                 vec![Value(self.recip(out, rest, s))]
             }
-            // a/y and b/y
+            // a/y and b/y; 0 at the origin, as the rule has it
             "hypot" => {
-                let inv = self.recip(out, y(), s);
+                let zero = self.float.zero();
+                let y_tokens = self.operand_tokens(&y());
+                let inv = self.zero_if(out, quote!(#y_tokens == #zero), s, |t, els| {
+                    t.recip(els, y(), s)
+                });
                 vec![
                     Value(self.op(out, &symbol::MUL, vec![a(), inv.clone()], s)),
                     Value(self.op(out, &symbol::MUL, vec![b(), inv], s)),
@@ -280,6 +292,42 @@ impl Tangents<'_> {
             .collect()
     }
 
+    /// `t = if cond { 0 } else { value }`, `value` computed in the `else` branch by `value`:
+    /// the reverse rule's value where the formula would be `0·∞` (hypot at the origin, `powf`
+    /// with a zero exponent or value, `powi` with `n = 0`).
+    fn zero_if(
+        &mut self,
+        out: &mut Block,
+        cond: proc_macro2::TokenStream,
+        span: Span,
+        value: impl FnOnce(&mut Self, &mut Block) -> Operand,
+    ) -> Operand {
+        if cond.to_string() == "false" {
+            return value(self, out);
+        }
+        let t = self.temp(SlotTy::Float);
+        let mut then = Block::new();
+        self.assign(
+            &mut then,
+            t,
+            Op::Const(self.float.zero()),
+            vec![],
+            true,
+            span,
+        );
+        let mut els = Block::new();
+        let v = value(self, &mut els);
+        self.assign(&mut els, t, Op::Copy, vec![v], true, span);
+        let id = self.new_branch_id();
+        out.push(crate::ir::Stmt::If(crate::ir::If {
+            id,
+            cond,
+            then,
+            els,
+        }));
+        Operand::Slot(t)
+    }
+
     fn recip(&mut self, out: &mut Block, x: Operand, span: Span) -> Operand {
         self.op(out, &symbol::DIV, vec![self.lit(1.0), x], span)
     }
@@ -295,5 +343,16 @@ impl Tangents<'_> {
         let t = self.temp(crate::ir::SlotTy::Float);
         self.assign(out, t, Op::Prim(prim), args, true, span);
         Operand::Slot(t)
+    }
+}
+
+/// `cond`, or `false` when `op` is a literal other than zero (the usual `powi(2)`), so that
+/// no branch is written for it.
+fn zero_lit_or(op: &Operand, cond: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    match op {
+        Operand::Lit(t) if !matches!(t.to_string().as_str(), "0" | "0.0" | "-0" | "-0.0") => {
+            quote!(false)
+        }
+        _ => cond,
     }
 }
