@@ -267,6 +267,21 @@ struct TangentReverse {
     dests: Vec<Ident>,
 }
 
+impl TangentReverse {
+    /// The core function `name` of this sweep, `#[inline]`: compiled only where it is used.
+    fn core_item(&self, name: &Ident, doc: String) -> TokenStream {
+        core_fn(
+            &self.fs,
+            self.code.clone(),
+            &self.seed,
+            &self.dests,
+            name,
+            doc,
+            true,
+        )
+    }
+}
+
 fn reverse_of_tangent(
     f: &Function,
     with: &[bool],
@@ -311,16 +326,7 @@ fn hvp(f: &Function, wrt: &[bool]) -> Option<TokenStream> {
         Diff::Primal,
         "the Hessian-vector product",
     )?;
-    let doc = format!(" The core of [`{}_hvp`].", f.name());
-    let core_item = core_fn(
-        &tr.fs,
-        tr.code.clone(),
-        &tr.seed,
-        &tr.dests,
-        &core,
-        doc,
-        true,
-    );
+    let core_item = tr.core_item(&core, format!(" The core of [`{}_hvp`].", f.name()));
     let wrapper = hvp_wrapper(f, &tr, &core);
     Some(quote!(#[doc(hidden)] #core_item #wrapper))
 }
@@ -377,15 +383,9 @@ fn tangent_derivative(
         Diff::AllFloats,
         "the second derivative",
     )?;
-    let doc = format!(" Reverse mode of the tangent of [`{name}`].");
-    let core_item = core_fn(
-        &tr.fs,
-        tr.code.clone(),
-        &tr.seed,
-        &tr.dests,
+    let core_item = tr.core_item(
         &core,
-        doc,
-        true,
+        format!(" Reverse mode of the tangent of [`{name}`]."),
     );
     let rule = pullback(
         &tr.fs,

@@ -145,19 +145,7 @@ impl Tangents<'_> {
         out: &mut Block,
     ) {
         let span = a.span;
-        // The reductions whose tangent reads the value compute it into a temporary first.
-        let (y, finish) = if prim.reads_out {
-            let y = self.temp(SlotTy::Float);
-            self.assign(out, y, a.op.clone(), vec![], true, span);
-            let copy = Assign {
-                op: Op::Copy,
-                args: vec![Operand::Slot(y)],
-                ..a.clone()
-            };
-            (Operand::Slot(y), copy)
-        } else {
-            (Operand::Slot(a.dst), a.clone())
-        };
+        let (y, finish) = self.result_first(out, a, prim.reads_out);
         let tangents: Vec<Option<ArrayRef>> = refs.iter().map(|r| self.tangent_ref(r)).collect();
         let mut terms: Vec<(Op, Vec<Operand>)> = Vec::new();
         match (prim.name, &tangents[..]) {

@@ -357,18 +357,7 @@ impl Tangents<'_> {
         tan: SlotId,
         out: &mut Block,
     ) {
-        let (result, finish) = if Self::reads_out(prim) {
-            let y = self.temp(SlotTy::Float);
-            self.assign(out, y, a.op.clone(), a.args.clone(), true, a.span);
-            let copy = Assign {
-                op: Op::Copy,
-                args: vec![Operand::Slot(y)],
-                ..a.clone()
-            };
-            (Operand::Slot(y), copy)
-        } else {
-            (Operand::Slot(a.dst), a.clone())
-        };
+        let (result, finish) = self.result_first(out, a, Self::reads_out(prim));
         let at = At {
             args: &a.args,
             out: &result,
@@ -390,6 +379,23 @@ impl Tangents<'_> {
         let sum = self.sum_terms(out, terms, a.span);
         self.set_tangent(out, tan, sum, a);
         out.push(Stmt::Assign(finish));
+    }
+
+    /// Where the tangent statements read `a`'s result, and the assignment that stores it last.
+    /// When they read it (`reads_out`), `a` computes into a temporary first, so that an
+    /// operand its result overwrites (`x = x.exp()`) is still there for the partials.
+    fn result_first(&mut self, out: &mut Block, a: &Assign, reads_out: bool) -> (Operand, Assign) {
+        if !reads_out {
+            return (Operand::Slot(a.dst), a.clone());
+        }
+        let y = self.temp(SlotTy::Float);
+        self.assign(out, y, a.op.clone(), a.args.clone(), true, a.span);
+        let copy = Assign {
+            op: Op::Copy,
+            args: vec![Operand::Slot(y)],
+            ..a.clone()
+        };
+        (Operand::Slot(y), copy)
     }
 
     /// The sum of the terms, as one operation whose result is still to be stored: all but
