@@ -170,12 +170,13 @@ pub fn assert_hvp(
     check_grad(|y| dot_and_size(&grad_at(y), dir).0, x, hvp).assert_within(1e-6);
 }
 
-/// Found by `cargo run -p difftest --release -- --programs 500 --seed 6` in `p193`, shrunk:
-/// MISMATCH p193 jvp-dual component 2 at x = [-1.6267904967805307, -1.3164826155327698, -0.3564548433893955, 0.6201381850821079, 0.17853999523458342, 0.6937859339379158, 0.835286935170644], n = 1, seed = [-0.8388249143373261, -1.4838771612384343, -0.9237431381744683], dir = [0.08079149015830023, -0.09992476296270403, -0.15516558504727818, 0.8015493479506133, -0.35233028967711655, 0.9638939950794894, -0.6806720149911194]: jvp vs dual numbers: tangent NaN but dual numbers -0.02437253010929237
-#[allow(warnings, clippy::all)]
 // The three `seed6_*_jvp` entries are the first real findings: `_jvp` and `_hvp` through
 // `hypot` at the origin gave NaN (the partials `a/y`, `b/y` at `y = 0`) where the reverse
 // rule and dual numbers give 0. Fixed; their `ignore`s are removed and they now guard it.
+
+/// Found by `cargo run -p difftest --release -- --programs 500 --seed 6` in `p193`, shrunk:
+/// MISMATCH p193 jvp-dual component 2 at x = [-1.6267904967805307, -1.3164826155327698, -0.3564548433893955, 0.6201381850821079, 0.17853999523458342, 0.6937859339379158, 0.835286935170644], n = 1, seed = [-0.8388249143373261, -1.4838771612384343, -0.9237431381744683], dir = [0.08079149015830023, -0.09992476296270403, -0.15516558504727818, 0.8015493479506133, -0.35233028967711655, 0.9638939950794894, -0.6806720149911194]: jvp vs dual numbers: tangent NaN but dual numbers -0.02437253010929237
+#[allow(warnings, clippy::all)]
 mod seed6_p193_jvp {
     use super::*;
     use autodiff::prelude::*;
