@@ -2,9 +2,12 @@
 //!
 //! - activity (`activity.rs`): which slots and arrays carry a derivative;
 //! - recording (`record.rs`): which primal values the reverse sweep reads, and so must be
-//!   restored when an assignment overwrites them.
+//!   restored when an assignment overwrites them;
+//! - recomputing instead of recording: what loops replay (`recompute.rs`), and temporaries
+//!   computed again where they are read (`at_use.rs`).
 
 mod activity;
+mod at_use;
 pub mod recompute;
 mod record;
 
@@ -25,6 +28,9 @@ pub struct Analysis {
     pub used: Vec<bool>,
     /// What loops replay in their reverse sweep instead of recording (`recompute.rs`).
     pub recompute: recompute::Recompute,
+    /// For each slot, the assignment the reverse sweep replays where its one reader's rule
+    /// runs, instead of recording it (`at_use.rs`).
+    pub at_use: Vec<Option<Assign>>,
 }
 
 impl Analysis {
@@ -39,7 +45,9 @@ impl Analysis {
     /// Whether `a`, in a loop or not, must save the value it overwrites for the reverse
     /// sweep (see `record.rs`).
     pub fn saves(&self, a: &Assign, in_loop: bool) -> bool {
-        record::saves(self, a, in_loop) && !self.recompute.replayed[a.dst.0]
+        record::saves(self, a, in_loop)
+            && !self.recompute.replayed[a.dst.0]
+            && self.at_use[a.dst.0].is_none()
     }
 
     /// Whether the call `c` must save the value it overwrites (its result is read later by a
@@ -71,6 +79,7 @@ pub fn body(cx: &Ctxt, f: &Function, body: &Body) -> Analysis {
         array_needed,
         used: vec![false; body.slots.len()],
         recompute: Default::default(),
+        at_use: Vec::new(),
     };
     record::check_array_inits(cx, body, &an);
     let mut used = vec![false; body.slots.len()];
@@ -111,6 +120,13 @@ pub fn body(cx: &Ctxt, f: &Function, body: &Body) -> Analysis {
     }
     an.used = used;
     an.recompute = recompute::plan(f, body, &an.needed);
+    an.at_use = at_use::plan(body, &an.needed);
+    // What a loop replays is there already; replaying it at its use too would be wasted.
+    for (slot, replayed) in an.recompute.replayed.iter().enumerate() {
+        if *replayed {
+            an.at_use[slot] = None;
+        }
+    }
     an
 }
 

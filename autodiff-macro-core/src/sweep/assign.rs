@@ -27,7 +27,31 @@ impl Sweeper<'_> {
         if !self.an.is_active(a.dst) {
             return (forward, restore);
         }
-        (forward, self.adjoint_of(a, &args, restore))
+        let recompute = match &a.op {
+            Op::Prim(prim) => self.recompute_at_use(a, Some(prim)),
+            _ => TokenStream::new(),
+        };
+        (
+            forward,
+            self.adjoint_of(a, &args, quote!(#restore #recompute)),
+        )
+    }
+
+    /// The operands of `a` that are recomputed where they are read (see `analyse::at_use`),
+    /// each after what it is computed from: those `prim`'s rule reads, or all of them when
+    /// `a` is itself being recomputed (`prim` is `None`).
+    fn recompute_at_use(&self, a: &Assign, prim: Option<&crate::symbol::Prim>) -> TokenStream {
+        let mut out = TokenStream::new();
+        for (k, op) in a.args.iter().enumerate() {
+            let read = prim.is_none_or(|p| p.rule_args.contains(&crate::symbol::RuleArg::In(k)));
+            if let Some(inner) = slot_of(op).and_then(|s| self.an.at_use[s.0].as_ref()) {
+                if read {
+                    out.extend(self.recompute_at_use(inner, None));
+                    out.extend(self.replay_assign(inner));
+                }
+            }
+        }
+        out
     }
 
     /// `dst = value;` exactly as the forward sweep computes it, for a loop's reverse sweep

@@ -1,0 +1,163 @@
+//! Recomputing a temporary where the reverse sweep reads it, instead of recording it.
+//!
+//! In `t4 = -cur; t5 = t4 * x; t6 = t5 * x;` inside a loop, the rules of `t5` and `t6` read
+//! `t4` and `t5`, which every iteration overwrites, so `record.rs` would save both. But when
+//! the reverse sweep reaches `t6`'s rule, `cur` already holds the value it had then (it is
+//! restored by the usual discipline, being read by a rule of its own) and `x` never changes:
+//! `t4` and `t5` can be computed again right there, for two operations instead of two pushes
+//! and two pops.
+//!
+//! A float slot `t` is recomputed at its use when, inside a loop:
+//!
+//! - one assignment writes it, a float primitive or a copy, at position `k` of its block;
+//! - the only rule that reads it is that of the statement at `k + 1` of the same block;
+//! - each operand is a literal, a parameter the body never assigns, another slot recomputed
+//!   at its use (computed first), or a slot the reverse sweep restores (it is needed) that no
+//!   statement between `t`'s assignment and the point of recomputation assigns.
+
+use super::slot_of;
+use crate::ir::{Assign, Block, Body, Op, Operand, Origin, SlotTy, Stmt};
+use crate::symbol::RuleArg;
+
+/// For each slot, the assignment to replay where its one reader's rule runs.
+pub fn plan(body: &Body, needed: &[bool]) -> Vec<Option<Assign>> {
+    let n = body.slots.len();
+    let (mut defs, mut rule_reads) = (vec![0usize; n], vec![0usize; n]);
+    super::for_each_stmt(&body.block, &mut |s| match s {
+        Stmt::Assign(a) => {
+            defs[a.dst.0] += 1;
+            for s in rule_operands(a) {
+                rule_reads[s] += 1;
+            }
+        }
+        Stmt::Call(c) => {
+            defs[c.dst.0] += 1;
+            for s in c.args.iter().flat_map(super::call_arg_slots) {
+                rule_reads[s.0] += 2; // never recomputed for a call
+            }
+        }
+        _ => {}
+    });
+    let stable: Vec<bool> = body
+        .slots
+        .iter()
+        .zip(&defs)
+        .map(|(s, d)| matches!(s.origin, Origin::Param(_)) && *d == 0)
+        .collect();
+    let (mut outputs, mut arrays) = (Vec::new(), Vec::new());
+    body.output.leaves(&mut outputs, &mut arrays);
+    let cx = Context {
+        body,
+        needed,
+        defs: &defs,
+        rule_reads: &rule_reads,
+        stable: &stable,
+        outputs: outputs.iter().map(|s| s.0).collect(),
+    };
+    let mut plan = vec![None; n];
+    cx.walk(&body.block, false, &mut plan);
+    plan
+}
+
+/// The slots whose values the rule of `a` reads.
+fn rule_operands(a: &Assign) -> Vec<usize> {
+    match &a.op {
+        Op::Prim(prim) => prim
+            .rule_args
+            .iter()
+            .filter_map(|arg| match arg {
+                RuleArg::In(i) => a.args.get(*i).and_then(slot_of).map(|s| s.0),
+                RuleArg::Out => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+struct Context<'a> {
+    body: &'a Body,
+    needed: &'a [bool],
+    defs: &'a [usize],
+    rule_reads: &'a [usize],
+    stable: &'a [bool],
+    outputs: Vec<usize>,
+}
+
+impl Context<'_> {
+    fn walk(&self, block: &Block, in_loop: bool, plan: &mut Vec<Option<Assign>>) {
+        for (k, stmt) in block.iter().enumerate() {
+            match stmt {
+                Stmt::Assign(a) if in_loop && self.candidate(block, k, a) => {
+                    // Valid where its reader runs, with what it is computed from.
+                    if self.valid(block, k, a, k + 1, plan) {
+                        plan[a.dst.0] = Some(a.clone());
+                    }
+                }
+                Stmt::If(i) => {
+                    self.walk(&i.then, in_loop, plan);
+                    self.walk(&i.els, in_loop, plan);
+                }
+                Stmt::Match(m) => m
+                    .arms
+                    .iter()
+                    .for_each(|arm| self.walk(&arm.body, in_loop, plan)),
+                Stmt::Loop(l) => self.walk(&l.body, true, plan),
+                _ => {}
+            }
+        }
+    }
+
+    /// `a`, at `k` in `block`: a float primitive or copy, the only write of its slot, whose
+    /// only reader is the statement after it.
+    fn candidate(&self, block: &Block, k: usize, a: &Assign) -> bool {
+        let t = a.dst.0;
+        let reader_reads_it = matches!(block.get(k + 1), Some(Stmt::Assign(next)) if rule_operands(next).contains(&t));
+        self.body.slots[t].ty == SlotTy::Float
+            && matches!(a.op, Op::Prim(_) | Op::Copy)
+            && self.defs[t] == 1
+            && self.rule_reads[t] == 1
+            && self.needed[t]
+            && !self.outputs.contains(&t)
+            && reader_reads_it
+            && !a.args.iter().filter_map(slot_of).any(|s| s.0 == t)
+    }
+
+    /// Whether `a` (at `k`) computes, at the reverse of position `u`, the value it computed:
+    /// no statement in `k + 1 ..= u` assigns an operand the reverse sweep restores, and the
+    /// operands recomputed at their use are valid there too.
+    fn valid(
+        &self,
+        block: &Block,
+        k: usize,
+        a: &Assign,
+        u: usize,
+        plan: &[Option<Assign>],
+    ) -> bool {
+        a.args.iter().all(|op| match op {
+            Operand::Lit(_) => true,
+            Operand::Slot(s) if self.stable[s.0] => true,
+            Operand::Slot(s) => match &plan[s.0] {
+                Some(inner) => {
+                    let at = block
+                        .iter()
+                        .position(|st| matches!(st, Stmt::Assign(b) if b.dst == inner.dst));
+                    at.is_some_and(|at| self.valid(block, at, inner, u, plan))
+                }
+                None => {
+                    self.needed[s.0] && !assigned_in(&block[k + 1..=u.min(block.len() - 1)], s.0)
+                }
+            },
+        })
+    }
+}
+
+/// Whether a statement of `stmts` (nested ones included) assigns the slot `slot`.
+fn assigned_in(stmts: &[Stmt], slot: usize) -> bool {
+    let mut found = false;
+    super::for_each_stmt(&stmts.to_vec(), &mut |s| match s {
+        Stmt::Assign(a) => found |= a.dst.0 == slot,
+        Stmt::Call(c) => found |= c.dst.0 == slot,
+        _ => {}
+    });
+    found
+}
