@@ -87,11 +87,13 @@ impl Context<'_> {
     fn walk(&self, block: &Block, in_loop: bool, plan: &mut Vec<Option<Assign>>) {
         for (k, stmt) in block.iter().enumerate() {
             match stmt {
-                Stmt::Assign(a) if in_loop && self.candidate(block, k, a) => {
-                    // Valid where its reader runs, with what it is computed from.
-                    if self.valid(block, k, a, k + 1, plan) {
-                        plan[a.dst.0] = Some(a.clone());
-                    }
+                // Valid where its reader runs, with what it is computed from.
+                Stmt::Assign(a)
+                    if in_loop
+                        && self.candidate(block, k, a)
+                        && self.valid(block, k, a, k + 1, plan) =>
+                {
+                    plan[a.dst.0] = Some(a.clone());
                 }
                 Stmt::If(i) => {
                     self.walk(&i.then, in_loop, plan);
