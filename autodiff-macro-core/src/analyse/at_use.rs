@@ -16,7 +16,7 @@
 //!   statement between `t`'s assignment and the point of recomputation assigns.
 
 use super::slot_of;
-use crate::ir::{Assign, Block, Body, Op, Operand, Origin, SlotTy, Stmt};
+use crate::ir::{Assign, Block, Body, Op, Operand, SlotTy, Stmt};
 use crate::symbol::RuleArg;
 
 /// For each slot, the assignment to replay where its one reader's rule runs.
@@ -38,12 +38,7 @@ pub fn plan(body: &Body, needed: &[bool]) -> Vec<Option<Assign>> {
         }
         _ => {}
     });
-    let stable: Vec<bool> = body
-        .slots
-        .iter()
-        .zip(&defs)
-        .map(|(s, d)| matches!(s.origin, Origin::Param(_)) && *d == 0)
-        .collect();
+    let stable = super::unassigned_params(body, &defs);
     let (mut outputs, mut arrays) = (Vec::new(), Vec::new());
     body.output.leaves(&mut outputs, &mut arrays);
     let cx = Context {

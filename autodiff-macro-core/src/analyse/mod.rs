@@ -130,6 +130,16 @@ pub fn body(cx: &Ctxt, f: &Function, body: &Body) -> Analysis {
     an
 }
 
+/// For each slot, whether it is a parameter the body never assigns (`defs`: how many
+/// statements assign each slot): its value is the argument throughout both sweeps.
+pub fn unassigned_params(body: &Body, defs: &[usize]) -> Vec<bool> {
+    body.slots
+        .iter()
+        .zip(defs)
+        .map(|(s, d)| matches!(s.origin, crate::ir::Origin::Param(_)) && *d == 0)
+        .collect()
+}
+
 /// `(varied slots, varied arrays)`: what depends on the parameters `seeds`.
 pub fn varied(body: &Body, seeds: &[ParamVar]) -> (Vec<bool>, Vec<bool>) {
     let (_, _, varied, varied_arrays) = activity::active(body, seeds);

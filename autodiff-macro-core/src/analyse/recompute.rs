@@ -24,7 +24,7 @@
 //! Only what the reverse sweep reads is replayed, with what it is computed from.
 
 use super::for_each_stmt;
-use crate::ir::{Assign, Block, Body, LoopKind, Op, Operand, Origin, Stmt};
+use crate::ir::{Assign, Block, Body, LoopKind, Op, Operand, Stmt};
 use crate::parse::Function;
 use proc_macro2::{Delimiter, Ident, TokenStream, TokenTree};
 use std::collections::{HashMap, HashSet};
@@ -85,12 +85,7 @@ pub fn plan(f: &Function, body: &Body, needed: &[bool]) -> Recompute {
     });
     let (mut outputs, mut output_arrays) = (Vec::new(), Vec::new());
     body.output.leaves(&mut outputs, &mut output_arrays);
-    let stable: Vec<bool> = body
-        .slots
-        .iter()
-        .zip(&defs)
-        .map(|(s, d)| matches!(s.origin, Origin::Param(_)) && *d == 0)
-        .collect();
+    let stable = super::unassigned_params(body, &defs);
     let params = immutable_params(f);
     let single = |slot: usize| defs[slot] == 1 && !outputs.iter().any(|o| o.0 == slot);
     let cx = Context {
