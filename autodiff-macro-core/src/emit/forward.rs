@@ -37,7 +37,14 @@ enum Diff {
 pub fn functions(f: &Function) -> Option<Generated> {
     let wrt: Vec<bool> = f.params.iter().map(|p| is_float(p, true)).collect();
     let floats: Vec<bool> = f.params.iter().map(|p| is_float(p, false)).collect();
-    let jvp = jvp(f, &wrt)?;
+    // Lowered and transformed once for each set of tangents, then cloned for each use.
+    let with_wrt = tangent_body(f, &wrt)?;
+    let with_floats = if wrt == floats {
+        with_wrt.clone()
+    } else {
+        tangent_body(f, &floats)?
+    };
+    let jvp = jvp(f, &wrt, with_wrt.clone())?;
     if !matches!(f.ret_shape, RetShape::Scalar) {
         // A call has a float value, so only those need rules for callers.
         return Some(Generated {
@@ -45,14 +52,15 @@ pub fn functions(f: &Function) -> Option<Generated> {
             rules: TokenStream::new(),
         });
     }
-    let (tangent_items, tangent) = tangent_fn(f, &wrt, &floats)?;
-    let (core, tangent_pullback, all_floats, all_core) = tangent_derivative(f, &floats)?;
+    let (tangent_items, tangent) = tangent_fn(f, &wrt, &floats, with_floats.clone())?;
+    let (core, tangent_pullback, all_floats, all_core) =
+        tangent_derivative(f, &floats, with_floats);
     // With every float differentiable, `NAME_hvp` is the tangent's reverse sweep itself,
     // its destinations for the tangents thrown away; otherwise a sweep of its own.
     let hvp = if wrt == floats {
         hvp_wrapper(f, &all_floats, &all_core)
     } else {
-        hvp(f, &wrt)?
+        hvp(f, &wrt, with_wrt)
     };
     Some(Generated {
         items: quote!(#jvp #tangent_items #hvp #core),
@@ -64,8 +72,11 @@ fn is_float(p: &Param, only_diff: bool) -> bool {
     matches!(p.kind, ParamKind::Float { diff, .. } if diff || !only_diff)
 }
 
+/// A tangent body and the namer that made it (which knows every name in it).
+type Made = (tangent::TangentBody, Namer);
+
 /// The tangent body of `f` with tangents for `with`, and the namer that made it.
-fn tangent_body(f: &Function, with: &[bool]) -> Option<(tangent::TangentBody, Namer)> {
+fn tangent_body(f: &Function, with: &[bool]) -> Option<Made> {
     let cx = Ctxt::new();
     let mut namer = Namer::new(&f.item);
     let body = lower::body(&cx, f, &mut namer);
@@ -157,8 +168,7 @@ fn forward_body(fs: &Function, body: &crate::ir::Body, namer: Namer) -> Option<T
 
 // `fn f_jvp(x: f64, w: &[f64], tan_x: f64, tan_w: &[f64]) -> (f64, f64)`: the value and the
 // tangent of the value, in one forward sweep.
-fn jvp(f: &Function, wrt: &[bool]) -> Option<TokenStream> {
-    let (tb, namer) = tangent_body(f, wrt)?;
+fn jvp(f: &Function, wrt: &[bool], (tb, namer): Made) -> Option<TokenStream> {
     let name = f.name();
     let jvp = format_ident!("{}_jvp", name);
     let r = &f.ret;
@@ -184,10 +194,14 @@ fn jvp(f: &Function, wrt: &[bool]) -> Option<TokenStream> {
 // The rule `tangent(self, <params>, <a tangent per float parameter>) -> R`: what callers'
 // tangent bodies call. With no float parameter left out by `wrt`, it is `f_jvp`'s tangent;
 // otherwise its body is a function of its own (the first part returned).
-fn tangent_fn(f: &Function, wrt: &[bool], floats: &[bool]) -> Option<(TokenStream, TokenStream)> {
+fn tangent_fn(
+    f: &Function,
+    wrt: &[bool],
+    floats: &[bool],
+    (tb, namer): Made,
+) -> Option<(TokenStream, TokenStream)> {
     let name = f.name();
     let member = format_ident!("{}", crate::symbol::TANGENT);
-    let (tb, namer) = tangent_body(f, floats)?;
     let fs = synthetic(
         f,
         floats,
@@ -285,11 +299,11 @@ impl TangentReverse {
 fn reverse_of_tangent(
     f: &Function,
     with: &[bool],
+    (tb, mut namer): Made,
     name: Ident,
     diff: Diff,
     what: &str,
-) -> Option<TangentReverse> {
-    let (tb, mut namer) = tangent_body(f, with)?;
+) -> TangentReverse {
     let fs = synthetic(f, with, &tb.tangent_names, name, f.ret.clone(), diff);
     let mut body = tb.body;
     body.output = tb.tangent;
@@ -307,28 +321,23 @@ fn reverse_of_tangent(
             quote!(::core::panic!(#message))
         }
     };
-    Some(TangentReverse {
+    TangentReverse {
         fs,
         code,
         seed,
         dests,
-    })
+    }
 }
 
 // `fn f_hvp(x: f64, w: &[f64], tan_x: f64, tan_w: &[f64]) -> (f64, Vec<f64>)`: the Hessian
 // times the direction, as the gradient of the tangent `∇f·v` (reverse over forward).
-fn hvp(f: &Function, wrt: &[bool]) -> Option<TokenStream> {
+fn hvp(f: &Function, wrt: &[bool], made: Made) -> TokenStream {
     let core = format_ident!("__{}_hvp_core", f.name());
-    let tr = reverse_of_tangent(
-        f,
-        wrt,
-        core.clone(),
-        Diff::Primal,
-        "the Hessian-vector product",
-    )?;
+    let what = "the Hessian-vector product";
+    let tr = reverse_of_tangent(f, wrt, made, core.clone(), Diff::Primal, what);
     let core_item = tr.core_item(&core, format!(" The core of [`{}_hvp`].", f.name()));
     let wrapper = hvp_wrapper(f, &tr, &core);
-    Some(quote!(#[doc(hidden)] #core_item #wrapper))
+    quote!(#[doc(hidden)] #core_item #wrapper)
 }
 
 /// `NAME_hvp`: zeros for every destination of the core `core` of `tr`, the core with a seed
@@ -373,16 +382,12 @@ fn hvp_wrapper(f: &Function, tr: &TangentReverse, core: &Ident) -> TokenStream {
 fn tangent_derivative(
     f: &Function,
     floats: &[bool],
-) -> Option<(TokenStream, TokenStream, TangentReverse, Ident)> {
+    made: Made,
+) -> (TokenStream, TokenStream, TangentReverse, Ident) {
     let name = f.name();
     let core = format_ident!("__{}_tangent_vjp_into", name);
-    let tr = reverse_of_tangent(
-        f,
-        floats,
-        core.clone(),
-        Diff::AllFloats,
-        "the second derivative",
-    )?;
+    let what = "the second derivative";
+    let tr = reverse_of_tangent(f, floats, made, core.clone(), Diff::AllFloats, what);
     let core_item = tr.core_item(
         &core,
         format!(" Reverse mode of the tangent of [`{name}`]."),
@@ -394,7 +399,7 @@ fn tangent_derivative(
         &core,
         crate::symbol::TANGENT_PULLBACK,
     );
-    Some((quote!(#[doc(hidden)] #core_item), rule, tr, core))
+    (quote!(#[doc(hidden)] #core_item), rule, tr, core)
 }
 
 /// The forward-mode functions of a function with `custom_vjp = rule` and a float value: the

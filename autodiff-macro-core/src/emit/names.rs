@@ -22,6 +22,7 @@ use std::collections::{HashMap, HashSet};
 use syn::visit::Visit;
 use syn::Ident;
 
+#[derive(Clone)]
 pub struct Namer {
     taken: HashSet<String>,
     /// How many times each name is bound (by any pattern) in the function.

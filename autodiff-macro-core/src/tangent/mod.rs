@@ -27,6 +27,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::quote;
 
 /// A tangent body and what it was made from.
+#[derive(Clone)]
 pub struct TangentBody {
     /// The body: the primal statements and their tangents; its `params` are the primal
     /// parameters followed by one tangent per parameter in `with_tangent`.
