@@ -491,6 +491,15 @@ fn forward_mode_agrees_with_the_gradient_at_singular_points() {
             );
         }
     }
+    // Away from the origin the function is smooth: the tangent against finite differences.
+    let (x, y, p, v) = (0.5, 0.0, 0.0, [0.3, -0.7, 0.2]);
+    let (_, t) = singular_points_jvp(x, y, p, v[0], v[1], v[2]);
+    check_grad(
+        |s| singular_points(x + s[0] * v[0], y + s[0] * v[1], p + s[0] * v[2]),
+        &[0.0],
+        &[t],
+    )
+    .assert_within(1e-6);
     // Where the Hessian is finite, so is the product (powf with a zero exponent, powi(·, 0)).
     let h = singular_points_hvp(0.5, 0.0, 0.0, 0.3, -0.7, 0.2);
     assert!([h.0, h.1, h.2].iter().all(|v| v.is_finite()), "{h:?}");
