@@ -56,7 +56,7 @@ fn transform(cx: &Ctxt, args: &parse::Args, item: syn::ItemFn) -> Option<TokenSt
         let seed = namer.fresh("seed");
         let dests = emit::destination_names(&f, &mut namer);
         let body = emit::custom_body(&f, rule, &seed, &dests);
-        let reverse = emit::functions(&f, body, &seed, &dests, None);
+        let reverse = emit::functions(&f, body, &seed, &dests, None, false);
         let forward = emit::forward::custom_functions(&f, rule);
         return Some(assemble(&f, reverse, forward));
     }
@@ -79,7 +79,7 @@ fn transform(cx: &Ctxt, args: &parse::Args, item: syn::ItemFn) -> Option<TokenSt
     let all_floats = all
         .as_ref()
         .map(|(body, _, dests)| (&f_all, body.clone(), dests.as_slice()));
-    let reverse = emit::functions(&f, body, &seed, &dests, all_floats);
+    let reverse = emit::functions(&f, body, &seed, &dests, all_floats, true);
     let forward = emit::forward::functions(&f)?;
     Some(assemble(&f, reverse, forward))
 }
