@@ -72,7 +72,7 @@ pub mod prelude {
 pub mod __private {
     pub use autodiff_runtime::{
         constant, dot, logsumexp, max_of, mean, min_of, norm, norm_squared, rules, softmax, sum,
-        Accumulate, Float, RecycledTape, Tape, ZeroGrad,
+        Accumulate, Counter, Float, RecycledTape, Tape, ZeroGrad,
     };
     pub use num_traits::{One, Zero};
 }

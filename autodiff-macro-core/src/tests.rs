@@ -398,8 +398,22 @@ fn expand_replayed_loops() {
     };
     let out = expanded(quote!(), item);
     let core = &out[..out.find("fn matrix_loops_vjp(").unwrap_or(out.len())];
-    assert!(core.contains("let i = __tape.pop_counter(0"), "{core}");
-    assert!(core.contains("let j = __tape.pop_counter(1"), "{core}");
+    // Every counter is computed from its loop's first one: nothing recorded per iteration.
+    assert!(
+        core.contains("let i = ::autodiff::__private::Counter::advance(__s0, __j0)"),
+        "{core}"
+    );
+    assert!(
+        core.contains("let j = ::autodiff::__private::Counter::advance(__s1, __j1)"),
+        "{core}"
+    );
+    // The outer loop keeps its first counter in a local, the inner one records it once per
+    // run of the loop.
+    assert_eq!(core.matches("push_counter").count(), 1, "{core}");
+    assert!(
+        core.contains("__k1 = __tape.push_counter(1, __s1)"),
+        "{core}"
+    );
     // Only the inner loop's trip count goes to the index lane: no index, no element.
     assert_eq!(core.matches("push_index").count(), 1, "{core}");
     insta::assert_snapshot!(core);

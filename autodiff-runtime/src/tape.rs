@@ -238,11 +238,18 @@ impl<F> Tape<F> {
 
 /// A loop counter the tape can record: every primitive integer type, and `char`, in one
 /// 64-bit word (two for the 128-bit types).
-pub trait Counter: Copy {
+///
+/// The reverse sweep of `for i in a..b` needs only the first counter and the trip count: the
+/// counter of iteration `k` is `first.advance(k)`.
+pub trait Counter: Copy + Default {
     /// Appends the counter to `lane`.
     fn push(self, lane: &mut Vec<u64>);
     /// Takes the last counter [`Counter::push`] appended to `lane`.
     fn pop(lane: &mut Vec<u64>) -> Option<Self>;
+    /// The counter `steps` iterations of a range after `self`: `self + steps`, for `steps`
+    /// that stay inside the range (so no overflow), and for `char` the `steps`-th scalar value
+    /// after `self`, skipping the surrogates as `'a'..'z'` does.
+    fn advance(self, steps: usize) -> Self;
 }
 
 macro_rules! word_counters {
@@ -255,6 +262,11 @@ macro_rules! word_counters {
             #[inline]
             fn pop(lane: &mut Vec<u64>) -> Option<Self> {
                 lane.pop().map(|word| word as $t)
+            }
+            #[inline]
+            fn advance(self, steps: usize) -> Self {
+                // `steps as $t` wraps for a narrow type, and the wrapping sum is still exact.
+                self.wrapping_add(steps as $t)
             }
         }
     )*};
@@ -277,6 +289,10 @@ macro_rules! wide_counters {
                 let low = lane.pop()? as u128;
                 Some(((high << 64) | low) as $t)
             }
+            #[inline]
+            fn advance(self, steps: usize) -> Self {
+                self.wrapping_add(steps as $t)
+            }
         }
     )*};
 }
@@ -293,6 +309,16 @@ impl Counter for char {
         lane.pop()
             .map(|word| char::from_u32(word as u32).unwrap_or(char::REPLACEMENT_CHARACTER))
     }
+    #[inline]
+    fn advance(self, steps: usize) -> Self {
+        const SURROGATES: std::ops::Range<u32> = 0xD800..0xE000;
+        let start = self as u32;
+        let mut value = start.wrapping_add(steps as u32);
+        if start < SURROGATES.start && value >= SURROGATES.start {
+            value += SURROGATES.end - SURROGATES.start;
+        }
+        char::from_u32(value).unwrap_or(char::REPLACEMENT_CHARACTER)
+    }
 }
 
 #[cold]
@@ -307,7 +333,26 @@ fn underflow(lane: &str) -> ! {
 
 #[cfg(test)]
 mod tests {
-    use super::Tape;
+    use super::{Counter, Tape};
+
+    /// `first.advance(k)` is the k-th element of the range, as the reverse sweep needs it.
+    fn advance_walks<T: Counter + PartialEq + std::fmt::Debug>(range: impl Iterator<Item = T>) {
+        let all: Vec<T> = range.collect();
+        for (k, &value) in all.iter().enumerate() {
+            assert_eq!(all[0].advance(k), value, "step {k}");
+        }
+    }
+
+    #[test]
+    fn advance_is_the_counter_of_a_later_iteration() {
+        advance_walks(3usize..40);
+        advance_walks(-128i8..=127);
+        advance_walks(0u8..=255);
+        advance_walks(i64::MAX - 5..=i64::MAX);
+        advance_walks(-3i128..9);
+        advance_walks('a'..='z');
+        advance_walks('\u{D7F0}'..'\u{E010}');
+    }
 
     #[test]
     fn new_does_not_allocate() {

@@ -1,9 +1,9 @@
 //! The sweeps of `if`, `match`, loops and exits: the forward sweep records the path taken,
 //! the reverse sweep replays it backwards.
 
-use super::{exit_mode, ExitMode, Frame, LoopInfo, Sweeper};
+use super::{exit_mode, ExitMode, First, Frame, LoopInfo, Sweeper};
 use crate::ir::{Exit, ExitKind, If, Loop, LoopKind, Match};
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 impl Sweeper<'_> {
@@ -117,11 +117,6 @@ impl Sweeper<'_> {
     //         reverse:  for _ in 0..__n0 { { s = __tape.pop_float(); .. } }
     pub(super) fn loop_(&mut self, l: &Loop) -> (TokenStream, TokenStream) {
         let label = l.label.as_ref().map(|l| quote!(#l:));
-        let head = match &l.kind {
-            LoopKind::For { pat, iter } => quote!(for #pat in #iter),
-            LoopKind::While { cond } => quote!(while #cond),
-            LoopKind::Loop => quote!(loop),
-        };
         let nested = self.in_loop();
         if !self.has_reverse(&l.body, true) {
             // Still register the loop: exits inside it look it up.
@@ -136,17 +131,34 @@ impl Sweeper<'_> {
                     nested,
                     recorded: false,
                     label: l.label.clone(),
+                    first: None,
                 },
             );
             self.frames.push(Frame::Loop { id: l.id });
             let code = self.current_code();
             let (body, _) = self.block(&l.body, &code);
             self.frames.pop();
+            let head = head(l);
             return (quote!(#label #head { #body }), quote!());
         }
         let mode = exit_mode(l);
         let count = self.record_local(&format!("__n{}", l.id.0), quote!(usize), quote!(0));
         let exit = self.record_local(&format!("__e{}", l.id.0), quote!(usize), quote!(0));
+        let first = self.first_counter(l);
+        let (head, bind_range, step) = match (&first, &l.kind) {
+            (Some(first), LoopKind::For { pat, iter }) => {
+                let range = self.names.namer.fresh(&format!("__r{}", l.id.0));
+                let step = self.names.namer.fresh(&format!("__j{}", l.id.0));
+                let first_of = first_of_range(iter, &range);
+                let first = &first.first;
+                (
+                    quote!(for #pat in #range),
+                    quote!(let #range = #iter; #first = #first_of;),
+                    Some(step),
+                )
+            }
+            _ => (head(l), quote!(), None),
+        };
         self.loops.insert(
             l.id.0,
             LoopInfo {
@@ -156,6 +168,7 @@ impl Sweeper<'_> {
                 nested,
                 recorded: true,
                 label: l.label.clone(),
+                first,
             },
         );
         self.frames.push(Frame::Loop { id: l.id });
@@ -181,14 +194,18 @@ impl Sweeper<'_> {
         } else {
             quote!()
         };
-        let (record_counter, replay) = self.replay(l);
+        let replay = self.replay(l, step.as_ref());
+        let rev_head = match &step {
+            Some(step) => quote!(for #step in (0..#count).rev()),
+            None => quote!(for _ in 0..#count),
+        };
         (
             quote!(
                 #count = 0;
                 #reset_exit
+                #bind_range
                 #label #head {
                     #count += 1;
-                    #record_counter
                     #body_f
                     #iter_end
                 }
@@ -196,7 +213,7 @@ impl Sweeper<'_> {
             ),
             quote!(
                 #before_rev
-                for _ in 0..#count {
+                #rev_head {
                     #iter_start_rev
                     #replay
                     #body_r
@@ -206,42 +223,57 @@ impl Sweeper<'_> {
         )
     }
 
-    // Input:  for i in 0..n { let a = x[2 * i]; ... }      (a read by a rule)
-    // Output: forward:  for i in 0..n { __k0 = __tape.push_counter(0, i); .. }
-    //         reverse:  for _ in 0..__n0 { let i = __tape.pop_counter(0, __k0);
-    //                                      __t2 = 2 * i; a = x[__t2]; .. }
-    // See `analyse::recompute`: the counter is recorded instead of what depends on it.
-    fn replay(&mut self, l: &Loop) -> (TokenStream, TokenStream) {
-        let Some(plan) = self.an.recompute.loops.get(&l.id.0) else {
-            return (quote!(), quote!());
-        };
-        self.uses_tape = true;
-        let marker = self.record_local(
-            &format!("__k{}", l.id.0),
+    /// The local that keeps the first counter of a loop over a range whose counter the reverse
+    /// sweep replays (see [`Sweeper::replay`]), and the marker of its type.
+    fn first_counter(&mut self, l: &Loop) -> Option<First> {
+        self.an.recompute.loops.get(&l.id.0)?;
+        let first = self.record_local(
+            &format!("__s{}", l.id.0),
             quote!(_),
-            quote!(::core::marker::PhantomData),
+            quote!(::core::default::Default::default()),
         );
-        let (tape, counter) = (&self.names.tape, &plan.counter);
-        let lane = proc_macro2::Literal::usize_unsuffixed(l.id.0);
+        let marker = self.in_loop().then(|| {
+            self.record_local(
+                &format!("__k{}", l.id.0),
+                quote!(_),
+                quote!(::core::marker::PhantomData),
+            )
+        });
+        Some(First { first, marker })
+    }
+
+    // Input:  for i in 0..n { let a = x[2 * i]; ... }      (a read by a rule)
+    // Output: forward:  let __r0 = 0..n; __s0 = __r0.start; for i in __r0 { .. }
+    //         reverse:  for __j0 in (0..__n0).rev() {
+    //                       let i = Counter::advance(__s0, __j0); __t2 = 2 * i; a = x[__t2]; .. }
+    // See `analyse::recompute`: the first counter and the trip count give every counter, so
+    // the loop records nothing per iteration for what depends only on its counter.
+    fn replay(&mut self, l: &Loop, step: Option<&Ident>) -> TokenStream {
+        let plan = self.an.recompute.loops.get(&l.id.0);
+        let first = self.loops[&l.id.0].first.as_ref();
+        let (Some(plan), Some(step), Some(First { first, .. })) = (plan, step, first) else {
+            return quote!();
+        };
+        let counter = &plan.counter;
         let items = plan.items.iter().map(|item| match item {
             crate::analyse::recompute::Item::Assign(a) => self.replay_assign(a),
             crate::analyse::recompute::Item::Let(tokens) => tokens.clone(),
         });
-        (
-            quote!(#marker = #tape.push_counter(#lane, #counter);),
-            quote!(let #counter = #tape.pop_counter(#lane, #marker); #(#items)*),
+        quote!(
+            let #counter = ::autodiff::__private::Counter::advance(#first, #step);
+            #(#items)*
         )
     }
 
-    /// What a loop records when it is done (its trip count and exit code, on the tape when
-    /// it is nested in another loop), and the reads that mirror it.
+    /// What a loop records when it is done (its trip count, exit code and first counter, on
+    /// the tape when it is nested in another loop), and the reads that mirror it.
     fn after_loop(&self, id: usize) -> (TokenStream, TokenStream) {
         let info = &self.loops[&id];
         if !info.nested || !info.recorded {
             return (quote!(), quote!());
         }
         let (tape, count, exit) = (&self.names.tape, &info.count, &info.exit);
-        if info.mode == ExitMode::Break {
+        let (mut record, mut replay) = if info.mode == ExitMode::Break {
             (
                 quote!(#tape.push_index(#exit); #tape.push_index(#count);),
                 quote!(#count = #tape.pop_index(); #exit = #tape.pop_index();),
@@ -251,7 +283,17 @@ impl Sweeper<'_> {
                 quote!(#tape.push_index(#count);),
                 quote!(#count = #tape.pop_index();),
             )
+        };
+        if let Some(First {
+            first,
+            marker: Some(marker),
+        }) = &info.first
+        {
+            let lane = proc_macro2::Literal::usize_unsuffixed(id);
+            record.extend(quote!(#marker = #tape.push_counter(#lane, #first);));
+            replay = quote!(#first = #tape.pop_counter(#lane, #marker); #replay);
         }
+        (record, replay)
     }
 
     // Input:  if c { break; }            (in a loop whose later iterations never run)
@@ -291,5 +333,26 @@ impl Sweeper<'_> {
         let label = &self.names.fwd_label;
         out.extend(quote!(#ret = #site; break #label;));
         out
+    }
+}
+
+/// The head of `l` as the user wrote it.
+fn head(l: &Loop) -> TokenStream {
+    match &l.kind {
+        LoopKind::For { pat, iter } => quote!(for #pat in #iter),
+        LoopKind::While { cond } => quote!(while #cond),
+        LoopKind::Loop => quote!(loop),
+    }
+}
+
+/// The first counter of `range`, a local holding the loop's `iter`: `a..b` or `a..=b` (what
+/// `analyse::recompute` plans for).
+fn first_of_range(iter: &TokenStream, range: &Ident) -> TokenStream {
+    match syn::parse2::<syn::ExprRange>(iter.clone()) {
+        Ok(syn::ExprRange {
+            limits: syn::RangeLimits::Closed(_),
+            ..
+        }) => quote!(*#range.start()),
+        _ => quote!(#range.start),
     }
 }

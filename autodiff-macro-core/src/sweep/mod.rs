@@ -71,6 +71,16 @@ struct LoopInfo {
     /// False for a loop the reverse sweep has nothing to do in: it records nothing.
     recorded: bool,
     label: Option<syn::Lifetime>,
+    /// For a loop over a range whose counter the reverse sweep replays: its first counter.
+    first: Option<First>,
+}
+
+/// The first counter of a loop over a range (`first`), from which the reverse sweep
+/// computes every other; recorded on the loop's counter lane when the loop is nested in
+/// another (`marker` keeps its type for the pop).
+struct First {
+    first: Ident,
+    marker: Option<Ident>,
 }
 
 struct Sweeper<'a> {
