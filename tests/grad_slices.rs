@@ -1443,3 +1443,72 @@ proptest! {
         fd(|p| matrix_loops(&p[..6], &p[6..], 3), &all, &g);
     }
 }
+
+/// `Σⱼ yⱼ²` with `yⱼ = sⱼ (xⱼ + Σ_{i<j} L[off + l] xᵢ)`, `s = exp(q)`: a strict lower triangle
+/// stored packed and walked with an integer `l` stepped by one (an induction variable, as in
+/// ADBench's GMM), `s` a buffer an earlier loop fills, `off` and `d` immutable `let`s. The
+/// reverse sweep computes `l`, the index and the reads of `lower`, `x` and `s` again instead
+/// of recording them (see `analyse::induction` and `analyse::unchanged`).
+#[differentiable]
+fn packed_triangle(q: &[f64], lower: &[f64], x: &[f64]) -> f64 {
+    let d = x.len();
+    let off = lower.len() - d * (d - 1) / 2;
+    let mut s = vec![0.0; d];
+    for i in 0..d {
+        s[i] = q[i].exp();
+    }
+    let mut y = vec![0.0; d];
+    for i in 0..d {
+        y[i] = x[i];
+    }
+    let mut l = 0;
+    for i in 0..d {
+        for j in i + 1..d {
+            y[j] += lower[off + l] * x[i];
+            l += 1;
+        }
+    }
+    for j in 0..d {
+        y[j] *= s[j];
+    }
+    norm_squared(&y)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn induction_variables(
+        q in prop::collection::vec(-1.0f64..1.0, 4),
+        lower in prop::collection::vec(-1.0f64..1.0, 8),
+        x in prop::collection::vec(-1.0f64..1.0, 4),
+    ) {
+        let (gq, gl, gx) = packed_triangle_grad(&q, &lower, &x);
+        // By hand, with off = 8 − 6 = 2 and l(i, j) counting the pairs i < j row by row:
+        // yⱼ = sⱼ zⱼ, zⱼ = xⱼ + Σ_{i<j} L[2 + l(i,j)] xᵢ; ∂f/∂qⱼ = 2yⱼ², ∂f/∂L[2 + l(i,j)] =
+        // 2yⱼ sⱼ xᵢ, ∂f/∂xᵢ = 2yᵢ sᵢ + Σ_{j>i} 2yⱼ sⱼ L[2 + l(i,j)]; L[0], L[1] are unused.
+        let s: Vec<f64> = q.iter().map(|q| q.exp()).collect();
+        let mut z = x.clone();
+        let mut pairs = Vec::new();
+        for i in 0..4 {
+            for j in i + 1..4 {
+                z[j] += lower[2 + pairs.len()] * x[i];
+                pairs.push((i, j));
+            }
+        }
+        let y: Vec<f64> = (0..4).map(|j| s[j] * z[j]).collect();
+        let eq: Vec<f64> = y.iter().map(|y| 2.0 * y * y).collect();
+        let mut el = vec![0.0; 8];
+        let mut ex: Vec<f64> = (0..4).map(|i| 2.0 * y[i] * s[i]).collect();
+        for (l, &(i, j)) in pairs.iter().enumerate() {
+            el[2 + l] = 2.0 * y[j] * s[j] * x[i];
+            ex[i] += 2.0 * y[j] * s[j] * lower[2 + l];
+        }
+        assert_all_close(&gq, &eq, 1e-12);
+        assert_all_close(&gl, &el, 1e-12);
+        assert_all_close(&gx, &ex, 1e-12);
+        let all: Vec<f64> = q.iter().chain(&lower).chain(&x).copied().collect();
+        let g: Vec<f64> = gq.iter().chain(&gl).chain(&gx).copied().collect();
+        fd(|p| packed_triangle(&p[..4], &p[4..12], &p[12..]), &all, &g);
+    }
+}

@@ -400,21 +400,73 @@ fn expand_replayed_loops() {
     let core = &out[..out.find("fn matrix_loops_vjp(").unwrap_or(out.len())];
     // Every counter is computed from its loop's first one: nothing recorded per iteration.
     assert!(
-        core.contains("let i = ::autodiff::__private::Counter::advance(__s0, __j0)"),
+        core.contains("let i = ::autodiff::__private::Counter::advance(__s0_i, __j0)"),
         "{core}"
     );
     assert!(
-        core.contains("let j = ::autodiff::__private::Counter::advance(__s1, __j1)"),
+        core.contains("let j = ::autodiff::__private::Counter::advance(__s1_j, __j1)"),
         "{core}"
     );
-    // The outer loop keeps its first counter in a local, the inner one records it once per
-    // run of the loop.
-    assert_eq!(core.matches("push_counter").count(), 1, "{core}");
-    assert!(
-        core.contains("__k1 = __tape.push_counter(1, __s1)"),
-        "{core}"
-    );
+    // Both loops start at a literal, the same on every run: kept in locals, never recorded.
+    assert_eq!(core.matches("push_counter").count(), 0, "{core}");
     // Only the inner loop's trip count goes to the index lane: no index, no element.
     assert_eq!(core.matches("push_index").count(), 1, "{core}");
     insta::assert_snapshot!(core);
+}
+
+#[test]
+fn expand_induction_variables() {
+    // ADBench GMM's packed triangle: `l` steps by one, `s` is filled before, `off` is an
+    // immutable `let`. The triangle's loop records nothing per iteration but the old `y[j]`
+    // (which `norm_squared` reads); it keeps `l` at its entry instead.
+    let item = quote! {
+        fn packed(q: &[f64], lower: &[f64], x: &[f64]) -> f64 {
+            let d = x.len();
+            let off = lower.len() - d * (d - 1) / 2;
+            let mut s = vec![0.0; d];
+            for i in 0..d {
+                s[i] = q[i].exp();
+            }
+            let mut y = vec![0.0; d];
+            let mut l = 0;
+            for i in 0..d {
+                for j in i + 1..d {
+                    y[j] += lower[off + l] * x[i] * s[j];
+                    l += 1;
+                }
+            }
+            norm_squared(&y)
+        }
+    };
+    let out = expanded(quote!(), item);
+    let core = &out[..out.find("fn packed_vjp(").unwrap_or(out.len())];
+    let forward = &core[core.find("for j in __r").unwrap()..];
+    let triangle = &forward[..forward.find("l += 1;").unwrap()];
+    assert_eq!(triangle.matches("__tape.push").count(), 1, "{triangle}");
+    assert!(triangle.contains("__tape.push_float(y["), "{triangle}");
+    assert!(
+        core.contains("let l = ::autodiff::__private::Counter::advance("),
+        "{core}"
+    );
+    // Not an induction variable: stepped inside a branch, or after a `continue`.
+    for body in [
+        quote!(if x[j] > 0.0 {
+            l += 1;
+        }),
+        quote!(if x[j] > 0.0 { continue; } l += 1;),
+    ] {
+        let item = quote! {
+            fn not_induction(lower: &[f64], x: &[f64]) -> f64 {
+                let mut l = 0;
+                let mut total = 0.0;
+                for j in 0..x.len() {
+                    total += lower[l] * x[j] * x[j];
+                    #body
+                }
+                total
+            }
+        };
+        let out = expanded(quote!(), item);
+        assert!(!out.contains("Counter::advance(__s0_l"), "{out}");
+    }
 }

@@ -151,7 +151,7 @@ impl Context<'_> {
 /// Whether a statement of `stmts` (nested ones included) assigns the slot `slot`.
 fn assigned_in(stmts: &[Stmt], slot: usize) -> bool {
     let mut found = false;
-    super::for_each_stmt(&stmts.to_vec(), &mut |s| match s {
+    super::for_each_stmt(stmts, &mut |s| match s {
         Stmt::Assign(a) => found |= a.dst.0 == slot,
         Stmt::Call(c) => found |= c.dst.0 == slot,
         _ => {}

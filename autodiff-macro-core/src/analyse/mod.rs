@@ -3,13 +3,16 @@
 //! - activity (`activity.rs`): which slots and arrays carry a derivative;
 //! - recording (`record.rs`): which primal values the reverse sweep reads, and so must be
 //!   restored when an assignment overwrites them;
-//! - recomputing instead of recording: what loops replay (`recompute.rs`), and temporaries
-//!   computed again where they are read (`at_use.rs`).
+//! - recomputing instead of recording: what loops replay (`recompute.rs`), from their
+//!   counters, induction variables (`induction.rs`) and what the reverse sweep sees unchanged
+//!   (`unchanged.rs`); and temporaries computed again where they are read (`at_use.rs`).
 
 mod activity;
 mod at_use;
+mod induction;
 pub mod recompute;
 mod record;
+mod unchanged;
 
 use crate::ctxt::Ctxt;
 use crate::ir::{ArrayId, Assign, Block, Body, Operand, ParamVar, SlotId, Stmt, Write};
@@ -174,7 +177,7 @@ pub fn slot_of(op: &Operand) -> Option<SlotId> {
 }
 
 /// Calls `f` on every statement of `block`, in program order, nested ones included.
-pub fn for_each_stmt(block: &Block, f: &mut dyn FnMut(&Stmt)) {
+pub fn for_each_stmt(block: &[Stmt], f: &mut dyn FnMut(&Stmt)) {
     for stmt in block {
         f(stmt);
         match stmt {

@@ -23,7 +23,7 @@
 //!
 //! Only what the reverse sweep reads is replayed, with what it is computed from.
 
-use super::for_each_stmt;
+use super::{for_each_stmt, induction, unchanged};
 use crate::ir::{Assign, Block, Body, LoopKind, Op, Operand, Stmt};
 use crate::parse::Function;
 use proc_macro2::{Delimiter, Ident, TokenStream, TokenTree};
@@ -41,6 +41,9 @@ pub struct Recompute {
 
 pub struct Replay {
     pub counter: Ident,
+    /// Integers the body steps by one, which the items name (see `induction.rs`): like the
+    /// counter, computed from their value at the loop's entry.
+    pub inductions: Vec<Ident>,
     pub items: Vec<Item>,
 }
 
@@ -73,46 +76,48 @@ const PURE_METHODS: &[&str] = &[
 
 pub fn plan(f: &Function, body: &Body, needed: &[bool]) -> Recompute {
     let mut defs = vec![0usize; body.slots.len()];
-    let mut written = vec![false; body.arrays.len()];
     for_each_stmt(&body.block, &mut |s| match s {
         Stmt::Assign(a) => defs[a.dst.0] += 1,
         Stmt::Call(c) => defs[c.dst.0] += 1,
-        Stmt::Write(w) => written[w.target.array.0] = true,
-        Stmt::Push(p) => written[p.array.0] = true,
-        Stmt::Map(m) => written[m.dst.0] = true,
-        Stmt::ArrayInit(i) => written[i.array.0] = true,
         _ => {}
     });
     let (mut outputs, mut output_arrays) = (Vec::new(), Vec::new());
     body.output.leaves(&mut outputs, &mut output_arrays);
     let stable = super::unassigned_params(body, &defs);
     let params = immutable_params(f);
+    let written = unchanged::written_from(body);
+    let lets = unchanged::lets_before(f, body);
     let single = |slot: usize| defs[slot] == 1 && !outputs.iter().any(|o| o.0 == slot);
-    let cx = Context {
-        counters: HashSet::new(),
-        params: &params,
-        stable: &stable,
-        written: &written,
-        single: &single,
-    };
     let mut plan = Recompute {
         replayed: vec![false; body.slots.len()],
         loops: HashMap::new(),
     };
     let mut referenced = HashSet::new();
-    walk(
-        &body.block,
-        &cx,
-        &mut Vec::new(),
-        needed,
-        &mut plan,
-        &mut referenced,
-    );
+    // Each top-level statement with what its reverse sweep sees unchanged (`unchanged.rs`).
+    for (p, stmt) in body.block.iter().enumerate() {
+        let names: HashSet<String> = params.union(&lets[p]).cloned().collect();
+        let cx = Context {
+            counters: HashSet::new(),
+            params: &names,
+            stable: &stable,
+            written: &written[p],
+            single: &single,
+        };
+        walk(
+            std::slice::from_ref(stmt),
+            &cx,
+            &mut Vec::new(),
+            needed,
+            &mut plan,
+            &mut referenced,
+        );
+    }
     // A loop whose counter an inner loop's replay names records it, replaying nothing else
     // when it has nothing of its own.
     for (id, counter) in referenced {
         plan.loops.entry(id).or_insert(Replay {
             counter,
+            inductions: Vec::new(),
             items: Vec::new(),
         });
     }
@@ -122,7 +127,7 @@ pub fn plan(f: &Function, body: &Body, needed: &[bool]) -> Recompute {
 /// Plans every loop of `block`, inside the loops `enclosing` (number and counter, for those
 /// over a range), whose counters the reverse sweep has in scope when they record them.
 fn walk(
-    block: &Block,
+    block: &[Stmt],
     cx: &Context,
     enclosing: &mut Vec<(usize, Ident)>,
     needed: &[bool],
@@ -138,7 +143,8 @@ fn walk(
                 };
                 if let Some(counter) = &own {
                     let inner = cx.clone_with(enclosing, counter);
-                    let (candidates, lets) = inner.candidates(&l.body);
+                    let inductions = induction::of(&l.body);
+                    let (candidates, lets) = inner.candidates(&l.body, &inductions);
                     let assigns = keep_needed(candidates, needed);
                     if !assigns.is_empty() {
                         for (_, a) in &assigns {
@@ -154,7 +160,19 @@ fn walk(
                             }
                         }
                         let counter = counter.clone();
-                        plan.loops.insert(l.id.0, Replay { counter, items });
+                        let inductions = inductions
+                            .into_iter()
+                            .map(|(v, _)| v)
+                            .filter(|v| items.iter().any(|item| item.names(v)))
+                            .collect();
+                        plan.loops.insert(
+                            l.id.0,
+                            Replay {
+                                counter,
+                                inductions,
+                                items,
+                            },
+                        );
                     }
                 }
                 let pushed = own.is_some();
@@ -227,13 +245,21 @@ impl<'a> Context<'a> {
     /// The assignments at the top of `body`, before anything that can leave the iteration,
     /// that can be replayed, and the `let`s of non-floats they may name; each with its
     /// position in the body.
-    fn candidates(&self, body: &Block) -> (Vec<(usize, Assign)>, Vec<Positioned<Item>>) {
+    fn candidates(
+        &self,
+        body: &Block,
+        inductions: &[(Ident, usize)],
+    ) -> (Vec<(usize, Assign)>, Vec<Positioned<Item>>) {
         let mut here: HashSet<usize> = HashSet::new();
-        let mut names: HashSet<String> = HashSet::new();
+        // Induction variables hold a computable value up to their increment.
+        let mut names: HashSet<String> = inductions.iter().map(|(v, _)| v.to_string()).collect();
         let (mut assigns, mut lets) = (Vec::new(), Vec::new());
         for (at, stmt) in body.iter().enumerate() {
             if contains_exit(stmt) {
                 break;
+            }
+            for (v, _) in inductions.iter().filter(|(_, inc)| *inc == at) {
+                names.remove(&v.to_string());
             }
             match stmt {
                 Stmt::Assign(a) if (self.single)(a.dst.0) && self.computable(a, &here, &names) => {
@@ -398,9 +424,9 @@ fn is_number_type(name: &str) -> bool {
     )
 }
 
-fn contains_exit(stmt: &Stmt) -> bool {
+pub fn contains_exit(stmt: &Stmt) -> bool {
     let mut found = false;
-    for_each_stmt(&vec![stmt.clone()], &mut |s| {
+    for_each_stmt(std::slice::from_ref(stmt), &mut |s| {
         found |= matches!(s, Stmt::Exit(_));
     });
     found

@@ -1,7 +1,7 @@
 //! The sweeps of `if`, `match`, loops and exits: the forward sweep records the path taken,
 //! the reverse sweep replays it backwards.
 
-use super::{exit_mode, ExitMode, First, Frame, LoopInfo, Sweeper};
+use super::{exit_mode, Entry, ExitMode, Frame, LoopInfo, Sweeper};
 use crate::ir::{Exit, ExitKind, If, Loop, LoopKind, Match};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -131,7 +131,7 @@ impl Sweeper<'_> {
                     nested,
                     recorded: false,
                     label: l.label.clone(),
-                    first: None,
+                    entries: Vec::new(),
                 },
             );
             self.frames.push(Frame::Loop { id: l.id });
@@ -144,16 +144,20 @@ impl Sweeper<'_> {
         let mode = exit_mode(l);
         let count = self.record_local(&format!("__n{}", l.id.0), quote!(usize), quote!(0));
         let exit = self.record_local(&format!("__e{}", l.id.0), quote!(usize), quote!(0));
-        let first = self.first_counter(l);
-        let (head, bind_range, step) = match (&first, &l.kind) {
-            (Some(first), LoopKind::For { pat, iter }) => {
+        let entries = self.entries(l);
+        let (head, bind_range, step) = match (entries.split_first(), &l.kind) {
+            (Some((first, inductions)), LoopKind::For { pat, iter }) => {
                 let range = self.names.namer.fresh(&format!("__r{}", l.id.0));
                 let step = self.names.namer.fresh(&format!("__j{}", l.id.0));
                 let first_of = first_of_range(iter, &range);
-                let first = &first.first;
+                let first = &first.local;
+                let (locals, names) = (
+                    inductions.iter().map(|e| &e.local),
+                    inductions.iter().map(|e| &e.name),
+                );
                 (
                     quote!(for #pat in #range),
-                    quote!(let #range = #iter; #first = #first_of;),
+                    quote!(let #range = #iter; #first = #first_of; #(#locals = #names;)*),
                     Some(step),
                 )
             }
@@ -168,7 +172,7 @@ impl Sweeper<'_> {
                 nested,
                 recorded: true,
                 label: l.label.clone(),
-                first,
+                entries,
             },
         );
         self.frames.push(Frame::Loop { id: l.id });
@@ -223,49 +227,70 @@ impl Sweeper<'_> {
         )
     }
 
-    /// The local that keeps the first counter of a loop over a range whose counter the reverse
-    /// sweep replays (see [`Sweeper::replay`]), and the marker of its type.
-    fn first_counter(&mut self, l: &Loop) -> Option<First> {
-        self.an.recompute.loops.get(&l.id.0)?;
-        let first = self.record_local(
-            &format!("__s{}", l.id.0),
-            quote!(_),
-            quote!(::core::default::Default::default()),
-        );
-        let marker = self.in_loop().then(|| {
-            self.record_local(
-                &format!("__k{}", l.id.0),
-                quote!(_),
-                quote!(::core::marker::PhantomData),
-            )
-        });
-        Some(First { first, marker })
+    /// The locals that keep, at the entry of a loop over a range whose counter the reverse
+    /// sweep replays (see [`Sweeper::replay`]), its first counter and the first value of each
+    /// induction variable it replays from.
+    fn entries(&mut self, l: &Loop) -> Vec<Entry> {
+        let Some(plan) = self.an.recompute.loops.get(&l.id.0) else {
+            return Vec::new();
+        };
+        let names: Vec<Ident> = std::iter::once(&plan.counter)
+            .chain(&plan.inductions)
+            .cloned()
+            .collect();
+        // A first counter written as a literal (`0..n`) is the same on every run of the loop:
+        // only the others are recorded when the loop is nested.
+        let literal_start = matches!(&l.kind, LoopKind::For { iter, .. } if literal_start(iter));
+        let nested = self.in_loop();
+        names
+            .into_iter()
+            .enumerate()
+            .map(|(k, name)| {
+                let plain = syn::ext::IdentExt::unraw(&name);
+                let local = self.record_local(
+                    &format!("__s{}_{}", l.id.0, plain),
+                    quote!(_),
+                    quote!(::core::default::Default::default()),
+                );
+                let marker = (nested && !(k == 0 && literal_start)).then(|| {
+                    self.record_local(
+                        &format!("__k{}_{}", l.id.0, plain),
+                        quote!(_),
+                        quote!(::core::marker::PhantomData),
+                    )
+                });
+                Entry {
+                    name,
+                    local,
+                    marker,
+                }
+            })
+            .collect()
     }
 
     // Input:  for i in 0..n { let a = x[2 * i]; ... }      (a read by a rule)
-    // Output: forward:  let __r0 = 0..n; __s0 = __r0.start; for i in __r0 { .. }
+    // Output: forward:  let __r0 = 0..n; __s0_i = __r0.start; for i in __r0 { .. }
     //         reverse:  for __j0 in (0..__n0).rev() {
-    //                       let i = Counter::advance(__s0, __j0); __t2 = 2 * i; a = x[__t2]; .. }
-    // See `analyse::recompute`: the first counter and the trip count give every counter, so
-    // the loop records nothing per iteration for what depends only on its counter.
+    //                       let i = Counter::advance(__s0_i, __j0); __t2 = 2 * i; a = x[__t2]; .. }
+    // See `analyse::recompute`: the first counter and the trip count give every counter (and
+    // every value of an induction variable), so the loop records nothing per iteration for
+    // what depends only on them.
     fn replay(&mut self, l: &Loop, step: Option<&Ident>) -> TokenStream {
-        let plan = self.an.recompute.loops.get(&l.id.0);
-        let first = self.loops[&l.id.0].first.as_ref();
-        let (Some(plan), Some(step), Some(First { first, .. })) = (plan, step, first) else {
+        let (Some(plan), Some(step)) = (self.an.recompute.loops.get(&l.id.0), step) else {
             return quote!();
         };
-        let counter = &plan.counter;
+        let entries = self.loops[&l.id.0].entries.iter().map(|e| {
+            let (name, local) = (&e.name, &e.local);
+            quote!(let #name = ::autodiff::__private::Counter::advance(#local, #step);)
+        });
         let items = plan.items.iter().map(|item| match item {
             crate::analyse::recompute::Item::Assign(a) => self.replay_assign(a),
             crate::analyse::recompute::Item::Let(tokens) => tokens.clone(),
         });
-        quote!(
-            let #counter = ::autodiff::__private::Counter::advance(#first, #step);
-            #(#items)*
-        )
+        quote!(#(#entries)* #(#items)*)
     }
 
-    /// What a loop records when it is done (its trip count, exit code and first counter, on
+    /// What a loop records when it is done (its trip count, exit code and entry values, on
     /// the tape when it is nested in another loop), and the reads that mirror it.
     fn after_loop(&self, id: usize) -> (TokenStream, TokenStream) {
         let info = &self.loops[&id];
@@ -284,14 +309,17 @@ impl Sweeper<'_> {
                 quote!(#count = #tape.pop_index();),
             )
         };
-        if let Some(First {
-            first,
-            marker: Some(marker),
-        }) = &info.first
-        {
-            let lane = proc_macro2::Literal::usize_unsuffixed(id);
-            record.extend(quote!(#marker = #tape.push_counter(#lane, #first);));
-            replay = quote!(#first = #tape.pop_counter(#lane, #marker); #replay);
+        let lane = proc_macro2::Literal::usize_unsuffixed(id);
+        for entry in &info.entries {
+            if let Entry {
+                local,
+                marker: Some(marker),
+                ..
+            } = entry
+            {
+                record.extend(quote!(#marker = #tape.push_counter(#lane, #local);));
+                replay = quote!(#local = #tape.pop_counter(#lane, #marker); #replay);
+            }
         }
         (record, replay)
     }
@@ -355,4 +383,12 @@ fn first_of_range(iter: &TokenStream, range: &Ident) -> TokenStream {
         }) => quote!(*#range.start()),
         _ => quote!(#range.start),
     }
+}
+
+/// Whether the range `iter` starts at a literal.
+fn literal_start(iter: &TokenStream) -> bool {
+    matches!(
+        syn::parse2::<syn::ExprRange>(iter.clone()),
+        Ok(syn::ExprRange { start: Some(start), .. }) if matches!(*start, syn::Expr::Lit(_))
+    )
 }

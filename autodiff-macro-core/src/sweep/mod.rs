@@ -71,15 +71,19 @@ struct LoopInfo {
     /// False for a loop the reverse sweep has nothing to do in: it records nothing.
     recorded: bool,
     label: Option<syn::Lifetime>,
-    /// For a loop over a range whose counter the reverse sweep replays: its first counter.
-    first: Option<First>,
+    /// For a loop over a range whose counter the reverse sweep replays: the values it keeps
+    /// at its entry, the first counter first.
+    entries: Vec<Entry>,
 }
 
-/// The first counter of a loop over a range (`first`), from which the reverse sweep
-/// computes every other; recorded on the loop's counter lane when the loop is nested in
+/// A value a loop over a range keeps at its entry, from which the reverse sweep computes
+/// the one of every iteration: the first counter, or an induction variable's first value.
+/// Kept in `local`, and recorded on the loop's counter lane when the loop is nested in
 /// another (`marker` keeps its type for the pop).
-struct First {
-    first: Ident,
+struct Entry {
+    /// The counter or induction variable.
+    name: Ident,
+    local: Ident,
     marker: Option<Ident>,
 }
 
