@@ -102,7 +102,11 @@ fn main() {
     // The counter works: a loop's reverse sweep records into its tape, which allocates (its
     // `_grad`, of one float, runs forward mode and records nothing).
     let looping = allocations_of(|| {
-        black_box(with_loop_vjp(black_box(0.5), black_box(100), black_box(1.0)));
+        black_box(with_loop_vjp(
+            black_box(0.5),
+            black_box(100),
+            black_box(1.0),
+        ));
     });
     assert!(
         looping > 0,
