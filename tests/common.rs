@@ -47,3 +47,50 @@ pub fn assert_all_close(a: &[f64], b: &[f64], tol: f64) {
 pub fn vec_in(range: std::ops::Range<f64>) -> impl Strategy<Value = Vec<f64>> {
     prop::collection::vec(range, 1..8)
 }
+
+/// Forward and reverse mode agree on a derivative: both the same infinity, both NaN, or
+/// within `tol` as [`close`] has it.
+fn modes_agree(forward: f64, reverse: f64, tol: f64) -> bool {
+    if forward.is_infinite() || reverse.is_infinite() {
+        forward == reverse
+    } else {
+        close(forward, reverse, tol)
+    }
+}
+
+/// The derivative of a function of one float two ways: its `_grad` (forward mode: one
+/// `_jvp` with tangent 1) and its `_vjp` with seed 1 (reverse mode). They must agree to 1e-12
+/// (relative, as [`close`]; NaN with NaN, an infinity with the same infinity). Returns the
+/// reverse-mode one, so the test's exact and finite-difference checks judge the reverse sweep.
+#[track_caller]
+pub fn both_modes(forward: f64, (_, reverse): (f64, f64)) -> f64 {
+    assert!(
+        modes_agree(forward, reverse, 1e-12),
+        "forward mode (_grad) gives {forward}, reverse mode (_vjp) {reverse}"
+    );
+    reverse
+}
+
+/// [`both_modes`] for `_value_and_grad`: the values and the derivatives must agree. Returns
+/// the reverse-mode pair.
+#[track_caller]
+pub fn both_modes_vg(forward: (f64, f64), reverse: (f64, f64)) -> (f64, f64) {
+    assert!(
+        modes_agree(forward.0, reverse.0, 1e-12),
+        "values differ: forward mode (_value_and_grad) gives {}, reverse mode (_vjp) {}",
+        forward.0,
+        reverse.0
+    );
+    (reverse.0, both_modes(forward.1, reverse))
+}
+
+/// [`both_modes`] in single precision: they must agree to 1e-5 (relative), the tolerance
+/// these tests give any f32 result against f64.
+#[track_caller]
+pub fn both_modes_f32(forward: f32, (_, reverse): (f32, f32)) -> f32 {
+    assert!(
+        modes_agree(forward as f64, reverse as f64, 1e-5),
+        "forward mode (_grad) gives {forward}, reverse mode (_vjp) {reverse}"
+    );
+    reverse
+}

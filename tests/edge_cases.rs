@@ -53,6 +53,7 @@ fn largest(v: &[f64]) -> f64 {
 fn sqrt_at_zero_is_infinite() {
     // d√x/dx = 1/(2√x) → +∞ as x → 0⁺: the gradient says so rather than inventing a value.
     assert_eq!(sqrt_of_grad(0.0), f64::INFINITY);
+    assert_eq!(sqrt_of_vjp(0.0, 1.0).1, f64::INFINITY);
 }
 
 #[test]
@@ -72,6 +73,11 @@ fn abs_at_zero_is_zero() {
     assert_eq!(abs_of_grad(-0.0), 0.0);
     assert_eq!(abs_of_grad(2.0), 1.0);
     assert_eq!(abs_of_grad(-2.0), -1.0);
+    // Of one float, `_grad` runs forward mode; `_vjp` with seed 1 is reverse mode.
+    assert_eq!(abs_of_vjp(0.0, 1.0).1, 0.0);
+    assert_eq!(abs_of_vjp(-0.0, 1.0).1, 0.0);
+    assert_eq!(abs_of_vjp(2.0, 1.0).1, 1.0);
+    assert_eq!(abs_of_vjp(-2.0, 1.0).1, -1.0);
 }
 
 #[test]
@@ -91,14 +97,18 @@ fn ln_at_zero_and_below() {
     // ln 0 = −∞ with derivative +∞; below 0 the value is NaN and the rule's 1/x is returned.
     assert_eq!(ln_of(0.0), f64::NEG_INFINITY);
     assert_eq!(ln_of_grad(0.0), f64::INFINITY);
+    assert_eq!(ln_of_vjp(0.0, 1.0), (f64::NEG_INFINITY, f64::INFINITY));
     assert!(ln_of(-1.0).is_nan());
     assert_eq!(ln_of_grad(-1.0), -1.0);
+    assert_eq!(ln_of_vjp(-1.0, 1.0).1, -1.0);
 }
 
 #[test]
 fn powi_zero_has_zero_derivative_everywhere() {
     assert_eq!(powi_zero_grad(0.0), 0.0);
     assert_eq!(powi_zero_grad(f64::INFINITY), 0.0);
+    assert_eq!(powi_zero_vjp(0.0, 1.0).1, 0.0);
+    assert_eq!(powi_zero_vjp(f64::INFINITY, 1.0).1, 0.0);
 }
 
 #[test]
@@ -109,8 +119,11 @@ fn norm_at_the_origin_is_zero() {
 #[test]
 fn nan_and_infinity_propagate() {
     assert!(sqrt_of_grad(f64::NAN).is_nan());
+    assert!(sqrt_of_vjp(f64::NAN, 1.0).1.is_nan());
     assert!(abs_of_grad(f64::NAN).is_nan());
+    assert!(abs_of_vjp(f64::NAN, 1.0).1.is_nan());
     assert!(power_grad(f64::NAN, 2.0).0.is_nan());
     assert_eq!(sqrt_of_grad(f64::INFINITY), 0.0);
+    assert_eq!(sqrt_of_vjp(f64::INFINITY, 1.0).1, 0.0);
     assert!(norm_of_grad(&[f64::NAN, 1.0]).iter().all(|g| g.is_nan()));
 }

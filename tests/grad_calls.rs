@@ -21,7 +21,9 @@ use autodiff::prelude::*;
 use proptest::prelude::*;
 
 mod common;
-use common::{assert_all_close, assert_close, fd, fd1, fd2, vec_in};
+use common::{
+    assert_all_close, assert_close, both_modes, both_modes_f32, both_modes_vg, fd, fd1, fd2, vec_in,
+};
 
 fn concat(parts: &[&[f64]]) -> Vec<f64> {
     parts.iter().flat_map(|p| p.iter().copied()).collect()
@@ -565,6 +567,7 @@ mod vec_by_value {
     fn vec_argument_by_value() {
         // x² + x⁴: 2x + 4x³.
         assert_eq!(owned_buffer_grad(1.5), 16.5);
+        assert_eq!(owned_buffer_vjp(1.5, 1.0).1, 16.5);
         assert_eq!(owned_param_grad(vec![1.0, 2.0]), vec![2.0, 4.0]);
     }
 }
@@ -620,11 +623,11 @@ proptest! {
     #[test]
     fn call_by_super_path(x in -3.0f64..3.0) {
         let expected = 2.0 * x.cos() * x + 2.0 * x.sin() + x.exp();
-        let g = model::layers::deeper::via_super_grad(x);
+        let g = both_modes(model::layers::deeper::via_super_grad(x), model::layers::deeper::via_super_vjp(x, 1.0));
         assert_close(g, expected, 1e-12);
         fd1(model::layers::deeper::via_super, x, g);
         // And the function that uses `super::` called in turn, by a relative path.
-        let g = super_caller_grad(x);
+        let g = both_modes(super_caller_grad(x), super_caller_vjp(x, 1.0));
         assert_close(g, 0.5 * expected, 1e-12);
         fd1(super_caller, x, g);
     }
@@ -633,17 +636,17 @@ proptest! {
     fn call_through_use_import(x in -1.5f64..1.5) {
         let u = x * x * x - x;
         let expected = u.cos() * (3.0 * x * x - 1.0);
-        let g = glob_user::through_glob_grad(x);
+        let g = both_modes(glob_user::through_glob_grad(x), glob_user::through_glob_vjp(x, 1.0));
         assert_close(g, expected, 1e-12);
         fd1(glob_user::through_glob, x, g);
-        let g = named_user::through_named_with_derivative_grad(x);
+        let g = both_modes(named_user::through_named_with_derivative_grad(x), named_user::through_named_with_derivative_vjp(x, 1.0));
         assert_close(g, expected, 1e-12);
         fd1(named_user::through_named_with_derivative, x, g);
     }
 
     #[test]
     fn calls_in_for_loop_with_index_argument(x in -1.2f64..1.2, n in 0usize..7) {
-        let g = loop_calls_grad(x, n);
+        let g = both_modes(loop_calls_grad(x, n), loop_calls_vjp(x, n, 1.0));
         // Forward mode by hand, as a reference.
         let (mut s, mut ds) = (0.0f64, 0.0f64);
         for i in 0..n {
@@ -661,7 +664,7 @@ proptest! {
 
     #[test]
     fn calls_in_while_loop(x in 0.1f64..50.0) {
-        let g = while_calls_grad(x);
+        let g = both_modes(while_calls_grad(x), while_calls_vjp(x, 1.0));
         let (mut v, mut m) = (x, 0usize);
         while v > 1.5 { v = v.sqrt(); m += 1; }
         let e = 0.5f64.powi(m as i32);
@@ -691,7 +694,7 @@ proptest! {
     #[test]
     fn calls_in_if_expression_and_match(x in -2.0f64..2.0, k in 0u8..3) {
         prop_assume!(x.abs() > 1e-3);
-        let g = branch_expression_grad(x, k);
+        let g = both_modes(branch_expression_grad(x, k), branch_expression_vjp(x, k, 1.0));
         let (m, dm) = if x > 0.0 { (x * x, 2.0 * x) } else { (x * x * x - x, 3.0 * x * x - 1.0) };
         let expected = match k {
             0 => dm * level_c(x) + m * dc(x),
@@ -705,7 +708,7 @@ proptest! {
     #[test]
     fn nested_three_deep_each_level(x in -1.5f64..1.5, y in -1.5f64..1.5) {
         // c
-        let gc = level_c_grad(x);
+        let gc = both_modes(level_c_grad(x), level_c_vjp(x, 1.0));
         assert_close(gc, dc(x), 1e-12);
         fd1(level_c, x, gc);
         // b calls c
@@ -714,7 +717,7 @@ proptest! {
         assert_close(gb.1, dc(x * y) * x + 1.0, 1e-12);
         fd2(level_b, x, y, gb);
         // a calls b calls c
-        let ga = level_a_grad(x);
+        let ga = both_modes(level_a_grad(x), level_a_vjp(x, 1.0));
         let ex = x.exp();
         let (bx, by) = (dc(x * ex) * ex, dc(x * ex) * x + 1.0);
         let expected = (bx + by * ex) * x + level_b(x, ex);
@@ -724,7 +727,7 @@ proptest! {
 
     #[test]
     fn same_callee_twice_and_expression_argument(x in -2.0f64..2.0, y in -2.0f64..2.0) {
-        let g = same_twice_grad(x);
+        let g = both_modes(same_twice_grad(x), same_twice_vjp(x, 1.0));
         assert_close(g, 2.0 * level_c(x) * dc(x), 1e-12);
         fd1(same_twice, x, g);
         let g = expression_argument_grad(x, y);
@@ -736,14 +739,14 @@ proptest! {
 
     #[test]
     fn call_as_argument_of_call(x in -2.0f64..2.0) {
-        let g = nested_argument_grad(x);
+        let g = both_modes(nested_argument_grad(x), nested_argument_vjp(x, 1.0));
         assert_close(g, 2.0 * level_c(x) * dc(x) + dc(x * x) * 2.0 * x, 1e-12);
         fd1(nested_argument, x, g);
     }
 
     #[test]
     fn one_value_passed_for_two_parameters(x in -3.0f64..3.0, w in vec_in(-2.0..2.0)) {
-        let g = scalar_passed_twice_grad(x);
+        let g = both_modes(scalar_passed_twice_grad(x), scalar_passed_twice_vjp(x, 1.0));
         assert_close(g, x.sin() + x * x.cos(), 1e-12);
         fd1(scalar_passed_twice, x, g);
         let gw: Vec<f64> = slice_passed_twice_grad(&w);
@@ -754,7 +757,7 @@ proptest! {
 
     #[test]
     fn integer_argument_mutated_after_call_in_loop(x in -1.2f64..1.2) {
-        let g = counter_mutated_after_call_grad(x);
+        let g = both_modes(counter_mutated_after_call_grad(x), counter_mutated_after_call_vjp(x, 1.0));
         let (mut s, mut ds) = (x, 1.0f64);
         for k in 1..4usize {
             let (s2, ds2) = (s.powi(k as i32) / (k as f64 + 1.0) + x, dterm(s, k) * ds + 1.0);
@@ -768,7 +771,7 @@ proptest! {
 
     #[test]
     fn argument_variable_reassigned_after_call(x in -2.0f64..2.0) {
-        let g = argument_reassigned_grad(x);
+        let g = both_modes(argument_reassigned_grad(x), argument_reassigned_vjp(x, 1.0));
         // x² · c(3x)
         assert_close(g, 2.0 * x * level_c(3.0 * x) + x * x * dc(3.0 * x) * 3.0, 1e-12);
         fd1(argument_reassigned, x, g);
@@ -911,7 +914,7 @@ proptest! {
 
     #[test]
     fn constant_arguments(x in -3.0f64..3.0) {
-        let g = constant_args_grad(x);
+        let g = both_modes(constant_args_grad(x), constant_args_vjp(x, 1.0));
         assert_close(g, 4.0 + 2.0f64.sin() + 3.0 * x.cos(), 1e-12);
         fd1(constant_args, x, g);
     }
@@ -927,7 +930,7 @@ proptest! {
         assert_all_close(&gw, &ew, 1e-12);
         fd(|p| wrt_slice_caller(p[0], &p[1..], n), &concat(&[&[x], &w]), &concat(&[&[gx], &gw]));
 
-        let g = wrt_scalar_caller_grad(x);
+        let g = both_modes(wrt_scalar_caller_grad(x), wrt_scalar_caller_vjp(x, 1.0));
         // sin x · e^{2x}: the excluded `x` parameter of `only_y` contributes cos x · e^{2x}.
         let expected = x.cos() * (2.0 * x).exp() + 2.0 * x.sin() * (2.0 * x).exp();
         assert_close(g, expected, 1e-12);
@@ -937,21 +940,21 @@ proptest! {
     #[test]
     fn generic_callee_from_f64_and_f32(x in -2.0f64..2.0) {
         let expected = 3.0 * x * x + 2.0 * x.sin() * x.cos();
-        let g64 = gen_caller64_grad(x);
+        let g64 = both_modes(gen_caller64_grad(x), gen_caller64_vjp(x, 1.0));
         assert_close(g64, expected, 1e-12);
         fd1(gen_caller64, x, g64);
-        let g32 = gen_caller32_grad(x as f32);
+        let g32 = both_modes_f32(gen_caller32_grad(x as f32), gen_caller32_vjp(x as f32, 1.0));
         assert_close(g32 as f64, g64, 1e-5);
-        let g = gen_caller_grad::<f64>(x);
+        let g = both_modes(gen_caller_grad::<f64>(x), gen_caller_vjp::<f64>(x, 1.0));
         assert_close(g, expected, 1e-12);
-        let g = gen_caller_grad(x as f32);
+        let g = both_modes_f32(gen_caller_grad(x as f32), gen_caller_vjp(x as f32, 1.0));
         assert_close(g as f64, g64, 1e-5);
         assert_close(gen_caller32(x as f32) as f64, gen_caller64(x), 1e-5);
     }
 
     #[test]
     fn recursive_callee(x in -2.0f64..2.0, n in 0u32..6) {
-        let g = power_rec_grad(x, n);
+        let g = both_modes(power_rec_grad(x, n), power_rec_vjp(x, n, 1.0));
         let expected = if n == 0 { 0.0 } else { n as f64 * x.powi(n as i32 - 1) };
         assert_close(g, expected, 1e-12);
         fd1(|x| power_rec(x, n), x, g);
@@ -959,7 +962,7 @@ proptest! {
 
     #[test]
     fn call_before_early_return(x in -2.0f64..2.0) {
-        let g = early_return_call_grad(x);
+        let g = both_modes(early_return_call_grad(x), early_return_call_vjp(x, 1.0));
         let hit = (0..5).find(|&i| x.powi(i as i32) / (i as f64 + 1.0) > 2.0);
         let expected = match hit {
             Some(i) => 2.0 * (x.powi(i as i32) / (i as f64 + 1.0)) * dterm(x, i) + 1.0,
@@ -972,14 +975,14 @@ proptest! {
 
     #[test]
     fn argument_overwritten_by_the_call_result(x in -1.2f64..1.2) {
-        let g = self_overwrite_grad(x);
+        let g = both_modes(self_overwrite_grad(x), self_overwrite_vjp(x, 1.0));
         assert_close(g, 8.0 * x.powi(7), 1e-12);
         fd1(self_overwrite, x, g);
     }
 
     #[test]
     fn call_in_while_condition(x in 0.1f64..20.0) {
-        let g = while_condition_call_grad(x);
+        let g = both_modes(while_condition_call_grad(x), while_condition_call_vjp(x, 1.0));
         // v = x/2ᵐ with m the halvings: d/dx (x²/2ᵐ) = 2x/2ᵐ.
         let (mut v, mut m) = (x, 0);
         while v * v > 2.0 { v *= 0.5; m += 1; }
@@ -1019,7 +1022,7 @@ proptest! {
 
     #[test]
     fn inactive_argument_of_wrt_caller(x in -2.0f64..2.0, y in -2.0f64..2.0) {
-        let g: f64 = wrt_caller_inactive_arg_grad(x, y);
+        let g: f64 = both_modes(wrt_caller_inactive_arg_grad(x, y), wrt_caller_inactive_arg_vjp(x, y, 1.0));
         assert_close(g, y * x.cos(), 1e-12);
         fd1(|x| wrt_caller_inactive_arg(x, y), x, g);
     }
@@ -1073,7 +1076,7 @@ proptest! {
 
     #[test]
     fn callee_parameters_named_like_generated_ones(x in -2.0f64..2.0) {
-        let g = seedy_caller_grad(x);
+        let g = both_modes(seedy_caller_grad(x), seedy_caller_vjp(x, 1.0));
         assert_close(g, (2.0 * x).sin() + 2.0 * x * (2.0 * x).cos(), 1e-12);
         fd1(seedy_caller, x, g);
     }
@@ -1084,9 +1087,11 @@ fn stop_gradient_argument_gets_no_gradient() {
     // d/dx [x · sq(stop(x)) + stop(x)·sin x] = x² + x cos x; ignoring stop_gradient gives
     // 3x² + sin x + x cos x.
     for x in [-1.3, 0.4, 1.7, 2.5] {
-        let g = stopped_args_grad(x);
-        assert_close(g, x * x + x * x.cos(), 1e-14);
-        assert!((g - (3.0 * x * x + x.sin() + x * x.cos())).abs() > 0.1);
+        // Forward mode (`_grad`, of one float) and reverse mode (`_vjp` with seed 1).
+        for g in [stopped_args_grad(x), stopped_args_vjp(x, 1.0).1] {
+            assert_close(g, x * x + x * x.cos(), 1e-14);
+            assert!((g - (3.0 * x * x + x.sin() + x * x.cos())).abs() > 0.1);
+        }
         assert_close(stopped_args(x), x * x * x + x * x.sin(), 1e-15);
     }
 }
@@ -1097,12 +1102,17 @@ fn exact_values_by_hand() {
     let g = plain_grad(3.0, 0.5);
     assert_eq!(g.0, 3.0);
     assert_close(g.1, 9.0 + 0.25f64.cos(), 1e-15);
-    // sq(x)·x at 2: 3·4 + 2 sin 2 cos 2, in both precisions.
+    // sq(x)·x at 2: 3·4 + 2 sin 2 cos 2, in both precisions, and in forward mode (`_grad`, of
+    // one float) and reverse mode (`_vjp` with seed 1).
     assert_close(gen_caller64_grad(2.0), 12.0 + 4.0f64.sin(), 1e-15);
+    assert_close(gen_caller64_vjp(2.0, 1.0).1, 12.0 + 4.0f64.sin(), 1e-15);
     assert!((gen_caller32_grad(2.0f32) - (12.0 + 4.0f32.sin())).abs() < 1e-5);
+    assert!((gen_caller32_vjp(2.0f32, 1.0).1 - (12.0 + 4.0f32.sin())).abs() < 1e-5);
     // term(x, 3) = x³/4: at 2, 3·4/4 = 3. Three deep at 0: a'(0) = b(0, 1) = c(0) + 1 = 1.
     assert_eq!(term_grad(2.0, 3), 3.0);
+    assert_eq!(term_vjp(2.0, 3, 1.0).1, 3.0);
     assert_eq!(level_a_grad(0.0), 1.0);
+    assert_eq!(level_a_vjp(0.0, 1.0).1, 1.0);
 }
 
 #[test]
@@ -1134,7 +1144,7 @@ fn grad_into_of_a_caller_accumulates() {
 #[test]
 fn vjp_of_a_caller_scales_by_the_seed() {
     for x in [-1.1, 0.3, 0.9] {
-        let (v, g) = level_a_value_and_grad(x);
+        let (v, g) = both_modes_vg(level_a_value_and_grad(x), level_a_vjp(x, 1.0));
         let (v3, g3) = level_a_vjp(x, 3.0);
         assert_eq!(v3, v);
         assert_eq!(v, level_a(x));
@@ -1152,5 +1162,9 @@ fn vjp_of_a_caller_scales_by_the_seed() {
     let mut d = 1.0;
     let value = level_a_vjp_into(0.9, 2.0, &mut d);
     assert_eq!(value, level_a(0.9));
-    assert_close(d, 1.0 + 2.0 * level_a_grad(0.9), 1e-14);
+    assert_close(
+        d,
+        1.0 + 2.0 * both_modes(level_a_grad(0.9), level_a_vjp(0.9, 1.0)),
+        1e-14,
+    );
 }

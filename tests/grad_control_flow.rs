@@ -15,7 +15,7 @@ use autodiff::prelude::*;
 use proptest::prelude::*;
 
 mod common;
-use common::{assert_close, fd1, fd2};
+use common::{assert_close, both_modes, both_modes_vg, fd1, fd2};
 
 // --- let, shadowing, blocks, tuples, compound assignment ---------------------------------
 
@@ -224,7 +224,7 @@ proptest! {
 
     #[test]
     fn let_shadowing(x in -5.0f64..5.0) {
-        let g = shadowing_grad(x);
+        let g = both_modes(shadowing_grad(x), shadowing_vjp(x, 1.0));
         assert_close(g, 8.0 * x + 1.0, 1e-12);
         fd1(shadowing, x, g);
     }
@@ -265,7 +265,7 @@ proptest! {
     #[test]
     fn if_as_expression(x in 0.01f64..3.0) {
         prop_assume!((x - 1.0).abs() > 1e-3);
-        let g = if_expression_grad(x);
+        let g = both_modes(if_expression_grad(x), if_expression_vjp(x, 1.0));
         let expected = if x > 1.0 { 2.0 * x.ln() / x } else { 2.0 * (x - 1.0) };
         assert_close(g, expected, 1e-12);
         fd1(if_expression, x, g);
@@ -273,7 +273,7 @@ proptest! {
 
     #[test]
     fn match_arms(x in -2.0f64..2.0, k in -3i32..15) {
-        let g = match_on_integer_grad(x, k);
+        let g = both_modes(match_on_integer_grad(x, k), match_on_integer_vjp(x, k, 1.0));
         let expected = match k {
             0 => x.cos(),
             1 | 2 => 2.0 * x,
@@ -286,7 +286,7 @@ proptest! {
 
     #[test]
     fn for_over_range(x in -0.9f64..3.0, n in 0u32..8) {
-        let g = for_range_grad(x, n);
+        let g = both_modes(for_range_grad(x, n), for_range_vjp(x, n, 1.0));
         let p: f64 = (1..=n).map(|k| x + k as f64).product();
         let expected: f64 = (1..=n).map(|k| p / (x + k as f64)).sum();
         assert_close(g, expected, 1e-11);
@@ -295,7 +295,7 @@ proptest! {
 
     #[test]
     fn for_rev_step_by(x in -2.0f64..2.0, n in 0usize..9) {
-        let g = for_rev_step_grad(x, n);
+        let g = both_modes(for_rev_step_grad(x, n), for_rev_step_vjp(x, n, 1.0));
         // s = Σ_j c_j x^(m-1-j) with c_j the visited k; its derivative by hand:
         let ks: Vec<usize> = (0..n).rev().step_by(2).collect();
         let m = ks.len();
@@ -309,7 +309,7 @@ proptest! {
 
     #[test]
     fn while_with_data_dependent_trip_count(x in 0.1f64..1000.0) {
-        let g = while_data_dependent_grad(x);
+        let g = both_modes(while_data_dependent_grad(x), while_data_dependent_vjp(x, 1.0));
         // v = x^(1/2^m) with m the number of square roots taken.
         let (mut v, mut m) = (x, 0);
         while v > 1.5 { v = v.sqrt(); m += 1; }
@@ -321,21 +321,21 @@ proptest! {
 
     #[test]
     fn loop_with_break(x in -2.0f64..2.0) {
-        let g = loop_break_grad(x);
+        let g = both_modes(loop_break_grad(x), loop_break_vjp(x, 1.0));
         assert_close(g, 8.0 * x.powi(7), 1e-12);
         fd1(loop_break, x, g);
     }
 
     #[test]
     fn continue_in_for(x in -2.0f64..2.0) {
-        let g = continue_skips_grad(x);
+        let g = both_modes(continue_skips_grad(x), continue_skips_vjp(x, 1.0));
         assert_close(g, 2.0 * x + 4.0 * x.powi(3), 1e-12);
         fd1(continue_skips, x, g);
     }
 
     #[test]
     fn labeled_break_leaves_both_loops(x in -2.0f64..2.0, limit in 0usize..10) {
-        let g = labeled_break_grad(x, limit);
+        let g = both_modes(labeled_break_grad(x, limit), labeled_break_vjp(x, limit, 1.0));
         // Count the updates s = s·x + 1 that run: s = Σ_{j<u} x^j + x^u, for u updates.
         let mut u = 0;
         'o: for i in 0..4 { for j in 0..4 { if i * j >= limit { break 'o; } u += 1; } }
@@ -347,7 +347,7 @@ proptest! {
 
     #[test]
     fn nested_loops(x in 0.1f64..5.0, n in 0usize..6) {
-        let g = nested_loops_with_while_grad(x, n);
+        let g = both_modes(nested_loops_with_while_grad(x, n), nested_loops_with_while_vjp(x, n, 1.0));
         // Forward mode by hand, as a reference.
         let (mut acc, mut dacc) = (0.0f64, 0.0f64);
         for i in 0..n {
@@ -365,7 +365,7 @@ proptest! {
 
     #[test]
     fn early_returns(x in -3.0f64..8.0) {
-        let g = early_return_grad(x);
+        let g = both_modes(early_return_grad(x), early_return_vjp(x, 1.0));
         let expected = if x < 0.0 {
             2.0 * x
         } else {
@@ -382,7 +382,7 @@ proptest! {
 
     #[test]
     fn casts_cut_and_constants(x in 0.0f64..5.0) {
-        let g = casts_grad(x);
+        let g = both_modes(casts_grad(x), casts_vjp(x, 1.0));
         assert_close(g, ((x * 3.0) as usize) as f64 + 1.0, 1e-12);
         prop_assume!(((x * 3.0) - (x * 3.0).round()).abs() > 1e-3);
         fd1(casts, x, g);
@@ -406,23 +406,31 @@ proptest! {
 fn taylor_sine_while_loop_is_covered_in_seeds() {
     // See tests/seeds.rs; this file covers the other loop forms.
     assert_eq!(loop_break_grad(1.0), 8.0);
+    assert_eq!(loop_break_vjp(1.0, 1.0).1, 8.0);
 }
 
 #[test]
 fn stop_gradient_blocks_exactly_its_argument() {
     // d/dx [x · stop(x²)] = x², not 3x² (which ignoring stop_gradient would give).
     let x = 1.7;
-    assert_close(stop_gradient_cuts_grad(x), x * x, 1e-15);
-    assert!((stop_gradient_cuts_grad(x) - 3.0 * x * x).abs() > 1.0);
+    // Forward mode (`_grad`, of one float) and reverse mode (`_vjp` with seed 1).
+    for g in [stop_gradient_cuts_grad(x), stop_gradient_cuts_vjp(x, 1.0).1] {
+        assert_close(g, x * x, 1e-15);
+        assert!((g - 3.0 * x * x).abs() > 1.0);
+    }
     assert_close(stop_gradient_cuts(x), x * x * x, 1e-15);
 }
 
 #[test]
 fn wrt_restricts_the_gradient() {
     let (x, y, z) = (1.5, -0.5, 2.0);
+    // One differentiable float: `_grad` runs forward mode, `_vjp` reverse mode.
     let g: f64 = only_y_grad(x, y, z);
-    assert_close(g, x * z + y.exp(), 1e-15);
-    check_grad(|v| only_y(x, v[0], z), &[y], &[g]).assert_within(1e-7);
+    let (_, r): (f64, f64) = only_y_vjp(x, y, z, 1.0);
+    for g in [g, r] {
+        assert_close(g, x * z + y.exp(), 1e-15);
+        check_grad(|v| only_y(x, v[0], z), &[y], &[g]).assert_within(1e-7);
+    }
 }
 
 #[test]
@@ -435,11 +443,21 @@ fn inactive_parameter_has_zero_gradient() {
 fn nan_and_infinity_propagate() {
     let g = f_ln_of_negative(-1.0);
     assert!(g.is_nan());
-    let (v, g) = while_data_dependent_value_and_grad(f64::NAN);
+    let (v, g) = both_modes_vg(
+        while_data_dependent_value_and_grad(f64::NAN),
+        while_data_dependent_vjp(f64::NAN, 1.0),
+    );
     assert!(v.is_nan() && g.is_finite());
-    let (v, g) = shadowing_value_and_grad(f64::INFINITY);
+    let (v, g) = both_modes_vg(
+        shadowing_value_and_grad(f64::INFINITY),
+        shadowing_vjp(f64::INFINITY, 1.0),
+    );
     assert!(v.is_infinite() && g.is_infinite());
-    assert!(if_expression_grad(f64::NAN).is_nan());
+    assert!(both_modes(
+        if_expression_grad(f64::NAN),
+        if_expression_vjp(f64::NAN, 1.0)
+    )
+    .is_nan());
 }
 
 #[differentiable]
@@ -448,5 +466,5 @@ fn ln_of(x: f64) -> f64 {
 }
 
 fn f_ln_of_negative(x: f64) -> f64 {
-    ln_of_value_and_grad(x).0
+    both_modes_vg(ln_of_value_and_grad(x), ln_of_vjp(x, 1.0)).0
 }

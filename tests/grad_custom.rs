@@ -95,6 +95,8 @@ fn softplus_is_finite_where_the_naive_formula_overflows() {
 fn the_rule_is_used_and_not_the_body() {
     assert_eq!(identity_grad(5.0), 2.0);
     assert_eq!(uses_identity_grad(5.0), 6.0);
+    // `uses_identity` has one float, so its `_grad` runs forward mode: the rule in reverse mode.
+    assert_eq!(uses_identity_vjp(5.0, 1.0).1, 6.0);
     let mut d = 1.0;
     assert_eq!(identity_grad_into(5.0, &mut d), 5.0);
     assert_eq!(d, 3.0);

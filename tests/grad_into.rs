@@ -76,6 +76,38 @@ fn vjp_into_scales_by_the_seed_and_adds() {
     assert_close(dw[1], 2.0 * g_w[1], 1e-15);
 }
 
+/// Σ_{k=1..n} xᵏ: one differentiable float, so `_grad_into` runs forward mode (one `_jvp` with
+/// tangent 1) and `_vjp_into` the reverse sweep, with its tape for the loop.
+#[differentiable]
+fn powers(x: f64, n: usize) -> f64 {
+    let mut s = 0.0;
+    let mut p = 1.0;
+    for _ in 0..n {
+        p *= x;
+        s += p;
+    }
+    s
+}
+
+#[test]
+fn one_float_grad_into_and_vjp_into_add() {
+    let (x, n) = (0.8, 5);
+    let expected: f64 = (1..=n).map(|k| k as f64 * x.powi(k as i32 - 1)).sum();
+    let (mut d_forward, mut d_reverse) = (1.0, 1.0);
+    for k in 1..=3 {
+        assert_eq!(powers_grad_into(x, n, &mut d_forward), powers(x, n));
+        assert_eq!(powers_vjp_into(x, n, 1.0, &mut d_reverse), powers(x, n));
+        let k = k as f64;
+        assert_close(d_forward, 1.0 + k * expected, 1e-14);
+        assert_close(d_reverse, 1.0 + k * expected, 1e-14);
+    }
+    // The seed scales what the reverse sweep adds.
+    let mut d = 0.0;
+    powers_vjp_into(x, n, 2.5, &mut d);
+    assert_close(d, 2.5 * expected, 1e-14);
+    check_grad(|v| powers(v[0], n), &[x], &[d / 2.5]).assert_within(1e-7);
+}
+
 #[differentiable]
 fn map(x: [f64; 2]) -> [f64; 2] {
     [x[0] * x[1], x[0].sin()]

@@ -8,6 +8,9 @@ mod std {}
 
 use autodiff::prelude::*;
 
+mod common;
+use common::both_modes;
+
 #[differentiable]
 fn names_like_ours(__t0: f64, seed: f64) -> f64 {
     let __d_x = __t0 * seed;
@@ -46,7 +49,10 @@ fn generated_names_do_not_capture_user_names() {
 fn shadowed_names_keep_their_bindings() {
     // f = Σ_{k=0}^{n} (2x + k)², f' = Σ 4(2x + k).
     let x = 0.4;
-    let g = shadowing_everywhere_grad(x, 3);
+    let g = both_modes(
+        shadowing_everywhere_grad(x, 3),
+        shadowing_everywhere_vjp(x, 3, 1.0),
+    );
     let expected: f64 = (0..=3).map(|k| 4.0 * (2.0 * x + k as f64)).sum();
     assert!((g - expected).abs() < 1e-12, "{g} vs {expected}");
     check_grad(|v| shadowing_everywhere(v[0], 3), &[x], &[g]).assert_within(1e-7);

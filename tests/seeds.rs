@@ -3,6 +3,9 @@
 use autodiff::prelude::*;
 use std::f64::consts::PI;
 
+mod common;
+use common::both_modes;
+
 #[differentiable]
 fn tanh(x: f64) -> f64 {
     let y = (-2.0 * x).exp();
@@ -11,11 +14,13 @@ fn tanh(x: f64) -> f64 {
 
 #[test]
 fn tanh_gradient_at_one() {
-    let g = tanh_grad(1.0);
-    // 1 - tanh(1)^2, from the closed form.
-    assert!((g - 0.419974341614026).abs() < 1e-14, "{g}");
-    let fd = (tanh(1.0001) - tanh(0.9999)) / 0.0002;
-    assert!((g - fd).abs() < 1e-8, "{g} vs finite difference {fd}");
+    // Forward mode (`_grad`, of one float) and reverse mode (`_vjp` with seed 1).
+    for g in [tanh_grad(1.0), tanh_vjp(1.0, 1.0).1] {
+        // 1 - tanh(1)^2, from the closed form.
+        assert!((g - 0.419974341614026).abs() < 1e-14, "{g}");
+        let fd = (tanh(1.0001) - tanh(0.9999)) / 0.0002;
+        assert!((g - fd).abs() < 1e-8, "{g} vs finite difference {fd}");
+    }
 }
 
 /// A value used twice accumulates once per use: a graph walked twice gives 16, not 7.
@@ -27,6 +32,7 @@ fn x_squared_plus_3x(x: f64) -> f64 {
 #[test]
 fn value_used_twice_accumulates_once_per_use() {
     assert_eq!(x_squared_plus_3x_grad(2.0), 7.0);
+    assert_eq!(x_squared_plus_3x_vjp(2.0, 1.0).1, 7.0);
     check_grad(|v| x_squared_plus_3x(v[0]), &[2.0], &[7.0]).assert_within(1e-7);
 }
 
@@ -38,6 +44,7 @@ fn perceptron_loss(w: f64) -> f64 {
 #[test]
 fn perceptron_loss_gradient() {
     assert_eq!(perceptron_loss_grad(1.0), -32.0);
+    assert_eq!(perceptron_loss_vjp(1.0, 1.0).1, -32.0);
     check_grad(|v| perceptron_loss(v[0]), &[1.0], &[-32.0]).assert_within(1e-7);
 }
 
@@ -57,7 +64,7 @@ fn taylor_sine(x: f64) -> f64 {
 
 #[test]
 fn taylor_sine_at_pi() {
-    let g = taylor_sine_grad(PI);
+    let g = both_modes(taylor_sine_grad(PI), taylor_sine_vjp(PI, 1.0));
     check_grad(|v| taylor_sine(v[0]), &[PI], &[g]).assert_within(1e-7);
     assert!(
         (g - PI.cos()).abs() < 1e-3,
