@@ -1512,3 +1512,58 @@ proptest! {
         fd(|p| packed_triangle(&p[..4], &p[4..12], &p[12..]), &all, &g);
     }
 }
+
+/// `Σₖ cₖᵀ W cₖ` with `cₖ = x − μₖ` kept in one buffer `c` that every `k` overwrites, as
+/// ADBench GMM's `xcentered`. The inner loop reads `c` d² times per `k`, the buffer is written d
+/// times: the reverse sweep restores `c` element by element and replays the reads (see
+/// `analyse::recompute`), which is right only if every later overwrite is undone first.
+#[differentiable(wrt(x, means, w))]
+fn centered_quadratic(x: &[f64], means: &[f64], w: &[f64], d: usize) -> f64 {
+    let k = means.len() / d;
+    let mut c = vec![0.0; d];
+    let mut total = 0.0;
+    for ik in 0..k {
+        for id in 0..d {
+            c[id] = x[id] - means[ik * d + id];
+        }
+        for i in 0..d {
+            for j in 0..d {
+                total += w[i * d + j] * c[i] * c[j];
+            }
+        }
+    }
+    total
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn restored_buffers(
+        x in prop::collection::vec(-1.0f64..1.0, 3),
+        means in prop::collection::vec(-1.0f64..1.0, 6),
+        w in prop::collection::vec(-1.0f64..1.0, 9),
+    ) {
+        let (gx, gm, gw) = centered_quadratic_grad(&x, &means, &w, 3);
+        // By hand: with cₖ = x − μₖ, ∂f/∂x = Σₖ (W + Wᵀ) cₖ, ∂f/∂μₖ = −(W + Wᵀ) cₖ,
+        // ∂f/∂Wᵢⱼ = Σₖ cₖᵢ cₖⱼ.
+        let (mut ex, mut em, mut ew) = (vec![0.0; 3], vec![0.0; 6], vec![0.0; 9]);
+        for k in 0..2 {
+            let c: Vec<f64> = (0..3).map(|i| x[i] - means[k * 3 + i]).collect();
+            for i in 0..3 {
+                let sym: f64 = (0..3).map(|j| (w[i * 3 + j] + w[j * 3 + i]) * c[j]).sum();
+                ex[i] += sym;
+                em[k * 3 + i] = -sym;
+                for j in 0..3 {
+                    ew[i * 3 + j] += c[i] * c[j];
+                }
+            }
+        }
+        assert_all_close(&gx, &ex, 1e-12);
+        assert_all_close(&gm, &em, 1e-12);
+        assert_all_close(&gw, &ew, 1e-12);
+        let all: Vec<f64> = x.iter().chain(&means).chain(&w).copied().collect();
+        let g: Vec<f64> = gx.iter().chain(&gm).chain(&gw).copied().collect();
+        fd(|p| centered_quadratic(&p[..3], &p[3..9], &p[9..], 3), &all, &g);
+    }
+}

@@ -470,3 +470,52 @@ fn expand_induction_variables() {
         assert!(!out.contains("Counter::advance(__s0_l"), "{out}");
     }
 }
+
+#[test]
+fn expand_restored_buffers() {
+    // `c` is written d times per `ik` and read d² times: the reverse sweep restores it (one
+    // save per write) and the inner loops replay their reads of it (no record per read).
+    let item = quote! {
+        fn centered_quadratic(x: &[f64], means: &[f64], w: &[f64], d: usize) -> f64 {
+            let k = means.len() / d;
+            let mut c = vec![0.0; d];
+            let mut total = 0.0;
+            for ik in 0..k {
+                for id in 0..d {
+                    c[id] = x[id] - means[ik * d + id];
+                }
+                for i in 0..d {
+                    for j in 0..d {
+                        total += w[i * d + j] * c[i] * c[j];
+                    }
+                }
+            }
+            total
+        }
+    };
+    let out = expanded(quote!(), item);
+    let core = &out[..out.find("fn centered_quadratic_vjp(").unwrap_or(out.len())];
+    assert!(core.contains("__tape.push_float(c["), "{core}");
+    assert!(core.contains("= __tape.pop_float();"), "{core}");
+    let forward = &core[core.find("for j in __r").unwrap()..];
+    let inner = &forward[..forward.find('}').unwrap()];
+    assert!(!inner.contains("__tape"), "{inner}");
+    // Written as often as read: recording the reads stays the cheaper choice.
+    let item = quote! {
+        fn once(x: &[f64], means: &[f64], d: usize) -> f64 {
+            let mut c = vec![0.0; d];
+            let mut total = 0.0;
+            for ik in 0..means.len() / d {
+                for id in 0..d {
+                    c[id] = x[id] - means[ik * d + id];
+                }
+                for i in 0..d {
+                    total += c[i].sin();
+                }
+            }
+            total
+        }
+    };
+    let out = expanded(quote!(), item);
+    assert!(!out.contains("__tape.push_float(c["), "{out}");
+}

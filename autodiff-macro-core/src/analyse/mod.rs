@@ -122,7 +122,10 @@ pub fn body(cx: &Ctxt, f: &Function, body: &Body) -> Analysis {
         used[s.0] = true;
     }
     an.used = used;
-    an.recompute = recompute::plan(f, body, &an.needed);
+    an.recompute = recompute::plan(f, body, &an.needed, &an.array_needed);
+    for (needed, restored) in an.array_needed.iter_mut().zip(&an.recompute.restored) {
+        *needed |= restored;
+    }
     an.at_use = at_use::plan(body, &an.needed);
     // What a loop replays is there already; replaying it at its use too would be wasted.
     for (slot, replayed) in an.recompute.replayed.iter().enumerate() {
@@ -173,6 +176,17 @@ pub fn slot_of(op: &Operand) -> Option<SlotId> {
     match op {
         Operand::Slot(s) => Some(*s),
         Operand::Lit(_) => None,
+    }
+}
+
+/// The array a statement writes: an element, a push, a whole new buffer.
+pub fn array_written(s: &Stmt) -> Option<ArrayId> {
+    match s {
+        Stmt::Write(w) => Some(w.target.array),
+        Stmt::Push(p) => Some(p.array),
+        Stmt::Map(m) => Some(m.dst),
+        Stmt::ArrayInit(i) => Some(i.array),
+        _ => None,
     }
 }
 

@@ -37,6 +37,9 @@ pub struct Recompute {
     /// By loop number: its counter and the assignments each reverse iteration replays, in
     /// program order.
     pub loops: HashMap<usize, Replay>,
+    /// Arrays the reverse sweep must restore element by element (saving what each write
+    /// overwrites) so that loops can replay their reads; beyond those a rule reads whole.
+    pub restored: Vec<bool>,
 }
 
 pub struct Replay {
@@ -74,7 +77,32 @@ const PURE_METHODS: &[&str] = &[
     "div_euclid",
 ];
 
-pub fn plan(f: &Function, body: &Body, needed: &[bool]) -> Recompute {
+pub fn plan(f: &Function, body: &Body, needed: &[bool], array_needed: &[bool]) -> Recompute {
+    // Buffers whose reads loops would replay, were they restored: restored when the reads
+    // outweigh the writes (see `restorable`).
+    let candidates = restorable(body, array_needed);
+    let (_, read_weight) = plan_with(f, body, needed, &candidates);
+    let write_weight = write_weights(body);
+    let restored: Vec<bool> = (0..body.arrays.len())
+        .map(|a| array_needed[a] || (candidates[a] && read_weight[a] > write_weight[a]))
+        .collect();
+    let (mut plan, _) = plan_with(f, body, needed, &restored);
+    plan.restored = restored
+        .iter()
+        .zip(array_needed)
+        .map(|(r, n)| *r && !*n)
+        .collect();
+    plan
+}
+
+/// The plan when the arrays `restored` hold, in the reverse sweep of every statement, what
+/// they held in its forward sweep; and the weight of the replayed reads that rely on it.
+fn plan_with(
+    f: &Function,
+    body: &Body,
+    needed: &[bool],
+    restored: &[bool],
+) -> (Recompute, Vec<f64>) {
     let mut defs = vec![0usize; body.slots.len()];
     for_each_stmt(&body.block, &mut |s| match s {
         Stmt::Assign(a) => defs[a.dst.0] += 1,
@@ -88,11 +116,18 @@ pub fn plan(f: &Function, body: &Body, needed: &[bool]) -> Recompute {
     let written = unchanged::written_from(body);
     let lets = unchanged::lets_before(f, body);
     let single = |slot: usize| defs[slot] == 1 && !outputs.iter().any(|o| o.0 == slot);
-    let mut plan = Recompute {
-        replayed: vec![false; body.slots.len()],
-        loops: HashMap::new(),
+    let mut planner = Planner {
+        needed,
+        plan: Recompute {
+            replayed: vec![false; body.slots.len()],
+            loops: HashMap::new(),
+            restored: Vec::new(),
+        },
+        referenced: HashSet::new(),
+        enclosing: Vec::new(),
+        depth: 0,
+        read_weight: vec![0.0; body.arrays.len()],
     };
-    let mut referenced = HashSet::new();
     // Each top-level statement with what its reverse sweep sees unchanged (`unchanged.rs`).
     for (p, stmt) in body.block.iter().enumerate() {
         let names: HashSet<String> = params.union(&lets[p]).cloned().collect();
@@ -101,17 +136,18 @@ pub fn plan(f: &Function, body: &Body, needed: &[bool]) -> Recompute {
             params: &names,
             stable: &stable,
             written: &written[p],
+            restored,
+            inside: HashSet::new(),
             single: &single,
         };
-        walk(
-            std::slice::from_ref(stmt),
-            &cx,
-            &mut Vec::new(),
-            needed,
-            &mut plan,
-            &mut referenced,
-        );
+        planner.walk(std::slice::from_ref(stmt), &cx);
     }
+    let Planner {
+        mut plan,
+        referenced,
+        read_weight,
+        ..
+    } = planner;
     // A loop whose counter an inner loop's replay names records it, replaying nothing else
     // when it has nothing of its own.
     for (id, counter) in referenced {
@@ -121,80 +157,163 @@ pub fn plan(f: &Function, body: &Body, needed: &[bool]) -> Recompute {
             items: Vec::new(),
         });
     }
-    plan
+    (plan, read_weight)
 }
 
-/// Plans every loop of `block`, inside the loops `enclosing` (number and counter, for those
+/// The local buffers the reverse sweep could restore element by element, as it does those a
+/// rule reads whole (`record.rs`): written only by `x[i] = v`, created outside loops, not
+/// returned. Restoring one costs a save per write; it lets loops replay its reads instead of
+/// recording them.
+fn restorable(body: &Body, array_needed: &[bool]) -> Vec<bool> {
+    let mut ok: Vec<bool> = body
+        .arrays
+        .iter()
+        .map(|a| a.origin == crate::ir::ArrayOrigin::Local)
+        .collect();
+    let (mut outputs, mut output_arrays) = (Vec::new(), Vec::new());
+    body.output.leaves(&mut outputs, &mut output_arrays);
+    for a in output_arrays {
+        ok[a.0] = false;
+    }
+    fn walk(block: &[Stmt], in_loop: bool, ok: &mut [bool]) {
+        for s in block {
+            match s {
+                Stmt::Push(p) => ok[p.array.0] = false,
+                Stmt::Map(m) => ok[m.dst.0] = false,
+                Stmt::ArrayInit(i) if in_loop => ok[i.array.0] = false,
+                Stmt::If(i) => {
+                    walk(&i.then, in_loop, ok);
+                    walk(&i.els, in_loop, ok);
+                }
+                Stmt::Match(m) => m.arms.iter().for_each(|a| walk(&a.body, in_loop, ok)),
+                Stmt::Loop(l) => walk(&l.body, true, ok),
+                _ => {}
+            }
+        }
+    }
+    walk(&body.block, false, &mut ok);
+    ok.iter()
+        .zip(array_needed)
+        .map(|(ok, needed)| *ok && !*needed)
+        .collect()
+}
+
+/// How often a statement at loop depth `depth` runs, for weighing records against each other
+/// without trip counts: ten times per enclosing loop, as register allocators weigh spills.
+fn frequency(depth: usize) -> f64 {
+    10f64.powi(depth.min(30) as i32)
+}
+
+/// For each array, the weight of its element writes (each a save, were it restored).
+fn write_weights(body: &Body) -> Vec<f64> {
+    fn walk(block: &[Stmt], depth: usize, out: &mut [f64]) {
+        for s in block {
+            match s {
+                Stmt::Write(w) => out[w.target.array.0] += frequency(depth),
+                Stmt::If(i) => {
+                    walk(&i.then, depth, out);
+                    walk(&i.els, depth, out);
+                }
+                Stmt::Match(m) => m.arms.iter().for_each(|a| walk(&a.body, depth, out)),
+                Stmt::Loop(l) => walk(&l.body, depth + 1, out),
+                _ => {}
+            }
+        }
+    }
+    let mut out = vec![0.0; body.arrays.len()];
+    walk(&body.block, 0, &mut out);
+    out
+}
+
+/// Plans every loop of a block, inside the loops `enclosing` (number and counter, for those
 /// over a range), whose counters the reverse sweep has in scope when they record them.
-fn walk(
-    block: &[Stmt],
-    cx: &Context,
-    enclosing: &mut Vec<(usize, Ident)>,
-    needed: &[bool],
-    plan: &mut Recompute,
-    referenced: &mut HashSet<(usize, Ident)>,
-) {
-    for stmt in block {
-        match stmt {
-            Stmt::Loop(l) => {
-                let own = match &l.kind {
-                    LoopKind::For { pat, iter } if is_range(iter) => counter(pat),
-                    _ => None,
-                };
-                if let Some(counter) = &own {
-                    let inner = cx.clone_with(enclosing, counter);
-                    let inductions = induction::of(&l.body);
-                    let (candidates, lets) = inner.candidates(&l.body, &inductions);
-                    let assigns = keep_needed(candidates, needed);
-                    if !assigns.is_empty() {
-                        for (_, a) in &assigns {
-                            plan.replayed[a.dst.0] = true;
-                        }
-                        let mut items: Vec<(usize, Item)> = lets;
-                        items.extend(assigns.into_iter().map(|(at, a)| (at, Item::Assign(a))));
-                        items.sort_by_key(|(at, _)| *at);
-                        let items: Vec<Item> = items.into_iter().map(|(_, item)| item).collect();
-                        for outer in enclosing.iter() {
-                            if items.iter().any(|item| item.names(&outer.1)) {
-                                referenced.insert(outer.clone());
-                            }
-                        }
-                        let counter = counter.clone();
-                        let inductions = inductions
-                            .into_iter()
-                            .map(|(v, _)| v)
-                            .filter(|v| items.iter().any(|item| item.names(v)))
-                            .collect();
-                        plan.loops.insert(
-                            l.id.0,
-                            Replay {
-                                counter,
-                                inductions,
-                                items,
-                            },
-                        );
+struct Planner<'a> {
+    needed: &'a [bool],
+    plan: Recompute,
+    referenced: HashSet<(usize, Ident)>,
+    enclosing: Vec<(usize, Ident)>,
+    /// How many loops enclose the block being walked.
+    depth: usize,
+    /// For each array, the weight of the replayed reads that need it restored.
+    read_weight: Vec<f64>,
+}
+
+impl Planner<'_> {
+    fn walk(&mut self, block: &[Stmt], cx: &Context) {
+        for stmt in block {
+            match stmt {
+                Stmt::Loop(l) => {
+                    let own = match &l.kind {
+                        LoopKind::For { pat, iter } if is_range(iter) => counter(pat),
+                        _ => None,
+                    };
+                    if let Some(counter) = &own {
+                        self.plan_loop(l, counter, cx);
+                    }
+                    let pushed = own.is_some();
+                    if let Some(counter) = own {
+                        self.enclosing.push((l.id.0, counter));
+                    }
+                    self.depth += 1;
+                    self.walk(&l.body, cx);
+                    self.depth -= 1;
+                    if pushed {
+                        self.enclosing.pop();
                     }
                 }
-                let pushed = own.is_some();
-                if let Some(counter) = own {
-                    enclosing.push((l.id.0, counter));
+                Stmt::If(i) => {
+                    self.walk(&i.then, cx);
+                    self.walk(&i.els, cx);
                 }
-                walk(&l.body, cx, enclosing, needed, plan, referenced);
-                if pushed {
-                    enclosing.pop();
+                Stmt::Match(m) => {
+                    for arm in &m.arms {
+                        self.walk(&arm.body, cx);
+                    }
                 }
+                _ => {}
             }
-            Stmt::If(i) => {
-                walk(&i.then, cx, enclosing, needed, plan, referenced);
-                walk(&i.els, cx, enclosing, needed, plan, referenced);
-            }
-            Stmt::Match(m) => {
-                for arm in &m.arms {
-                    walk(&arm.body, cx, enclosing, needed, plan, referenced);
-                }
-            }
-            _ => {}
         }
+    }
+
+    /// What the loop `l` over a range with counter `counter` replays.
+    fn plan_loop(&mut self, l: &crate::ir::Loop, counter: &Ident, cx: &Context) {
+        let inner = cx.clone_with(&self.enclosing, counter, &l.body);
+        let inductions = induction::of(&l.body);
+        let (candidates, lets) = inner.candidates(&l.body, &inductions);
+        let assigns = keep_needed(candidates, self.needed);
+        if assigns.is_empty() {
+            return;
+        }
+        for (_, a) in &assigns {
+            self.plan.replayed[a.dst.0] = true;
+            if let Op::Read(r) = &a.op {
+                if cx.written[r.array.0] {
+                    self.read_weight[r.array.0] += frequency(self.depth + 1);
+                }
+            }
+        }
+        let mut items: Vec<(usize, Item)> = lets;
+        items.extend(assigns.into_iter().map(|(at, a)| (at, Item::Assign(a))));
+        items.sort_by_key(|(at, _)| *at);
+        let items: Vec<Item> = items.into_iter().map(|(_, item)| item).collect();
+        for outer in self.enclosing.iter() {
+            if items.iter().any(|item| item.names(&outer.1)) {
+                self.referenced.insert(outer.clone());
+            }
+        }
+        let inductions = inductions
+            .into_iter()
+            .map(|(v, _)| v)
+            .filter(|v| items.iter().any(|item| item.names(v)))
+            .collect();
+        self.plan.loops.insert(
+            l.id.0,
+            Replay {
+                counter: counter.clone(),
+                inductions,
+                items,
+            },
+        );
     }
 }
 
@@ -223,21 +342,40 @@ struct Context<'a> {
     counters: HashSet<String>,
     params: &'a HashSet<String>,
     stable: &'a [bool],
+    /// Arrays written at or after the top-level statement being planned.
     written: &'a [bool],
+    /// Arrays the reverse sweep restores element by element.
+    restored: &'a [bool],
+    /// Arrays the body of the loop being planned writes.
+    inside: HashSet<usize>,
     /// Whether a slot is assigned once in the body, and not returned.
     single: &'a dyn Fn(usize) -> bool,
 }
 
 impl<'a> Context<'a> {
-    /// The context of a loop with counter `counter` inside the loops `enclosing`.
-    fn clone_with(&self, enclosing: &[(usize, Ident)], counter: &Ident) -> Context<'a> {
+    /// The context of a loop with counter `counter` and body `body` inside the loops
+    /// `enclosing`.
+    fn clone_with(
+        &self,
+        enclosing: &[(usize, Ident)],
+        counter: &Ident,
+        body: &Block,
+    ) -> Context<'a> {
         let mut counters: HashSet<String> = enclosing.iter().map(|(_, c)| c.to_string()).collect();
         counters.insert(counter.to_string());
+        let mut inside = HashSet::new();
+        for_each_stmt(body, &mut |s| {
+            if let Some(a) = super::array_written(s) {
+                inside.insert(a.0);
+            }
+        });
         Context {
             counters,
             params: self.params,
             stable: self.stable,
             written: self.written,
+            restored: self.restored,
+            inside,
             single: self.single,
         }
     }
@@ -300,7 +438,11 @@ impl<'a> Context<'a> {
         };
         match &a.op {
             Op::Const(tokens) => self.pure(tokens.clone(), names),
-            Op::Read(r) => !self.written[r.array.0] && r.index.iter().all(operand),
+            Op::Read(r) => {
+                let a = r.array.0;
+                let unchanged = !self.written[a] || (self.restored[a] && !self.inside.contains(&a));
+                unchanged && r.index.iter().all(operand)
+            }
             Op::Copy | Op::Prim(_) => a.args.iter().all(operand),
             Op::Reduce(..) => false,
         }

@@ -23,14 +23,7 @@ pub fn written_from(body: &Body) -> Vec<Vec<bool>> {
     let mut last = vec![None::<usize>; body.arrays.len()];
     for (p, stmt) in body.block.iter().enumerate() {
         for_each_stmt(std::slice::from_ref(stmt), &mut |s| {
-            let array = match s {
-                Stmt::Write(w) => Some(w.target.array),
-                Stmt::Push(push) => Some(push.array),
-                Stmt::Map(m) => Some(m.dst),
-                Stmt::ArrayInit(i) => Some(i.array),
-                _ => None,
-            };
-            if let Some(a) = array {
+            if let Some(a) = super::array_written(s) {
                 last[a.0] = Some(p);
             }
         });
