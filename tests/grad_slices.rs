@@ -1567,3 +1567,60 @@ proptest! {
         fd(|p| centered_quadratic(&p[..3], &p[3..9], &p[9..], 3), &all, &g);
     }
 }
+
+/// `Σₖ |yₖ|² + yₖ·w` with `yₖ = Mₖᵀ x`, `Mₖ` upper triangular, accumulated into one buffer `y`
+/// as ADBench GMM's `Qxcentered`: d(d + 1)/2 writes per `k`, two reductions. The reverse sweep
+/// records `y` whole where the reductions read it, not each overwritten element (see
+/// `analyse::snapshot`).
+#[differentiable(wrt(a, x, w))]
+fn triangular_norms(a: &[f64], x: &[f64], w: &[f64]) -> f64 {
+    let d = x.len();
+    let mut y = vec![0.0; d];
+    let mut total = 0.0;
+    for ik in 0..a.len() / (d * d) {
+        for j in 0..d {
+            y[j] = a[ik * d * d + j * d + j] * x[j];
+        }
+        for i in 0..d {
+            for j in i + 1..d {
+                y[j] += a[ik * d * d + i * d + j] * x[i];
+            }
+        }
+        total += norm_squared(&y) + dot(&y, w);
+    }
+    total
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn snapshotted_buffers(
+        a in prop::collection::vec(-1.0f64..1.0, 18),
+        x in prop::collection::vec(-1.0f64..1.0, 3),
+        w in prop::collection::vec(-1.0f64..1.0, 3),
+    ) {
+        let (ga, gx, gw) = triangular_norms_grad(&a, &x, &w);
+        // By hand: yₖⱼ = Σ_{i≤j} Aₖᵢⱼ xᵢ, gₖⱼ = 2yₖⱼ + wⱼ; ∂f/∂Aₖᵢⱼ = gₖⱼ xᵢ (i ≤ j, else 0),
+        // ∂f/∂xᵢ = Σₖ Σ_{j≥i} Aₖᵢⱼ gₖⱼ, ∂f/∂w = Σₖ yₖ.
+        let (mut ea, mut ex, mut ew) = (vec![0.0; 18], vec![0.0; 3], vec![0.0; 3]);
+        for k in 0..2 {
+            let at = |i: usize, j: usize| a[k * 9 + i * 3 + j];
+            let y: Vec<f64> = (0..3).map(|j| (0..=j).map(|i| at(i, j) * x[i]).sum()).collect();
+            let g: Vec<f64> = (0..3).map(|j| 2.0 * y[j] + w[j]).collect();
+            for j in 0..3 {
+                ew[j] += y[j];
+                for i in 0..=j {
+                    ea[k * 9 + i * 3 + j] = g[j] * x[i];
+                    ex[i] += at(i, j) * g[j];
+                }
+            }
+        }
+        assert_all_close(&ga, &ea, 1e-12);
+        assert_all_close(&gx, &ex, 1e-12);
+        assert_all_close(&gw, &ew, 1e-12);
+        let all: Vec<f64> = a.iter().chain(&x).chain(&w).copied().collect();
+        let g: Vec<f64> = ga.iter().chain(&gx).chain(&gw).copied().collect();
+        fd(|p| triangular_norms(&p[..18], &p[18..21], &p[21..]), &all, &g);
+    }
+}

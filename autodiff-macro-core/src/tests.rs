@@ -519,3 +519,41 @@ fn expand_restored_buffers() {
     let out = expanded(quote!(), item);
     assert!(!out.contains("__tape.push_float(c["), "{out}");
 }
+
+#[test]
+fn expand_snapshotted_buffers() {
+    // `y` is written d(d + 1)/2 times per `ik` and reduced twice: recorded whole where the
+    // reductions read it, never element by element.
+    let item = quote! {
+        fn triangular_norms(a: &[f64], x: &[f64], w: &[f64]) -> f64 {
+            let d = x.len();
+            let mut y = vec![0.0; d];
+            let mut total = 0.0;
+            for ik in 0..a.len() / (d * d) {
+                for j in 0..d {
+                    y[j] = a[ik * d * d + j * d + j] * x[j];
+                }
+                for i in 0..d {
+                    for j in i + 1..d {
+                        y[j] += a[ik * d * d + i * d + j] * x[i];
+                    }
+                }
+                total += norm_squared(&y) + dot(&y, w);
+            }
+            total
+        }
+    };
+    let out = expanded(quote!(), item);
+    let core = &out[..out.find("fn triangular_norms_vjp(").unwrap_or(out.len())];
+    assert_eq!(
+        core.matches("__tape.push_slice(&y[..])").count(),
+        2,
+        "{core}"
+    );
+    assert_eq!(
+        core.matches("__tape.pop_slice_into(&mut y[..])").count(),
+        2,
+        "{core}"
+    );
+    assert!(!core.contains("push_float(y["), "{core}");
+}

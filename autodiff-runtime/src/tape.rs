@@ -128,6 +128,32 @@ impl<F> Tape<F> {
         }
     }
 
+    /// Records a whole slice of floats (a buffer where a reduction reads it), in one copy.
+    #[inline]
+    pub fn push_slice(&mut self, values: &[F])
+    where
+        F: Copy,
+    {
+        self.floats.extend_from_slice(values);
+    }
+
+    /// Takes back the slice [`Tape::push_slice`] recorded last, into `dst` (of its length).
+    ///
+    /// # Panics
+    /// If the float lane holds fewer than `dst.len()` values (a bug in the generated code).
+    #[inline]
+    #[track_caller]
+    pub fn pop_slice_into(&mut self, dst: &mut [F])
+    where
+        F: Copy,
+    {
+        let Some(start) = self.floats.len().checked_sub(dst.len()) else {
+            underflow("float")
+        };
+        dst.copy_from_slice(&self.floats[start..]);
+        self.floats.truncate(start);
+    }
+
     /// Records an `i32` (e.g. the exponent of `powi`).
     #[inline]
     pub fn push_i32(&mut self, value: i32) {
@@ -341,6 +367,28 @@ mod tests {
         for (k, &value) in all.iter().enumerate() {
             assert_eq!(all[0].advance(k), value, "step {k}");
         }
+    }
+
+    #[test]
+    fn slices_come_back_whole_and_in_order() {
+        let mut tape = Tape::new();
+        tape.push_float(1.0_f64);
+        tape.push_slice(&[2.0, 3.0, 4.0]);
+        tape.push_slice(&[5.0, 6.0]);
+        let (mut a, mut b) = ([0.0; 2], [0.0; 3]);
+        tape.pop_slice_into(&mut a);
+        tape.pop_slice_into(&mut b);
+        assert_eq!((a, b), ([5.0, 6.0], [2.0, 3.0, 4.0]));
+        assert_eq!(tape.pop_float(), 1.0);
+        assert!(tape.is_empty());
+    }
+
+    #[test]
+    #[should_panic(expected = "autodiff tape underflow on the float lane")]
+    fn slice_underflow_panics() {
+        let mut tape = Tape::new();
+        tape.push_float(1.0_f64);
+        tape.pop_slice_into(&mut [0.0; 2]);
     }
 
     #[test]

@@ -5,13 +5,15 @@
 //!   restored when an assignment overwrites them;
 //! - recomputing instead of recording: what loops replay (`recompute.rs`), from their
 //!   counters, induction variables (`induction.rs`) and what the reverse sweep sees unchanged
-//!   (`unchanged.rs`); and temporaries computed again where they are read (`at_use.rs`).
+//!   (`unchanged.rs`); and temporaries computed again where they are read (`at_use.rs`);
+//! - buffers recorded whole where reductions read them (`snapshot.rs`).
 
 mod activity;
 mod at_use;
 mod induction;
 pub mod recompute;
 mod record;
+mod snapshot;
 mod unchanged;
 
 use crate::ctxt::Ctxt;
@@ -34,6 +36,9 @@ pub struct Analysis {
     /// For each slot, the assignment the reverse sweep replays where its one reader's rule
     /// runs, instead of recording it (`at_use.rs`).
     pub at_use: Vec<Option<Assign>>,
+    /// Arrays recorded whole where reductions read them, instead of saved at every write
+    /// (`snapshot.rs`).
+    pub snapshot: Vec<bool>,
 }
 
 impl Analysis {
@@ -83,6 +88,7 @@ pub fn body(cx: &Ctxt, f: &Function, body: &Body) -> Analysis {
         used: vec![false; body.slots.len()],
         recompute: Default::default(),
         at_use: Vec::new(),
+        snapshot: Vec::new(),
     };
     record::check_array_inits(cx, body, &an);
     let mut used = vec![false; body.slots.len()];
@@ -125,6 +131,10 @@ pub fn body(cx: &Ctxt, f: &Function, body: &Body) -> Analysis {
     an.recompute = recompute::plan(f, body, &an.needed, &an.array_needed);
     for (needed, restored) in an.array_needed.iter_mut().zip(&an.recompute.restored) {
         *needed |= restored;
+    }
+    an.snapshot = snapshot::plan(body, &an.active, &an.array_needed, &an.recompute);
+    for (needed, snapshot) in an.array_needed.iter_mut().zip(&an.snapshot) {
+        *needed &= !snapshot;
     }
     an.at_use = at_use::plan(body, &an.needed);
     // What a loop replays is there already; replaying it at its use too would be wasted.

@@ -200,7 +200,7 @@ fn restorable(body: &Body, array_needed: &[bool]) -> Vec<bool> {
 
 /// How often a statement at loop depth `depth` runs, for weighing records against each other
 /// without trip counts: ten times per enclosing loop, as register allocators weigh spills.
-fn frequency(depth: usize) -> f64 {
+pub fn frequency(depth: usize) -> f64 {
     10f64.powi(depth.min(30) as i32)
 }
 

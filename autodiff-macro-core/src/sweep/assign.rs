@@ -31,10 +31,40 @@ impl Sweeper<'_> {
             Op::Prim(prim) => self.recompute_at_use(a, Some(prim)),
             _ => TokenStream::new(),
         };
+        let (snapshot, put_back) = self.snapshots(a);
         (
-            forward,
-            self.adjoint_of(a, &args, quote!(#restore #recompute)),
+            quote!(#forward #snapshot),
+            self.adjoint_of(a, &args, quote!(#put_back #restore #recompute)),
         )
+    }
+
+    // Input:  n = norm_squared(&q);            (q written often, see `analyse::snapshot`)
+    // Output: forward:  n = norm_squared(&q[..]); __tape.push_slice(&q[..]);
+    //         reverse:  __tape.pop_slice_into(&mut q[..]); rules::norm_squared(&q[..], ..);
+    /// The records of the arrays a reduction reads that are snapshotted where it runs, and
+    /// the reverse sweep's copies back.
+    fn snapshots(&mut self, a: &Assign) -> (TokenStream, TokenStream) {
+        let Op::Reduce(prim, refs) = &a.op else {
+            return (quote!(), quote!());
+        };
+        let refs: Vec<_> = refs
+            .iter()
+            .filter(|r| prim.reads_inputs && self.an.snapshot[r.array.0])
+            .collect();
+        if refs.is_empty() {
+            return (quote!(), quote!());
+        }
+        self.uses_tape = true;
+        let tape = &self.names.tape;
+        let push = refs.iter().map(|r| {
+            let slice = self.slice(r);
+            quote!(#tape.push_slice(#slice);)
+        });
+        let pop = refs.iter().rev().map(|r| {
+            let element = self.element(r);
+            quote!(#tape.pop_slice_into(&mut #element[..]);)
+        });
+        (quote!(#(#push)*), quote!(#(#pop)*))
     }
 
     /// The operands of `a` that are recomputed where they are read (see `analyse::at_use`),
