@@ -409,9 +409,29 @@ fn expand_replayed_loops() {
     );
     // Both loops start at a literal, the same on every run: kept in locals, never recorded.
     assert_eq!(core.matches("push_counter").count(), 0, "{core}");
-    // Only the inner loop's trip count goes to the index lane: no index, no element.
-    assert_eq!(core.matches("push_index").count(), 1, "{core}");
+    // The reverse sweep evaluates the inner range again for its trip count: nothing on the
+    // index lane, no index, no element.
+    assert_eq!(core.matches("push_index").count(), 0, "{core}");
+    assert!(core.contains("let __range = 0..m;"), "{core}");
     insta::assert_snapshot!(core);
+    // A range from a mutable local cannot be evaluated again: its trip count is recorded.
+    let item = quote! {
+        fn ragged(a: &[f64], m: usize) -> f64 {
+            let mut total = 0.0;
+            let mut width = 1;
+            for i in 0..m {
+                for j in 0..width {
+                    total += a[i * m + j].sin();
+                }
+                width = (width + 1).min(m);
+            }
+            total
+        }
+    };
+    let out = expanded(quote!(), item);
+    let core = &out[..out.find("fn ragged_vjp(").unwrap_or(out.len())];
+    assert!(core.contains("__tape.push_index(__n1)"), "{core}");
+    assert!(!core.contains("__range"), "{core}");
 }
 
 #[test]

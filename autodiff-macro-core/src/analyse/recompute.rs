@@ -40,6 +40,8 @@ pub struct Recompute {
     /// Arrays the reverse sweep must restore element by element (saving what each write
     /// overwrites) so that loops can replay their reads; beyond those a rule reads whole.
     pub restored: Vec<bool>,
+    /// Nested loops over a range the reverse sweep can evaluate again.
+    pub ranges: HashSet<usize>,
 }
 
 pub struct Replay {
@@ -122,6 +124,7 @@ fn plan_with(
             replayed: vec![false; body.slots.len()],
             loops: HashMap::new(),
             restored: Vec::new(),
+            ranges: HashSet::new(),
         },
         referenced: HashSet::new(),
         enclosing: Vec::new(),
@@ -250,6 +253,9 @@ impl Planner<'_> {
                     if let Some(counter) = &own {
                         self.plan_loop(l, counter, cx);
                     }
+                    if let LoopKind::For { iter, .. } = &l.kind {
+                        self.plan_range(l, iter, cx);
+                    }
                     let pushed = own.is_some();
                     if let Some(counter) = own {
                         self.enclosing.push((l.id.0, counter));
@@ -271,6 +277,27 @@ impl Planner<'_> {
                     }
                 }
                 _ => {}
+            }
+        }
+    }
+
+    /// Whether the reverse sweep can evaluate the range of the nested loop `l` again, from
+    /// enclosing counters, parameters and `let`s it sees unchanged: then the loop records
+    /// neither its trip count nor its first counter (`sweep/control.rs` decides, knowing
+    /// whether the loop can be left early).
+    fn plan_range(&mut self, l: &crate::ir::Loop, iter: &TokenStream, cx: &Context) {
+        if self.depth == 0
+            || !is_range(iter)
+            || !cx
+                .in_loops(&self.enclosing)
+                .pure(iter.clone(), &HashSet::new())
+        {
+            return;
+        }
+        self.plan.ranges.insert(l.id.0);
+        for outer in &self.enclosing {
+            if induction::names(iter, &outer.1) {
+                self.referenced.insert(outer.clone());
             }
         }
     }
@@ -361,21 +388,25 @@ impl<'a> Context<'a> {
         counter: &Ident,
         body: &Block,
     ) -> Context<'a> {
-        let mut counters: HashSet<String> = enclosing.iter().map(|(_, c)| c.to_string()).collect();
-        counters.insert(counter.to_string());
-        let mut inside = HashSet::new();
+        let mut cx = self.in_loops(enclosing);
+        cx.counters.insert(counter.to_string());
         for_each_stmt(body, &mut |s| {
             if let Some(a) = super::array_written(s) {
-                inside.insert(a.0);
+                cx.inside.insert(a.0);
             }
         });
+        cx
+    }
+
+    /// The context of code inside the loops `enclosing`, whose counters it may name.
+    fn in_loops(&self, enclosing: &[(usize, Ident)]) -> Context<'a> {
         Context {
-            counters,
+            counters: enclosing.iter().map(|(_, c)| c.to_string()).collect(),
             params: self.params,
             stable: self.stable,
             written: self.written,
             restored: self.restored,
-            inside,
+            inside: HashSet::new(),
             single: self.single,
         }
     }
@@ -451,7 +482,8 @@ impl<'a> Context<'a> {
     /// Whether `tokens` only combine literals, the counter, unchangeable parameters and the
     /// replayed `let`s `names` with operators, indexing and pure methods.
     fn pure(&self, tokens: TokenStream, names: &HashSet<String>) -> bool {
-        let mut after_dot = false;
+        // `after_dot`: the previous token is a `.` of a method call, not of a range `..`.
+        let (mut after_dot, mut joint_dot) = (false, false);
         for tt in tokens {
             let ok = match &tt {
                 TokenTree::Literal(_) => true,
@@ -477,7 +509,12 @@ impl<'a> Context<'a> {
             if !ok {
                 return false;
             }
-            after_dot = matches!(&tt, TokenTree::Punct(p) if p.as_char() == '.');
+            let dot = matches!(&tt, TokenTree::Punct(p) if p.as_char() == '.');
+            after_dot = dot
+                && !joint_dot
+                && matches!(&tt, TokenTree::Punct(p) if p.spacing() == proc_macro2::Spacing::Alone);
+            joint_dot = dot
+                && matches!(&tt, TokenTree::Punct(p) if p.spacing() == proc_macro2::Spacing::Joint);
         }
         true
     }

@@ -132,6 +132,7 @@ impl Sweeper<'_> {
                     recorded: false,
                     label: l.label.clone(),
                     entries: Vec::new(),
+                    range: None,
                 },
             );
             self.frames.push(Frame::Loop { id: l.id });
@@ -144,7 +145,19 @@ impl Sweeper<'_> {
         let mode = exit_mode(l);
         let count = self.record_local(&format!("__n{}", l.id.0), quote!(usize), quote!(0));
         let exit = self.record_local(&format!("__e{}", l.id.0), quote!(usize), quote!(0));
-        let entries = self.entries(l);
+        // A nested loop over a range the reverse sweep can evaluate again, never left early,
+        // records neither its trip count nor its first counter (`analyse::recompute`).
+        let range = match &l.kind {
+            LoopKind::For { iter, .. }
+                if nested
+                    && mode == ExitMode::None
+                    && self.an.recompute.ranges.contains(&l.id.0) =>
+            {
+                Some(iter.clone())
+            }
+            _ => None,
+        };
+        let entries = self.entries(l, range.is_some());
         let (head, bind_range, step) = match (entries.split_first(), &l.kind) {
             (Some((first, inductions)), LoopKind::For { pat, iter }) => {
                 let range = self.names.namer.fresh(&format!("__r{}", l.id.0));
@@ -173,17 +186,18 @@ impl Sweeper<'_> {
                 recorded: true,
                 label: l.label.clone(),
                 entries,
+                range,
             },
         );
         self.frames.push(Frame::Loop { id: l.id });
         let (body_f, body_r) = self.block(&l.body, &quote!(#exit));
         self.frames.pop();
 
-        if nested || mode == ExitMode::Continue {
-            self.uses_tape = true;
-        }
         let tape = self.names.tape.clone();
         let (after, before_rev) = self.after_loop(l.id.0);
+        if !after.is_empty() || mode == ExitMode::Continue {
+            self.uses_tape = true;
+        }
         let (iter_end, iter_start_rev, iter_end_rev) = match mode {
             ExitMode::None => (quote!(), quote!(), quote!()),
             ExitMode::Break => (quote!(), quote!(), quote!(#exit = 0;)),
@@ -230,7 +244,7 @@ impl Sweeper<'_> {
     /// The locals that keep, at the entry of a loop over a range whose counter the reverse
     /// sweep replays (see [`Sweeper::replay`]), its first counter and the first value of each
     /// induction variable it replays from.
-    fn entries(&mut self, l: &Loop) -> Vec<Entry> {
+    fn entries(&mut self, l: &Loop, range_again: bool) -> Vec<Entry> {
         let Some(plan) = self.an.recompute.loops.get(&l.id.0) else {
             return Vec::new();
         };
@@ -238,9 +252,11 @@ impl Sweeper<'_> {
             .chain(&plan.inductions)
             .cloned()
             .collect();
-        // A first counter written as a literal (`0..n`) is the same on every run of the loop:
-        // only the others are recorded when the loop is nested.
-        let literal_start = matches!(&l.kind, LoopKind::For { iter, .. } if literal_start(iter));
+        // A first counter written as a literal (`0..n`) is the same on every run of the loop,
+        // and one the reverse sweep computes again needs no record either: only the others
+        // are recorded when the loop is nested.
+        let literal_start =
+            range_again || matches!(&l.kind, LoopKind::For { iter, .. } if literal_start(iter));
         let nested = self.in_loop();
         names
             .into_iter()
@@ -298,7 +314,21 @@ impl Sweeper<'_> {
             return (quote!(), quote!());
         }
         let (tape, count, exit) = (&self.names.tape, &info.count, &info.exit);
-        let (mut record, mut replay) = if info.mode == ExitMode::Break {
+        let (mut record, mut replay) = if let Some(iter) = &info.range {
+            let range = Ident::new("__range", proc_macro2::Span::call_site());
+            let first = info.entries.first().map(|e| {
+                let (local, first_of) = (&e.local, first_of_range(iter, &range));
+                quote!(#local = #first_of;)
+            });
+            (
+                quote!(),
+                quote!({
+                    let #range = #iter;
+                    #count = ::core::iter::Iterator::size_hint(&#range).0;
+                    #first
+                }),
+            )
+        } else if info.mode == ExitMode::Break {
             (
                 quote!(#tape.push_index(#exit); #tape.push_index(#count);),
                 quote!(#count = #tape.pop_index(); #exit = #tape.pop_index();),

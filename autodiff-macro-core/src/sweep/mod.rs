@@ -74,6 +74,8 @@ struct LoopInfo {
     /// For a loop over a range whose counter the reverse sweep replays: the values it keeps
     /// at its entry, the first counter first.
     entries: Vec<Entry>,
+    /// For a nested loop whose range the reverse sweep evaluates again: the range.
+    range: Option<TokenStream>,
 }
 
 /// A value a loop over a range keeps at its entry, from which the reverse sweep computes
