@@ -10,7 +10,7 @@
 //! (glibc grows large blocks with `mremap`, without a copy).
 //!
 //! The tape's capacity (what the first call allocates) is up to twice what it records: its
-//! lanes (floats, indices, `i32`s, flags, one lane of `u128` per recorded loop counter) are
+//! lanes (floats, indices, `i32`s, flags, one lane of 64-bit words per recorded loop counter) are
 //! `Vec`s that grow by doubling. The exact number of values each lane records is measured
 //! here, without reading the generated code: before a call, a tape whose lanes have exact
 //! capacities (`Vec::clone` allocates exactly the length, `clear` keeps it) is put in the
@@ -45,7 +45,7 @@ static PEAK: AtomicUsize = AtomicUsize::new(0);
 /// Allocations and reallocations since the start.
 static EVENTS: AtomicUsize = AtomicUsize::new(0);
 /// The largest block allocated since the last [`reset`], by alignment 1, 2, 4, 8, 16: an upper
-/// bound on each of the tape's lanes (`bool` 1, `i32` 4, `f64` and `usize` 8, `u128` 16).
+/// bound on each of the tape's lanes (`bool` 1, `i32` 4, `f64`, `usize` and counter words 8).
 static LARGEST: [AtomicUsize; 5] = [const { AtomicUsize::new(0) }; 5];
 
 fn grew(layout: Layout, new_size: usize, old_size: usize) {
@@ -149,7 +149,7 @@ const COUNTER_LANES: usize = 28;
 const LANES: usize = 4 + COUNTER_LANES;
 /// Bytes per value of each lane.
 const SIZES: [usize; LANES] = {
-    let mut s = [16; LANES];
+    let mut s = [8; LANES];
     s[0] = 8;
     s[1] = 8;
     s[2] = 4;
@@ -214,12 +214,12 @@ fn tape_with(caps: &Lanes, active: usize) -> (Tape<f64>, Vec<Option<usize>>) {
         t.push_flag(false);
     }
     for lane in 0..active {
-        let k = t.push_counter(lane, 0u128);
+        let k = t.push_counter(lane, 0u64);
         if caps[4 + lane] == 0 {
             t.pop_counter(lane, k);
         }
         for _ in 1..caps[4 + lane] {
-            t.push_counter(lane, 0u128);
+            t.push_counter(lane, 0u64);
         }
     }
     // A clone's `Vec`s have exactly their lengths as capacities (and `clear` keeps them). The
@@ -303,7 +303,7 @@ fn exact_lengths(grad: &dyn Fn() -> usize, first: &Usage, steady: usize) -> Lane
     bound[2] = class(align_of::<i32>()) / 4;
     bound[3] = class(align_of::<bool>());
     for c in &mut bound[4..] {
-        *c = class(align_of::<u128>()) / 16;
+        *c = class(align_of::<u64>()) / 8;
     }
     let mut active = 4;
     'more_lanes: loop {
@@ -430,8 +430,10 @@ fn taylor_case(x: f64) -> Case {
         primal: Arc::new(move || {
             black_box(taylor_sine::taylor_sine(black_box(x)));
         }),
+        // Reverse mode, `_vjp` with seed 1: `_grad` of this function of one float runs
+        // forward mode and records nothing.
         grad: Arc::new(move || {
-            black_box(taylor_sine::taylor_sine_grad(black_box(x)));
+            black_box(taylor_sine::taylor_sine_vjp(black_box(x), 1.0));
             0
         }),
     }
@@ -680,7 +682,7 @@ fn main() {
     }
 
     println!();
-    println!("Values recorded, exactly (the lanes' peak lengths; a counter is 16 bytes):");
+    println!("Values recorded, exactly (the lanes' peak lengths; a counter is 8 bytes):");
     println!();
     println!("| function | recorded per iteration | bytes | recorded once per call |");
     println!("|---|---|---:|---|");
