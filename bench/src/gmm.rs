@@ -53,16 +53,19 @@ pub struct Gmm {
 /// The objective, ADBench's loops with its buffers (`Qdiags`, `sum_qs`, `xcentered`,
 /// `Qxcentered`, `main_term`); `gmm_objective_grad` and `gmm_objective_grad_into` are
 /// generated from it. `lgamma` is ln Γ_d((d + m + 1)/2), from [`log_gamma_distrib`].
-///
-/// (`rustfmt::skip`: rustfmt ends a parameter list written one per line with a comma, which
-/// `#[differentiable]` does not accept yet: "expected parameter name, found `,`".)
 #[allow(clippy::too_many_arguments)]
-#[rustfmt::skip]
 #[differentiable(wrt(alphas, means, icf))]
 pub fn gmm_objective(
-    d: usize, k: usize, n: usize,
-    alphas: &[f64], means: &[f64], icf: &[f64],
-    x: &[f64], gamma: f64, m: usize, lgamma: f64
+    d: usize,
+    k: usize,
+    n: usize,
+    alphas: &[f64],
+    means: &[f64],
+    icf: &[f64],
+    x: &[f64],
+    gamma: f64,
+    m: usize,
+    lgamma: f64,
 ) -> f64 {
     let constant = -((n * d) as f64) * 0.5 * (2.0 * PI).ln();
     let icf_sz = d * (d + 1) / 2;

@@ -26,23 +26,42 @@ fn main() {
     println!("| code | expansion | build with | build without | with / without |");
     println!("| --- | ---: | ---: | ---: | ---: |");
     for n in straight_sizes() {
-        measure(&root, &format!("straight-{n}"), &straight_line(n), quick);
+        let caller = "pub fn use_gradients(x: f64, y: f64) -> f64 { straight_grad(x, y).0 }";
+        measure(
+            &root,
+            &format!("straight-{n}"),
+            &straight_line(n),
+            caller,
+            quick,
+        );
     }
     for n in [50, 100, 200] {
-        measure(&root, &format!("functions-{n}"), &many_functions(n), quick);
+        let calls: Vec<String> = (0..n).map(|i| format!("f{i}_grad(x, w).0")).collect();
+        let caller = format!(
+            "pub fn use_gradients(x: f64, w: &[f64]) -> f64 {{ {} }}",
+            calls.join(" + ")
+        );
+        measure(
+            &root,
+            &format!("functions-{n}"),
+            &many_functions(n),
+            &caller,
+            quick,
+        );
     }
 }
 
-/// One row of the table: `items` with the attribute, expanded in process and built, and
-/// built without it.
-fn measure(root: &Path, name: &str, items: &[String], quick: bool) {
+/// One row of the table: `items` with the attribute, expanded in process and built (with
+/// `caller`, which calls every gradient, so that all generated code is compiled to machine
+/// code as in a program that uses it), and built without it.
+fn measure(root: &Path, name: &str, items: &[String], caller: &str, quick: bool) {
     let expansion = expansion_time(items);
     if quick {
         println!("| {name} | {} | | | |", ms(expansion));
         return;
     }
-    let with = build_time(root, &format!("{name}-with"), items, true);
-    let without = build_time(root, &format!("{name}-without"), items, false);
+    let with = build_time(root, &format!("{name}-with"), items, Some(caller));
+    let without = build_time(root, &format!("{name}-without"), items, None);
     println!(
         "| {name} | {} | {} | {} | {:.2} |",
         ms(expansion),
@@ -84,9 +103,9 @@ fn expansion_time(items: &[String]) -> Duration {
         .expect("three runs")
 }
 
-/// Writes a crate holding `items` (with or without the attribute), builds its dependencies,
-/// then times a build of the crate alone.
-fn build_time(root: &Path, name: &str, items: &[String], attribute: bool) -> Duration {
+/// Writes a crate holding `items` (with the attribute and `caller` when there is a caller,
+/// without both otherwise), builds its dependencies, then times a build of the crate alone.
+fn build_time(root: &Path, name: &str, items: &[String], caller: Option<&str>) -> Duration {
     let dir = root.join("target").join("compile-time").join(name);
     std::fs::create_dir_all(dir.join("src")).expect("the crate's directory");
     let manifest = format!(
@@ -96,11 +115,15 @@ fn build_time(root: &Path, name: &str, items: &[String], attribute: bool) -> Dur
     std::fs::write(dir.join("Cargo.toml"), manifest).expect("the manifest");
     let mut source = String::from("#![allow(warnings)]\nuse autodiff::prelude::*;\n\n");
     for item in items {
-        if attribute {
+        if caller.is_some() {
             source.push_str("#[differentiable]\n");
         }
         source.push_str(item);
         source.push_str("\n\n");
+    }
+    if let Some(caller) = caller {
+        source.push_str(caller);
+        source.push('\n');
     }
     let lib = dir.join("src").join("lib.rs");
     std::fs::write(&lib, "").expect("an empty library");
