@@ -18,7 +18,7 @@ use autodiff::prelude::*;
 use proptest::prelude::*;
 
 mod common;
-use common::{assert_all_close, assert_close, fd, vec_in};
+use common::{assert_all_close, assert_close, both_modes, fd, fd1, vec_in};
 
 /// Two vectors of the same random length 1..8.
 fn two_vecs_in(
@@ -1622,5 +1622,30 @@ proptest! {
         let all: Vec<f64> = a.iter().chain(&x).chain(&w).copied().collect();
         let g: Vec<f64> = ga.iter().chain(&gx).chain(&gw).copied().collect();
         fd(|p| triangular_norms(&p[..18], &p[18..21], &p[21..]), &all, &g);
+    }
+}
+
+/// `acc ← acc·cᵢ + x` with `c` not differentiated: the product's rule needs only `cᵢ` for the
+/// cotangent of `acc`, so the loop records nothing (`Prim::reads_for`); the old `acc` it
+/// overwrites is not kept.
+#[differentiable(wrt(x))]
+fn horner_like(x: f64, c: &[f64]) -> f64 {
+    let mut acc = x;
+    for i in 0..c.len() {
+        acc = acc * c[i] + x;
+    }
+    acc
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn partials_of_active_operands_only(x in -2.0f64..2.0, c in prop::collection::vec(-1.5f64..1.5, 1..6)) {
+        let g = both_modes(horner_like_grad(x, &c), horner_like_vjp(x, &c, 1.0));
+        // By hand: d₀ = 1, dᵢ₊₁ = dᵢ·cᵢ + 1.
+        let expected = c.iter().fold(1.0, |d, ci| d * ci + 1.0);
+        assert_close(g, expected, 1e-12);
+        fd1(|v| horner_like(v, &c), x, g);
     }
 }

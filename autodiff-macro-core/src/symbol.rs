@@ -126,6 +126,24 @@ prims! {
     TO_RADIANS = "to_radians" Method, 1, [], [0], [];
 }
 
+impl Prim {
+    /// The primal values the rule reads to compute the cotangent of operand `operand` alone:
+    /// for `a * b` the other factor, for `a / b` only `b` (the quotient only matters to `b`'s
+    /// cotangent). Where the partials read the same values, all of `rule_args`. When only
+    /// some operands are active, the reverse sweep keeps only what their partials read; the
+    /// rule still computes every cotangent, and those of inactive operands, computed from
+    /// whatever the other values hold by then, are dropped.
+    pub fn reads_for(&self, operand: usize) -> &'static [RuleArg] {
+        let is = |p: &Prim| std::ptr::eq(self, p);
+        match operand {
+            0 if is(&MUL) || is(&MUL_ADD) || is(&DIV) => &[In(1)],
+            1 if is(&MUL) || is(&MUL_ADD) => &[In(0)],
+            2 if is(&MUL_ADD) => &[],
+            _ => self.rule_args,
+        }
+    }
+}
+
 /// A reduction of whole slices to a float: `rules::<name>(<inputs if reads_inputs>, <out if
 /// reads_out>, seed, <one Option<&mut [F]> per slice>)` adds each slice's cotangent.
 #[derive(Debug, PartialEq, Eq)]

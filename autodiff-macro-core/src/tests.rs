@@ -577,3 +577,34 @@ fn expand_snapshotted_buffers() {
     );
     assert!(!core.contains("push_float(y["), "{core}");
 }
+
+#[test]
+fn expand_partials_of_active_operands_only() {
+    // `acc * c[i]` with `c` not differentiated: the cotangent of `acc` needs `c[i]` (replayed
+    // from the counter), not `acc`, so nothing is recorded and no tape is taken.
+    let item = quote! {
+        fn horner_like(x: f64, c: &[f64]) -> f64 {
+            let mut acc = x;
+            for i in 0..c.len() {
+                acc = acc * c[i] + x;
+            }
+            acc
+        }
+    };
+    let out = expanded(quote!(wrt(x)), item);
+    let core = &out[..out.find("fn horner_like_vjp(").unwrap_or(out.len())];
+    assert!(!core.contains("__tape"), "{core}");
+    // With `c` differentiated too, the cotangent of `c[i]` needs the old `acc`: recorded.
+    let item = quote! {
+        fn horner(x: f64, c: &[f64]) -> f64 {
+            let mut acc = x;
+            for i in 0..c.len() {
+                acc = acc * c[i] + x;
+            }
+            acc
+        }
+    };
+    let out = expanded(quote!(), item);
+    let core = &out[..out.find("fn horner_vjp(").unwrap_or(out.len())];
+    assert!(core.contains("__tape.push_float(acc)"), "{core}");
+}

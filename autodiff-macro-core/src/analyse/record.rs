@@ -35,13 +35,20 @@ pub fn needed(body: &Body, active: &[bool], array_active: &[bool]) -> (Vec<bool>
     };
     for_each_stmt(&body.block, &mut |s| match s {
         Stmt::Assign(a) if active[a.dst.0] => match &a.op {
+            // Only what the partials of active operands read (`Prim::reads_for`).
             Op::Prim(prim) => {
-                for arg in prim.rule_args {
-                    match arg {
-                        RuleArg::Out => needed[a.dst.0] = true,
-                        RuleArg::In(i) => {
-                            if let Some(op) = a.args.get(*i) {
-                                need(op, &mut needed);
+                for &operand in prim.grads {
+                    let receives = a.args.get(operand).and_then(slot_of);
+                    if !receives.is_some_and(|s| active[s.0]) {
+                        continue;
+                    }
+                    for arg in prim.reads_for(operand) {
+                        match arg {
+                            RuleArg::Out => needed[a.dst.0] = true,
+                            RuleArg::In(i) => {
+                                if let Some(op) = a.args.get(*i) {
+                                    need(op, &mut needed);
+                                }
                             }
                         }
                     }
