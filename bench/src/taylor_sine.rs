@@ -6,7 +6,7 @@ use autodiff::prelude::*;
 use easy_ml::differentiation::{Record, WengertList};
 use num_dual::{first_derivative, Dual64};
 
-/// The point the benchmark differentiates at (the loop runs 12 times there).
+/// The point the benchmark differentiates at (the loop runs 6 times there).
 pub const X: f64 = PI;
 
 /// The primal, as in `benches/scalar.rs` of the main crate; `taylor_sine_grad` is generated
