@@ -23,7 +23,7 @@
 //! | generated | signature | meaning |
 //! |---|---|---|
 //! | `NAME_grad` | `fn NAME_grad(<same params>) -> G` | the gradient |
-//! | `NAME_value_and_grad` | `fn NAME_value_and_grad(<same params>) -> (R, G)` | value and gradient from one forward and one reverse sweep |
+//! | `NAME_value_and_grad` | `fn NAME_value_and_grad(<same params>) -> (R, G)` | value and gradient from one forward and one reverse sweep (for a function of one float, one forward-mode sweep: `NAME_jvp` with tangent 1) |
 //! | `NAME_vjp` | `fn NAME_vjp(<same params>, seed: R) -> (R, G)` | reverse mode with any cotangent `seed` |
 //! | `NAME_grad_into` | `fn NAME_grad_into(<same params>, <&mut destinations>) -> R` | adds the gradient into caller-owned buffers |
 //! | `NAME_vjp_into` | `fn NAME_vjp_into(<same params>, seed: R, <&mut destinations>) -> R` | the same with any `seed`: the core the others wrap |
