@@ -522,14 +522,17 @@ impl Lowerer<'_> {
             _ => &symbol::DIV,
         };
         if self.is_float_element(&b.left) {
-            // x[i] op= r  is  x[i] = x[i] op r.
+            // x[i] op= r  is  x[i] = x[i] op r, with `r` evaluated first (as Rust does for
+            // primitive operands): the read, the operation and the write are then adjacent,
+            // and so are their reverses, which lets the compiler fold the adjoint of `x[i]`
+            // read back right after it was reset (`x̄[i] = 0; x̄[i] += ..`).
+            let rhs = self.expr(&b.right, out);
+            let rhs = self.operand(rhs, b.right.span(), out);
             let Some((r, span)) = self.element_place(&b.left, out) else {
                 return;
             };
             let old = self.temp(SlotTy::Float);
             self.assign(out, old, Op::Read(r.clone()), vec![], true, span);
-            let rhs = self.expr(&b.right, out);
-            let rhs = self.operand(rhs, b.right.span(), out);
             let new = self.temp(SlotTy::Float);
             self.assign(
                 out,
