@@ -141,7 +141,14 @@ fn ir_logistic_loss() {
 
 #[test]
 fn expand_logistic_loss() {
-    insta::assert_snapshot!(expanded(quote!(wrt(weights)), logistic_loss()));
+    let out = expanded(quote!(wrt(weights)), logistic_loss());
+    // One float per point: `tanh`'s result. The argument of `ln` is computed again from it
+    // and the replayed target (`analyse::at_use`); `p` and `1 - p` are not recorded since the
+    // products' rules need only the target's side (`Prim::reads_for`).
+    let core = &out[..out.find("fn logistic_loss_vjp(").unwrap_or(out.len())];
+    assert_eq!(core.matches("__tape.push_float(").count(), 1, "{core}");
+    assert!(core.contains("__tape.push_float(__t5)"), "{core}");
+    insta::assert_snapshot!(out);
 }
 
 #[test]

@@ -17,10 +17,10 @@
 
 use super::slot_of;
 use crate::ir::{Assign, Block, Body, Op, Operand, SlotTy, Stmt};
-use crate::symbol::RuleArg;
+use crate::symbol::{RuleArg, ADD, MUL, NEG, SUB};
 
 /// For each slot, the assignment to replay where its one reader's rule runs.
-pub fn plan(body: &Body, needed: &[bool]) -> Vec<Option<Assign>> {
+pub fn plan(body: &Body, needed: &[bool], replayed: &[bool]) -> Vec<Option<Assign>> {
     let n = body.slots.len();
     let (mut defs, mut rule_reads) = (vec![0usize; n], vec![0usize; n]);
     super::for_each_stmt(&body.block, &mut |s| match s {
@@ -47,6 +47,7 @@ pub fn plan(body: &Body, needed: &[bool]) -> Vec<Option<Assign>> {
         defs: &defs,
         rule_reads: &rule_reads,
         stable: &stable,
+        replayed,
         outputs: outputs.iter().map(|s| s.0).collect(),
     };
     let mut plan = vec![None; n];
@@ -75,8 +76,13 @@ struct Context<'a> {
     defs: &'a [usize],
     rule_reads: &'a [usize],
     stable: &'a [bool],
+    /// Slots a loop replays at the start of each reverse iteration (`recompute.rs`).
+    replayed: &'a [bool],
     outputs: Vec<usize>,
 }
+
+/// How many operations no rule reads a recomputed temporary may be computed again from.
+const INTERIOR_BUDGET: usize = 8;
 
 impl Context<'_> {
     fn walk(&self, block: &Block, in_loop: bool, plan: &mut Vec<Option<Assign>>) {
@@ -84,9 +90,10 @@ impl Context<'_> {
             match stmt {
                 // Valid where its reader runs, with what it is computed from.
                 Stmt::Assign(a)
-                    if in_loop
-                        && self.candidate(block, k, a)
-                        && self.valid(block, k, a, k + 1, plan) =>
+                    if in_loop && self.candidate(block, k, a) && {
+                        let mut budget = INTERIOR_BUDGET;
+                        self.valid(block, k, a, k + 1, plan, &mut budget)
+                    } =>
                 {
                     plan[a.dst.0] = Some(a.clone());
                 }
@@ -121,30 +128,75 @@ impl Context<'_> {
 
     /// Whether `a` (at `k`) computes, at the reverse of position `u`, the value it computed:
     /// no statement in `k + 1 ..= u` assigns an operand the reverse sweep restores, and the
-    /// operands recomputed at their use are valid there too.
+    /// operands recomputed at their use are valid there too. An operand no rule reads (so
+    /// nothing restores it) is recomputed as well when it is a cheap operation computed once,
+    /// earlier in the block, from valid operands (`budget` of them at most per temporary):
+    /// `t16 = p * y + (1 - p) * (1 - y)` from `p = 0.5 * (t5 + 1)` and the restored `t5`.
     fn valid(
         &self,
         block: &Block,
         k: usize,
         a: &Assign,
         u: usize,
-        plan: &[Option<Assign>],
+        plan: &mut Vec<Option<Assign>>,
+        budget: &mut usize,
     ) -> bool {
         a.args.iter().all(|op| match op {
             Operand::Lit(_) => true,
-            Operand::Slot(s) if self.stable[s.0] => true,
-            Operand::Slot(s) => match &plan[s.0] {
+            Operand::Slot(s) if self.stable[s.0] || self.replayed[s.0] => true,
+            Operand::Slot(s) => match plan[s.0].clone() {
                 Some(inner) => {
                     let at = block
                         .iter()
                         .position(|st| matches!(st, Stmt::Assign(b) if b.dst == inner.dst));
-                    at.is_some_and(|at| self.valid(block, at, inner, u, plan))
+                    at.is_some_and(|at| self.valid(block, at, &inner, u, plan, budget))
                 }
-                None => {
-                    self.needed[s.0] && !assigned_in(&block[k + 1..=u.min(block.len() - 1)], s.0)
+                None if self.needed[s.0] => {
+                    !assigned_in(&block[k + 1..=u.min(block.len() - 1)], s.0)
                 }
+                None => self.interior(block, k, s.0, u, plan, budget),
             },
         })
+    }
+
+    /// Whether the slot `s`, which no rule reads, can be recomputed for an operation at `k`
+    /// (and is then planned): one cheap float operation before `k` in the block assigns it,
+    /// from operands valid at `u`.
+    fn interior(
+        &self,
+        block: &Block,
+        k: usize,
+        s: usize,
+        u: usize,
+        plan: &mut Vec<Option<Assign>>,
+        budget: &mut usize,
+    ) -> bool {
+        let cheap = |a: &Assign| match a.op {
+            Op::Copy => true,
+            Op::Prim(p) => [&ADD, &SUB, &MUL, &NEG].iter().any(|c| std::ptr::eq(p, *c)),
+            _ => false,
+        };
+        let def = block[..k].iter().enumerate().find_map(|(at, st)| match st {
+            Stmt::Assign(b) if b.dst.0 == s => Some((at, b.clone())),
+            _ => None,
+        });
+        let Some((at, def)) = def else {
+            return false;
+        };
+        if *budget == 0
+            || self.defs[s] != 1
+            || self.outputs.contains(&s)
+            || self.body.slots[s].ty != SlotTy::Float
+            || !cheap(&def)
+        {
+            return false;
+        }
+        *budget -= 1;
+        let ok = self.valid(block, at, &def, u, plan, budget);
+        if ok {
+            plan[s] = Some(def);
+        }
+        ok
     }
 }
 

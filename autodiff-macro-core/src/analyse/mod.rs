@@ -136,7 +136,7 @@ pub fn body(cx: &Ctxt, f: &Function, body: &Body) -> Analysis {
     for (needed, snapshot) in an.array_needed.iter_mut().zip(&an.snapshot) {
         *needed &= !snapshot;
     }
-    an.at_use = at_use::plan(body, &an.needed);
+    an.at_use = at_use::plan(body, &an.needed, &an.recompute.replayed);
     // What a loop replays is there already; replaying it at its use too would be wasted.
     for (slot, replayed) in an.recompute.replayed.iter().enumerate() {
         if *replayed {
