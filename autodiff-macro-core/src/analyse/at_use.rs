@@ -81,16 +81,34 @@ struct Context<'a> {
     outputs: Vec<usize>,
 }
 
+/// A block, with where each slot is assigned in it.
+struct Located<'b> {
+    stmts: &'b [Stmt],
+    at: Positions,
+}
+
+type Positions = std::collections::HashMap<usize, usize>;
+
 /// How many operations no rule reads a recomputed temporary may be computed again from.
 const INTERIOR_BUDGET: usize = 8;
 
 impl Context<'_> {
     fn walk(&self, block: &Block, in_loop: bool, plan: &mut Vec<Option<Assign>>) {
-        for (k, stmt) in block.iter().enumerate() {
+        // Where each slot is assigned in this block (the last time), found once.
+        let at: Positions = block
+            .iter()
+            .enumerate()
+            .filter_map(|(i, st)| match st {
+                Stmt::Assign(b) => Some((b.dst.0, i)),
+                _ => None,
+            })
+            .collect();
+        let block = &Located { stmts: block, at };
+        for (k, stmt) in block.stmts.iter().enumerate() {
             match stmt {
                 // Valid where its reader runs, with what it is computed from.
                 Stmt::Assign(a)
-                    if in_loop && self.candidate(block, k, a) && {
+                    if in_loop && self.candidate(block.stmts, k, a) && {
                         let mut budget = INTERIOR_BUDGET;
                         self.valid(block, k, a, k + 1, plan, &mut budget)
                     } =>
@@ -113,7 +131,7 @@ impl Context<'_> {
 
     /// `a`, at `k` in `block`: a float primitive or copy, the only write of its slot, whose
     /// only reader is the statement after it.
-    fn candidate(&self, block: &Block, k: usize, a: &Assign) -> bool {
+    fn candidate(&self, block: &[Stmt], k: usize, a: &Assign) -> bool {
         let t = a.dst.0;
         let reader_reads_it = matches!(block.get(k + 1), Some(Stmt::Assign(next)) if rule_operands(next).contains(&t));
         self.body.slots[t].ty == SlotTy::Float
@@ -134,7 +152,7 @@ impl Context<'_> {
     /// `t16 = p * y + (1 - p) * (1 - y)` from `p = 0.5 * (t5 + 1)` and the restored `t5`.
     fn valid(
         &self,
-        block: &Block,
+        block: &Located,
         k: usize,
         a: &Assign,
         u: usize,
@@ -146,13 +164,12 @@ impl Context<'_> {
             Operand::Slot(s) if self.stable[s.0] || self.replayed[s.0] => true,
             Operand::Slot(s) => match plan[s.0].clone() {
                 Some(inner) => {
-                    let at = block
-                        .iter()
-                        .position(|st| matches!(st, Stmt::Assign(b) if b.dst == inner.dst));
+                    let at = block.at.get(&inner.dst.0).copied();
                     at.is_some_and(|at| self.valid(block, at, &inner, u, plan, budget))
                 }
                 None if self.needed[s.0] => {
-                    !assigned_in(&block[k + 1..=u.min(block.len() - 1)], s.0)
+                    let stmts = block.stmts;
+                    !assigned_in(&stmts[k + 1..=u.min(stmts.len() - 1)], s.0)
                 }
                 None => self.interior(block, k, s.0, u, plan, budget),
             },
@@ -164,7 +181,7 @@ impl Context<'_> {
     /// from operands valid at `u`.
     fn interior(
         &self,
-        block: &Block,
+        block: &Located,
         k: usize,
         s: usize,
         u: usize,
@@ -176,8 +193,8 @@ impl Context<'_> {
             Op::Prim(p) => [&ADD, &SUB, &MUL, &NEG].iter().any(|c| std::ptr::eq(p, *c)),
             _ => false,
         };
-        let def = block[..k].iter().enumerate().find_map(|(at, st)| match st {
-            Stmt::Assign(b) if b.dst.0 == s => Some((at, b.clone())),
+        let def = block.at.get(&s).and_then(|&at| match &block.stmts[at] {
+            Stmt::Assign(b) if at < k => Some((at, b.clone())),
             _ => None,
         });
         let Some((at, def)) = def else {

@@ -115,8 +115,7 @@ fn plan_with(
     body.output.leaves(&mut outputs, &mut output_arrays);
     let stable = super::unassigned_params(body, &defs);
     let params = immutable_params(f);
-    let written = unchanged::written_from(body);
-    let lets = unchanged::lets_before(f, body);
+    let mut unchanged = unchanged::Unchanged::new(f, body);
     let single = |slot: usize| defs[slot] == 1 && !outputs.iter().any(|o| o.0 == slot);
     let mut planner = Planner {
         needed,
@@ -132,18 +131,27 @@ fn plan_with(
         read_weight: vec![0.0; body.arrays.len()],
     };
     // Each top-level statement with what its reverse sweep sees unchanged (`unchanged.rs`).
+    // Only loops are planned: the others are passed over at no cost.
     for (p, stmt) in body.block.iter().enumerate() {
-        let names: HashSet<String> = params.union(&lets[p]).cloned().collect();
-        let cx = Context {
-            counters: HashSet::new(),
-            params: &names,
-            stable: &stable,
-            written: &written[p],
-            restored,
-            inside: HashSet::new(),
-            single: &single,
-        };
-        planner.walk(std::slice::from_ref(stmt), &cx);
+        let mut has_loop = false;
+        for_each_stmt(std::slice::from_ref(stmt), &mut |s| {
+            has_loop |= matches!(s, Stmt::Loop(_));
+        });
+        if has_loop {
+            let names: HashSet<String> = params.union(unchanged.lets()).cloned().collect();
+            let written = unchanged.written_from(p);
+            let cx = Context {
+                counters: HashSet::new(),
+                params: &names,
+                stable: &stable,
+                written: &written,
+                restored,
+                inside: HashSet::new(),
+                single: &single,
+            };
+            planner.walk(std::slice::from_ref(stmt), &cx);
+        }
+        unchanged.pass(stmt);
     }
     let Planner {
         mut plan,

@@ -17,46 +17,63 @@ use crate::parse::Function;
 use proc_macro2::{TokenStream, TokenTree};
 use std::collections::{HashMap, HashSet};
 
-/// For the top-level statement at position `p`: `written[p][array]`, whether a statement at
-/// or after `p` writes the array.
-pub fn written_from(body: &Body) -> Vec<Vec<bool>> {
-    let mut last = vec![None::<usize>; body.arrays.len()];
-    for (p, stmt) in body.block.iter().enumerate() {
-        for_each_stmt(std::slice::from_ref(stmt), &mut |s| {
-            if let Some(a) = super::array_written(s) {
-                last[a.0] = Some(p);
-            }
-        });
-    }
-    (0..body.block.len())
-        .map(|p| last.iter().map(|w| w.is_some_and(|w| w >= p)).collect())
-        .collect()
+/// What the reverse sweep sees unchanged, for each top-level statement in turn: visit them in
+/// order, asking before [`Unchanged::pass`]ing each. Linear in the body, whatever the number
+/// of statements or `let`s (a function of thousands of statements is expanded in a time
+/// proportional to it).
+pub struct Unchanged {
+    /// For each array, the last top-level position that writes it.
+    last_write: Vec<Option<usize>>,
+    /// How many times each name may be bound (see [`bindings`]).
+    bindings: HashMap<String, usize>,
+    has_return: bool,
+    /// The immutable top-level `let`s passed so far that nothing else binds.
+    lets: HashSet<String>,
 }
 
-/// For the top-level statement at position `p`: the names of the immutable top-level `let`s
-/// before it that nothing else in the function binds.
-pub fn lets_before(f: &Function, body: &Body) -> Vec<HashSet<String>> {
-    let has_return = {
-        let mut found = false;
-        for_each_stmt(&body.block, &mut |s| {
-            found |= matches!(s, Stmt::Exit(e) if e.kind == ExitKind::Return);
-        });
-        found
-    };
-    let bindings = bindings(f, body);
-    let mut names = HashSet::new();
-    let mut out = Vec::with_capacity(body.block.len());
-    for stmt in &body.block {
-        out.push(names.clone());
+impl Unchanged {
+    pub fn new(f: &Function, body: &Body) -> Self {
+        let mut last_write = vec![None::<usize>; body.arrays.len()];
+        let mut has_return = false;
+        for (p, stmt) in body.block.iter().enumerate() {
+            for_each_stmt(std::slice::from_ref(stmt), &mut |s| {
+                if let Some(a) = super::array_written(s) {
+                    last_write[a.0] = Some(p);
+                }
+                has_return |= matches!(s, Stmt::Exit(e) if e.kind == ExitKind::Return);
+            });
+        }
+        Unchanged {
+            last_write,
+            bindings: bindings(f, body),
+            has_return,
+            lets: HashSet::new(),
+        }
+    }
+
+    /// For each array, whether a top-level statement at or after position `p` writes it.
+    pub fn written_from(&self, p: usize) -> Vec<bool> {
+        self.last_write
+            .iter()
+            .map(|w| w.is_some_and(|w| w >= p))
+            .collect()
+    }
+
+    /// The immutable top-level `let`s before the statement being visited.
+    pub fn lets(&self) -> &HashSet<String> {
+        &self.lets
+    }
+
+    /// Moves past the top-level statement `stmt`.
+    pub fn pass(&mut self, stmt: &Stmt) {
         if let Stmt::Opaque(tokens) = stmt {
             if let Some(name) = immutable_let(tokens) {
-                if !has_return && bindings.get(&name) == Some(&1) {
-                    names.insert(name);
+                if !self.has_return && self.bindings.get(&name) == Some(&1) {
+                    self.lets.insert(name);
                 }
             }
         }
     }
-    out
 }
 
 /// The name `let name = ..;` binds, without `mut` or `ref`.
@@ -84,7 +101,7 @@ fn immutable_let(tokens: &TokenStream) -> Option<String> {
 
 /// How many times each name may be bound in `f`: parameters, `let`s, loop and match
 /// patterns. Over-counts (every identifier of a pattern, of code with a `let` inside), which
-/// only makes [`lets_before`] keep fewer names.
+/// only makes [`Unchanged`] keep fewer names.
 fn bindings(f: &Function, body: &Body) -> HashMap<String, usize> {
     let mut count = HashMap::new();
     let mut add = |tokens: &TokenStream| {
