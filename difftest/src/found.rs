@@ -348,6 +348,7 @@ mod tests {
         let f = Function {
             name: "p9".into(),
             returns,
+            wrt: Vec::new(),
             body: vec![Chunk::line("let mut v1 = x0.sin();")],
             result: vec!["v1".into(); result],
         };

@@ -8,11 +8,31 @@
 //! elements of `w`, `while` and `loop`, nested two deep, with loop-carried values, `break`
 //! and `continue` (also to the outer loop's label) and calls of earlier functions in their
 //! bodies. Expressions use every float primitive of the runtime, as methods and as free
-//! functions, and call the functions written before.
+//! functions, elements of `w` and of the buffers at indices computed from the integers in
+//! scope, and call the functions written before.
+//!
+//! What the reverse sweep replays rather than records, each also where a loop can be left
+//! early (the macro must then record):
+//!
+//! - induction variables: `let mut l = 0;` before a `for` loop over a range that reads
+//!   through it (`w[(l + i) % 4]`) and steps it by a top-level `l += 1;`, also declared
+//!   before an outer loop and stepped in an inner one (GMM's packed index);
+//! - nested loops over ranges computed from the enclosing counters, `let`s and `n`
+//!   (`for j in i + 1..n`, `for j in 0..i`, `for j in 0..m2`);
+//! - ADBench GMM's buffers ([`Writer::centered`]): created before a loop, rewritten element
+//!   by element in an inner loop of each iteration, then read element by element two loops
+//!   deeper (`b[j] * b[k]`) and/or reduced whole (`norm_squared(&b)`, `dot(&b, w)`);
+//! - immutable integer `let`s (`let m2 = n / 2 + 1;`) in indices and ranges, sometimes bound
+//!   twice;
+//! - products with a factor that carries no derivative: constants, integer casts
+//!   (`T::from(i).unwrap()`), constants computed from integers, and data: one function in
+//!   four is differentiated with respect to some of `x0`, `x1`, `x2` only (`wrt`), so `w` and
+//!   the other floats are data.
 //!
 //! Every function takes `x0, x1, x2: T`, `w: &[T]` of length 4 and `n: usize` (below 4), and
 //! returns `T`, `Vec<T>` or `[T; 3]`. Values are kept in the domains of the primitives (see
-//! [`UNARY`] and [`BINARY`]), so no input makes a primitive undefined.
+//! [`UNARY`] and [`BINARY`]), so no input makes a primitive undefined; indices are taken
+//! modulo the length they index, and ranges are at most six long.
 
 use crate::program::{Chunk, Function, Returns};
 
@@ -121,20 +141,24 @@ pub const BINARY: &[&str] = &[
     "{a}.mul_add({b}, {a}.tanh())",
 ];
 
-/// The reductions of a buffer `buf` of four elements to a float.
-const REDUCTIONS: &[&str] = &[
-    "sum(&buf)",
-    "dot(&buf, w)",
-    "mean(&buf)",
-    "norm(&buf)",
-    "norm_squared(&buf)",
-    "logsumexp(&buf)",
-    "max_of(&buf)",
-    "min_of(&buf)",
+/// The reductions of a buffer `{b}` to a float, and whether they need four elements (`dot`
+/// with `w`).
+const REDUCTIONS: &[(&str, bool)] = &[
+    ("sum(&{b})", false),
+    ("dot(&{b}, w)", true),
+    ("mean(&{b})", false),
+    ("norm(&{b})", false),
+    ("norm_squared(&{b})", false),
+    ("logsumexp(&{b})", false),
+    ("max_of(&{b})", false),
+    ("min_of(&{b})", false),
 ];
 
-/// How deep loops nest.
+/// How deep loops nest, but for those of [`Writer::centered`], three deep.
 const MAX_LOOP_DEPTH: usize = 2;
+
+/// The counters of `for` loops, by depth.
+const INDICES: [&str; 3] = ["i", "j", "k"];
 
 /// The largest cost (statements run, see [`Writer::cost`]) a single call may add.
 const CALL_BUDGET: u64 = 300;
@@ -149,6 +173,15 @@ struct Callee {
 struct Frame {
     index: String,
     trips: u64,
+}
+
+/// The head of a loop: its lines (the last opens the loop), its frame, the element variable it
+/// binds and the induction variable its body steps.
+struct Head {
+    lines: Vec<String>,
+    frame: Frame,
+    element: Option<String>,
+    steps: Option<String>,
 }
 
 /// What a statement does; [`Writer::kinds`] weighs them.
@@ -166,6 +199,18 @@ enum Kind {
     Exit,
     Carried,
     Call,
+    IntLet,
+    Write,
+    Centered,
+}
+
+/// The lengths of a [`Writer`]'s scoped lists when a block starts.
+#[derive(Clone, Copy)]
+struct Scope {
+    vars: usize,
+    ints: usize,
+    inductions: usize,
+    inactive: usize,
 }
 
 /// The state of one function being written.
@@ -182,6 +227,21 @@ struct Writer<'a> {
     callees: &'a [Callee],
     /// About how many statements one call runs, callees included.
     cost: u64,
+    /// The integers in scope that indices and ranges may use besides `n`: loop counters,
+    /// induction variables (`lN`) and immutable `let`s (`mN`), each at most 4 but the
+    /// induction variables.
+    ints: Vec<String>,
+    /// The induction variables in scope, which loops may step.
+    inductions: Vec<String>,
+    /// The local buffers in scope, with their lengths.
+    arrays: Vec<(String, usize)>,
+    /// The floats in scope that carry no derivative: parameters outside `wrt` and constants
+    /// computed from integers (`qN`).
+    inactive: Vec<String>,
+    /// Whether `w` is outside `wrt`: its elements are data.
+    w_is_data: bool,
+    /// What was in scope where the block being written starts.
+    block_start: Scope,
 }
 
 impl Writer<'_> {
@@ -199,13 +259,48 @@ impl Writer<'_> {
         self.loops.iter().map(|f| f.trips).product()
     }
 
-    /// A float expression of bounded depth over the variables in scope.
+    fn scope(&self) -> Scope {
+        Scope {
+            vars: self.vars.len(),
+            ints: self.ints.len(),
+            inductions: self.inductions.len(),
+            inactive: self.inactive.len(),
+        }
+    }
+
+    /// Leaves a block: what it bound goes out of scope.
+    fn end_scope(&mut self, scope: Scope) {
+        self.vars.truncate(scope.vars);
+        self.ints.truncate(scope.ints);
+        self.inductions.truncate(scope.inductions);
+        self.inactive.truncate(scope.inactive);
+    }
+
+    /// `write`'s result, written with only what was in scope at the start of the block in
+    /// scope: for a statement that goes before the block's own bindings.
+    fn at_block_start<R>(&mut self, write: impl FnOnce(&mut Self) -> R) -> R {
+        let start = self.block_start;
+        let vars = self.vars.split_off(start.vars);
+        let ints = self.ints.split_off(start.ints);
+        let inductions = self.inductions.split_off(start.inductions);
+        let inactive = self.inactive.split_off(start.inactive);
+        let r = write(self);
+        self.vars.extend(vars);
+        self.ints.extend(ints);
+        self.inductions.extend(inductions);
+        self.inactive.extend(inactive);
+        r
+    }
+
+    /// A float expression of bounded depth over the variables in scope, elements of `w` and
+    /// of the buffers, and (in loops) integers cast to floats.
     fn expr(&mut self, depth: usize) -> String {
         if depth == 0 || self.rng.chance(30) {
-            return if self.rng.chance(75) {
-                self.var()
-            } else {
-                self.constant()
+            return match self.rng.below(20) {
+                0..=13 => self.var(),
+                14 | 15 => self.element(),
+                16 if !self.loops.is_empty() => format!("T::from({}).unwrap()", self.small_int()),
+                _ => self.constant(),
             };
         }
         let a = self.expr(depth - 1);
@@ -229,6 +324,82 @@ impl Writer<'_> {
         }
     }
 
+    /// An integer in scope: a loop counter, an induction variable, a `let`, or `n`.
+    fn int(&mut self) -> String {
+        let k = self.rng.below(self.ints.len() + 1);
+        self.ints.get(k).cloned().unwrap_or_else(|| "n".into())
+    }
+
+    /// An integer in scope of at most 4: induction variables are taken modulo 4 (`l2 % 4`,
+    /// which binds tighter than the `+`, `/`, `..` it goes into).
+    fn small_int(&mut self) -> String {
+        let v = self.int();
+        if v.starts_with('l') {
+            format!("{v} % 4")
+        } else {
+            v
+        }
+    }
+
+    /// `write`'s result, written with `v` out of scope: for a value that must not depend on
+    /// `v` (a buffer's elements on the value its products are added to, which would grow
+    /// without bound).
+    fn without<R>(&mut self, v: &str, write: impl FnOnce(&mut Self) -> R) -> R {
+        let saved = self.vars.clone();
+        self.vars.retain(|u| u != v);
+        let r = write(self);
+        self.vars = saved;
+        r
+    }
+
+    /// An index below `len` computed from the integers in scope: `i % 4`, `(l2 + j) % 4`,
+    /// `(i * m3 + j) % 4`, ...
+    fn index(&mut self, len: usize) -> String {
+        let a = self.int();
+        match self.rng.below(6) {
+            0 | 1 => format!("{a} % {len}"),
+            2 => format!("({a} + {}) % {len}", self.int()),
+            3 => {
+                let (b, c) = (self.int(), self.int());
+                format!("({a} * {b} + {c}) % {len}")
+            }
+            4 => format!("({a} + {}) % {len}", 1 + self.rng.below(3)),
+            _ => format!("(2 * {a} + 1) % {len}"),
+        }
+    }
+
+    /// An element of `w` or of a buffer in scope. Where `w` is data it is multiplied by 1: the
+    /// macro does not compile a copy of an element of an array without derivative into a
+    /// float that has one (`let mut y = w[0]; y = y * x;`, `y = w[0];`, `return w[0];` with
+    /// `wrt(x)`: the reverse sweep adds to `__d_w`, which it never declares).
+    fn element(&mut self) -> String {
+        let k = self.rng.below(self.arrays.len() + 2);
+        let element = match self.arrays.get(k).cloned() {
+            Some((b, len)) => format!("{b}[{}]", self.index(len)),
+            None => format!("w[{}]", self.index(4)),
+        };
+        if self.w_is_data {
+            format!("({element} * k(1.0))")
+        } else {
+            element
+        }
+    }
+
+    /// A float that carries no derivative and is at most about 1 in size, to multiply a
+    /// loop-carried value by: a constant, an integer cast, data (a parameter outside `wrt`, an
+    /// element of `w` when `w` is) or a constant computed from integers; or an element of `w`.
+    fn inactive_factor(&mut self) -> String {
+        match self.rng.below(6) {
+            0 | 1 => format!("k({:.3})", self.rng.float(0.5, 0.95)),
+            2 => format!("(T::from({}).unwrap() * k(0.3))", self.small_int()),
+            3 | 4 if !self.inactive.is_empty() => {
+                let i = self.rng.below(self.inactive.len());
+                self.inactive[i].clone()
+            }
+            _ => format!("w[{}]", self.index(4)),
+        }
+    }
+
     /// A call of `callee`, whose cost is counted.
     fn call(&mut self, callee: &str, a: &str, b: &str, c: &str) -> String {
         let cost = self
@@ -240,8 +411,13 @@ impl Writer<'_> {
         format!("{callee}({a}, {b}, {c}, w, n)")
     }
 
-    /// One of the callees cheap enough to call here, if there is one.
+    /// One of the callees cheap enough to call here, if there is one. None when `w` is data:
+    /// the macro's `_jvp` of such a call does not compile (it passes the zero tangent of `w`
+    /// as a `Vec`, where the callee's `tangent` takes a slice).
     fn affordable_callee(&mut self) -> Option<String> {
+        if self.w_is_data {
+            return None;
+        }
         let multiplier = self.multiplier();
         let affordable: Vec<&Callee> = self
             .callees
@@ -255,8 +431,13 @@ impl Writer<'_> {
     }
 
     fn new_var(&mut self) -> String {
+        self.new_name("v")
+    }
+
+    /// A fresh name: `v3` for a float, `l4` for an induction variable, `b5` for a buffer, ...
+    fn new_name(&mut self, prefix: &str) -> String {
         self.next_var += 1;
-        format!("v{}", self.next_var)
+        format!("{prefix}{}", self.next_var)
     }
 
     /// A variable that may be assigned (a `let mut` one); binds one first if there is none.
@@ -285,17 +466,21 @@ impl Writer<'_> {
             (1, Kind::Branch),
             (1, Kind::NestedBranch),
             (1, Kind::Match),
+            (if in_loop { 1 } else { 2 }, Kind::IntLet),
         ];
         if self.loops.len() < MAX_LOOP_DEPTH {
-            kinds.push((if in_loop { 3 } else { 4 }, Kind::Loop));
+            kinds.push((4, Kind::Loop));
         }
         if self.returns == Returns::Scalar {
             kinds.push((1, Kind::Return));
         }
         if in_loop {
             kinds.extend([(2, Kind::Exit), (3, Kind::Carried), (2, Kind::Call)]);
+            if !self.arrays.is_empty() {
+                kinds.push((1, Kind::Write));
+            }
         } else {
-            kinds.push((1, Kind::Buffer));
+            kinds.extend([(1, Kind::Buffer), (1, Kind::Centered)]);
         }
         kinds
     }
@@ -330,6 +515,9 @@ impl Writer<'_> {
             Kind::Exit => self.exit(),
             Kind::Carried => self.carried(),
             Kind::Call => self.call_in_loop(),
+            Kind::IntLet => self.int_let(),
+            Kind::Write => self.write(),
+            Kind::Centered => self.centered(),
         };
         self.block.push(chunk);
     }
@@ -407,32 +595,130 @@ impl Writer<'_> {
         ])
     }
 
+    /// An immutable `let` of an integer of at most 4 (`let m3 = n / 2 + 1;`, in a loop
+    /// `let m4 = (i + j) % 4;`), which indices and ranges then use; now and then one that
+    /// shadows another, so that the name is bound twice. Or (three in ten) a float computed
+    /// from integers, which carries no derivative (`let q5 = T::from(n + 1).unwrap().recip();`).
+    fn int_let(&mut self) -> Chunk {
+        if self.rng.chance(30) {
+            let q = self.new_name("q");
+            let a = self.small_int();
+            let e = match self.rng.below(3) {
+                0 => format!("T::from({a} + 1).unwrap().recip()"),
+                1 => format!("T::from({a}).unwrap() * k(0.25)"),
+                _ => format!("k(0.5).powi(({a}) as i32)"),
+            };
+            self.vars.push(q.clone());
+            self.inactive.push(q.clone());
+            return Chunk::line(format!("let {q} = {e};"));
+        }
+        let lets: Vec<String> = self
+            .ints
+            .iter()
+            .filter(|v| v.starts_with('m'))
+            .cloned()
+            .collect();
+        let e = if !self.loops.is_empty() {
+            let (a, b) = (self.small_int(), self.small_int());
+            match self.rng.below(4) {
+                0 => format!("{a} % 4 + 1"),
+                1 => format!("({a} + {b}) % 4"),
+                2 => format!("{a} / 2 + 1"),
+                _ => format!("{a} % 3"),
+            }
+        } else if !lets.is_empty() && self.rng.chance(25) {
+            format!("{} % 3 + 1", lets[self.rng.below(lets.len())])
+        } else {
+            let forms = [
+                "n / 2 + 1",
+                "n + 1",
+                "(n + 2) % 4 + 1",
+                "n.min(2) + 2",
+                "3 - n % 3",
+            ];
+            self.rng.pick(&forms).to_string()
+        };
+        let name = if !lets.is_empty() && self.rng.chance(15) {
+            lets[self.rng.below(lets.len())].clone()
+        } else {
+            self.new_name("m")
+        };
+        self.ints.push(name.clone());
+        Chunk::line(format!("let {name} = {e};"))
+    }
+
+    /// A write of an element of a buffer in scope, in a loop.
+    fn write(&mut self) -> Chunk {
+        let (b, len) = self.arrays[self.rng.below(self.arrays.len())].clone();
+        let at = self.index(len);
+        let e = self.expr(2);
+        // `T: Float` has no `+=` nor `*=`: compound updates are spelled out.
+        Chunk::line(match self.rng.below(4) {
+            0 => format!("{b}[{at}] = {e};"),
+            1 => format!("{b}[{at}] = {b}[{at}] + {e} * k(0.5);"),
+            2 => format!("{b}[{at}] = {b}[{at}] * {};", self.inactive_factor()),
+            _ => format!("{b}[{at}] = {b}[{at}] * k(0.5) + {e};"),
+        })
+    }
+
+    /// One of the reductions of the buffer `b` of `len` elements.
+    fn reduction(&mut self, b: &str, len: usize) -> String {
+        let fitting: Vec<&str> = REDUCTIONS
+            .iter()
+            .filter(|(_, four)| !four || len == 4)
+            .map(|(r, _)| *r)
+            .collect();
+        self.rng.pick(&fitting).replace("{b}", b)
+    }
+
     /// A buffer filled in a loop, reduced to a new variable by one of the slice functions.
     fn buffer(&mut self) -> Chunk {
         let e = self.expr(2);
         let v = self.new_var();
+        let b = self.new_name("b");
         let mut lines = vec![
-            "let mut buf = vec![T::zero(); 4];".into(),
+            format!("let mut {b} = vec![T::zero(); 4];"),
             "for i in 0..4 {".into(),
-            format!("    buf[i] = w[i] * {e};"),
+            format!("    {b}[i] = w[i] * {e};"),
             "}".into(),
         ];
         if self.rng.chance(10) {
-            lines.push("let sm = softmax(&buf);".into());
+            lines.push(format!("let sm = softmax(&{b});"));
             lines.push(format!("let mut {v} = dot(&sm, w);"));
         } else {
-            let reduce = self.rng.pick(REDUCTIONS);
+            let reduce = self.reduction(&b, 4);
             lines.push(format!("let mut {v} = {reduce};"));
         }
         self.vars.push(v);
+        self.arrays.push((b, 4));
         Chunk::Lines(lines)
     }
 
-    /// A loop of one of the forms, whose body starts with an update of a loop-carried value.
-    /// An outer loop is labelled `'l1` when a loop in it exits to it.
-    fn a_loop(&mut self) -> Chunk {
-        let (head, frame, element) = self.loop_head();
-        let body = self.loop_body(frame, element);
+    /// A loop with `head` around the statements `fill` writes, in the frame of its counter;
+    /// what they bind goes out of scope after it. An outer loop keeps its label `'l1` only
+    /// when a loop in it exits to it.
+    fn scoped_loop(
+        &mut self,
+        head: Vec<String>,
+        frame: Frame,
+        element: Option<String>,
+        fill: impl FnOnce(&mut Self),
+    ) -> Chunk {
+        let outer = std::mem::take(&mut self.block);
+        let scope = self.scope();
+        if self.w_is_data {
+            self.inactive.extend(element.clone());
+        }
+        self.vars.extend(element);
+        self.ints.push(frame.index.clone());
+        self.loops.push(frame);
+        let inner_start = self.scope();
+        let outer_start = std::mem::replace(&mut self.block_start, inner_start);
+        fill(self);
+        self.block_start = outer_start;
+        self.loops.pop();
+        self.end_scope(scope);
+        let body = std::mem::replace(&mut self.block, outer);
         let labelled = body.iter().any(|c| c.mentions("'l1"));
         let head = if labelled {
             head
@@ -446,36 +732,82 @@ impl Writer<'_> {
         }
     }
 
-    /// The head of a loop at the next depth: `for` over a range or over the elements of `w`,
-    /// `while` or `loop` with a counter; its frame, and the element variable it binds.
-    fn loop_head(&mut self) -> (Vec<String>, Frame, Option<String>) {
+    /// A loop of one of the forms, whose body starts with an update of a loop-carried value
+    /// and may step an induction variable.
+    fn a_loop(&mut self) -> Chunk {
+        let Head {
+            lines,
+            frame,
+            element,
+            steps,
+        } = self.loop_head();
+        self.scoped_loop(lines, frame, element, |w| {
+            // A loop that steps `l` reads through it first: `w[l % 4]`, `w[(l + i) % 4]`.
+            let carried = match &steps {
+                Some(l) => {
+                    let i = w.loops.last().expect("in the loop").index.clone();
+                    let at = match w.rng.below(3) {
+                        0 => format!("{l} % 4"),
+                        1 => format!("({l} + {i}) % 4"),
+                        _ => format!("(2 * {i} + {l}) % 4"),
+                    };
+                    w.carried_at(format!("w[{at}]"))
+                }
+                None => w.carried(),
+            };
+            w.block.push(carried);
+            for _ in 0..w.rng.below(3) {
+                w.stmt();
+            }
+            if let Some(l) = steps {
+                w.step(&l);
+            }
+        })
+    }
+
+    /// `l += 1;` in the body being written: last, or anywhere (after an exit, say, or before
+    /// the reads of `l`).
+    fn step(&mut self, l: &str) {
+        let at = if self.rng.chance(60) {
+            self.block.len()
+        } else {
+            self.rng.below(self.block.len() + 1)
+        };
+        self.block.insert(at, Chunk::line(format!("{l} += 1;")));
+    }
+
+    /// The head of a loop at the next depth: `for` over a range (see [`Writer::range`]) or over
+    /// the elements of `w`, `while` or `loop` with a counter; maybe stepping an induction
+    /// variable.
+    fn loop_head(&mut self) -> Head {
         let depth = self.loops.len() + 1;
-        let index = ["i", "j"][depth - 1].to_string();
+        let index = INDICES[depth - 1].to_string();
         let counter = format!("c{depth}");
         let label = if depth == 1 { "'l1: " } else { "" };
         let by_index = |index: String, trips| Frame { index, trips };
-        match self.rng.below(5) {
-            0 | 1 => {
-                let range = ["0..n", "0..3", "(0..n).rev()", "(0..4).step_by(2)"];
-                let range = self.rng.pick(&range);
+        // Nested loops are over ranges more often: those the reverse sweep may evaluate again.
+        let ranges = if depth > 1 { 6 } else { 4 };
+        let (mut lines, frame, element, over_range) = match self.rng.below(ranges + 3) {
+            r if r < ranges => {
+                let range = self.range();
                 let head = vec![format!("{label}for {index} in {range} {{")];
-                (head, by_index(index, 4), None)
+                (head, by_index(index, 4), None, true)
             }
-            2 => {
+            r if r == ranges => {
                 let element = format!("w{index}");
                 let head = vec![format!(
                     "{label}for ({index}, &{element}) in w.iter().enumerate() {{"
                 )];
-                (head, by_index(index, 4), Some(element))
+                (head, by_index(index, 4), Some(element), false)
             }
-            3 => {
+            r if r == ranges + 1 => {
                 let v = self.var();
                 let head = vec![
                     format!("let mut {counter} = 0;"),
                     format!("{label}while {counter} < 4 && {v} < k(1.5) {{"),
                     format!("    {counter} += 1;"),
                 ];
-                (head, by_index(counter, 4), None)
+                (head, by_index(counter, 4), None, false)
             }
             _ => {
                 let head = vec![
@@ -486,51 +818,129 @@ impl Writer<'_> {
                     "        break;".into(),
                     "    }".into(),
                 ];
-                (head, by_index(counter, 3), None)
+                (head, by_index(counter, 3), None, false)
             }
+        };
+        let steps = self.induction(&mut lines, if over_range { 35 } else { 10 });
+        Head {
+            lines,
+            frame,
+            element,
+            steps,
         }
     }
 
-    /// The statements of a loop's body: a loop-carried update, then up to two more. Variables
-    /// bound in it go out of scope after it.
-    fn loop_body(&mut self, frame: Frame, element: Option<String>) -> Vec<Chunk> {
-        let outer = std::mem::take(&mut self.block);
-        let scope = self.vars.len();
-        self.vars.extend(element);
-        self.loops.push(frame);
-        let carried = self.carried();
-        self.block.push(carried);
-        for _ in 0..self.rng.below(3) {
-            self.stmt();
+    /// With `percent` chance, an induction variable for a loop to step by one: one in scope, or
+    /// a new one declared in `lines`, before the loop.
+    fn induction(&mut self, lines: &mut Vec<String>, percent: usize) -> Option<String> {
+        if !self.rng.chance(percent) {
+            return None;
         }
-        self.loops.pop();
-        self.vars.truncate(scope);
-        std::mem::replace(&mut self.block, outer)
+        if !self.inductions.is_empty() && self.rng.chance(40) {
+            return Some(self.inductions[self.rng.below(self.inductions.len())].clone());
+        }
+        let l = self.new_name("l");
+        let init = match self.rng.below(4) {
+            0 | 1 => "0".to_string(),
+            2 => "n".to_string(),
+            _ => format!("{} % 2 + 1", self.int()),
+        };
+        lines.insert(0, format!("let mut {l} = {init};"));
+        self.ints.push(l.clone());
+        self.inductions.push(l.clone());
+        Some(l)
     }
 
-    /// The innermost loop's counter, as an index into `w`.
-    fn w_at_index(&self) -> String {
-        let frame = self.loops.last().expect("in a loop");
-        format!("w[{} % 4]", frame.index)
+    /// The range of a `for` loop: a fixed one, or (more often in a nested loop) one computed
+    /// from the enclosing counters, `let`s and `n`: `i + 1..n`, `0..i`, `0..m2`, ..., of at
+    /// most six iterations.
+    fn range(&mut self) -> String {
+        let nested = !self.loops.is_empty();
+        if !self.rng.chance(if nested { 80 } else { 30 }) {
+            let fixed = ["0..n", "0..3", "(0..n).rev()", "(0..4).step_by(2)"];
+            return self.rng.pick(&fixed).to_string();
+        }
+        let lets: Vec<String> = self
+            .ints
+            .iter()
+            .filter(|v| v.starts_with('m'))
+            .cloned()
+            .collect();
+        let p = if !lets.is_empty() && self.rng.chance(60) {
+            lets[self.rng.below(lets.len())].clone()
+        } else {
+            self.small_int()
+        };
+        let (o, forms): (String, &[&str]) = match self.loops.last() {
+            // Mostly from the enclosing loop's counter.
+            Some(frame) if self.rng.chance(80) => (
+                frame.index.clone(),
+                &[
+                    "{o} + 1..n",
+                    "{o} + 1..4",
+                    "0..{o}",
+                    "{o}..n",
+                    "{o}..4",
+                    "0..{o} + 1",
+                    "({o}..4).rev()",
+                    "(0..{o}).rev()",
+                    "{o}..{p}",
+                    "{o} + 1..{p}",
+                    "0..{p}",
+                ],
+            ),
+            _ => (
+                self.small_int(),
+                &[
+                    "{o} / 2..{o} + 1",
+                    "0..={o} % 3",
+                    "({o} % 2..4).step_by(2)",
+                    "{o}..{p}",
+                    "0..{p}",
+                    "0..{p} % 3 + 1",
+                ],
+            ),
+        };
+        self.rng.pick(forms).replace("{o}", &o).replace("{p}", &p)
     }
 
-    /// An update of a value that lives across iterations.
+    /// An element of `w` at the innermost loop's counter, or at an index of the integers in
+    /// scope.
+    fn w_at_index(&mut self) -> String {
+        let index = self.loops.last().expect("in a loop").index.clone();
+        if self.rng.chance(60) {
+            format!("w[{index} % 4]")
+        } else {
+            format!("w[{}]", self.index(4))
+        }
+    }
+
+    /// An update of a value that lives across iterations; two in five multiply it by a factor
+    /// that carries no derivative (`acc = acc * c + e`).
     fn carried(&mut self) -> Chunk {
+        let w = self.w_at_index();
+        self.carried_at(w)
+    }
+
+    /// [`Writer::carried`] with `w`, an element of `w`, in it.
+    fn carried_at(&mut self, w: String) -> Chunk {
         let acc = self.mutable_var();
         let e = self.expr(2);
-        let w = self.w_at_index();
-        Chunk::line(match self.rng.below(3) {
+        Chunk::line(match self.rng.below(5) {
             0 => format!("{acc} = ({acc} * k(0.7) + {w} * {e}).tanh();"),
             1 => format!("{acc} = {acc} + {e} * k(0.3);"),
-            _ => format!("{acc} = {acc} * ({w} + {e}).tanh();"),
+            2 => format!("{acc} = {acc} * ({w} + {e}).tanh();"),
+            3 => format!("{acc} = {acc} * {} + {e};", self.inactive_factor()),
+            _ => format!("{acc} = ({acc} + {e}) * {};", self.inactive_factor()),
         })
     }
 
-    /// `break` or `continue`, of this loop or (two deep) of the outer one, on a condition.
+    /// `break` or `continue`, of this loop or (two deep or more) of the outer one, on a
+    /// condition.
     fn exit(&mut self) -> Chunk {
         let (a, b) = (self.var(), self.expr(1));
         let mut exits = vec!["break;", "continue;"];
-        if self.loops.len() == 2 {
+        if self.loops.len() >= 2 {
             exits.extend(["break 'l1;", "continue 'l1;"]);
         }
         let exit = self.rng.pick(&exits);
@@ -539,6 +949,19 @@ impl Writer<'_> {
             format!("    {exit}"),
             "}".into(),
         ])
+    }
+
+    /// With `percent` chance, an exit at a random place of the block being written.
+    fn maybe_exit(&mut self, percent: usize) {
+        if self.rng.chance(percent) {
+            let at = self.rng.below(self.block.len() + 1);
+            let exit = if at == self.block.len() {
+                self.exit()
+            } else {
+                self.at_block_start(Self::exit)
+            };
+            self.block.insert(at, exit);
+        }
     }
 
     /// A loop-carried value updated by a call of an earlier function.
@@ -551,11 +974,237 @@ impl Writer<'_> {
         let call = self.call(&callee, &acc, &e, &w);
         Chunk::line(format!("{acc} = {acc} * k(0.5) + {call};"))
     }
+
+    /// ADBench GMM's pattern: a buffer created before a loop and, in each iteration, rewritten
+    /// element by element in an inner loop (`xcentered`), maybe added to in a triangle
+    /// (`Qxcentered`, stepping GMM's packed index `l` there), then read element by element in
+    /// a deeper loop (`b[j] * b[k]`) and/or reduced whole (`norm_squared(&b)`), into a
+    /// loop-carried value; with exits here and there.
+    fn centered(&mut self) -> Chunk {
+        let len = if self.rng.chance(65) { 4 } else { 3 };
+        let acc = self.mutable_var();
+        let b = self.new_name("b");
+        let mut head = vec![format!("let mut {b} = vec![T::zero(); {len}];")];
+        let packed = self.induction(&mut head, 40);
+        let range = self.range();
+        head.push(format!("'l1: for i in {range} {{"));
+        // Other statements of the loop may read and write the buffer too, now and then.
+        let shared = self.rng.chance(40);
+        if shared {
+            self.arrays.push((b.clone(), len));
+        }
+        let frame = Frame {
+            index: "i".into(),
+            trips: 4,
+        };
+        let chunk = self.scoped_loop(head, frame, None, |w| {
+            w.centered_body(&b, len, &acc, packed)
+        });
+        if !shared {
+            self.arrays.push((b, len));
+        }
+        chunk
+    }
+
+    /// The body of [`Writer::centered`]'s loop.
+    fn centered_body(&mut self, b: &str, len: usize, acc: &str, packed: Option<String>) {
+        let carried = self.carried();
+        self.block.push(carried);
+        if self.rng.chance(30) {
+            self.stmt();
+        }
+        let triangle = self.rng.chance(50);
+        let deep = self.rng.chance(60);
+        let whole = !deep || self.rng.chance(50);
+        let steps_in_fill = if triangle { None } else { packed.clone() };
+        let fill = self.centering(b, len, acc, steps_in_fill);
+        self.block.push(fill);
+        if triangle {
+            let chunk = self.triangle(b, len, acc, packed);
+            self.block.push(chunk);
+        }
+        if self.rng.chance(30) {
+            self.stmt();
+        }
+        if deep {
+            let chunk = self.quadratic(b, len, acc);
+            self.block.push(chunk);
+        }
+        if whole {
+            let chunk = self.reduced(b, len, acc);
+            self.block.push(chunk);
+        }
+        self.maybe_exit(25);
+    }
+
+    /// A loop at the next depth over `range`, whose counter runs at most `trips` times.
+    fn inner_for(&mut self, range: &str, trips: u64, fill: impl FnOnce(&mut Self)) -> Chunk {
+        let index = INDICES[self.loops.len()];
+        let head = vec![format!("for {index} in {range} {{")];
+        let frame = Frame {
+            index: index.into(),
+            trips,
+        };
+        self.scoped_loop(head, frame, None, fill)
+    }
+
+    /// `for j in 0..len { b[j] = x - w[..]; }`: the rewrite of the buffer in each iteration.
+    fn centering(&mut self, b: &str, len: usize, acc: &str, steps: Option<String>) -> Chunk {
+        let ranges = ["0..{len}", "0..{len}", "(0..{len}).rev()", "0..n"];
+        let range = self.rng.pick(&ranges).replace("{len}", &len.to_string());
+        self.inner_for(&range, len as u64, |w| {
+            let at = match &steps {
+                Some(l) => format!("({l} + j) % 4"),
+                None if w.rng.chance(50) => format!("(i * {len} + j) % 4"),
+                None => w.index(4),
+            };
+            let value = w.without(acc, |w| match w.rng.below(3) {
+                0 => format!("{} - w[{at}]", w.var()),
+                1 => format!("w[{at}] * {}", w.expr(1)),
+                _ => w.expr(2),
+            });
+            let write = if w.rng.chance(75) {
+                format!("{b}[j] = {value};")
+            } else {
+                format!("{b}[j] = {b}[j] + {value};")
+            };
+            w.block.push(Chunk::line(write));
+            if w.rng.chance(20) {
+                w.stmt();
+            }
+            w.maybe_exit(20);
+            if let Some(l) = steps {
+                w.step(&l);
+            }
+        })
+    }
+
+    /// Adds to the buffer in a triangle, `for j in i + 1..len` or
+    /// `for j in 0..len { for k in j + 1..len { .. } }`, stepping `packed` in its body.
+    fn triangle(&mut self, b: &str, len: usize, acc: &str, packed: Option<String>) -> Chunk {
+        if self.rng.chance(40) {
+            let range = format!("i % {len} + 1..{len}");
+            return self.inner_for(&range, len as u64, |w| {
+                w.triangle_body(b, len, acc, ["j", "i"], packed)
+            });
+        }
+        self.inner_for(&format!("0..{len}"), len as u64, |w| {
+            let range = format!("j + 1..{len}");
+            let inner = w.inner_for(&range, len as u64, |w| {
+                w.triangle_body(b, len, acc, ["k", "j"], packed)
+            });
+            w.block.push(inner);
+        })
+    }
+
+    /// `b[at] = b[at] + w[l % 4] * e;`, with `e` (not reading `acc`) reading `b[from]` now and
+    /// then, then `l += 1;`.
+    fn triangle_body(
+        &mut self,
+        b: &str,
+        len: usize,
+        acc: &str,
+        [at, from]: [&str; 2],
+        packed: Option<String>,
+    ) {
+        let factor = match &packed {
+            Some(l) if self.rng.chance(50) => format!("w[{l} % 4]"),
+            Some(l) => format!("w[({l} + {from}) % 4]"),
+            None => format!("w[{}]", self.index(4)),
+        };
+        let e = if self.rng.chance(30) {
+            format!("{b}[{from} % {len}]")
+        } else {
+            self.without(acc, |w| w.expr(1))
+        };
+        let add = format!("{b}[{at}] = {b}[{at}] + {factor} * {e};");
+        self.block.push(Chunk::line(add));
+        self.maybe_exit(15);
+        if let Some(l) = packed {
+            self.step(&l);
+        }
+    }
+
+    /// Reads the buffer element by element in a deeper loop: `acc = acc + b[j] * b[k] * c;`
+    /// two deep, or `acc = acc + b[j] * b[..] * c;` one deep.
+    fn quadratic(&mut self, b: &str, len: usize, acc: &str) -> Chunk {
+        let two_deep = self.rng.chance(75);
+        let inner = ["0..{len}", "j..{len}", "j + 1..{len}", "0..j + 1"];
+        let inner = self.rng.pick(&inner).replace("{len}", &len.to_string());
+        self.inner_for(&format!("0..{len}"), len as u64, |w| {
+            if two_deep {
+                let chunk = w.inner_for(&inner, len as u64, |w| {
+                    let factor = match w.rng.below(3) {
+                        0 => format!("w[(j * {len} + k) % 4]"),
+                        1 => w.inactive_factor(),
+                        _ => w.without(acc, |w| w.expr(1)),
+                    };
+                    let read = format!("{acc} = {acc} + {b}[j] * {b}[k] * {factor};");
+                    w.block.push(Chunk::line(read));
+                    if w.rng.chance(25) {
+                        w.stmt();
+                    }
+                    w.maybe_exit(15);
+                });
+                w.block.push(chunk);
+            } else {
+                let other = w.index(len);
+                let factor = w.inactive_factor();
+                let read = format!("{acc} = {acc} + {b}[j] * {b}[{other}] * {factor};");
+                w.block.push(Chunk::line(read));
+            }
+            if w.rng.chance(20) {
+                w.stmt();
+            }
+            w.maybe_exit(10);
+        })
+    }
+
+    /// The buffer reduced whole into `acc`: by one reduction or the sum of two.
+    fn reduced(&mut self, b: &str, len: usize, acc: &str) -> Chunk {
+        let mut r = self.reduction(b, len);
+        if self.rng.chance(30) {
+            r = format!("({r} + {})", self.reduction(b, len));
+        }
+        Chunk::line(if self.rng.chance(50) {
+            format!("{acc} = {acc} + {r} * k(0.3);")
+        } else {
+            format!("{acc} = ({acc} * k(0.5) + {r}).tanh();")
+        })
+    }
+}
+
+/// The parameters a function is differentiated with respect to: all of them (`wrt` empty),
+/// or, one in four, some of the floats `x0`, `x1`, `x2`, so that `w` and the other floats are
+/// data. Not `w` with some floats left out: the macro's `_hvp` of such a function does not
+/// compile when a variable is overwritten by an element of `w` (`y = w[0];`: its reverse
+/// sweep adds to `__d_tan_w`, which it never declares).
+fn pick_wrt(rng: &mut Rng) -> Vec<String> {
+    if !rng.chance(25) {
+        return Vec::new();
+    }
+    loop {
+        let chosen: Vec<String> = ["x0", "x1", "x2"]
+            .iter()
+            .filter(|_| rng.chance(50))
+            .map(|p| p.to_string())
+            .collect();
+        if !chosen.is_empty() {
+            return chosen;
+        }
+    }
 }
 
 /// A random differentiable function named `name` returning `returns`, which may call
 /// `callees`; with its cost.
 fn function(rng: &mut Rng, name: &str, returns: Returns, callees: &[Callee]) -> (Function, u64) {
+    let wrt = pick_wrt(rng);
+    let differentiates = |p: &str| wrt.is_empty() || wrt.iter().any(|q| q == p);
+    let inactive = ["x0", "x1", "x2"]
+        .iter()
+        .filter(|p| !differentiates(p))
+        .map(|p| p.to_string())
+        .collect();
     let mut w = Writer {
         rng,
         vars: vec!["x0".into(), "x1".into(), "x2".into()],
@@ -565,6 +1214,17 @@ fn function(rng: &mut Rng, name: &str, returns: Returns, callees: &[Callee]) -> 
         returns,
         callees,
         cost: 1,
+        ints: Vec::new(),
+        inductions: Vec::new(),
+        arrays: Vec::new(),
+        inactive,
+        w_is_data: !differentiates("w"),
+        block_start: Scope {
+            vars: 3,
+            ints: 0,
+            inductions: 0,
+            inactive: 0,
+        },
     };
     let statements = 2 + w.rng.below(6);
     for _ in 0..statements {
@@ -575,6 +1235,7 @@ fn function(rng: &mut Rng, name: &str, returns: Returns, callees: &[Callee]) -> 
     let function = Function {
         name: name.to_string(),
         returns,
+        wrt,
         body: w.block,
         result,
     };
@@ -691,6 +1352,7 @@ mod tests {
             "match n",
             "-> Vec<T>",
             "-> [T; 3]",
+            "#[differentiable(wrt(",
         ] {
             assert!(all.contains(construct), "no program has {construct}");
         }
@@ -718,6 +1380,302 @@ mod tests {
             Chunk::Loop { head, .. } => head.iter().any(|l| l.contains(inner)),
             Chunk::Lines(_) => false,
         })
+    }
+
+    /// Every loop in `chunks`, nested ones included, with the loops around it, outermost first.
+    fn loops_in<'c>(
+        chunks: &'c [Chunk],
+        around: &mut Vec<&'c Chunk>,
+        out: &mut Vec<(Vec<&'c Chunk>, &'c Chunk)>,
+    ) {
+        for chunk in chunks {
+            if let Chunk::Loop { body, .. } = chunk {
+                out.push((around.clone(), chunk));
+                around.push(chunk);
+                loops_in(body, around, out);
+                around.pop();
+            }
+        }
+    }
+
+    /// The loops of a batch, each with the loops around it and its function.
+    fn all_loops(functions: &[Function]) -> Vec<(Vec<&Chunk>, &Chunk, &Function)> {
+        let mut all = Vec::new();
+        for f in functions {
+            let mut loops = Vec::new();
+            loops_in(&f.body, &mut Vec::new(), &mut loops);
+            all.extend(loops.into_iter().map(|(around, l)| (around, l, f)));
+        }
+        all
+    }
+
+    fn parts(chunk: &Chunk) -> (&[String], &[Chunk]) {
+        match chunk {
+            Chunk::Loop { head, body, .. } => (head, body),
+            Chunk::Lines(_) => panic!("not a loop"),
+        }
+    }
+
+    /// The counter of a loop `for i in a..b` over a range, if it is one.
+    fn range_counter(chunk: &Chunk) -> Option<String> {
+        let line = parts(chunk).0.last()?;
+        let rest = &line[line.find("for ")? + 4..];
+        let (counter, range) = rest.split_once(" in ")?;
+        let plain = counter.bytes().all(|b| b.is_ascii_alphanumeric());
+        (plain && range.contains("..")).then(|| counter.to_string())
+    }
+
+    /// Whether `word` is one of the identifiers of `text`.
+    fn names(text: &str, word: &str) -> bool {
+        text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .any(|w| w == word)
+    }
+
+    /// The lines of `chunk`, those of nested chunks included.
+    fn lines_of(chunk: &Chunk) -> Vec<&String> {
+        match chunk {
+            Chunk::Lines(lines) => lines.iter().collect(),
+            Chunk::Loop { head, body, tail } => {
+                let nested = body.iter().flat_map(lines_of);
+                head.iter().chain(nested).chain(tail).collect()
+            }
+        }
+    }
+
+    /// Whether a line of `chunk` indexes with an expression that names `word`.
+    fn indexes_with(chunk: &Chunk, word: &str) -> bool {
+        lines_of(chunk).iter().any(|l| {
+            l.split('[')
+                .skip(1)
+                .any(|s| names(s.split(']').next().unwrap_or(""), word))
+        })
+    }
+
+    /// Whether some line of `chunk` contains `s`.
+    fn has(chunk: &Chunk, s: &str) -> bool {
+        chunk.mentions(s)
+    }
+
+    /// Whether `chunk` (a statement) can leave an iteration.
+    fn exits(chunk: &Chunk) -> bool {
+        has(chunk, "break") || has(chunk, "continue") || has(chunk, "return ")
+    }
+
+    /// The induction variable `l` a loop's body steps by a top-level `l += 1;`, with its
+    /// position in the body.
+    fn stepped(chunk: &Chunk) -> Option<(String, usize)> {
+        parts(chunk)
+            .1
+            .iter()
+            .enumerate()
+            .find_map(|(at, c)| match c {
+                Chunk::Lines(lines) if lines.len() == 1 => {
+                    let l = lines[0].strip_suffix(" += 1;")?;
+                    l.starts_with('l').then(|| (l.to_string(), at))
+                }
+                _ => None,
+            })
+    }
+
+    /// Induction variables (1): a `for` loop over a range that reads through `l` in an index
+    /// before its top-level `l += 1;`, also with an exit before the increment (the macro then
+    /// records) and one after it; and `l` declared before an outer loop and stepped in an
+    /// inner one (GMM's packed index).
+    #[test]
+    fn a_batch_steps_induction_variables() {
+        let functions = batch(1, 400);
+        let loops = all_loops(&functions);
+        let steps_after_reading = |exit_before: bool| {
+            loops.iter().any(|(_, l, _)| {
+                let Some((v, at)) = stepped(l).filter(|_| range_counter(l).is_some()) else {
+                    return false;
+                };
+                let before = &parts(l).1[..at];
+                before.iter().any(|c| indexes_with(c, &v))
+                    && before.iter().any(exits) == exit_before
+            })
+        };
+        assert!(
+            steps_after_reading(false),
+            "no loop reads through l, then steps it"
+        );
+        assert!(steps_after_reading(true), "no loop exits before it steps l");
+        let exits_after = loops.iter().any(|(_, l, _)| {
+            stepped(l).is_some_and(|(_, at)| parts(l).1[at + 1..].iter().any(exits))
+        });
+        assert!(exits_after, "no loop exits after it steps l");
+        let packed = loops.iter().any(|(around, l, _)| {
+            let Some((v, _)) = stepped(l) else {
+                return false;
+            };
+            let declared = format!("let mut {v} = ");
+            !around.is_empty() && around.iter().any(|o| parts(o).0[0].starts_with(&declared))
+        });
+        assert!(
+            packed,
+            "no l declared before an outer loop and stepped in an inner one"
+        );
+    }
+
+    /// Nested loops over ranges computed from the enclosing counters (2): `for j in i + 1..n`,
+    /// `for j in 0..i`, `for k in j + 1..4`, ..., also with an exit in them.
+    #[test]
+    fn a_batch_nests_ranges_computed_from_counters() {
+        let functions = batch(1, 400);
+        let loops = all_loops(&functions);
+        let computed = |form: &dyn Fn(&str) -> String, exit: bool| {
+            loops.iter().any(|(around, l, _)| {
+                let Some(outer) = around.last().and_then(|o| range_counter(o)) else {
+                    return false;
+                };
+                let head = parts(l).0.last().expect("a head");
+                head.contains(&form(&outer)) && parts(l).1.iter().any(exits) == exit
+            })
+        };
+        for form in [
+            |i: &str| format!(" in {i} + 1.."),
+            |i: &str| format!(" in 0..{i} {{"),
+            |i: &str| format!(" in {i}.."),
+            |i: &str| format!(" in 0..{i} + 1 {{"),
+        ] {
+            assert!(computed(&form, false), "no loop in {}", form("i"));
+        }
+        assert!(
+            computed(&|i| format!(" in {i} + 1.."), true),
+            "no exit in such a loop"
+        );
+        let from_a_let = loops.iter().any(|(around, l, _)| {
+            let head = parts(l).0.last().expect("a head");
+            let range = head.split(" in ").nth(1).unwrap_or("");
+            let is_let =
+                |w: &str| w.len() > 1 && w.starts_with('m') && w[1..].parse::<u32>().is_ok();
+            !around.is_empty()
+                && range
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .any(is_let)
+        });
+        assert!(from_a_let, "no nested loop over a range from a let");
+    }
+
+    /// Local buffers (3), ADBench GMM's pattern: a loop that rewrites a buffer element by
+    /// element in an inner loop, then reads it element by element two loops deeper
+    /// (`b[j] * b[k]`), or reduces it whole (`norm_squared`, `dot`, `sum`), with exits in it.
+    #[test]
+    fn a_batch_rewrites_buffers_then_reads_them() {
+        let functions = batch(1, 400);
+        let loops = all_loops(&functions);
+        // The buffers an outer loop rewrites in an inner loop, with the rest of its body.
+        let rewritten = |l: &Chunk| -> Vec<(String, usize)> {
+            let body = parts(l).1;
+            body.iter()
+                .enumerate()
+                .filter(|(_, c)| matches!(c, Chunk::Loop { .. }))
+                .filter_map(|(at, c)| {
+                    let line = parts(c).1.iter().find_map(|c| match c {
+                        Chunk::Lines(lines) => lines.iter().find(|l| l.contains("[j] = ")),
+                        Chunk::Loop { .. } => None,
+                    })?;
+                    let b = line.split('[').next()?;
+                    b.starts_with('b').then(|| (b.to_string(), at))
+                })
+                .collect()
+        };
+        let pattern = |read: &dyn Fn(&str, &[Chunk]) -> bool, exit: bool| {
+            loops.iter().any(|(around, l, _)| {
+                around.is_empty()
+                    && rewritten(l)
+                        .iter()
+                        .any(|(b, at)| read(b, &parts(l).1[at + 1..]))
+                    && has(l, "break") == exit
+            })
+        };
+        let deeper = |b: &str, after: &[Chunk]| {
+            after.iter().any(|c| {
+                let product = format!("{b}[j] * {b}[k]");
+                matches!(c, Chunk::Loop { body, .. }
+                    if body.iter().any(|d| matches!(d, Chunk::Loop { .. }) && has(d, &product)))
+            })
+        };
+        assert!(
+            pattern(&deeper, false),
+            "no buffer read b[j] * b[k] two loops deeper"
+        );
+        assert!(pattern(&deeper, true), "no such loop with a break");
+        for reduction in ["norm_squared(&{b})", "dot(&{b}, w)", "sum(&{b})"] {
+            let reduced = |b: &str, after: &[Chunk]| {
+                let r = reduction.replace("{b}", b);
+                after
+                    .iter()
+                    .any(|c| matches!(c, Chunk::Lines(_)) && has(c, &r))
+            };
+            assert!(
+                pattern(&reduced, false),
+                "no rewritten buffer reduced by {reduction}"
+            );
+        }
+        let both = |b: &str, after: &[Chunk]| {
+            deeper(b, after) && after.iter().any(|c| has(c, &format!("(&{b}")))
+        };
+        assert!(
+            pattern(&both, false),
+            "no buffer both read deeper and reduced"
+        );
+    }
+
+    /// Immutable top-level `let`s (4) in the indices and ranges of loops.
+    #[test]
+    fn a_batch_indexes_with_immutable_lets() {
+        let functions = batch(1, 400);
+        let lets = |f: &Function| -> Vec<String> {
+            f.body
+                .iter()
+                .filter_map(|c| match c {
+                    Chunk::Lines(lines) if lines.len() == 1 => {
+                        let rest = lines[0].strip_prefix("let m")?;
+                        let name = rest.split(' ').next()?;
+                        Some(format!("m{name}"))
+                    }
+                    _ => None,
+                })
+                .collect()
+        };
+        let loops = all_loops(&functions);
+        let used = |nested: bool| {
+            loops.iter().any(|(around, l, f)| {
+                around.len() >= usize::from(nested)
+                    && lets(f).iter().any(|m| {
+                        parts(l).1.iter().any(|c| {
+                            matches!(c, Chunk::Lines(_)) && indexes_with(c, m) && has(c, " * ")
+                        })
+                    })
+            })
+        };
+        assert!(used(false), "no loop indexes with a let");
+        assert!(used(true), "no nested loop indexes with a let");
+    }
+
+    /// Products with a factor that carries no derivative (5), in loops: constants, integer
+    /// casts, data (a parameter outside `wrt`, `w` then) and constants from integers.
+    #[test]
+    fn a_batch_multiplies_by_what_has_no_derivative() {
+        let functions = batch(1, 400);
+        let in_loop = |s: &str| functions.iter().any(|f| f.has_in_loop("for ", s));
+        assert!(
+            in_loop(".unwrap() * k(0.3)) + "),
+            "no integer cast as a factor"
+        );
+        assert!(in_loop("let q"), "no constant from integers in a loop");
+        let data = functions.iter().any(|f| {
+            let outside = ["x0", "x1", "x2"]
+                .into_iter()
+                .find(|x| !f.differentiates(x));
+            outside.is_some_and(|x| f.has_in_loop("for ", &format!(" * {x} + ")))
+        });
+        assert!(data, "no product with a parameter outside wrt");
+        let w_data = functions
+            .iter()
+            .any(|f| !f.differentiates("w") && f.has_in_loop("for ", "] * w["));
+        assert!(w_data, "no product with elements of w as data");
     }
 
     #[test]

@@ -8,7 +8,9 @@
 //! `_jvp` along a random direction against the primal (its value), one sweep of dual numbers
 //! along that direction (its tangent, output by output) and the gradient (`grad·dir`); and
 //! `_hvp` of one output along the direction against nested dual numbers and against central
-//! differences of the gradient along the direction.
+//! differences of the gradient along the direction. For a function with `wrt`, the parameters
+//! outside it are data: every reference takes them at the point, as constants, and their
+//! components of the gradient are zero (see [`arguments`] and [`spread`]).
 
 use crate::program::{Function, Program, Returns};
 
@@ -157,9 +159,11 @@ fn check_scalar(name: &str, p: &Point, inject: &str, f: impl Fn(&[f64]) -> f64, 
 
 /// `grad`, the gradient of `f` at `p` from the reverse sweep, against dual numbers (all 7
 /// components) and against central finite differences where they are stable: at two steps,
-/// skipped where they disagree (near a branch's jump) and where the derivative from dual
-/// numbers is not finite (an intermediate value overflowed: both modes then give NaN where
-/// differences see a constant).
+/// skipped where they disagree (near a branch's jump), where the point is not between its
+/// neighbours (it sits on a jump: a branch taken at the point only, as when the program
+/// compares two values equal up to rounding, `v + (x - v) > x`) and where the derivative from
+/// dual numbers is not finite (an intermediate value overflowed: both modes then give NaN
+/// where differences see a constant).
 fn check_gradient(name: &str, p: &Point, inject: &str, f: impl Fn(&[f64]) -> f64, f_dual: impl Fn(&[D]) -> D, grad: [f64; 7], t: &mut Tally) {
     let mut forward = forward_gradient(f_dual, &p.x);
     if inject == "grad" {
@@ -168,14 +172,17 @@ fn check_gradient(name: &str, p: &Point, inject: &str, f: impl Fn(&[f64]) -> f64
     }
     for k in 0..7 {
         t.record(close(grad[k], forward[k], 1e-9), name, "dual", k, p, || format!("reverse {} but dual numbers {}", grad[k], forward[k]));
+        // The difference quotient at step `h`, and the mean of the two values.
         let fd = |h: f64| {
             let (mut up, mut down) = (p.x, p.x);
             up[k] += h;
             down[k] -= h;
-            (f(&up) - f(&down)) / (2.0 * h)
+            let (u, d) = (f(&up), f(&down));
+            ((u - d) / (2.0 * h), (u + d) / 2.0)
         };
-        let (a, b) = (fd(1e-5), fd(1e-4));
-        if close(a, b, 1e-4) && a.is_finite() && forward[k].is_finite() {
+        let ((a, between), (b, _)) = (fd(1e-5), fd(1e-4));
+        let on_a_jump = !close(between, f(&p.x), 1e-6);
+        if close(a, b, 1e-4) && !on_a_jump && a.is_finite() && forward[k].is_finite() {
             t.record(close(grad[k], a, 1e-5), name, "fd", k, p, || format!("reverse {} but finite differences {a}", grad[k]));
         }
     }
@@ -199,7 +206,8 @@ fn check_jvp(name: &str, p: &Point, primal: &[f64], (value, tangent): (&[f64], &
 
 /// `hvp`, from `_hvp` along `p.dir`, against nested dual numbers (`hvp-dual`, to 1e-9) and
 /// against central differences of `grad_at` (the reverse-mode gradient) along `p.dir` where
-/// they are stable (`hvp-fd`, to 1e-5): at two steps, skipped where they disagree.
+/// they are stable (`hvp-fd`, to 1e-5): at two steps, skipped where they disagree and where
+/// the gradient at the point is not between its neighbours (a jump, as in `check_gradient`).
 ///
 /// Nested duals overflow where `_hvp` does not: `Dual::tanh` pushes `ẋ/cosh²x`, whose own
 /// derivative is `∞/∞ = NaN` once `cosh²x` overflows (`|x| > 355`), where the true value is
@@ -211,19 +219,22 @@ fn check_hvp(name: &str, p: &Point, inject: &str, nested: impl Fn(&[Dual<D>]) ->
         // difftest --inject-bug-in hvp: a wrong reference, to watch the shrinker at work.
         reference[0] += 1.0;
     }
-    let fd = |h: f64| -> [f64; 7] {
+    // The difference quotients at step `h`, and the means of the two gradients.
+    let fd = |h: f64| -> ([f64; 7], [f64; 7]) {
         let up: [f64; 7] = std::array::from_fn(|i| p.x[i] + h * p.dir[i]);
         let down: [f64; 7] = std::array::from_fn(|i| p.x[i] - h * p.dir[i]);
         let (g_up, g_down) = (grad_at(&up), grad_at(&down));
-        std::array::from_fn(|k| (g_up[k] - g_down[k]) / (2.0 * h))
+        (std::array::from_fn(|k| (g_up[k] - g_down[k]) / (2.0 * h)), std::array::from_fn(|k| (g_up[k] + g_down[k]) / 2.0))
     };
-    let (a, b) = (fd(1e-5), fd(1e-4));
+    let ((a, between), (b, _)) = (fd(1e-5), fd(1e-4));
+    let here = grad_at(&p.x);
     for k in 0..7 {
         let overflowed = !reference[k].is_finite() && hvp[k].is_finite();
         if !overflowed {
             t.record(agree(hvp[k], reference[k], 1e-9, 0.0), name, "hvp-dual", k, p, || format!("hvp vs nested duals: hvp {} but nested dual numbers {}", hvp[k], reference[k]));
         }
-        if close(a[k], b[k], 1e-4) && a[k].is_finite() && (hvp[k].is_finite() || reference[k].is_finite()) {
+        let on_a_jump = !close(between[k], here[k], 1e-6);
+        if close(a[k], b[k], 1e-4) && !on_a_jump && a[k].is_finite() && (hvp[k].is_finite() || reference[k].is_finite()) {
             t.record(close(hvp[k], a[k], 1e-5), name, "hvp-fd", k, p, || format!("hvp vs finite differences of the gradient: hvp {} but differences {}", hvp[k], a[k]));
         }
     }
@@ -262,30 +273,37 @@ pub struct Calls {
 impl Calls {
     pub fn of(f: &Function) -> Calls {
         let name = &f.name;
-        let on = |v: &str| format!("{v}[0], {v}[1], {v}[2], &{v}[3..], n");
-        let (v, x, d) = (on("v"), on("x"), on("d"));
-        let dir = "dir[0], dir[1], dir[2], &dir[3..]";
-        let vjp = |seed: &str| format!("flat({name}_vjp::<f64>({x}, {seed}).1)");
+        let (v, x) = (arguments(f, "v", 0), arguments(f, "x", 0));
+        let (vd, d, vn) = (
+            arguments(f, "v", 1),
+            arguments(f, "d", 1),
+            arguments(f, "v", 2),
+        );
+        let dir = tangents(f);
+        let vjp = |seed: &str| spread(f, &format!("{name}_vjp::<f64>({x}, {seed}).1"));
         let jvp = format!("{name}_jvp::<f64>({x}, {dir})");
         match f.returns {
             Returns::Scalar => Calls {
                 value: format!("|v: &[f64]| {name}::<f64>({v})"),
-                dual: format!("|v: &[Dual<f64>]| {name}::<Dual<f64>>({v})"),
-                grad: format!("flat({name}_grad::<f64>({x}))"),
+                dual: format!("|v: &[Dual<f64>]| {name}::<Dual<f64>>({vd})"),
+                grad: spread(f, &format!("{name}_grad::<f64>({x})")),
                 vjp: Some(vjp("seed[0]")),
                 outputs: format!("[{name}::<f64>({x})]"),
                 along: format!("[{name}::<Dual<f64>>({d})]"),
                 jvp,
                 weights: "[1.0]",
-                grad_at: Some(format!("|v: &[f64]| flat({name}_grad::<f64>({v}))")),
-                nested: Some(format!(
-                    "|v: &[Dual<Dual<f64>>]| {name}::<Dual<Dual<f64>>>({v})"
+                grad_at: Some(format!(
+                    "|v: &[f64]| {}",
+                    spread(f, &format!("{name}_grad::<f64>({v})"))
                 )),
-                hvp: Some(format!("flat({name}_hvp::<f64>({x}, {dir}))")),
+                nested: Some(format!(
+                    "|v: &[Dual<Dual<f64>>]| {name}::<Dual<Dual<f64>>>({vn})"
+                )),
+                hvp: Some(spread(f, &format!("{name}_hvp::<f64>({x}, {dir})"))),
             },
             Returns::Vec3 | Returns::Array3 => Calls {
                 value: format!("|v: &[f64]| weigh(seed, {name}::<f64>({v}))"),
-                dual: format!("|v: &[Dual<f64>]| weigh(seed, {name}::<Dual<f64>>({v}))"),
+                dual: format!("|v: &[Dual<f64>]| weigh(seed, {name}::<Dual<f64>>({vd}))"),
                 grad: vjp(if f.returns == Returns::Vec3 {
                     "seed.to_vec()"
                 } else {
@@ -311,6 +329,88 @@ impl Calls {
             "(&value, &tangent)"
         }
     }
+}
+
+/// The float type of dual numbers nested `level` deep: `f64`, `Dual<f64>`, ...
+fn float_type(level: usize) -> String {
+    (0..level).fold("f64".to_string(), |t, _| format!("Dual<{t}>"))
+}
+
+/// The arguments of `f` at the point `v` (`[f64; 7]`, or dual numbers nested `level` deep):
+/// `v[0], v[1], v[2], &v[3..], n`. A parameter outside `f`'s `wrt` is data: it takes its
+/// value at the checked point `x` whatever `v` is, as a constant, so that every reference
+/// (dual numbers, differences) sees no derivative with respect to it.
+fn arguments(f: &Function, v: &str, level: usize) -> String {
+    let lift = |e: String| (0..level).fold(e, |e, _| format!("Dual::constant({e})"));
+    let scalar = |i: usize| {
+        if f.differentiates(&format!("x{i}")) {
+            format!("{v}[{i}]")
+        } else {
+            lift(format!("x[{i}]"))
+        }
+    };
+    let w = if f.differentiates("w") {
+        format!("&{v}[3..]")
+    } else if level == 0 {
+        "&x[3..]".to_string()
+    } else {
+        format!(
+            "&x[3..].iter().map(|&a| {}).collect::<Vec<{}>>()",
+            lift("a".into()),
+            float_type(level)
+        )
+    };
+    format!("{}, {}, {}, {w}, n", scalar(0), scalar(1), scalar(2))
+}
+
+/// The tangents `_jvp` and `_hvp` take, one per parameter of `f`'s `wrt`, from `dir`.
+fn tangents(f: &Function) -> String {
+    let all = [
+        ("x0", "dir[0]"),
+        ("x1", "dir[1]"),
+        ("x2", "dir[2]"),
+        ("w", "&dir[3..]"),
+    ];
+    let taken: Vec<&str> = all
+        .iter()
+        .filter(|(p, _)| f.differentiates(p))
+        .map(|(_, t)| *t)
+        .collect();
+    taken.join(", ")
+}
+
+/// `call`, a gradient of `f` (its tuple, or its value when `wrt` names one parameter), as
+/// `[f64; 7]`: `flat`, or zeros for the parameters outside `wrt`.
+fn spread(f: &Function, call: &str) -> String {
+    if f.wrt.is_empty() {
+        return format!("flat({call})");
+    }
+    let names: Vec<String> = f
+        .wrt
+        .iter()
+        .map(|p| format!("g{}", p.trim_start_matches('x')))
+        .collect();
+    let pattern = match names.as_slice() {
+        [one] => one.clone(),
+        _ => format!("({})", names.join(", ")),
+    };
+    let of = |param: &str, e: &str| {
+        if f.differentiates(param) {
+            e.to_string()
+        } else {
+            "0.0".to_string()
+        }
+    };
+    let elements = [
+        of("x0", "g0"),
+        of("x1", "g1"),
+        of("x2", "g2"),
+        of("w", "gw[0]"),
+        of("w", "gw[1]"),
+        of("w", "gw[2]"),
+        of("w", "gw[3]"),
+    ];
+    format!("{{ let {pattern} = {call}; [{}] }}", elements.join(", "))
 }
 
 /// `check_NAME(p, inject, t)`: every check of one function at one point.
@@ -591,6 +691,7 @@ mod tests {
         Function {
             name: "p7".into(),
             returns,
+            wrt: Vec::new(),
             body: vec![],
             result: result.iter().map(|r| r.to_string()).collect(),
         }
@@ -620,6 +721,44 @@ mod tests {
             assert!(check.contains("(&value, &tangent), &along, &seed, &grad, t);"));
             assert!(!check.contains("_hvp"), "{check}");
         }
+    }
+
+    #[test]
+    fn parameters_outside_wrt_are_data_at_the_checked_point() {
+        let mut f = function(Returns::Scalar, &["x0"]);
+        f.wrt = vec!["x0".into(), "x2".into()];
+        let c = Calls::of(&f);
+        // The gradient (x0̄, x2̄) goes to its places, zeros elsewhere.
+        assert_eq!(
+            c.grad,
+            "{ let (g0, g2) = p7_grad::<f64>(x[0], x[1], x[2], &x[3..], n); [g0, 0.0, g2, 0.0, 0.0, 0.0, 0.0] }"
+        );
+        // Every reference sees x1 and w at the point, as constants.
+        assert_eq!(
+            c.value,
+            "|v: &[f64]| p7::<f64>(v[0], x[1], v[2], &x[3..], n)"
+        );
+        assert!(c.dual.contains("(v[0], Dual::constant(x[1]), v[2], &x[3..].iter().map(|&a| Dual::constant(a)).collect::<Vec<Dual<f64>>>(), n)"));
+        let nested = c.nested.unwrap();
+        assert!(
+            nested.contains("Dual::constant(Dual::constant(x[1]))"),
+            "{nested}"
+        );
+        assert!(c.jvp.ends_with("n, dir[0], dir[2])"), "{}", c.jvp);
+        // One parameter: the gradient is a float.
+        f.wrt = vec!["x1".into()];
+        let hvp = Calls::of(&f).hvp.unwrap();
+        assert!(
+            hvp.starts_with("{ let g1 = p7_hvp::<f64>(")
+                && hvp.ends_with("n, dir[1]); [0.0, g1, 0.0, 0.0, 0.0, 0.0, 0.0] }"),
+            "{hvp}"
+        );
+        // A function of three outputs spreads its vjp the same way.
+        f.returns = Returns::Array3;
+        f.result = vec!["x0".into(); 3];
+        assert!(Calls::of(&f)
+            .grad
+            .contains("p7_vjp::<f64>(x[0], x[1], x[2], &x[3..], n, seed).1; [0.0, g1, "));
     }
 
     #[test]

@@ -3,8 +3,9 @@
 //!
 //! Every function has the signature
 //! `fn NAME<T: Float>(x0: T, x1: T, x2: T, w: &[T], n: usize) -> R`, with `R` one of
-//! [`Returns`]. Lines write constants as `k(0.5)`; the source spells them
-//! `T::from(0.5).unwrap()`.
+//! [`Returns`], and is differentiated with respect to every float parameter or, with
+//! `#[differentiable(wrt(..))]`, some of them (the others are data). Lines write constants as
+//! `k(0.5)`; the source spells them `T::from(0.5).unwrap()`.
 
 /// What a function returns: a float, or three floats in a `Vec` or an array.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,6 +102,9 @@ impl Chunk {
 pub struct Function {
     pub name: String,
     pub returns: Returns,
+    /// The parameters it is differentiated with respect to (of `x0`, `x1`, `x2`, `w`), in
+    /// parameter order; empty for all of them.
+    pub wrt: Vec<String>,
     pub body: Vec<Chunk>,
     /// The result: one float expression, or one per element of a `Vec3` or `Array3`.
     pub result: Vec<String>,
@@ -114,8 +118,13 @@ impl Function {
             chunk.render(1, &mut lines);
         }
         lines.extend(self.result_lines().iter().map(|l| format!("    {l}")));
+        let wrt = if self.wrt.is_empty() {
+            String::new()
+        } else {
+            format!("(wrt({}))", self.wrt.join(", "))
+        };
         format!(
-            "#[differentiable]\npub fn {}<T: Float>(x0: T, x1: T, x2: T, w: &[T], n: usize) -> {} {{\n{}\n}}\n",
+            "#[differentiable{wrt}]\npub fn {}<T: Float>(x0: T, x1: T, x2: T, w: &[T], n: usize) -> {} {{\n{}\n}}\n",
             self.name,
             self.returns.rust_type(),
             lines.join("\n")
@@ -137,6 +146,11 @@ impl Function {
                 lines
             }
         }
+    }
+
+    /// Whether it is differentiated with respect to the parameter `param`.
+    pub fn differentiates(&self, param: &str) -> bool {
+        self.wrt.is_empty() || self.wrt.iter().any(|p| p == param)
     }
 
     /// The names of the functions `pN` it calls, each once.
@@ -258,6 +272,7 @@ mod tests {
         Function {
             name: name.into(),
             returns: Returns::Scalar,
+            wrt: Vec::new(),
             body,
             result: vec![result.into()],
         }
@@ -281,6 +296,18 @@ mod tests {
             f.source(),
             "#[differentiable]\npub fn p0<T: Float>(x0: T, x1: T, x2: T, w: &[T], n: usize) -> T {\n    let mut v1 = x0 * T::from(0.5).unwrap();\n    for i in 0..n {\n        v1 = v1 + w[i % 4];\n    }\n    v1\n}\n"
         );
+    }
+
+    #[test]
+    fn wrt_names_the_differentiated_parameters() {
+        let mut f = function("p0", vec![], "x0 * x1");
+        assert!(f.source().starts_with("#[differentiable]\npub fn p0"));
+        assert!(f.differentiates("w"));
+        f.wrt = vec!["x0".into(), "x2".into()];
+        assert!(f
+            .source()
+            .starts_with("#[differentiable(wrt(x0, x2))]\npub fn p0"));
+        assert!(f.differentiates("x2") && !f.differentiates("x1") && !f.differentiates("w"));
     }
 
     #[test]

@@ -283,6 +283,7 @@ mod tests {
         Function {
             name: name.into(),
             returns: Returns::Scalar,
+            wrt: Vec::new(),
             body,
             result: vec![result.into()],
         }
