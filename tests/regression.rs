@@ -33,3 +33,98 @@ mod constant_overwrite_clears_the_adjoint {
         fd2(overwritten, 2.0, 1.0, overwritten_grad(2.0, 1.0));
     }
 }
+
+/// Found by difftest's buffer programs (seed 6, p127): the forward rule of `norm` at a zero
+/// vector gave 0/0 = NaN where the reverse rule gives 0, and `_grad` of a function of one
+/// float runs forward mode. The tangent of `norm` now takes the reverse rule's value there.
+mod norm_of_zeros_in_forward_mode {
+    use super::*;
+
+    #[differentiable]
+    pub fn guarded<T: Float>(x: T) -> T {
+        let mut b = vec![T::zero(); 2];
+        if x > T::from(10.0).unwrap() {
+            b[0] = x;
+        }
+        norm(&b) + x
+    }
+
+    #[test]
+    fn zero_vector_and_not() {
+        // b = 0 for x ≤ 10: f = x, f' = 1. For x > 10: f = |x| + x, f' = 2.
+        for (x, expected) in [(1.0, 1.0), (-3.0, 1.0), (12.0, 2.0)] {
+            assert_eq!(guarded_grad(x), expected);
+            assert_eq!(guarded_vjp(x, 1.0).1, expected);
+            assert_eq!(guarded_jvp(x, 1.0).1, expected);
+            common::fd1(guarded::<f64>, x, guarded_grad(x));
+        }
+    }
+}
+
+/// Found by difftest's `wrt` programs: an element of an array left out by `wrt` (or of data)
+/// copied into a value that carries a derivative made the reverse sweep add into an adjoint
+/// array it never declares (a compile error in `_grad`, and in `_hvp` for the tangent's).
+mod element_of_an_inactive_array {
+    use super::*;
+
+    #[differentiable(wrt(x))]
+    pub fn overwritten_by_data(x: f64, w: &[f64]) -> f64 {
+        let mut y = x;
+        y = w[0];
+        y * x
+    }
+
+    #[differentiable(wrt(x1, w))]
+    pub fn hvp_of_copy(x0: f64, x1: f64, w: &[f64]) -> f64 {
+        let mut y = x1 * w[1] * x0;
+        y = w[0] * y.min(w[0]);
+        y
+    }
+
+    #[test]
+    fn gradients() {
+        // y = w₀: f = w₀x, f' = w₀.
+        assert_eq!(overwritten_by_data_grad(2.0, &[3.0]), 3.0);
+        assert_eq!(overwritten_by_data_vjp(2.0, &[3.0], 1.0).1, 3.0);
+        common::fd1(|x| overwritten_by_data(x, &[3.0]), 2.0, 3.0);
+        // x0 = 1, x1 = 2, w = (3, 4): y₀ = 8 > w₀, so f = w₀·w₀ = 9: ∂/∂x1 = 0, ∂/∂w = (6, 0).
+        let (g1, gw) = hvp_of_copy_grad(1.0, 2.0, &[3.0, 4.0]);
+        assert_eq!((g1, gw.clone()), (0.0, vec![6.0, 0.0]));
+        let (h1, hw) = hvp_of_copy_hvp(1.0, 2.0, &[3.0, 4.0], 1.0, &[1.0, 0.0]);
+        // H·(1, (1, 0)): ∂²f/∂w₀² = 2, everything else 0.
+        assert_eq!((h1, hw), (0.0, vec![2.0, 0.0]));
+        common::fd(
+            |v| hvp_of_copy(1.0, v[0], &v[1..]),
+            &[2.0, 3.0, 4.0],
+            &[g1, gw[0], gw[1]],
+        );
+    }
+}
+
+/// Found by difftest's `wrt` programs: `_jvp` of a function passing a slice parameter it does
+/// not differentiate to a differentiable callee passed the slice's zero tangent as a `Vec`
+/// where the callee's tangent takes `&[T]` (and, for a generic `T`, through `ZeroGrad`, which
+/// generic floats do not implement).
+mod zero_tangent_of_a_borrowed_slice {
+    use super::*;
+
+    #[differentiable]
+    pub fn inner<T: Float>(x: T, w: &[T]) -> T {
+        x * w[0]
+    }
+
+    #[differentiable(wrt(x0))]
+    pub fn outer<T: Float>(x0: T, x1: T, w: &[T]) -> T {
+        inner(x0 * x1, w)
+    }
+
+    #[test]
+    fn jvp_and_grad() {
+        // f = x0·x1·w₀: ∂f/∂x0 = x1·w₀ = 15.
+        assert_eq!(outer_jvp(2.0f64, 3.0, &[5.0], 1.0), (30.0, 15.0));
+        assert_eq!(outer_grad(2.0f64, 3.0, &[5.0]), 15.0);
+        assert_eq!(outer_vjp(2.0f64, 3.0, &[5.0], 1.0).1, 15.0);
+        assert_eq!(outer_jvp(2.0f32, 3.0, &[5.0], 1.0), (30.0, 15.0));
+        common::fd1(|x| outer(x, 3.0, &[5.0]), 2.0, 15.0);
+    }
+}

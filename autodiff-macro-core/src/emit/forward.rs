@@ -83,7 +83,7 @@ fn tangent_body(f: &Function, with: &[bool]) -> Option<Made> {
     if cx.check().is_err() {
         return None;
     }
-    let tb = tangent::transform(&body, with, &f.float, &mut namer);
+    let tb = tangent::transform(&body, with, f, &mut namer);
     Some((tb, namer))
 }
 

@@ -233,14 +233,20 @@ impl Sweeper<'_> {
                 let receivers = prim.grads.iter().map(|i| a.args.get(*i)).collect();
                 self.finish_adjoint(quote!(#keep #restore), call, receivers, &d_dst, &zero, g)
             }
-            // y = x[i]  ⇒  x̄[i] += ȳ
+            // y = x[i]  ⇒  x̄[i] += ȳ (nothing to add to when `x` carries no derivative: a
+            // parameter left out by `wrt`, or data, copied into a slot that does)
             Op::Read(r) => {
-                let element = self.adjoint_element(r);
+                let add = if self.an.is_array_active(r.array) {
+                    let element = self.adjoint_element(r);
+                    quote!(#element = #element + #g0;)
+                } else {
+                    quote!()
+                };
                 quote!({
                     #restore
                     let #g0 = #d_dst;
                     #d_dst = #zero;
-                    #element = #element + #g0;
+                    #add
                 })
             }
             // y = prim(a, b)  ⇒  ā += .., b̄ += .. (the rule adds into the adjoint buffers)

@@ -170,10 +170,15 @@ impl Tangents<'_> {
                 let d = self.reduce_into(out, &symbol::DOT, vec![refs[0].clone(), t.clone()], span);
                 terms.push((Op::Prim(&symbol::MUL), vec![self.lit(2.0), d]));
             }
-            // d‖x‖ = x·ẋ / ‖x‖
+            // d‖x‖ = x·ẋ / ‖x‖, and 0 at x = 0 as the reverse rule has it (not 0/0).
             ("norm", [Some(t)]) => {
-                let d = self.reduce_into(out, &symbol::DOT, vec![refs[0].clone(), t.clone()], span);
-                terms.push((Op::Prim(&symbol::DIV), vec![d, y.clone()]));
+                let (zero, y_tokens) = (self.float.zero(), self.operand_tokens(&y));
+                let d = self.zero_if(out, quote::quote!(#y_tokens == #zero), span, |tr, els| {
+                    let d =
+                        tr.reduce_into(els, &symbol::DOT, vec![refs[0].clone(), t.clone()], span);
+                    tr.op(els, &symbol::DIV, vec![d, y.clone()], span)
+                });
+                terms.push((Op::Copy, vec![d]));
             }
             // d logΣeˣ = Σ e^(xᵢ−y) ẋᵢ
             ("logsumexp", [Some(t)]) => {

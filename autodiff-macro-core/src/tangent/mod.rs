@@ -45,9 +45,10 @@ pub struct TangentBody {
 pub fn transform(
     src: &Body,
     with_tangent: &[bool],
-    float: &FloatTy,
+    f: &crate::parse::Function,
     namer: &mut Namer,
 ) -> TangentBody {
+    let float = &f.float;
     let seeds: Vec<ParamVar> = src
         .params
         .iter()
@@ -64,6 +65,7 @@ pub fn transform(
 
     let mut tx = Tangents {
         float,
+        param_types: f.params.iter().map(|p| p.ty.clone()).collect(),
         namer,
         slots: src.slots.clone(),
         arrays: src.arrays.clone(),
@@ -140,6 +142,9 @@ pub fn transform(
 /// The state of the transform: the body's slots and arrays, growing, and the tangent of each.
 pub struct Tangents<'a> {
     float: &'a FloatTy,
+    /// The type of each parameter: the shape of a zero tangent, and whether a parameter passed
+    /// on as written gives the callee a reference (`&[F]`).
+    param_types: Vec<syn::Type>,
     namer: &'a mut Namer,
     slots: Vec<Slot>,
     arrays: Vec<Array>,
@@ -474,12 +479,26 @@ impl Tangents<'_> {
         out.push(Stmt::Call(c.clone()));
     }
 
-    /// The tangent of an array argument no tangent reaches: zeros of its shape.
+    /// The tangent of an array argument no tangent reaches: zeros of its shape, passed as
+    /// the argument is (a reference when it is `&x`, or a parameter of reference type).
     fn zero_array_arg(&self, r: &ArrayRef, by_ref: bool) -> TokenStream {
         let name = &self.arrays[r.array.0].name;
         let idx: Vec<TokenStream> = r.index.iter().map(|op| self.operand_tokens(op)).collect();
-        let zero = quote!(::autodiff::__private::ZeroGrad::zero_grad(&#name #([#idx])*));
-        if by_ref {
+        let param_ty = match self.arrays[r.array.0].origin {
+            crate::ir::ArrayOrigin::Param(k) if r.index.is_empty() => self.param_types.get(k),
+            _ => None,
+        };
+        let (zero, borrowed) = match param_ty {
+            Some(ty) => (
+                crate::emit::zero_like(self.float, &quote!(#name), ty),
+                matches!(ty, syn::Type::Reference(_)),
+            ),
+            None => (
+                quote!(::autodiff::__private::ZeroGrad::zero_grad(&#name #([#idx])*)),
+                false,
+            ),
+        };
+        if by_ref || borrowed {
             quote!(&#zero)
         } else {
             zero

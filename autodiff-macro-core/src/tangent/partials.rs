@@ -295,7 +295,7 @@ impl Tangents<'_> {
     /// `t = if cond { 0 } else { value }`, `value` computed in the `else` branch by `value`:
     /// the reverse rule's value where the formula would be `0·∞` (hypot at the origin, `powf`
     /// with a zero exponent or value, `powi` with `n = 0`).
-    fn zero_if(
+    pub(super) fn zero_if(
         &mut self,
         out: &mut Block,
         cond: proc_macro2::TokenStream,
