@@ -67,6 +67,8 @@ mod norm_of_zeros_in_forward_mode {
 mod element_of_an_inactive_array {
     use super::*;
 
+    // The pattern difftest generated: `y` starts as `x` and is overwritten.
+    #[allow(unused_assignments)]
     #[differentiable(wrt(x))]
     pub fn overwritten_by_data(x: f64, w: &[f64]) -> f64 {
         let mut y = x;
