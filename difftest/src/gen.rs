@@ -368,20 +368,13 @@ impl Writer<'_> {
         }
     }
 
-    /// An element of `w` or of a buffer in scope. Where `w` is data it is multiplied by 1: the
-    /// macro does not compile a copy of an element of an array without derivative into a
-    /// float that has one (`let mut y = w[0]; y = y * x;`, `y = w[0];`, `return w[0];` with
-    /// `wrt(x)`: the reverse sweep adds to `__d_w`, which it never declares).
+    /// An element of `w` or of a buffer in scope (where `w` is data too: a copy of such an
+    /// element into a float that has a derivative, `y = w[0];`, once did not compile).
     fn element(&mut self) -> String {
         let k = self.rng.below(self.arrays.len() + 2);
-        let element = match self.arrays.get(k).cloned() {
+        match self.arrays.get(k).cloned() {
             Some((b, len)) => format!("{b}[{}]", self.index(len)),
             None => format!("w[{}]", self.index(4)),
-        };
-        if self.w_is_data {
-            format!("({element} * k(1.0))")
-        } else {
-            element
         }
     }
 
@@ -411,13 +404,9 @@ impl Writer<'_> {
         format!("{callee}({a}, {b}, {c}, w, n)")
     }
 
-    /// One of the callees cheap enough to call here, if there is one. None when `w` is data:
-    /// the macro's `_jvp` of such a call does not compile (it passes the zero tangent of `w`
-    /// as a `Vec`, where the callee's `tangent` takes a slice).
+    /// One of the callees cheap enough to call here, if there is one (also where `w` is data:
+    /// the zero tangent of `w` once went to the callee's `tangent` as a `Vec`).
     fn affordable_callee(&mut self) -> Option<String> {
-        if self.w_is_data {
-            return None;
-        }
         let multiplier = self.multiplier();
         let affordable: Vec<&Callee> = self
             .callees
