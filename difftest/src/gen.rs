@@ -431,12 +431,7 @@ impl Writer<'_> {
 
     /// A variable that may be assigned (a `let mut` one); binds one first if there is none.
     fn mutable_var(&mut self) -> String {
-        let candidates: Vec<String> = self
-            .vars
-            .iter()
-            .filter(|v| v.starts_with('v'))
-            .cloned()
-            .collect();
+        let candidates = named(&self.vars, 'v');
         if candidates.is_empty() {
             let chunk = self.binding(1);
             self.block.push(chunk);
@@ -601,12 +596,7 @@ impl Writer<'_> {
             self.inactive.push(q.clone());
             return Chunk::line(format!("let {q} = {e};"));
         }
-        let lets: Vec<String> = self
-            .ints
-            .iter()
-            .filter(|v| v.starts_with('m'))
-            .cloned()
-            .collect();
+        let lets = named(&self.ints, 'm');
         let e = if !self.loops.is_empty() {
             let (a, b) = (self.small_int(), self.small_int());
             match self.rng.below(4) {
@@ -849,12 +839,7 @@ impl Writer<'_> {
             let fixed = ["0..n", "0..3", "(0..n).rev()", "(0..4).step_by(2)"];
             return self.rng.pick(&fixed).to_string();
         }
-        let lets: Vec<String> = self
-            .ints
-            .iter()
-            .filter(|v| v.starts_with('m'))
-            .cloned()
-            .collect();
+        let lets = named(&self.ints, 'm');
         let p = if !lets.is_empty() && self.rng.chance(60) {
             lets[self.rng.below(lets.len())].clone()
         } else {
@@ -1161,6 +1146,15 @@ impl Writer<'_> {
             format!("{acc} = ({acc} * k(0.5) + {r}).tanh();")
         })
     }
+}
+
+/// The names of `names` that start with `prefix` (what [`Writer::new_name`] gave them).
+fn named(names: &[String], prefix: char) -> Vec<String> {
+    names
+        .iter()
+        .filter(|v| v.starts_with(prefix))
+        .cloned()
+        .collect()
 }
 
 /// The parameters a function is differentiated with respect to: all of them (`wrt` empty),
