@@ -136,6 +136,20 @@ pub fn body(cx: &Ctxt, f: &Function, body: &Body) -> Analysis {
     for (needed, snapshot) in an.array_needed.iter_mut().zip(&an.snapshot) {
         *needed &= !snapshot;
     }
+    // A write that saves the element it overwrites restores it through its index, in the
+    // reverse sweep: the index is read there (`record.rs` marks it for active arrays only,
+    // and a restored buffer may carry no derivative).
+    for_each_stmt(&body.block, &mut |s| {
+        if let Stmt::Write(w) = s {
+            if an.array_needed[w.target.array.0] {
+                for op in &w.target.index {
+                    if let Some(slot) = slot_of(op) {
+                        an.needed[slot.0] = true;
+                    }
+                }
+            }
+        }
+    });
     an.at_use = at_use::plan(body, &an.needed, &an.recompute.replayed);
     // What a loop replays is there already; replaying it at its use too would be wasted.
     for (slot, replayed) in an.recompute.replayed.iter().enumerate() {
