@@ -1513,27 +1513,7 @@ proptest! {
     }
 }
 
-/// `Σₖ cₖᵀ W cₖ` with `cₖ = x − μₖ` kept in one buffer `c` that every `k` overwrites, as
-/// ADBench GMM's `xcentered`. The inner loop reads `c` d² times per `k`, the buffer is written d
-/// times: the reverse sweep restores `c` element by element and replays the reads (see
-/// `analyse::recompute`), which is right only if every later overwrite is undone first.
-#[differentiable(wrt(x, means, w))]
-fn centered_quadratic(x: &[f64], means: &[f64], w: &[f64], d: usize) -> f64 {
-    let k = means.len() / d;
-    let mut c = vec![0.0; d];
-    let mut total = 0.0;
-    for ik in 0..k {
-        for id in 0..d {
-            c[id] = x[id] - means[ik * d + id];
-        }
-        for i in 0..d {
-            for j in 0..d {
-                total += w[i * d + j] * c[i] * c[j];
-            }
-        }
-    }
-    total
-}
+include!("fixtures/centered_quadratic.rs");
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
@@ -1568,28 +1548,7 @@ proptest! {
     }
 }
 
-/// `Σₖ |yₖ|² + yₖ·w` with `yₖ = Mₖᵀ x`, `Mₖ` upper triangular, accumulated into one buffer `y`
-/// as ADBench GMM's `Qxcentered`: d(d + 1)/2 writes per `k`, two reductions. The reverse sweep
-/// records `y` whole where the reductions read it, not each overwritten element (see
-/// `analyse::snapshot`).
-#[differentiable(wrt(a, x, w))]
-fn triangular_norms(a: &[f64], x: &[f64], w: &[f64]) -> f64 {
-    let d = x.len();
-    let mut y = vec![0.0; d];
-    let mut total = 0.0;
-    for ik in 0..a.len() / (d * d) {
-        for j in 0..d {
-            y[j] = a[ik * d * d + j * d + j] * x[j];
-        }
-        for i in 0..d {
-            for j in i + 1..d {
-                y[j] += a[ik * d * d + i * d + j] * x[i];
-            }
-        }
-        total += norm_squared(&y) + dot(&y, w);
-    }
-    total
-}
+include!("fixtures/triangular_norms.rs");
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
@@ -1625,17 +1584,7 @@ proptest! {
     }
 }
 
-/// `acc ← acc·cᵢ + x` with `c` not differentiated: the product's rule needs only `cᵢ` for the
-/// cotangent of `acc`, so the loop records nothing (`Prim::reads_for`); the old `acc` it
-/// overwrites is not kept.
-#[differentiable(wrt(x))]
-fn horner_like(x: f64, c: &[f64]) -> f64 {
-    let mut acc = x;
-    for i in 0..c.len() {
-        acc = acc * c[i] + x;
-    }
-    acc
-}
+include!("fixtures/horner_like.rs");
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]

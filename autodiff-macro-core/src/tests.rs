@@ -25,6 +25,22 @@ fn expanded(args: TokenStream, item: TokenStream) -> String {
     prettyplease::unparse(&file)
 }
 
+/// The generated code for a fixture of `tests/fixtures/` (a `#[differentiable(args)]`
+/// function the behaviour tests also check), pretty-printed.
+fn expanded_fixture(source: &str) -> String {
+    let mut item: syn::ItemFn = syn::parse_str(source).unwrap();
+    let at = item
+        .attrs
+        .iter()
+        .position(|a| a.path().is_ident("differentiable"))
+        .unwrap();
+    let args = match item.attrs.remove(at).meta {
+        syn::Meta::List(list) => list.tokens,
+        _ => TokenStream::new(),
+    };
+    expanded(args, quote!(#item))
+}
+
 fn seed_tanh() -> TokenStream {
     quote! {
         fn tanh(x: f64) -> f64 {
@@ -502,25 +518,7 @@ fn expand_induction_variables() {
 fn expand_restored_buffers() {
     // `c` is written d times per `ik` and read d² times: the reverse sweep restores it (one
     // save per write) and the inner loops replay their reads of it (no record per read).
-    let item = quote! {
-        fn centered_quadratic(x: &[f64], means: &[f64], w: &[f64], d: usize) -> f64 {
-            let k = means.len() / d;
-            let mut c = vec![0.0; d];
-            let mut total = 0.0;
-            for ik in 0..k {
-                for id in 0..d {
-                    c[id] = x[id] - means[ik * d + id];
-                }
-                for i in 0..d {
-                    for j in 0..d {
-                        total += w[i * d + j] * c[i] * c[j];
-                    }
-                }
-            }
-            total
-        }
-    };
-    let out = expanded(quote!(), item);
+    let out = expanded_fixture(include_str!("../../tests/fixtures/centered_quadratic.rs"));
     let core = &out[..out.find("fn centered_quadratic_vjp(").unwrap_or(out.len())];
     assert!(core.contains("__tape.push_float(c["), "{core}");
     assert!(core.contains("= __tape.pop_float();"), "{core}");
@@ -551,26 +549,7 @@ fn expand_restored_buffers() {
 fn expand_snapshotted_buffers() {
     // `y` is written d(d + 1)/2 times per `ik` and reduced twice: recorded whole where the
     // reductions read it, never element by element.
-    let item = quote! {
-        fn triangular_norms(a: &[f64], x: &[f64], w: &[f64]) -> f64 {
-            let d = x.len();
-            let mut y = vec![0.0; d];
-            let mut total = 0.0;
-            for ik in 0..a.len() / (d * d) {
-                for j in 0..d {
-                    y[j] = a[ik * d * d + j * d + j] * x[j];
-                }
-                for i in 0..d {
-                    for j in i + 1..d {
-                        y[j] += a[ik * d * d + i * d + j] * x[i];
-                    }
-                }
-                total += norm_squared(&y) + dot(&y, w);
-            }
-            total
-        }
-    };
-    let out = expanded(quote!(), item);
+    let out = expanded_fixture(include_str!("../../tests/fixtures/triangular_norms.rs"));
     let core = &out[..out.find("fn triangular_norms_vjp(").unwrap_or(out.len())];
     assert_eq!(
         core.matches("__tape.push_slice(&y[..])").count(),
@@ -589,16 +568,7 @@ fn expand_snapshotted_buffers() {
 fn expand_partials_of_active_operands_only() {
     // `acc * c[i]` with `c` not differentiated: the cotangent of `acc` needs `c[i]` (replayed
     // from the counter), not `acc`, so nothing is recorded and no tape is taken.
-    let item = quote! {
-        fn horner_like(x: f64, c: &[f64]) -> f64 {
-            let mut acc = x;
-            for i in 0..c.len() {
-                acc = acc * c[i] + x;
-            }
-            acc
-        }
-    };
-    let out = expanded(quote!(wrt(x)), item);
+    let out = expanded_fixture(include_str!("../../tests/fixtures/horner_like.rs"));
     let core = &out[..out.find("fn horner_like_vjp(").unwrap_or(out.len())];
     assert!(!core.contains("__tape"), "{core}");
     // With `c` differentiated too, the cotangent of `c[i]` needs the old `acc`: recorded.
