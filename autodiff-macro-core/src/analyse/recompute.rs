@@ -559,16 +559,17 @@ fn counter(pat: &TokenStream) -> Option<Ident> {
     }
 }
 
-/// Whether the loop runs over `a..b` or `a..=b`, whose counters are integers the tape records.
+/// The range `a..b` or `a..=b` a loop runs over, whose counters are integers the reverse
+/// sweep can compute (both bounds written).
+pub fn bounded_range(iter: &TokenStream) -> Option<syn::ExprRange> {
+    match syn::parse2::<syn::Expr>(iter.clone()) {
+        Ok(syn::Expr::Range(r)) if r.start.is_some() && r.end.is_some() => Some(r),
+        _ => None,
+    }
+}
+
 fn is_range(iter: &TokenStream) -> bool {
-    matches!(
-        syn::parse2::<syn::Expr>(iter.clone()),
-        Ok(syn::Expr::Range(syn::ExprRange {
-            start: Some(_),
-            end: Some(_),
-            ..
-        }))
-    )
+    bounded_range(iter).is_some()
 }
 
 /// The parameters bound by a plain immutable name: the body cannot change them.

@@ -2,6 +2,7 @@
 //! the reverse sweep replays it backwards.
 
 use super::{exit_mode, Entry, ExitMode, Frame, LoopInfo, Sweeper};
+use crate::analyse::recompute::bounded_range;
 use crate::ir::{Exit, ExitKind, If, Loop, LoopKind, Match};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -406,19 +407,15 @@ fn head(l: &Loop) -> TokenStream {
 /// The first counter of `range`, a local holding the loop's `iter`: `a..b` or `a..=b` (what
 /// `analyse::recompute` plans for).
 fn first_of_range(iter: &TokenStream, range: &Ident) -> TokenStream {
-    match syn::parse2::<syn::ExprRange>(iter.clone()) {
-        Ok(syn::ExprRange {
-            limits: syn::RangeLimits::Closed(_),
-            ..
-        }) => quote!(*#range.start()),
+    match bounded_range(iter).map(|r| r.limits) {
+        Some(syn::RangeLimits::Closed(_)) => quote!(*#range.start()),
         _ => quote!(#range.start),
     }
 }
 
 /// Whether the range `iter` starts at a literal.
 fn literal_start(iter: &TokenStream) -> bool {
-    matches!(
-        syn::parse2::<syn::ExprRange>(iter.clone()),
-        Ok(syn::ExprRange { start: Some(start), .. }) if matches!(*start, syn::Expr::Lit(_))
-    )
+    bounded_range(iter)
+        .and_then(|r| r.start)
+        .is_some_and(|start| matches!(*start, syn::Expr::Lit(_)))
 }
