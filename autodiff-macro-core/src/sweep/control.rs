@@ -292,7 +292,7 @@ impl Sweeper<'_> {
     // See `analyse::recompute`: the first counter and the trip count give every counter (and
     // every value of an induction variable), so the loop records nothing per iteration for
     // what depends only on them.
-    fn replay(&mut self, l: &Loop, step: Option<&Ident>) -> TokenStream {
+    fn replay(&self, l: &Loop, step: Option<&Ident>) -> TokenStream {
         let (Some(plan), Some(step)) = (self.an.recompute.loops.get(&l.id.0), step) else {
             return quote!();
         };
