@@ -63,7 +63,7 @@ pub mod prelude {
     pub use autodiff_runtime::{
         abs, check_grad, cos, cosh, dot, exp, hessian, jacobian, jacobian_fwd, jacobian_rev, ln,
         log, log10, log2, logsumexp, max, max_of, mean, min, min_of, norm, norm_squared, pow, powi,
-        sin, sinh, softmax, sqrt, stop_gradient, sum, tan, tanh, Float, GradCheck,
+        sin, sinh, softmax, sqrt, stop_gradient, sum, tan, tanh, Differentiable, Float, GradCheck,
     };
 }
 
@@ -71,8 +71,9 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use autodiff_runtime::{
-        constant, dot, logsumexp, max_of, mean, min_of, norm, norm_squared, rules, softmax, sum,
-        Accumulate, Counter, Float, RecycledTape, Tape, ZeroGrad,
+        constant, dot, logsumexp, max_of, mean, min_of, norm, norm_squared, require_differentiable,
+        rules, softmax, sum, Accumulate, Counter, Differentiable, Float, RecycledTape, Tape,
+        ZeroGrad,
     };
     pub use num_traits::{One, Zero};
 }

@@ -1,0 +1,282 @@
+//! [`Differentiable`]: the values a gradient can be taken with respect to.
+//!
+//! A parameter of a `#[differentiable]` function gets a gradient when its type is one of the
+//! float shapes the transform reads (`F`, `[F; N]`, `&[F]`, `Vec<F>`, `&[[F; N]]`, ...) or
+//! implements this trait. A parameter whose type visibly holds no float (integers, `bool`,
+//! `&str`, and containers of those) is passed through; every other one must implement
+//! `Differentiable`, or be left out with `wrt(...)`. The generated code asks rustc, so a type
+//! that does not implement it is a compile error on the parameter, never a gradient dropped
+//! without a word.
+//!
+//! The trait is also what optimisers and checks need of a parameter value: a zero of its
+//! shape, an update `self += α·other`, an inner product, and a flat view of its floats.
+
+use num_traits::Float;
+
+/// A value with a gradient of its own type: the floats it holds, in a fixed order, and
+/// the vector-space operations an optimiser needs on them.
+///
+/// Implemented for `f32`, `f64`, and arrays and `Vec`s of `Differentiable` values (so
+/// `[f64; 3]`, `Vec<f64>`, `Vec<[f32; 2]>` and `Vec<Vec<f64>>`). The gradient of a parameter
+/// of type `S` or `&S` has the type `S`.
+///
+/// ```
+/// use autodiff_runtime::Differentiable;
+///
+/// let mut w = vec![[1.0_f64, 2.0], [3.0, 4.0]];
+/// let g = vec![[0.5, 0.5], [1.0, -1.0]];
+/// w.add_scaled(-0.1, &g); // one step of gradient descent
+/// assert_eq!(w.to_flat(), [0.95, 1.95, 2.9, 4.1]);
+/// assert_eq!(g.dot(&g), 2.5);
+/// assert_eq!(w.zeros_like(), vec![[0.0; 2]; 2]);
+/// assert_eq!(w.from_flat(&[1.0, 2.0, 3.0, 4.0]), vec![[1.0, 2.0], [3.0, 4.0]]);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not `Differentiable`, so `#[differentiable]` cannot give this parameter a gradient",
+    label = "a parameter of a type the transform cannot see into",
+    note = "implement `autodiff::Differentiable` for `{Self}`, or name the differentiable parameters in `#[differentiable(wrt(...))]` to pass this one through as data"
+)]
+pub trait Differentiable: Clone {
+    /// The float type of the values it holds.
+    type Scalar: Float;
+
+    /// A zero gradient of this value's shape (same lengths, recursively).
+    fn zeros_like(&self) -> Self;
+
+    /// `self += alpha · other`, float by float.
+    ///
+    /// # Panics
+    /// If the shapes differ (a `Vec` of another length), naming both lengths.
+    fn add_scaled(&mut self, alpha: Self::Scalar, other: &Self);
+
+    /// `Σ selfᵢ · otherᵢ` over every float.
+    ///
+    /// # Panics
+    /// If the shapes differ, naming both lengths.
+    fn dot(&self, other: &Self) -> Self::Scalar;
+
+    /// Every float, in order (element by element, row by row).
+    fn to_flat(&self) -> Vec<Self::Scalar>;
+
+    /// A value of this value's shape, filled from `flat` in the order of [`to_flat`](Self::to_flat).
+    ///
+    /// # Panics
+    /// If `flat` does not hold exactly [`to_flat`](Self::to_flat)`().len()` floats.
+    fn from_flat(&self, flat: &[Self::Scalar]) -> Self;
+
+    /// How many floats [`to_flat`](Self::to_flat) gives; containers use it to split a flat
+    /// slice among their elements.
+    #[doc(hidden)]
+    fn flat_len(&self) -> usize {
+        self.to_flat().len()
+    }
+}
+
+macro_rules! differentiable_float {
+    ($($f:ty),*) => {$(
+        impl Differentiable for $f {
+            type Scalar = $f;
+
+            #[inline]
+            fn zeros_like(&self) -> Self {
+                0.0
+            }
+
+            #[inline]
+            fn add_scaled(&mut self, alpha: $f, other: &Self) {
+                *self += alpha * *other;
+            }
+
+            #[inline]
+            fn dot(&self, other: &Self) -> $f {
+                *self * *other
+            }
+
+            fn to_flat(&self) -> Vec<$f> {
+                vec![*self]
+            }
+
+            #[track_caller]
+            fn from_flat(&self, flat: &[$f]) -> Self {
+                check_flat_len(1, flat.len());
+                flat[0]
+            }
+
+            #[inline]
+            fn flat_len(&self) -> usize {
+                1
+            }
+        }
+    )*};
+}
+
+differentiable_float!(f32, f64);
+
+impl<T: Differentiable, const N: usize> Differentiable for [T; N] {
+    type Scalar = T::Scalar;
+
+    fn zeros_like(&self) -> Self {
+        core::array::from_fn(|i| self[i].zeros_like())
+    }
+
+    fn add_scaled(&mut self, alpha: T::Scalar, other: &Self) {
+        for (a, b) in self.iter_mut().zip(other) {
+            a.add_scaled(alpha, b);
+        }
+    }
+
+    fn dot(&self, other: &Self) -> T::Scalar {
+        dot_items(self, other)
+    }
+
+    fn to_flat(&self) -> Vec<T::Scalar> {
+        self.iter().flat_map(Differentiable::to_flat).collect()
+    }
+
+    #[track_caller]
+    fn from_flat(&self, flat: &[T::Scalar]) -> Self {
+        check_flat_len(self.flat_len(), flat.len());
+        let mut rest = flat;
+        core::array::from_fn(|i| take_item(&self[i], &mut rest))
+    }
+
+    fn flat_len(&self) -> usize {
+        self.iter().map(Differentiable::flat_len).sum()
+    }
+}
+
+impl<T: Differentiable> Differentiable for Vec<T> {
+    type Scalar = T::Scalar;
+
+    fn zeros_like(&self) -> Self {
+        self.iter().map(Differentiable::zeros_like).collect()
+    }
+
+    #[track_caller]
+    fn add_scaled(&mut self, alpha: T::Scalar, other: &Self) {
+        if self.len() != other.len() {
+            length_mismatch("add_scaled", self.len(), other.len());
+        }
+        for (a, b) in self.iter_mut().zip(other) {
+            a.add_scaled(alpha, b);
+        }
+    }
+
+    #[track_caller]
+    fn dot(&self, other: &Self) -> T::Scalar {
+        if self.len() != other.len() {
+            length_mismatch("dot", self.len(), other.len());
+        }
+        dot_items(self, other)
+    }
+
+    fn to_flat(&self) -> Vec<T::Scalar> {
+        self.iter().flat_map(Differentiable::to_flat).collect()
+    }
+
+    #[track_caller]
+    fn from_flat(&self, flat: &[T::Scalar]) -> Self {
+        check_flat_len(self.flat_len(), flat.len());
+        let mut rest = flat;
+        self.iter().map(|item| take_item(item, &mut rest)).collect()
+    }
+
+    fn flat_len(&self) -> usize {
+        self.iter().map(Differentiable::flat_len).sum()
+    }
+}
+
+fn dot_items<T: Differentiable>(a: &[T], b: &[T]) -> T::Scalar {
+    a.iter()
+        .zip(b)
+        .fold(<T::Scalar as num_traits::Zero>::zero(), |acc, (x, y)| acc + x.dot(y))
+}
+
+/// The value of `item`'s shape made of the first floats of `rest`, which it moves past them.
+fn take_item<T: Differentiable>(item: &T, rest: &mut &[T::Scalar]) -> T {
+    let (head, tail) = rest.split_at(item.flat_len());
+    *rest = tail;
+    item.from_flat(head)
+}
+
+#[track_caller]
+fn check_flat_len(expected: usize, got: usize) {
+    if expected != got {
+        flat_len_mismatch(expected, got);
+    }
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn flat_len_mismatch(expected: usize, got: usize) -> ! {
+    panic!("Differentiable::from_flat: this value holds {expected} floats but the slice has {got}")
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn length_mismatch(op: &str, this: usize, other: usize) -> ! {
+    panic!("Differentiable::{op}: the values have different lengths, {this} and {other}")
+}
+
+/// Asks rustc whether `T` is [`Differentiable`]; generated code calls it for each parameter
+/// whose type the transform cannot see into, spanned on that type, so the
+/// `on_unimplemented` message lands on the parameter.
+#[doc(hidden)]
+#[inline(always)]
+pub fn require_differentiable<T: Differentiable + ?Sized>() {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scalars_and_nested_containers() {
+        let x = vec![vec![1.0_f32, 2.0], vec![3.0]];
+        assert_eq!(x.flat_len(), 3);
+        assert_eq!(x.to_flat(), [1.0, 2.0, 3.0]);
+        assert_eq!(
+            x.from_flat(&[4.0, 5.0, 6.0]),
+            vec![vec![4.0, 5.0], vec![6.0]]
+        );
+        assert_eq!(x.dot(&x), 14.0);
+        let mut y = x.zeros_like();
+        assert_eq!(y, vec![vec![0.0, 0.0], vec![0.0]]);
+        y.add_scaled(2.0, &x);
+        assert_eq!(y, vec![vec![2.0, 4.0], vec![6.0]]);
+        let mut s = 1.5_f64;
+        s.add_scaled(-2.0, &0.25);
+        assert_eq!((s, s.dot(&2.0), s.to_flat()), (1.0, 2.0, vec![1.0]));
+    }
+
+    #[test]
+    fn nan_propagates() {
+        let mut v = vec![1.0_f64, f64::NAN];
+        v.add_scaled(1.0, &vec![f64::INFINITY, 0.0]);
+        assert!(v[0].is_infinite() && v[1].is_nan());
+        assert!(v.dot(&v).is_nan());
+    }
+
+    #[test]
+    #[should_panic(
+        expected = "Differentiable::add_scaled: the values have different lengths, 2 and 3"
+    )]
+    fn add_scaled_of_other_length_panics() {
+        vec![1.0_f64, 2.0].add_scaled(1.0, &vec![1.0, 2.0, 3.0]);
+    }
+
+    #[test]
+    #[should_panic(expected = "Differentiable::dot: the values have different lengths, 1 and 0")]
+    fn dot_of_other_length_panics() {
+        let _ = vec![1.0_f64].dot(&vec![]);
+    }
+
+    #[test]
+    #[should_panic(
+        expected = "Differentiable::from_flat: this value holds 4 floats but the slice has 3"
+    )]
+    fn from_flat_of_other_length_panics() {
+        let _ = [[0.0_f64; 2]; 2].from_flat(&[1.0, 2.0, 3.0]);
+    }
+}
