@@ -71,9 +71,8 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use autodiff_runtime::{
-        constant, dot, logsumexp, max_of, mean, min_of, norm, norm_squared, require_differentiable,
-        rules, softmax, sum, Accumulate, Counter, Differentiable, Float, RecycledTape, Tape,
-        ZeroGrad,
+        constant, dot, logsumexp, max_of, mean, min_of, norm, norm_squared, rules, softmax, sum,
+        Accumulate, Counter, Differentiable, Float, RecycledTape, Tape, ZeroGrad,
     };
     pub use num_traits::{One, Zero};
 }

@@ -189,7 +189,9 @@ impl<T: Differentiable> Differentiable for Vec<T> {
 fn dot_items<T: Differentiable>(a: &[T], b: &[T]) -> T::Scalar {
     a.iter()
         .zip(b)
-        .fold(<T::Scalar as num_traits::Zero>::zero(), |acc, (x, y)| acc + x.dot(y))
+        .fold(<T::Scalar as num_traits::Zero>::zero(), |acc, (x, y)| {
+            acc + x.dot(y)
+        })
 }
 
 /// The value of `item`'s shape made of the first floats of `rest`, which it moves past them.
@@ -219,13 +221,6 @@ fn flat_len_mismatch(expected: usize, got: usize) -> ! {
 fn length_mismatch(op: &str, this: usize, other: usize) -> ! {
     panic!("Differentiable::{op}: the values have different lengths, {this} and {other}")
 }
-
-/// Asks rustc whether `T` is [`Differentiable`]; generated code calls it for each parameter
-/// whose type the transform cannot see into, spanned on that type, so the
-/// `on_unimplemented` message lands on the parameter.
-#[doc(hidden)]
-#[inline(always)]
-pub fn require_differentiable<T: Differentiable + ?Sized>() {}
 
 #[cfg(test)]
 mod tests {

@@ -2,7 +2,9 @@
 //! unchanged, and stubs of the generated functions with the types they would have had, so
 //! the user sees our errors and not a cascade of "cannot find function `f_grad`".
 
-use crate::parse::signature::{array_shape, generic_floats, scalar_float};
+use crate::parse::signature::{
+    array_shape, generic_floats, holds_no_float, opaque_gradient, scalar_float,
+};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{FnArg, ItemFn, ReturnType};
@@ -16,46 +18,55 @@ pub fn stubs(item: &ItemFn, wrt: Option<&[syn::Ident]>) -> TokenStream {
     let floats = generic_floats(sig);
     let params = sig.inputs.iter().filter(|a| matches!(a, FnArg::Typed(_)));
     let params: Vec<&FnArg> = params.collect();
-    // The tangent of each differentiable parameter, of its type.
-    let tangents: Vec<TokenStream> = params
+    // Each parameter with a gradient, as the signature's classification would give it: its
+    // name, type, gradient type and destination type.
+    let with_gradient: Vec<(&syn::Ident, &syn::Type, TokenStream, TokenStream)> = params
         .iter()
-        .filter_map(|a| match a {
-            FnArg::Typed(t) => {
-                let syn::Pat::Ident(p) = &*t.pat else {
-                    return None;
-                };
-                let named = wrt.is_none_or(|wrt| wrt.contains(&p.ident));
-                let float =
-                    scalar_float(&t.ty, &floats).is_some() || array_shape(&t.ty, &floats).is_some();
-                let (ident, ty) = (format_ident!("tan_{}", p.ident), &t.ty);
-                (named && float).then(|| quote!(#ident: #ty))
-            }
-            FnArg::Receiver(_) => None,
+        .filter_map(|a| {
+            let FnArg::Typed(t) = a else { return None };
+            let syn::Pat::Ident(p) = &*t.pat else {
+                return None;
+            };
+            let ty = &*t.ty;
+            let (grad, dest) = if let Some(f) = scalar_float(ty, &floats) {
+                let f = f.ty();
+                (quote!(#f), quote!(&mut #f))
+            } else if let Some((_, _, grad)) = array_shape(ty, &floats) {
+                (quote!(#grad), super::destination_type(&grad))
+            } else if holds_no_float(ty) {
+                return None;
+            } else {
+                let grad = opaque_gradient(ty)?;
+                (quote!(#grad), quote!(&mut #grad))
+            };
+            Some((&p.ident, ty, grad, dest))
+        })
+        .collect();
+    // `wrt(...)` as the signature takes it; names of no such parameter are errors reported
+    // already, and are left out here.
+    let wrt: Option<Vec<&syn::Ident>> = wrt
+        .map(|wrt| {
+            wrt.iter()
+                .filter(|w| with_gradient.iter().any(|(p, ..)| p == w))
+                .collect::<Vec<_>>()
+        })
+        .filter(|named| !named.is_empty());
+    let named: Vec<&(&syn::Ident, &syn::Type, TokenStream, TokenStream)> = with_gradient
+        .iter()
+        .filter(|(p, ..)| wrt.as_ref().is_none_or(|wrt| wrt.contains(p)))
+        .collect();
+    // The tangent of each differentiable parameter, of its type.
+    let tangents: Vec<TokenStream> = named
+        .iter()
+        .map(|(p, ty, ..)| {
+            let ident = format_ident!("tan_{}", p);
+            quote!(#ident: #ty)
         })
         .collect();
     // The gradient type and the destination type of each differentiable parameter.
-    let grads: Vec<(TokenStream, TokenStream)> = params
+    let grads: Vec<(TokenStream, TokenStream)> = named
         .iter()
-        .filter_map(|a| match a {
-            FnArg::Typed(t) => {
-                let named = match (&*t.pat, wrt) {
-                    (syn::Pat::Ident(p), Some(wrt)) => wrt.contains(&p.ident),
-                    _ => true,
-                };
-                let scalar = scalar_float(&t.ty, &floats).map(|f| {
-                    let ty = f.ty();
-                    (quote!(#ty), quote!(&mut #ty))
-                });
-                let array = || {
-                    array_shape(&t.ty, &floats).map(|(_, _, grad)| {
-                        let dest = super::destination_type(&grad);
-                        (quote!(#grad), dest)
-                    })
-                };
-                scalar.or_else(array).filter(|_| named)
-            }
-            FnArg::Receiver(_) => None,
-        })
+        .map(|(_, _, grad, dest)| (grad.clone(), dest.clone()))
         .collect();
     let ret = match &sig.output {
         ReturnType::Type(_, ty) => quote!(#ty),

@@ -158,8 +158,10 @@ fn forward_body(fs: &Function, body: &crate::ir::Body, namer: Namer) -> Option<T
     let seed = namer.fresh("seed");
     let sweeps = sweep::build(fs, body, &an, namer, &seed, &[]);
     let (decls, forward, value, items) = (sweeps.decls, sweeps.forward, sweeps.value, &body.items);
+    let require = super::require_differentiable(fs);
     Some(quote! {
         #(#items)*
+        #require
         #decls
         #forward
         #value
@@ -449,15 +451,19 @@ pub fn custom_functions(f: &Function, rule: &syn::Path) -> Generated {
         quote!((#(#grads),*))
     };
     let diff_shapes = f.params.iter().filter_map(|p| match &p.kind {
-        ParamKind::Float { shape, .. } => Some(shape),
+        ParamKind::Float { shape, .. } => Some((shape, &p.ty)),
         _ => None,
     });
-    let terms = diff_shapes.zip(&grads).zip(&names).map(|((shape, g), t)| match shape {
+    let terms = diff_shapes.zip(&grads).zip(&names).map(|(((shape, ty), g), t)| match shape {
         crate::parse::Shape::Scalar => quote!(#g * #t),
         crate::parse::Shape::Array { rank: 1, .. } => quote!(::autodiff::__private::dot(&#g[..], &#t[..])),
         crate::parse::Shape::Array { .. } => quote!(
             #g.iter().zip(#t.iter()).fold(#zero, |acc, (a, b)| acc + ::autodiff::__private::dot(&a[..], &b[..]))
         ),
+        crate::parse::Shape::Opaque { grad } => {
+            let t = super::as_gradient(&quote!(#t), ty);
+            quote!(<#grad as ::autodiff::__private::Differentiable>::dot(&#g, #t))
+        }
     });
     let jvp_fn = plain_fn(
         &fs,

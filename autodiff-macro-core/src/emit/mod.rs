@@ -39,7 +39,7 @@ pub fn gradient_type(f: &Function) -> TokenStream {
             } => Some(quote!(#float)),
             ParamKind::Float {
                 diff: true,
-                shape: Shape::Array { grad, .. },
+                shape: Shape::Array { grad, .. } | Shape::Opaque { grad },
             } => Some(quote!(#grad)),
             _ => None,
         })
@@ -57,6 +57,9 @@ pub(crate) struct DiffParam<'a> {
     ident: &'a Ident,
     dest: TokenStream,
     pub(crate) zero: TokenStream,
+    /// Of a type the transform cannot see into: its gradient is added through the
+    /// `Differentiable` trait.
+    opaque: bool,
 }
 
 pub(crate) fn diff_params(f: &Function) -> Vec<DiffParam<'_>> {
@@ -72,6 +75,7 @@ pub(crate) fn diff_params(f: &Function) -> Vec<DiffParam<'_>> {
                 ident: &p.ident,
                 dest: quote!(&mut #float),
                 zero: zero.clone(),
+                opaque: false,
             }),
             ParamKind::Float {
                 diff: true,
@@ -82,7 +86,61 @@ pub(crate) fn diff_params(f: &Function) -> Vec<DiffParam<'_>> {
                     ident,
                     dest: destination_type(grad),
                     zero: zero_like(&f.float, &quote!(#ident), &p.ty),
+                    opaque: false,
                 })
+            }
+            ParamKind::Float {
+                diff: true,
+                shape: Shape::Opaque { grad },
+            } => {
+                let ident = &p.ident;
+                Some(DiffParam {
+                    ident,
+                    dest: quote!(&mut #grad),
+                    zero: opaque_zero(&quote!(#ident), &p.ty, grad),
+                    opaque: true,
+                })
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// `value`, a parameter of type `ty` the transform cannot see into, borrowed as its
+/// gradient type: `&S` as it is, `S` borrowed, `&[S]` copied into the `Vec<S>`.
+pub(crate) fn as_gradient(value: &TokenStream, ty: &syn::Type) -> TokenStream {
+    match ty {
+        syn::Type::Reference(r) if matches!(&*r.elem, syn::Type::Slice(_)) => {
+            quote!(&::std::borrow::ToOwned::to_owned(#value))
+        }
+        syn::Type::Reference(_) => quote!(#value),
+        _ => quote!(&#value),
+    }
+}
+
+/// A zero gradient of `value`, a parameter of type `ty` the transform cannot see into, from
+/// the runtime's `Differentiable` trait. The call is spanned on the parameter's type, so a
+/// type that does not implement the trait is reported there, with the trait's message.
+pub(crate) fn opaque_zero(value: &TokenStream, ty: &syn::Type, grad: &syn::Type) -> TokenStream {
+    let span = syn::spanned::Spanned::span(ty);
+    let value = as_gradient(value, ty);
+    quote_spanned!(span=> <#grad as ::autodiff::__private::Differentiable>::zeros_like(#value))
+}
+
+/// The check that each parameter of a type the transform cannot see into is
+/// `Differentiable`, spanned on its type. It names the trait's method as the zeros do
+/// ([`opaque_zero`]), so rustc reports a type that does not implement it once, on the
+/// parameter, with the trait's `on_unimplemented` message.
+pub(crate) fn require_differentiable(f: &Function) -> TokenStream {
+    f.params
+        .iter()
+        .filter_map(|p| match &p.kind {
+            ParamKind::Float {
+                shape: Shape::Opaque { grad },
+                ..
+            } => {
+                let span = syn::spanned::Spanned::span(&p.ty);
+                Some(quote_spanned!(span=> let _ = <#grad as ::autodiff::__private::Differentiable>::zeros_like;))
             }
             _ => None,
         })
@@ -318,6 +376,26 @@ pub(crate) fn pullback(
                     }
                 }
             }
+            ParamKind::Float {
+                diff,
+                shape: Shape::Opaque { grad },
+            } => {
+                options.push(quote!(#opt: ::core::option::Option<&mut #grad>));
+                if let Some(d) = diff.then(|| dest_iter.next()).flatten() {
+                    let ident = &p.ident;
+                    let zero_of_param = opaque_zero(&quote!(#ident), &p.ty, grad);
+                    prepare.extend(quote! {
+                        let mut #scratch;
+                        let #d: &mut #grad = match #opt {
+                            ::core::option::Option::Some(d) => d,
+                            ::core::option::Option::None => {
+                                #scratch = #zero_of_param;
+                                &mut #scratch
+                            }
+                        };
+                    });
+                }
+            }
         }
     }
     let _ = vis;
@@ -384,9 +462,11 @@ pub fn sweeps_body(f: &Function, sweeps: Sweeps, items: &[TokenStream]) -> Token
     } else {
         quote!(let _ = #name::<#(#type_params),*>;)
     };
+    let require = require_differentiable(f);
     quote! {
         #(#items)*
         #use_original
+        #require
         #decls
         // Forward sweep.
         #forward
@@ -423,7 +503,10 @@ pub fn custom_body(f: &Function, rule: &syn::Path, seed: &Ident, dests: &[Ident]
         quote!((#(#grads),*))
     };
     let deliver = diff.iter().zip(dests).zip(&grads).map(|((p, d), g)| {
-        if p.dest.to_string() == quote!(&mut #float).to_string() {
+        if p.opaque {
+            let one = f.float.one();
+            quote!(::autodiff::__private::Differentiable::add_scaled(#d, #one, &#g);)
+        } else if p.dest.to_string() == quote!(&mut #float).to_string() {
             quote!(*#d = *#d + #g;)
         } else {
             let message = format!("{name}: the gradient `{{}}` gives for `{}` has {{}} elements but the parameter has {{}}", p.ident);
@@ -436,8 +519,10 @@ pub fn custom_body(f: &Function, rule: &syn::Path, seed: &Ident, dests: &[Ident]
             }
         }
     });
+    let require = require_differentiable(f);
     quote! {
         #check
+        #require
         let value: #ret = #name(#(#clone_args),*);
         let #pattern = rule(#(#args,)* ::core::clone::Clone::clone(&value), #seed);
         #(#deliver)*

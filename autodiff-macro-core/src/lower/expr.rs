@@ -186,6 +186,10 @@ impl Lowerer<'_> {
             .and_then(|i| self.lookup(&i.to_string()))
             .cloned();
         match binding {
+            Some(Binding::Unseen(name)) => {
+                self.unseen_use(&name, e.span());
+                Val::Never
+            }
             Some(b) => binding_val(&b, e),
             None => Val::Opaque(e.clone()),
         }
@@ -545,7 +549,7 @@ fn binding_val(b: &Binding, e: &Expr) -> Val {
             let name = syn::Ident::new(&name.to_string(), e.span());
             Val::Opaque(syn::parse_quote!(#name))
         }
-        Binding::Error => Val::Never,
+        Binding::Error | Binding::Unseen(_) => Val::Never,
     }
 }
 

@@ -49,6 +49,9 @@ enum Binding {
     Tuple(Vec<Binding>),
     /// A non-float binding, under this (possibly renamed) name.
     Opaque(Ident),
+    /// A differentiable parameter of a type the transform cannot see into (`m: &Mlp`): every
+    /// use of it is an error, since its gradient would be lost.
+    Unseen(Ident),
     /// A binding whose value was an error already reported: its uses report nothing more.
     Error,
 }
@@ -131,6 +134,13 @@ pub fn body(cx: &Ctxt, f: &Function, namer: &mut Namer) -> Body {
                     }),
                 );
                 params.push(Some(ParamVar::Array(id)));
+            }
+            ParamKind::Float {
+                shape: Shape::Opaque { .. },
+                ..
+            } => {
+                lw.bind(&p.ident, Binding::Unseen(p.ident.clone()));
+                params.push(None);
             }
             ParamKind::PassThrough => {
                 lw.bind(&p.ident, Binding::Opaque(p.ident.clone()));

@@ -53,11 +53,30 @@ impl Lowerer<'_> {
             cut: 0,
             reads: Vec::new(),
             array_reads: Vec::new(),
+            unseen_reads: Vec::new(),
         };
         f(&mut r);
-        let (reads, array_reads) = (r.reads, r.array_reads);
+        let (reads, array_reads, unseen_reads) = (r.reads, r.array_reads, r.unseen_reads);
         self.opaque_reads.extend(reads);
         self.opaque_array_reads.extend(array_reads);
+        for (name, span) in unseen_reads {
+            self.unseen_use(&name, span);
+        }
+    }
+
+    /// Reports a use of `name`, a differentiable parameter of a type the transform cannot
+    /// see into: the gradient through it would be lost.
+    pub(super) fn unseen_use(&self, name: &Ident, span: Span) {
+        let ty = self
+            .f
+            .params
+            .iter()
+            .find(|p| p.ident == *name)
+            .map(|p| p.ty.to_token_stream().to_string().replace(' ', ""))
+            .unwrap_or_default();
+        self.cx.error_at(span, format!(
+            "`{name}` has a gradient, but #[differentiable] cannot read into a value of type `{ty}` yet, so the gradient through this use would be lost; name the differentiable parameters in `#[differentiable(wrt(...))]` to pass `{name}` through as data"
+        ));
     }
 }
 
@@ -86,6 +105,8 @@ struct Renamer<'a, 'b> {
     cut: usize,
     reads: Vec<(SlotId, Span)>,
     array_reads: Vec<(crate::ir::ArrayId, Span)>,
+    /// Reads of parameters the transform cannot see into, which would lose their gradient.
+    unseen_reads: Vec<(Ident, Span)>,
 }
 
 impl Renamer<'_, '_> {
@@ -111,6 +132,12 @@ impl Renamer<'_, '_> {
                 ))
             }
             Binding::Opaque(new) => Some(Ident::new(&new.to_string(), ident.span())),
+            Binding::Unseen(name) => {
+                if self.cut == 0 {
+                    self.unseen_reads.push((name.clone(), ident.span()));
+                }
+                Some(Ident::new(&name.to_string(), ident.span()))
+            }
             Binding::Array(r) => {
                 if self.cut == 0 {
                     self.array_reads.push((r.array, ident.span()));
@@ -170,7 +197,7 @@ fn flatten(parts: &[Binding], out: &mut Vec<SlotId>) {
         match p {
             Binding::Float(s) => out.push(*s),
             Binding::Tuple(inner) => flatten(inner, out),
-            Binding::Opaque(_) | Binding::Error | Binding::Array(_) => {}
+            Binding::Opaque(_) | Binding::Unseen(_) | Binding::Error | Binding::Array(_) => {}
         }
     }
 }

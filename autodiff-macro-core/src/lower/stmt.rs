@@ -463,12 +463,12 @@ impl Lowerer<'_> {
                 (Binding::Tuple(parts), syn::Member::Unnamed(i)) => {
                     parts.get(i.index as usize).cloned()
                 }
-                (b @ (Binding::Opaque(_) | Binding::Error), _) => Some(b),
+                (b @ (Binding::Opaque(_) | Binding::Unseen(_) | Binding::Error), _) => Some(b),
                 _ => None,
             },
             Expr::Paren(p) => self.place_binding(&p.expr),
             Expr::Index(i) => match self.place_binding(&i.expr)? {
-                b @ (Binding::Opaque(_) | Binding::Error) => Some(b),
+                b @ (Binding::Opaque(_) | Binding::Unseen(_) | Binding::Error) => Some(b),
                 _ => None,
             },
             _ => None,
@@ -500,6 +500,7 @@ impl Lowerer<'_> {
                 ),
             },
             Some(Binding::Error) => {}
+            Some(Binding::Unseen(name)) => self.unseen_use(&name, lhs.span()),
             Some(Binding::Opaque(_)) | None => {
                 if matches!(lhs, Expr::Index(_)) {
                     self.cx.error_spanned_by(
@@ -572,6 +573,7 @@ impl Lowerer<'_> {
                 "compound assignment to a whole tuple is not supported; update its fields",
             ),
             Some(Binding::Error) => {}
+            Some(Binding::Unseen(name)) => self.unseen_use(&name, b.left.span()),
             Some(Binding::Opaque(_)) | None => {
                 if !matches!(self.expr(&b.right, &mut Block::new()), Val::Opaque(_)) {
                     self.not_a_float_place(&b.left);

@@ -77,6 +77,13 @@ pub enum Shape {
         rank: usize,
         grad: Box<Type>,
     },
+    /// A value of a type the transform cannot see into (a struct, a type from another crate),
+    /// differentiable through the runtime's `Differentiable` trait, which generated code
+    /// requires of it; `grad` is its owned type (`&S` has an `S`, `&[S]` a `Vec<S>`). The body
+    /// may not read it yet: its gradient is the trait's zero.
+    Opaque {
+        grad: Box<Type>,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -219,6 +226,57 @@ pub fn array_shape(ty: &Type, generic_floats: &[Ident]) -> Option<(FloatTy, usiz
     }
 }
 
+/// Whether `ty` visibly holds no float: integers, `bool`, `char`, `str`, `String`, and
+/// references, slices, arrays, tuples, `Vec`s, `Option`s and `Box`es of those. Such a
+/// parameter is passed through; any other one needs a gradient.
+pub fn holds_no_float(ty: &Type) -> bool {
+    const NO_FLOAT: &[&str] = &[
+        "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize",
+        "bool", "char", "str", "String",
+    ];
+    match ty {
+        Type::Reference(r) => holds_no_float(&r.elem),
+        Type::Slice(s) => holds_no_float(&s.elem),
+        Type::Array(a) => holds_no_float(&a.elem),
+        Type::Paren(p) => holds_no_float(&p.elem),
+        Type::Group(g) => holds_no_float(&g.elem),
+        Type::Tuple(t) => t.elems.iter().all(holds_no_float),
+        Type::Path(p) if p.qself.is_none() => {
+            let Some(last) = p.path.segments.last() else {
+                return false;
+            };
+            match &last.arguments {
+                syn::PathArguments::None => NO_FLOAT.iter().any(|n| last.ident == n),
+                syn::PathArguments::AngleBracketed(args)
+                    if ["Vec", "Option", "Box"].iter().any(|n| last.ident == n)
+                        && args.args.len() == 1 =>
+                {
+                    matches!(&args.args[0], syn::GenericArgument::Type(t) if holds_no_float(t))
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+/// The owned gradient type of a parameter of a type the transform cannot see into: `S` for
+/// `S` and `&S`, `Vec<S>` for `&[S]`; `None` for a type that cannot be named (`impl Trait`).
+pub fn opaque_gradient(ty: &Type) -> Option<Type> {
+    match ty {
+        Type::Reference(r) => match &*r.elem {
+            Type::Slice(s) => {
+                let elem = &s.elem;
+                Some(syn::parse_quote!(::std::vec::Vec<#elem>))
+            }
+            elem => opaque_gradient(elem),
+        },
+        Type::ImplTrait(_) | Type::Infer(_) | Type::Macro(_) | Type::Never(_) => None,
+        Type::Verbatim(_) | Type::Slice(_) | Type::TraitObject(_) => None,
+        ty => Some(ty.clone()),
+    }
+}
+
 /// Whether `ty` mentions a float anywhere (`&[f64]`, `Vec<f32>`, `(f64, usize)`).
 fn mentions_float(ty: &Type, generic_floats: &[Ident]) -> bool {
     let mut found = false;
@@ -355,14 +413,21 @@ pub fn classify(cx: &Ctxt, args: &Args, sig: &Signature) -> Option<Classified> {
                 None => float = Some((f, ty.clone())),
             }
             ParamKind::Float { diff: true, shape }
-        } else if mentions_float(ty, &generic_floats) {
+        } else if holds_no_float(ty) || args.wrt.as_ref().is_some_and(|wrt| !wrt.contains(&ident)) {
+            ParamKind::PassThrough
+        } else if let Some(grad) = opaque_gradient(ty) {
+            ParamKind::Float {
+                diff: true,
+                shape: Shape::Opaque {
+                    grad: Box::new(grad),
+                },
+            }
+        } else {
             cx.error_spanned_by(ty, format!(
-                "parameters of type `{}` cannot be differentiated; a differentiable parameter is a float `F` (`f64`, `f32` or a type parameter bounded by `Float`), `[F; N]`, `&[F]`, `Vec<F>`, `&Vec<F>`, `&[[F; N]]`, `[[F; N]; M]`, `&[Vec<F>]` or `Vec<Vec<F>>`, and other parameters must not contain floats",
+                "a parameter of type `{}` cannot be differentiated; name the differentiable parameters in `#[differentiable(wrt(...))]` to pass this one through as data",
                 ty.to_token_stream().to_string().replace(' ', "")
             ));
             continue;
-        } else {
-            ParamKind::PassThrough
         };
         params.push(Param {
             ident,
@@ -420,7 +485,12 @@ pub fn classify(cx: &Ctxt, args: &Args, sig: &Signature) -> Option<Classified> {
                     );
                     None
                 }
-                (Some((_, shape)), _) => Some(((**ty).clone(), shape.clone())),
+                (Some((f, shape)), _) => {
+                    // With no float parameter (only values the transform cannot see
+                    // into), the return type says which float the function computes in.
+                    float.get_or_insert_with(|| (f.clone(), (**ty).clone()));
+                    Some(((**ty).clone(), shape.clone()))
+                }
             }
         }
     };

@@ -185,8 +185,9 @@ pub fn build(
         .iter()
         .zip(&f.params)
         .filter(|(_, p)| matches!(p.kind, crate::parse::ParamKind::Float { diff: true, .. }))
-        .filter_map(|(var, _)| *var)
         .zip(dests)
+        // A parameter the body cannot read has no variable; its destination stays as given.
+        .filter_map(|((var, _), dest)| var.map(|v| (v, dest)))
         .collect();
     let written = written_arrays(body);
     let mut float_adjoints = Decls::default();

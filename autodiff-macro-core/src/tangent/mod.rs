@@ -80,10 +80,16 @@ pub fn transform(
     let mut prologue = Block::new();
     // Tangent parameters first, in parameter order, then the other tangents.
     for (k, var) in src.params.iter().enumerate() {
-        let Some(var) = var else { continue };
         if !with_tangent.get(k).copied().unwrap_or(false) {
             continue;
         }
+        let Some(var) = var else {
+            // A parameter of a type the transform cannot see into: the body never reads it,
+            // so neither does anything read its tangent.
+            tangent_names.push(tx.namer.fresh(&format!("tan_{}", f.params[k].ident)));
+            params.push(None);
+            continue;
+        };
         let position = n_params + tangent_names.len();
         let base = match var {
             ParamVar::Scalar(s) => src.slot(*s).name.to_string(),
