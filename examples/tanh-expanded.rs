@@ -25,7 +25,7 @@
 //! `(value, gradient)` like `tanh_vjp` instead of adding into a destination (the last
 //! statement, `*d_x = *d_x + __d_x`, became the returned `__d_x`); `tanh_jvp` is renamed
 //! `tanh_jvp_expanded`; the `let _ = tanh;` that marks `tanh` as used is gone. Dropped: the
-//! doc comments, the `#[inline]` and lint attributes (one `allow` remains), and the other
+//! doc comments, the `#[inline]` and lint attributes (one `allow` per function remains), and the other
 //! generated items listed above. Generated code reaches the runtime only through
 //! `::autodiff::__private`, which is hidden and not public API: call `tanh_vjp` and
 //! `tanh_jvp`, not this file's copies.
@@ -39,7 +39,7 @@ fn tanh(x: f64) -> f64 {
 }
 
 // The body of `tanh_vjp_into`: the value of tanh and seed · d tanh/dx.
-#[allow(unused_assignments)]
+#[allow(unused_assignments, clippy::all)]
 fn tanh_vjp_expanded(x: f64, seed: f64) -> (f64, f64) {
     // Every value the function computes gets a named slot (A-normal form); user variables
     // keep their names, temporaries are `__tN`, the result is `__out`.
@@ -103,7 +103,7 @@ fn tanh_vjp_expanded(x: f64, seed: f64) -> (f64, f64) {
 }
 
 // The body of `tanh_jvp`: the value of tanh and tan_x · d tanh/dx, in one forward sweep.
-#[allow(unused_assignments)]
+#[allow(unused_assignments, clippy::all)]
 fn tanh_jvp_expanded(x: f64, tan_x: f64) -> (f64, f64) {
     let mut __out: f64 = 0.0;
     let mut __t2: f64 = 0.0;
