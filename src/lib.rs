@@ -45,19 +45,65 @@
 //! `G` is the gradient of the float parameters (a tuple when there are several), with the
 //! owned type of each (`&[f64]` has a `Vec<f64>`); `#[differentiable(wrt(a, b))]` restricts
 //! it to the parameters named. Other parameters (integers, `bool`, `&[usize]`, ...) pass
-//! through. Only `NAME_vjp` and `NAME_vjp_into` exist when `R` is not a float.
+//! through. Only `NAME_vjp`, `NAME_vjp_into` and `NAME_jvp` exist when `R` is not a float.
+//! [`differentiable`] documents each generated function, when it exists, the hidden
+//! `NAME_derivative()` that lets differentiable functions call each other, and the
+//! attribute's arguments, `wrt(...)` and `custom_vjp = path`.
 //!
 //! The derivative rule of every primitive lives in [`rules`]; [`check_grad`] compares a
 //! gradient with central finite differences; [`jacobian`] and [`hessian`] build dense
 //! matrices from the generated sweeps. See the README for the supported language and
 //! what an error looks like.
+//!
+//! # Dual numbers
+//!
+//! [`Dual`] is forward-mode automatic differentiation of the other kind, by operator
+//! overloading: a value with a tangent, `value + tangent·ε`, that implements [`Float`]. A
+//! function written generically over `T: Float` can be evaluated at duals without any macro,
+//! which makes them an independent reference for the generated code (the derivatives of
+//! `Dual` are written on their own, not taken from [`rules`]); the differential tester
+//! checks every generated gradient against them. Seed one input with
+//! [`Dual::variable`] and the others with [`Dual::constant`] for one component of the
+//! gradient, or every input with a tangent for a directional derivative:
+//!
+//! ```
+//! use autodiff::prelude::*;
+//! use autodiff::Dual;
+//!
+//! #[differentiable]
+//! fn f<T: Float>(x: T, y: T) -> T {
+//!     x * y + x.sin()
+//! }
+//!
+//! let (dx, dy) = f_grad(2.0, 3.0);
+//! assert_eq!(f(Dual::variable(2.0), Dual::constant(3.0)).tangent, dx);
+//! assert_eq!(f(Dual::constant(2.0), Dual::variable(3.0)).tangent, dy);
+//!
+//! // along v = (1, -2): the same directional derivative as the generated forward mode
+//! let along = f(Dual::new(2.0, 1.0), Dual::new(3.0, -2.0));
+//! let (value, slope) = f_jvp(2.0, 3.0, 1.0, -2.0);
+//! assert_eq!(along.value, value);
+//! assert!((along.tangent - slope).abs() < 1e-15);
+//! ```
+//!
+//! Nest them, `Dual<Dual<f64>>`, for second derivatives.
 
 pub use autodiff_macro::differentiable;
-pub use autodiff_runtime::*;
+
+pub use autodiff_runtime::rules;
+
+pub use autodiff_runtime::{
+    abs, cos, cosh, dot, exp, ln, log, log10, log2, logsumexp, max, max_of, mean, min, min_of,
+    norm, norm_squared, pow, powi, sin, sinh, softmax, sqrt, stop_gradient, sum, tan, tanh,
+};
+pub use autodiff_runtime::{check_grad, GradCheck};
+pub use autodiff_runtime::{hessian, jacobian, jacobian_fwd, jacobian_rev};
+pub use autodiff_runtime::{Differentiable, Dual, Float};
 
 /// Everything a differentiable function needs: the attribute, the runtime's float functions
 /// (`exp`, `ln`, `tanh`, `pow`, `powi`, ...) and slice functions (`dot`, `sum`, `mean`, `norm`,
-/// `logsumexp`, `softmax`, ...), `stop_gradient`, `check_grad` and `Float`.
+/// `logsumexp`, `softmax`, ...), `stop_gradient`, `check_grad`, `Float` and the
+/// `Differentiable` trait.
 pub mod prelude {
     pub use autodiff_macro::differentiable;
     pub use autodiff_runtime::{
@@ -67,12 +113,14 @@ pub mod prelude {
     };
 }
 
-/// The paths generated code names. Not public API.
+/// The paths generated code names (the tape, the cotangent traits, constants of a generic
+/// float), and the runtime's internals. Not public API: nothing here is stable.
 #[doc(hidden)]
 pub mod __private {
     pub use autodiff_runtime::{
         constant, dot, logsumexp, max_of, mean, min_of, norm, norm_squared, rules, softmax, sum,
-        Accumulate, Counter, Differentiable, Float, RecycledTape, Tape, ZeroGrad,
+        Accumulate, Cotangent, Counter, Differentiable, Float, Recycle, RecycledTape, Tape,
+        ZeroGrad,
     };
     pub use num_traits::{One, Zero};
 }

@@ -1,8 +1,9 @@
 //! The transform behind `#[differentiable]`, as a library on `proc_macro2` token streams, so
 //! that it can be tested, fuzzed and snapshotted outside a proc-macro crate.
 //!
-//! The pipeline (see `shared/design/ARCHITECTURE.md`): `parse` → `lower` (to the IR of
-//! `ir`) → `analyse` → `sweep` (forward and reverse) → `emit`, driven by `expand`.
+//! The pipeline (see `docs/ARCHITECTURE.md` at the repository's root): `parse` → `lower` (to
+//! the IR of `ir`) → `analyse` → `sweep` (forward and reverse) → `emit`, with `tangent` (IR
+//! to IR) for forward mode, driven by `expand`.
 
 mod analyse;
 mod ctxt;
