@@ -130,3 +130,58 @@ mod zero_tangent_of_a_borrowed_slice {
         common::fd1(|x| outer(x, 3.0, &[5.0]), 2.0, 15.0);
     }
 }
+
+/// Implicit captures of renamed names and floats are now explicit named arguments.
+mod inline_format_arguments {
+    use super::*;
+    use std::fmt::Write;
+
+    #[differentiable]
+    pub fn printed(x: f64) -> f64 {
+        let y = x * 2.0;
+        let y = y + 1.0;
+        println!("y = {y}, {y:?}, {y:.2}, {{y}} {} {y:>w$.p$}", y, w = 8, p = 3);
+        let mut acc = 0.0;
+        for i in 0..3 {
+            let t = y * i as f64;
+            let t = t * t;
+            eprintln!("{i}: t = {t:.3}, acc = {acc}, y = {y:e}");
+            acc += t;
+        }
+        let mut s = String::new();
+        writeln!(s, "{acc:?} {x}").unwrap();
+        assert!(y.is_finite(), "y = {y} is not finite");
+        assert_eq!(s.is_empty(), false, "{s} {y}");
+        let shown = format!("{y:.1}");
+        debug_assert!(!shown.is_empty(), "{shown} {y}");
+        y * acc
+    }
+
+    #[differentiable]
+    pub fn explicit_name_kept(x: f64) -> f64 {
+        let y = x * x;
+        let y = y * x;
+        // `y` is given explicitly: the format string's `{y}` is the constant, not the float.
+        let text = format!("{y}", y = 7);
+        assert_eq!(text, "7");
+        y
+    }
+
+    #[test]
+    fn gradients_are_unchanged() {
+        // y = 2x + 1, acc = Σ_{i<3} (y·i)² = 5y², f = 5y³: f' = 30y² = 76.8 at x = 0.3.
+        let x = 0.3;
+        let y: f64 = 2.0 * x + 1.0;
+        let expected = 30.0 * y * y;
+        let g = printed_grad(x);
+        common::assert_close(g, expected, 1e-12);
+        common::assert_close(printed_vjp(x, 1.0).1, expected, 1e-12);
+        common::assert_close(printed_jvp(x, 1.0).1, expected, 1e-12);
+        common::assert_close(printed_hvp(x, 1.0), 120.0 * y, 1e-12);
+        common::fd1(printed, x, g);
+        // f = x³: f' = 3x² = 0.27 at 0.3.
+        common::assert_close(explicit_name_kept_grad(x), 3.0 * x * x, 1e-12);
+        common::assert_close(explicit_name_kept_vjp(x, 1.0).1, 3.0 * x * x, 1e-12);
+        common::fd1(explicit_name_kept, x, 3.0 * x * x);
+    }
+}
