@@ -185,3 +185,91 @@ mod inline_format_arguments {
         common::fd1(explicit_name_kept, x, 3.0 * x * x);
     }
 }
+
+/// of the float type, whose reads of floats that carry a gradient are refused.
+mod constant_conversions {
+    use super::*;
+    use num_traits::FromPrimitive;
+    use std::f64::consts::PI;
+
+    #[differentiable]
+    pub fn inner<T: Float>(x: T, c: T) -> T {
+        (x * c).sin()
+    }
+
+    #[differentiable]
+    pub fn outer<T: Float + FromPrimitive>(x: T) -> T {
+        inner(x, T::from_f64(2.0 * PI).unwrap())
+    }
+
+    #[differentiable]
+    pub fn via_from<T: Float>(x: T) -> T {
+        x * T::from(2.0 * PI).unwrap()
+    }
+
+    #[differentiable]
+    pub fn via_from_usize<T: Float + FromPrimitive>(x: T, n: usize) -> T {
+        x * x * T::from_usize(n).expect("n fits")
+    }
+
+    #[differentiable]
+    pub fn in_a_loop<T: Float>(x: T, n: usize) -> T {
+        let mut acc = T::zero();
+        for i in 0..n {
+            acc = acc + x * T::from(i).unwrap();
+        }
+        acc
+    }
+
+    #[differentiable]
+    pub fn other_forms(x: f64, k: i32) -> f64 {
+        let a = <f64 as num_traits::NumCast>::from(k).unwrap();
+        let b: f64 = num_traits::NumCast::from(3u8).unwrap();
+        let c: f64 = num_traits::cast(k).unwrap();
+        let d = f64::from(k);
+        let e = f64::from_i32(k).unwrap();
+        let p = std::f64::consts::PI + core::f64::consts::PI;
+        x * (a + b + c + d + e) + x * p
+    }
+
+    #[test]
+    fn outer_of_inner() {
+        // f = sin(2πx): f' = 2π·cos(2πx), f'' = -(2π)²·sin(2πx).
+        let x = 0.1;
+        let w = 2.0 * PI;
+        let g = outer_grad(x);
+        common::assert_close(g, w * (w * x).cos(), 1e-12);
+        common::assert_close(outer_vjp(x, 1.0).1, g, 1e-12);
+        common::assert_close(outer_jvp(x, 1.0).1, g, 1e-12);
+        common::assert_close(outer_hvp(x, 1.0), -w * w * (w * x).sin(), 1e-12);
+        common::assert_close(outer(x), (w * x).sin(), 1e-12);
+        common::fd1(outer::<f64>, x, g);
+        let g32 = outer_grad(0.1f32);
+        let w32 = 2.0 * std::f32::consts::PI;
+        assert!((g32 - w32 * (w32 * 0.1f32).cos()).abs() < 1e-4, "{g32}");
+        assert!((outer(0.1f32) - (w32 * 0.1f32).sin()).abs() < 1e-6);
+    }
+
+    #[test]
+    fn conversions_are_constants() {
+        let x = 0.7;
+        common::assert_close(via_from_grad(x), 2.0 * PI, 1e-12);
+        common::assert_close(via_from_vjp(x, 1.0).1, 2.0 * PI, 1e-12);
+        common::fd1(via_from::<f64>, x, via_from_grad(x));
+        assert!((via_from_grad(0.7f32) - 2.0 * std::f32::consts::PI).abs() < 1e-5);
+        // f = n·x²: f' = 2nx = 5.6 at n = 4.
+        common::assert_close(via_from_usize_grad(x, 4), 2.0 * 4.0 * x, 1e-12);
+        common::assert_close(via_from_usize_vjp(x, 4, 1.0).1, 2.0 * 4.0 * x, 1e-12);
+        common::fd1(|x| via_from_usize(x, 4), x, 5.6);
+        // f = x·Σ_{i<5} i = 10x: f' = 10.
+        assert_eq!(in_a_loop_grad(x, 5), 10.0);
+        assert_eq!(in_a_loop_vjp(x, 5, 1.0).1, 10.0);
+        assert_eq!(in_a_loop_grad(0.7f32, 5), 10.0);
+        common::fd1(|x| in_a_loop(x, 5), x, 10.0);
+        // f = x·(4k + 3) + 2πx: f' = 4k + 3 + 2π.
+        let expected = 4.0 * 2.0 + 3.0 + 2.0 * PI;
+        common::assert_close(other_forms_grad(x, 2), expected, 1e-12);
+        common::assert_close(other_forms_vjp(x, 2, 1.0).1, expected, 1e-12);
+        common::fd1(|x| other_forms(x, 2), x, expected);
+    }
+}
