@@ -273,3 +273,48 @@ mod constant_conversions {
         common::fd1(|x| other_forms(x, 2), x, expected);
     }
 }
+
+/// `rule`). The generated names now come from the `Namer`, which knows the user's.
+mod custom_rule_parameters_named_like_its_locals {
+    use super::*;
+
+    #[differentiable(custom_vjp = cube_rule)]
+    pub fn cube(value: f64) -> f64 {
+        value * value * value
+    }
+
+    pub fn cube_rule(value: f64, _v: f64, seed: f64) -> f64 {
+        3.0 * value * value * seed
+    }
+
+    #[differentiable(custom_vjp = scaled_rule)]
+    pub fn scaled(rule: f64, tangent: f64) -> f64 {
+        rule * tangent * tangent
+    }
+
+    pub fn scaled_rule(rule: f64, tangent: f64, _v: f64, seed: f64) -> (f64, f64) {
+        (tangent * tangent * seed, 2.0 * rule * tangent * seed)
+    }
+
+    #[differentiable]
+    pub fn caller(x: f64) -> f64 {
+        cube(x) + scaled(x, 2.0 * x)
+    }
+
+    #[test]
+    fn rule_sees_the_parameters() {
+        // f = value³: f' = 3·value² = 12 at 2 (the bug gave 3·(value³)² = 192).
+        assert_eq!(cube_grad(2.0), 12.0);
+        assert_eq!(cube_vjp(2.0, 1.0), (8.0, 12.0));
+        assert_eq!(cube_jvp(2.0, 1.0), (8.0, 12.0));
+        common::fd1(cube, 2.0, cube_grad(2.0));
+        // f = r·t²: ∇f = (t², 2rt) = (9, 12) at (2, 3).
+        assert_eq!(scaled_grad(2.0, 3.0), (9.0, 12.0));
+        assert_eq!(scaled_jvp(2.0, 3.0, 1.0, 1.0), (18.0, 21.0));
+        fd2(scaled, 2.0, 3.0, scaled_grad(2.0, 3.0));
+        // g = x³ + x·(2x)² = 5x³: g' = 15x² = 15 at 1.
+        assert_eq!(caller_grad(1.0), 15.0);
+        assert_eq!(caller_vjp(1.0, 1.0), (5.0, 15.0));
+        common::fd1(caller, 1.0, 15.0);
+    }
+}

@@ -55,7 +55,7 @@ fn transform(cx: &Ctxt, args: &parse::Args, item: syn::ItemFn) -> Option<TokenSt
         let mut namer = Namer::new(&f.item);
         let seed = namer.fresh("seed");
         let dests = emit::destination_names(&f, &mut namer);
-        let body = emit::custom_body(&f, rule, &seed, &dests);
+        let body = emit::custom_body(&f, rule, &seed, &dests, &mut namer);
         let reverse = emit::functions(&f, body, &seed, &dests, None, false);
         let forward = emit::forward::custom_functions(&f, rule);
         return Some(assemble(&f, reverse, forward));

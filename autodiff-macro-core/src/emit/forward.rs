@@ -441,8 +441,14 @@ pub fn custom_functions(f: &Function, rule: &syn::Path) -> Generated {
     let one = f.float.one();
     let zero = f.float.zero();
     let grads: Vec<Ident> = (0..names.len())
-        .map(|i| format_ident!("__rule_grad_{}", i))
+        .map(|i| namer.fresh(&format!("__rule_grad_{i}")))
         .collect();
+    // Fresh names: a parameter may be called `value`, `rule` or `tangent`.
+    let (value, rule_fn, tangent) = (
+        namer.fresh("value"),
+        namer.fresh("rule"),
+        namer.fresh("tangent"),
+    );
     let pattern = if grads.len() == 1 {
         quote!(#(#grads)*)
     } else {
@@ -465,11 +471,11 @@ pub fn custom_functions(f: &Function, rule: &syn::Path) -> Generated {
         false,
         quote! {
             // Through a typed pointer, so a rule of the wrong signature is reported once.
-            let rule: fn(#(#types,)* #r, #r) -> #grad_ty = #rule;
-            let value: #r = #name(#(#clone_args),*);
-            let #pattern = rule(#(#args,)* ::core::clone::Clone::clone(&value), #one);
-            let tangent = #zero #(+ #terms)*;
-            (value, tangent)
+            let #rule_fn: fn(#(#types,)* #r, #r) -> #grad_ty = #rule;
+            let #value: #r = #name(#(#clone_args),*);
+            let #pattern = #rule_fn(#(#args,)* ::core::clone::Clone::clone(&#value), #one);
+            let #tangent = #zero #(+ #terms)*;
+            (#value, #tangent)
         },
     );
     let tangent = format_ident!("{}", crate::symbol::TANGENT);

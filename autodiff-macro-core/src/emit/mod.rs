@@ -399,23 +399,31 @@ pub fn sweeps_body(f: &Function, sweeps: Sweeps, items: &[TokenStream]) -> Token
 
 /// The body of the core of a function with `custom_vjp = rule`: the function itself for the
 /// value, `rule(<params>, value, seed)` for the gradient, added into the destinations.
-pub fn custom_body(f: &Function, rule: &syn::Path, seed: &Ident, dests: &[Ident]) -> TokenStream {
+pub fn custom_body(
+    f: &Function,
+    rule: &syn::Path,
+    seed: &Ident,
+    dests: &[Ident],
+    namer: &mut names::Namer,
+) -> TokenStream {
     let name = f.name();
     let float = f.float.ty();
     let ret = &f.ret;
     let grad_ty = gradient_type(f);
     let types: Vec<&syn::Type> = f.params.iter().map(|p| &p.ty).collect();
     let args: Vec<&Ident> = f.params.iter().map(|p| &p.ident).collect();
+    // Fresh names: a parameter may be called `value` or `rule`.
+    let (value, rule_fn) = (namer.fresh("value"), namer.fresh("rule"));
     // The rule's signature, checked where the attribute names it.
     let check = quote_spanned!(syn::spanned::Spanned::span(rule)=>
-        let rule: fn(#(#types,)* #ret, #ret) -> #grad_ty = #rule;
+        let #rule_fn: fn(#(#types,)* #ret, #ret) -> #grad_ty = #rule;
     );
     let clone_args = args
         .iter()
         .map(|a| quote!(::core::clone::Clone::clone(&#a)));
     let diff = diff_params(f);
     let grads: Vec<Ident> = (0..diff.len())
-        .map(|i| format_ident!("__rule_grad_{}", i))
+        .map(|i| namer.fresh(&format!("__rule_grad_{i}")))
         .collect();
     let pattern = if grads.len() == 1 {
         quote!(#(#grads)*)
@@ -438,10 +446,10 @@ pub fn custom_body(f: &Function, rule: &syn::Path, seed: &Ident, dests: &[Ident]
     });
     quote! {
         #check
-        let value: #ret = #name(#(#clone_args),*);
-        let #pattern = rule(#(#args,)* ::core::clone::Clone::clone(&value), #seed);
+        let #value: #ret = #name(#(#clone_args),*);
+        let #pattern = #rule_fn(#(#args,)* ::core::clone::Clone::clone(&#value), #seed);
         #(#deliver)*
-        value
+        #value
     }
 }
 
