@@ -264,12 +264,18 @@ pub(crate) fn pullback(
     let float = f.float.ty();
     let zero = f.float.zero();
     let member = format_ident!("{}", member);
+    // The options' names must not be those of parameters (`__pullback_0` is a valid one).
+    let mut namer = names::Namer::new(&f.item);
+    namer.reserve(seed);
+    for d in dests {
+        namer.reserve(d);
+    }
     let mut options = Vec::new();
     let mut prepare = TokenStream::new();
     let mut dest_iter = dests.iter();
     for (i, p) in f.params.iter().enumerate() {
-        let opt = format_ident!("__pullback_{}", i);
-        let scratch = format_ident!("__scratch_{}", i);
+        let opt = namer.fresh(&format!("__pullback_{i}"));
+        let scratch = namer.fresh(&format!("__scratch_{i}"));
         match &p.kind {
             ParamKind::PassThrough => options.push(quote!(#opt: ::core::option::Option<&mut ()>)),
             ParamKind::Float {
@@ -518,6 +524,13 @@ pub fn functions(
     } else {
         quote!((#(#dests),*))
     };
+    // The wrappers' locals, named apart from the parameters, the seed and the destinations.
+    let mut namer = names::Namer::new(original);
+    namer.reserve(seed);
+    for d in dests {
+        namer.reserve(d);
+    }
+    let (value, tangent) = (namer.fresh("value"), namer.fresh("tangent"));
 
     let core = core_fn(
         f,
@@ -534,8 +547,8 @@ pub fn functions(
         quote! {
             #vis fn #vjp #generics (#params, #seed: #ret) -> (#ret, #grad_ty) #where_clause {
                 #(let mut #dests = #zeros;)*
-                let value = #vjp_into(#(#args,)* #seed, #(&mut #dests),*);
-                (value, #grads_tuple)
+                let #value = #vjp_into(#(#args,)* #seed, #(&mut #dests),*);
+                (#value, #grads_tuple)
             }
         },
     );
@@ -549,9 +562,9 @@ pub fn functions(
             (
                 quote!(#jvp(#(#args,)* #one)),
                 quote! {
-                    let (value, tangent) = #jvp(#(#args,)* #one);
-                    *#dest = *#dest + tangent;
-                    value
+                    let (#value, #tangent) = #jvp(#(#args,)* #one);
+                    *#dest = *#dest + #tangent;
+                    #value
                 },
                 "one forward sweep of [`NAME_jvp`] with tangent 1, since it has one differentiable float",
             )

@@ -107,7 +107,7 @@ impl Lowerer<'_> {
     /// An array literal used as a value: a buffer of floats, or opaque when it holds none.
     fn buffer_value(&mut self, e: &Expr, out: &mut Block) -> Val {
         if self.creates_buffer(e, false) {
-            let name = syn::Ident::new("__a", e.span());
+            let name = self.namer.fresh("__a");
             self.buffer(&name, e, false, out)
         } else {
             Val::Opaque(e.clone())
@@ -528,9 +528,8 @@ impl Lowerer<'_> {
             return false;
         };
         // Followed by `.unwrap()`, a bare `cast(..)` is num-traits' (it gives an `Option`).
-        let bare_cast = p.qself.is_none()
-            && p.path.segments.len() == 1
-            && p.path.segments[0].ident == "cast";
+        let bare_cast =
+            p.qself.is_none() && p.path.segments.len() == 1 && p.path.segments[0].ident == "cast";
         bare_cast || matches!(self.conversion(p), Some(Conversion::Option))
     }
 
@@ -546,9 +545,8 @@ impl Lowerer<'_> {
         let last = segments.last()?.as_str();
         let float = quote::ToTokens::to_token_stream(&self.f.float.ty()).to_string();
         let generics = crate::parse::signature::generic_floats(&self.f.item.sig);
-        let is_float = |name: &str| {
-            name == "f64" || name == "f32" || generics.iter().any(|g| *g == name)
-        };
+        let is_float =
+            |name: &str| name == "f64" || name == "f32" || generics.iter().any(|g| *g == name);
         let is_from = last == "from"
             || last
                 .strip_prefix("from_")
@@ -570,7 +568,10 @@ impl Lowerer<'_> {
             }
             (None, false)
         } else {
-            let qualifier = segments.len().checked_sub(2).map(|i| segments[i].as_str())?;
+            let qualifier = segments
+                .len()
+                .checked_sub(2)
+                .map(|i| segments[i].as_str())?;
             if !is_from {
                 return None;
             }
