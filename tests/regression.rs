@@ -140,7 +140,12 @@ mod inline_format_arguments {
     pub fn printed(x: f64) -> f64 {
         let y = x * 2.0;
         let y = y + 1.0;
-        println!("y = {y}, {y:?}, {y:.2}, {{y}} {} {y:>w$.p$}", y, w = 8, p = 3);
+        println!(
+            "y = {y}, {y:?}, {y:.2}, {{y}} {} {y:>w$.p$}",
+            y,
+            w = 8,
+            p = 3
+        );
         let mut acc = 0.0;
         for i in 0..3 {
             let t = y * i as f64;
