@@ -80,7 +80,17 @@ fn transform(cx: &Ctxt, args: &parse::Args, item: syn::ItemFn) -> Option<TokenSt
         .as_ref()
         .map(|(body, _, dests)| (&f_all, body.clone(), dests.as_slice()));
     let reverse = emit::functions(&f, body, &seed, &dests, all_floats, true);
-    let forward = emit::forward::functions(&f)?;
+    let Some(forward) = emit::forward::functions(cx, &f) else {
+        // Every way to `None` reports why; this keeps a missing one from dropping the
+        // function silently.
+        if !cx.has_errors() {
+            cx.error_spanned_by(
+                &f.item.sig.ident,
+                "#[differentiable] could not generate the forward mode (`_jvp`, `_hvp`) of this function; please report this as a bug, with the function",
+            );
+        }
+        return None;
+    };
     Some(assemble(&f, reverse, forward))
 }
 
