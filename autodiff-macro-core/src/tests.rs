@@ -639,3 +639,28 @@ fn generated_locals_avoid_user_names() {
     }
     assert!(code.contains("let value_1"), "{code}");
 }
+
+/// A format string's implicit captures of renamed bindings and floats become explicit named
+/// arguments; escapes, positional arguments and explicit named arguments are left alone.
+#[test]
+fn inline_format_arguments_are_made_explicit() {
+    let code = expanded(
+        quote!(),
+        quote! {
+            fn f(x: f64, n: usize) -> f64 {
+                let y = x * 2.0;
+                let y = y + 1.0;
+                println!("{y} {y:?} {{y}} {} {0} {:w$.p$} {n} {z}", x, w = 8, p = n, z = 1);
+                assert!(y > 0.0, "{y:.2}",);
+                y
+            }
+        },
+    );
+    let expected = [
+        r#"println!("{y} {y:?} {{y}} {} {0} {:w$.p$} {n} {z}", x, w = 8, p = n, z = 1, y = y_2);"#,
+        r#"assert!(y_2 > 0.0, "{y:.2}", y = y_2,);"#,
+    ];
+    for line in expected {
+        assert!(code.contains(line), "{line}\n{code}");
+    }
+}
