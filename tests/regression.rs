@@ -156,7 +156,7 @@ mod inline_format_arguments {
         let mut s = String::new();
         writeln!(s, "{acc:?} {x}").unwrap();
         assert!(y.is_finite(), "y = {y} is not finite");
-        assert_eq!(s.is_empty(), false, "{s} {y}");
+        assert_ne!(s.len(), 0, "{s} {y}");
         let shown = format!("{y:.1}");
         debug_assert!(!shown.is_empty(), "{shown} {y}");
         y * acc
