@@ -107,3 +107,99 @@ fn a_trailing_comma_is_fine() {
     )
     .assert_within(1e-7);
 }
+
+// Parameters and locals named like the generated code's locals: the pullback's options and
+// scratch (`__pullback_0`, `__scratch_1`), a call's cotangent locals (`__g_arg0`), a nested
+// loop's range (`__range`), an array literal's buffer (`__a`), and a `custom_vjp` core's value,
+// rule and gradients (`value`, `rule`, `__rule_grad_0`).
+#[differentiable]
+fn callee_named_like_the_pullback(__pullback_0: f64, __scratch_1: f64, __pullback_2: f64) -> f64 {
+    __pullback_0 * __scratch_1 * __pullback_2
+}
+
+#[differentiable]
+fn caller_named_like_call_locals(__g_arg0: f64, __g_arg1: f64, __range: usize) -> f64 {
+    let mut acc = 0.0;
+    for i in 0..__range {
+        for j in 0..i {
+            let __range = j as f64 + 1.0;
+            acc += callee_named_like_the_pullback(__g_arg1, __g_arg0, __g_arg1) * __range;
+        }
+    }
+    acc
+}
+
+#[differentiable]
+fn buffer_beside_a_local_named_like_it(x: f64) -> f64 {
+    let __a = x * 3.0;
+    sum(&[x, x * x]) * __a
+}
+
+#[differentiable(custom_vjp = rule_of_named_like_ours)]
+fn named_like_custom_locals(value: f64, rule: f64, __rule_grad_0: f64) -> f64 {
+    value * rule + __rule_grad_0
+}
+
+fn rule_of_named_like_ours(value: f64, rule: f64, _g: f64, _v: f64, seed: f64) -> (f64, f64, f64) {
+    (rule * seed, value * seed, seed)
+}
+
+#[differentiable]
+fn calls_named_like_custom_locals(x: f64, y: f64) -> f64 {
+    named_like_custom_locals(x, y, x * y)
+}
+
+#[test]
+fn generated_locals_do_not_capture_user_names() {
+    // f = abc: ∇f = (bc, ac, ab) = (12, 8, 6) at (2, 3, 4).
+    let g = callee_named_like_the_pullback_grad(2.0, 3.0, 4.0);
+    assert_eq!(g, (12.0, 8.0, 6.0));
+    let check = check_grad(
+        |v| callee_named_like_the_pullback(v[0], v[1], v[2]),
+        &[2.0, 3.0, 4.0],
+        &[g.0, g.1, g.2],
+    );
+    assert!(check.is_within(1e-7), "{check}");
+
+    // f = Σ_{i<n} Σ_{j<i} a·b²·(j + 1) = a·b²·c with c = Σ_{i<n} i(i + 1)/2 (10 for n = 4):
+    // ∇f = (b²c, 2abc) = (90, 120) at (a, b) = (2, 3).
+    let (a, b) = (2.0, 3.0);
+    let g = caller_named_like_call_locals_grad(a, b, 4);
+    assert_eq!(g, (90.0, 120.0));
+    assert_eq!(
+        caller_named_like_call_locals_vjp(a, b, 4, 1.0).1,
+        (90.0, 120.0)
+    );
+    assert_eq!(caller_named_like_call_locals_jvp(a, b, 4, 1.0, 0.0).1, 90.0);
+    let check = check_grad(
+        |v| caller_named_like_call_locals(v[0], v[1], 4),
+        &[a, b],
+        &[g.0, g.1],
+    );
+    assert!(check.is_within(1e-7), "{check}");
+
+    // f = (x + x²)·3x = 3x² + 3x³: f' = 6x + 9x² = 4.8 at 0.4.
+    let x = 0.4;
+    let g = buffer_beside_a_local_named_like_it_grad(x);
+    assert!((g - (6.0 * x + 9.0 * x * x)).abs() < 1e-12, "{g}");
+    check_grad(|v| buffer_beside_a_local_named_like_it(v[0]), &[x], &[g]).assert_within(1e-7);
+
+    // f = vr + g: ∇f = (r, v, 1) = (3, 2, 1) at (2, 3, 5).
+    assert_eq!(
+        named_like_custom_locals_grad(2.0, 3.0, 5.0),
+        (3.0, 2.0, 1.0)
+    );
+    assert_eq!(
+        named_like_custom_locals_jvp(2.0, 3.0, 5.0, 1.0, 1.0, 1.0),
+        (11.0, 6.0)
+    );
+    // g(x, y) = xy + xy = 2xy: ∇g = (2y, 2x) = (6, 4) at (2, 3).
+    let g = calls_named_like_custom_locals_grad(2.0, 3.0);
+    assert_eq!(g, (6.0, 4.0));
+    let check = check_grad(
+        |v| calls_named_like_custom_locals(v[0], v[1]),
+        &[2.0, 3.0],
+        &[g.0, g.1],
+    );
+    assert!(check.is_within(1e-7), "{check}");
+}

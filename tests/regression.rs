@@ -130,3 +130,196 @@ mod zero_tangent_of_a_borrowed_slice {
         common::fd1(|x| outer(x, 3.0, &[5.0]), 2.0, 15.0);
     }
 }
+
+/// Implicit captures of renamed names and floats are now explicit named arguments.
+mod inline_format_arguments {
+    use super::*;
+    use std::fmt::Write;
+
+    #[differentiable]
+    pub fn printed(x: f64) -> f64 {
+        let y = x * 2.0;
+        let y = y + 1.0;
+        println!(
+            "y = {y}, {y:?}, {y:.2}, {{y}} {} {y:>w$.p$}",
+            y,
+            w = 8,
+            p = 3
+        );
+        let mut acc = 0.0;
+        for i in 0..3 {
+            let t = y * i as f64;
+            let t = t * t;
+            eprintln!("{i}: t = {t:.3}, acc = {acc}, y = {y:e}");
+            acc += t;
+        }
+        let mut s = String::new();
+        writeln!(s, "{acc:?} {x}").unwrap();
+        assert!(y.is_finite(), "y = {y} is not finite");
+        assert_ne!(s.len(), 0, "{s} {y}");
+        let shown = format!("{y:.1}");
+        debug_assert!(!shown.is_empty(), "{shown} {y}");
+        y * acc
+    }
+
+    #[differentiable]
+    pub fn explicit_name_kept(x: f64) -> f64 {
+        let y = x * x;
+        let y = y * x;
+        // `y` is given explicitly: the format string's `{y}` is the constant, not the float.
+        let text = format!("{y}", y = 7);
+        assert_eq!(text, "7");
+        y
+    }
+
+    #[test]
+    fn gradients_are_unchanged() {
+        // y = 2x + 1, acc = Σ_{i<3} (y·i)² = 5y², f = 5y³: f' = 30y² = 76.8 at x = 0.3.
+        let x = 0.3;
+        let y: f64 = 2.0 * x + 1.0;
+        let expected = 30.0 * y * y;
+        let g = printed_grad(x);
+        common::assert_close(g, expected, 1e-12);
+        common::assert_close(printed_vjp(x, 1.0).1, expected, 1e-12);
+        common::assert_close(printed_jvp(x, 1.0).1, expected, 1e-12);
+        common::assert_close(printed_hvp(x, 1.0), 120.0 * y, 1e-12);
+        common::fd1(printed, x, g);
+        // f = x³: f' = 3x² = 0.27 at 0.3.
+        common::assert_close(explicit_name_kept_grad(x), 3.0 * x * x, 1e-12);
+        common::assert_close(explicit_name_kept_vjp(x, 1.0).1, 3.0 * x * x, 1e-12);
+        common::fd1(explicit_name_kept, x, 3.0 * x * x);
+    }
+}
+
+/// of the float type, whose reads of floats that carry a gradient are refused.
+mod constant_conversions {
+    use super::*;
+    use num_traits::FromPrimitive;
+    use std::f64::consts::PI;
+
+    #[differentiable]
+    pub fn inner<T: Float>(x: T, c: T) -> T {
+        (x * c).sin()
+    }
+
+    #[differentiable]
+    pub fn outer<T: Float + FromPrimitive>(x: T) -> T {
+        inner(x, T::from_f64(2.0 * PI).unwrap())
+    }
+
+    #[differentiable]
+    pub fn via_from<T: Float>(x: T) -> T {
+        x * T::from(2.0 * PI).unwrap()
+    }
+
+    #[differentiable]
+    pub fn via_from_usize<T: Float + FromPrimitive>(x: T, n: usize) -> T {
+        x * x * T::from_usize(n).expect("n fits")
+    }
+
+    #[differentiable]
+    pub fn in_a_loop<T: Float>(x: T, n: usize) -> T {
+        let mut acc = T::zero();
+        for i in 0..n {
+            acc = acc + x * T::from(i).unwrap();
+        }
+        acc
+    }
+
+    #[differentiable]
+    pub fn other_forms(x: f64, k: i32) -> f64 {
+        let a = <f64 as num_traits::NumCast>::from(k).unwrap();
+        let b: f64 = num_traits::NumCast::from(3u8).unwrap();
+        let c: f64 = num_traits::cast(k).unwrap();
+        let d = f64::from(k);
+        let e = f64::from_i32(k).unwrap();
+        let p = std::f64::consts::PI + core::f64::consts::PI;
+        x * (a + b + c + d + e) + x * p
+    }
+
+    #[test]
+    fn outer_of_inner() {
+        // f = sin(2πx): f' = 2π·cos(2πx), f'' = -(2π)²·sin(2πx).
+        let x = 0.1;
+        let w = 2.0 * PI;
+        let g = outer_grad(x);
+        common::assert_close(g, w * (w * x).cos(), 1e-12);
+        common::assert_close(outer_vjp(x, 1.0).1, g, 1e-12);
+        common::assert_close(outer_jvp(x, 1.0).1, g, 1e-12);
+        common::assert_close(outer_hvp(x, 1.0), -w * w * (w * x).sin(), 1e-12);
+        common::assert_close(outer(x), (w * x).sin(), 1e-12);
+        common::fd1(outer::<f64>, x, g);
+        let g32 = outer_grad(0.1f32);
+        let w32 = 2.0 * std::f32::consts::PI;
+        assert!((g32 - w32 * (w32 * 0.1f32).cos()).abs() < 1e-4, "{g32}");
+        assert!((outer(0.1f32) - (w32 * 0.1f32).sin()).abs() < 1e-6);
+    }
+
+    #[test]
+    fn conversions_are_constants() {
+        let x = 0.7;
+        common::assert_close(via_from_grad(x), 2.0 * PI, 1e-12);
+        common::assert_close(via_from_vjp(x, 1.0).1, 2.0 * PI, 1e-12);
+        common::fd1(via_from::<f64>, x, via_from_grad(x));
+        assert!((via_from_grad(0.7f32) - 2.0 * std::f32::consts::PI).abs() < 1e-5);
+        // f = n·x²: f' = 2nx = 5.6 at n = 4.
+        common::assert_close(via_from_usize_grad(x, 4), 2.0 * 4.0 * x, 1e-12);
+        common::assert_close(via_from_usize_vjp(x, 4, 1.0).1, 2.0 * 4.0 * x, 1e-12);
+        common::fd1(|x| via_from_usize(x, 4), x, 5.6);
+        // f = x·Σ_{i<5} i = 10x: f' = 10.
+        assert_eq!(in_a_loop_grad(x, 5), 10.0);
+        assert_eq!(in_a_loop_vjp(x, 5, 1.0).1, 10.0);
+        assert_eq!(in_a_loop_grad(0.7f32, 5), 10.0);
+        common::fd1(|x| in_a_loop(x, 5), x, 10.0);
+        // f = x·(4k + 3) + 2πx: f' = 4k + 3 + 2π.
+        let expected = 4.0 * 2.0 + 3.0 + 2.0 * PI;
+        common::assert_close(other_forms_grad(x, 2), expected, 1e-12);
+        common::assert_close(other_forms_vjp(x, 2, 1.0).1, expected, 1e-12);
+        common::fd1(|x| other_forms(x, 2), x, expected);
+    }
+}
+
+/// `rule`). The generated names now come from the `Namer`, which knows the user's.
+mod custom_rule_parameters_named_like_its_locals {
+    use super::*;
+
+    #[differentiable(custom_vjp = cube_rule)]
+    pub fn cube(value: f64) -> f64 {
+        value * value * value
+    }
+
+    pub fn cube_rule(value: f64, _v: f64, seed: f64) -> f64 {
+        3.0 * value * value * seed
+    }
+
+    #[differentiable(custom_vjp = scaled_rule)]
+    pub fn scaled(rule: f64, tangent: f64) -> f64 {
+        rule * tangent * tangent
+    }
+
+    pub fn scaled_rule(rule: f64, tangent: f64, _v: f64, seed: f64) -> (f64, f64) {
+        (tangent * tangent * seed, 2.0 * rule * tangent * seed)
+    }
+
+    #[differentiable]
+    pub fn caller(x: f64) -> f64 {
+        cube(x) + scaled(x, 2.0 * x)
+    }
+
+    #[test]
+    fn rule_sees_the_parameters() {
+        // f = value³: f' = 3·value² = 12 at 2 (the bug gave 3·(value³)² = 192).
+        assert_eq!(cube_grad(2.0), 12.0);
+        assert_eq!(cube_vjp(2.0, 1.0), (8.0, 12.0));
+        assert_eq!(cube_jvp(2.0, 1.0), (8.0, 12.0));
+        common::fd1(cube, 2.0, cube_grad(2.0));
+        // f = r·t²: ∇f = (t², 2rt) = (9, 12) at (2, 3).
+        assert_eq!(scaled_grad(2.0, 3.0), (9.0, 12.0));
+        assert_eq!(scaled_jvp(2.0, 3.0, 1.0, 1.0), (18.0, 21.0));
+        fd2(scaled, 2.0, 3.0, scaled_grad(2.0, 3.0));
+        // g = x³ + x·(2x)² = 5x³: g' = 15x² = 15 at 1.
+        assert_eq!(caller_grad(1.0), 15.0);
+        assert_eq!(caller_vjp(1.0, 1.0), (5.0, 15.0));
+        common::fd1(caller, 1.0, 15.0);
+    }
+}

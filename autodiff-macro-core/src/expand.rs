@@ -55,7 +55,7 @@ fn transform(cx: &Ctxt, args: &parse::Args, item: syn::ItemFn) -> Option<TokenSt
         let mut namer = Namer::new(&f.item);
         let seed = namer.fresh("seed");
         let dests = emit::destination_names(&f, &mut namer);
-        let body = emit::custom_body(&f, rule, &seed, &dests);
+        let body = emit::custom_body(&f, rule, &seed, &dests, &mut namer);
         let reverse = emit::functions(&f, body, &seed, &dests, None, false);
         let forward = emit::forward::custom_functions(&f, rule);
         return Some(assemble(&f, reverse, forward));
@@ -80,7 +80,17 @@ fn transform(cx: &Ctxt, args: &parse::Args, item: syn::ItemFn) -> Option<TokenSt
         .as_ref()
         .map(|(body, _, dests)| (&f_all, body.clone(), dests.as_slice()));
     let reverse = emit::functions(&f, body, &seed, &dests, all_floats, true);
-    let forward = emit::forward::functions(&f)?;
+    let Some(forward) = emit::forward::functions(cx, &f) else {
+        // Every way to `None` reports why; this keeps a missing one from dropping the
+        // function silently.
+        if !cx.has_errors() {
+            cx.error_spanned_by(
+                &f.item.sig.ident,
+                "#[differentiable] could not generate the forward mode (`_jvp`, `_hvp`) of this function; please report this as a bug, with the function",
+            );
+        }
+        return None;
+    };
     Some(assemble(&f, reverse, forward))
 }
 

@@ -585,3 +585,82 @@ fn expand_partials_of_active_operands_only() {
     let core = &out[..out.find("fn horner_vjp(").unwrap_or(out.len())];
     assert!(core.contains("__tape.push_float(acc)"), "{core}");
 }
+
+/// Every local the generated code binds is named by the `Namer`: with parameters named like
+/// them, the generated ones take another name.
+#[test]
+fn generated_locals_avoid_user_names() {
+    let code = expanded(
+        quote!(),
+        quote! {
+            fn f(__g_arg0: f64, __range: usize) -> f64 {
+                let mut acc = 0.0;
+                for i in 0..__range {
+                    for j in 0..i {
+                        acc += g(__g_arg0 * (j as f64)) * acc;
+                    }
+                }
+                acc
+            }
+        },
+    );
+    assert!(code.contains("let __range_1 = "), "{code}");
+    assert!(!code.contains("let __range = "), "{code}");
+    assert!(code.contains("let mut __g_arg0_1: f64"), "{code}");
+    assert!(!code.contains("let mut __g_arg0: f64"), "{code}");
+    let code = expanded(
+        quote!(),
+        quote! {
+            fn f(__pullback_0: f64, __scratch_0: f64) -> f64 {
+                __pullback_0 * __scratch_0
+            }
+        },
+    );
+    assert!(
+        code.contains("__pullback_0_1: ::core::option::Option"),
+        "{code}"
+    );
+    assert!(code.contains("let mut __scratch_0_1: f64"), "{code}");
+    let code = expanded(
+        quote!(custom_vjp = r),
+        quote! {
+            fn f(value: f64, rule: f64, tangent: f64, __rule_grad_0: f64) -> f64 {
+                value * rule * tangent + __rule_grad_0
+            }
+        },
+    );
+    for name in ["value", "rule", "tangent", "__rule_grad_0"] {
+        for binding in ["let ", "let mut ", "let ("] {
+            for end in [" ", ":", ",", ")"] {
+                let bound = format!("{binding}{name}{end}");
+                assert!(!code.contains(&bound), "{bound}: {code}");
+            }
+        }
+    }
+    assert!(code.contains("let value_1"), "{code}");
+}
+
+/// A format string's implicit captures of renamed bindings and floats become explicit named
+/// arguments; escapes, positional arguments and explicit named arguments are left alone.
+#[test]
+fn inline_format_arguments_are_made_explicit() {
+    let code = expanded(
+        quote!(),
+        quote! {
+            fn f(x: f64, n: usize) -> f64 {
+                let y = x * 2.0;
+                let y = y + 1.0;
+                println!("{y} {y:?} {{y}} {} {0} {:w$.p$} {n} {z}", x, w = 8, p = n, z = 1);
+                assert!(y > 0.0, "{y:.2}",);
+                y
+            }
+        },
+    );
+    let expected = [
+        r#"println!("{y} {y:?} {{y}} {} {0} {:w$.p$} {n} {z}", x, w = 8, p = n, z = 1, y = y_2);"#,
+        r#"assert!(y_2 > 0.0, "{y:.2}", y = y_2,);"#,
+    ];
+    for line in expected {
+        assert!(code.contains(line), "{line}\n{code}");
+    }
+}

@@ -32,19 +32,19 @@ enum Diff {
     AllFloats,
 }
 
-/// The forward-mode functions of `f`, or `None` when its body cannot be lowered (reverse mode
-/// has reported why).
-pub fn functions(f: &Function) -> Option<Generated> {
+/// The forward-mode functions of `f`, or `None` when they cannot be generated: then `cx`
+/// holds the errors saying why, and the driver emits its fallback.
+pub fn functions(cx: &Ctxt, f: &Function) -> Option<Generated> {
     let wrt: Vec<bool> = f.params.iter().map(|p| is_float(p, true)).collect();
     let floats: Vec<bool> = f.params.iter().map(|p| is_float(p, false)).collect();
     // Lowered and transformed once for each set of tangents, then cloned for each use.
-    let with_wrt = tangent_body(f, &wrt)?;
+    let with_wrt = tangent_body(cx, f, &wrt)?;
     let with_floats = if wrt == floats {
         with_wrt.clone()
     } else {
-        tangent_body(f, &floats)?
+        tangent_body(cx, f, &floats)?
     };
-    let jvp = jvp(f, &wrt, with_wrt.clone())?;
+    let jvp = jvp(cx, f, &wrt, with_wrt.clone())?;
     if !matches!(f.ret_shape, RetShape::Scalar) {
         // A call has a float value, so only those need rules for callers.
         return Some(Generated {
@@ -52,15 +52,15 @@ pub fn functions(f: &Function) -> Option<Generated> {
             rules: TokenStream::new(),
         });
     }
-    let (tangent_items, tangent) = tangent_fn(f, &wrt, &floats, with_floats.clone())?;
+    let (tangent_items, tangent) = tangent_fn(cx, f, &wrt, &floats, with_floats.clone())?;
     let (core, tangent_pullback, all_floats, all_core) =
-        tangent_derivative(f, &floats, with_floats);
+        tangent_derivative(cx, f, &floats, with_floats)?;
     // With every float differentiable, `NAME_hvp` is the tangent's reverse sweep itself,
     // its destinations for the tangents thrown away; otherwise a sweep of its own.
     let hvp = if wrt == floats {
         hvp_wrapper(f, &all_floats, &all_core)
     } else {
-        hvp(f, &wrt, with_wrt)
+        hvp(cx, f, &wrt, with_wrt)?
     };
     Some(Generated {
         items: quote!(#jvp #tangent_items #hvp #core),
@@ -75,12 +75,14 @@ fn is_float(p: &Param, only_diff: bool) -> bool {
 /// A tangent body and the namer that made it (which knows every name in it).
 type Made = (tangent::TangentBody, Namer);
 
-/// The tangent body of `f` with tangents for `with`, and the namer that made it.
-fn tangent_body(f: &Function, with: &[bool]) -> Option<Made> {
-    let cx = Ctxt::new();
+/// The tangent body of `f` with tangents for `with`, and the namer that made it; None when
+/// the body cannot be lowered (reported into `cx`; reverse mode lowers the same body first,
+/// so this does not happen).
+fn tangent_body(cx: &Ctxt, f: &Function, with: &[bool]) -> Option<Made> {
     let mut namer = Namer::new(&f.item);
-    let body = lower::body(&cx, f, &mut namer);
-    if cx.check().is_err() {
+    let local = Ctxt::new();
+    let body = lower::body(&local, f, &mut namer);
+    if !report(cx, local, f, "forward mode (`_jvp`)") {
         return None;
     }
     let tb = tangent::transform(&body, with, f, &mut namer);
@@ -148,12 +150,35 @@ fn synthetic(
     }
 }
 
+/// Moves the errors of `local`, found generating `what` for `f`, into the driver's `cx`,
+/// each saying what it was found in; whether there were none.
+fn report(cx: &Ctxt, local: Ctxt, f: &Function, what: &str) -> bool {
+    let Err(errors) = local.check() else {
+        return true;
+    };
+    for err in errors {
+        cx.error_at(
+            err.span(),
+            format!("{what} of `{}` cannot be generated: {err}", f.name()),
+        );
+    }
+    false
+}
+
 /// `<decls> <forward sweep> <value>`: a synthetic function that nothing is differentiated in,
-/// run forward.
-fn forward_body(fs: &Function, body: &crate::ir::Body, namer: Namer) -> Option<TokenStream> {
-    let cx = Ctxt::new();
-    let an = analyse::body(&cx, fs, body);
-    cx.check().ok()?;
+/// run forward; None when its analysis fails (reported into `cx`).
+fn forward_body(
+    cx: &Ctxt,
+    f: &Function,
+    fs: &Function,
+    body: &crate::ir::Body,
+    namer: Namer,
+) -> Option<TokenStream> {
+    let local = Ctxt::new();
+    let an = analyse::body(&local, fs, body);
+    if !report(cx, local, f, "forward mode (`_jvp`)") {
+        return None;
+    }
     let mut namer = namer;
     let seed = namer.fresh("seed");
     let sweeps = sweep::build(fs, body, &an, namer, &seed, &[]);
@@ -170,7 +195,7 @@ fn forward_body(fs: &Function, body: &crate::ir::Body, namer: Namer) -> Option<T
 
 // `fn f_jvp(x: f64, w: &[f64], tan_x: f64, tan_w: &[f64]) -> (f64, f64)`: the value and the
 // tangent of the value, in one forward sweep.
-fn jvp(f: &Function, wrt: &[bool], (tb, namer): Made) -> Option<TokenStream> {
+fn jvp(cx: &Ctxt, f: &Function, wrt: &[bool], (tb, namer): Made) -> Option<TokenStream> {
     let name = f.name();
     let jvp = format_ident!("{}_jvp", name);
     let r = &f.ret;
@@ -184,7 +209,7 @@ fn jvp(f: &Function, wrt: &[bool], (tb, namer): Made) -> Option<TokenStream> {
     );
     let mut body = tb.body;
     body.output = Output::Tuple(vec![tb.value, tb.tangent]);
-    let code = forward_body(&fs, &body, namer)?;
+    let code = forward_body(cx, f, &fs, &body, namer)?;
     Some(plain_fn(
         &fs,
         format!(" Forward mode of [`{name}`]: its value and its directional derivative along the tangents, one per differentiable parameter (a Jacobian-vector product, from one forward sweep; generated by `#[differentiable]`)."),
@@ -197,6 +222,7 @@ fn jvp(f: &Function, wrt: &[bool], (tb, namer): Made) -> Option<TokenStream> {
 // tangent bodies call. With no float parameter left out by `wrt`, it is `f_jvp`'s tangent;
 // otherwise its body is a function of its own (the first part returned).
 fn tangent_fn(
+    cx: &Ctxt,
     f: &Function,
     wrt: &[bool],
     floats: &[bool],
@@ -227,7 +253,7 @@ fn tangent_fn(
     fa.item.sig.ident = all.clone();
     let mut body = tb.body;
     body.output = tb.tangent;
-    let code = forward_body(&fa, &body, namer)?;
+    let code = forward_body(cx, f, &fa, &body, namer)?;
     let item = plain_fn(&fa, doc.clone(), true, code);
     Some((
         quote!(#[doc(hidden)] #item),
@@ -274,8 +300,7 @@ fn function(
 }
 
 /// The reverse sweep of the tangent body of `f` with tangents for `with`, differentiated as
-/// `diff` says: the synthetic function, the core's body (a panic saying why, when the reverse
-/// sweep refuses the tangent body), its seed and destinations.
+/// `diff` says: the synthetic function, the core's body, its seed and destinations.
 struct TangentReverse {
     fs: Function,
     code: TokenStream,
@@ -298,48 +323,46 @@ impl TangentReverse {
     }
 }
 
+/// None when the analysis refuses the tangent body: the errors, saying `what` they stop, are
+/// reported into `cx` (compile errors, never a function that panics).
 fn reverse_of_tangent(
+    cx: &Ctxt,
     f: &Function,
     with: &[bool],
     (tb, mut namer): Made,
     name: Ident,
     diff: Diff,
     what: &str,
-) -> TangentReverse {
+) -> Option<TangentReverse> {
     let fs = synthetic(f, with, &tb.tangent_names, name, f.ret.clone(), diff);
     let mut body = tb.body;
     body.output = tb.tangent;
     let seed = namer.fresh("seed");
     let dests = super::destination_names(&fs, &mut namer);
-    let cx = Ctxt::new();
-    let an = analyse::body(&cx, &fs, &body);
-    let code = match cx.check() {
-        Ok(()) => {
-            let sweeps = sweep::build(&fs, &body, &an, namer, &seed, &dests);
-            sweeps_body(&fs, sweeps, &body.items)
-        }
-        Err(err) => {
-            let message = format!("{what} of `{}` is not available: {err}", f.name());
-            quote!(::core::panic!(#message))
-        }
-    };
-    TangentReverse {
+    let local = Ctxt::new();
+    let an = analyse::body(&local, &fs, &body);
+    if !report(cx, local, f, what) {
+        return None;
+    }
+    let sweeps = sweep::build(&fs, &body, &an, namer, &seed, &dests);
+    let code = sweeps_body(&fs, sweeps, &body.items);
+    Some(TangentReverse {
         fs,
         code,
         seed,
         dests,
-    }
+    })
 }
 
 // `fn f_hvp(x: f64, w: &[f64], tan_x: f64, tan_w: &[f64]) -> (f64, Vec<f64>)`: the Hessian
 // times the direction, as the gradient of the tangent `∇f·v` (reverse over forward).
-fn hvp(f: &Function, wrt: &[bool], made: Made) -> TokenStream {
+fn hvp(cx: &Ctxt, f: &Function, wrt: &[bool], made: Made) -> Option<TokenStream> {
     let core = format_ident!("__{}_hvp_core", f.name());
-    let what = "the Hessian-vector product";
-    let tr = reverse_of_tangent(f, wrt, made, core.clone(), Diff::Primal, what);
+    let what = "the Hessian-vector product (`_hvp`)";
+    let tr = reverse_of_tangent(cx, f, wrt, made, core.clone(), Diff::Primal, what)?;
     let core_item = tr.core_item(&core, format!(" The core of [`{}_hvp`].", f.name()));
     let wrapper = hvp_wrapper(f, &tr, &core);
-    quote!(#[doc(hidden)] #core_item #wrapper)
+    Some(quote!(#[doc(hidden)] #core_item #wrapper))
 }
 
 /// `NAME_hvp`: zeros for every destination of the core `core` of `tr`, the core with a seed
@@ -382,14 +405,15 @@ fn hvp_wrapper(f: &Function, tr: &TangentReverse, core: &Ident) -> TokenStream {
 // The rule `tangent_pullback`: the reverse sweep of the rule `tangent`, for callers' `_hvp`;
 // its core, the rule, and the sweep (which `NAME_hvp` shares when `wrt` leaves no float out).
 fn tangent_derivative(
+    cx: &Ctxt,
     f: &Function,
     floats: &[bool],
     made: Made,
-) -> (TokenStream, TokenStream, TangentReverse, Ident) {
+) -> Option<(TokenStream, TokenStream, TangentReverse, Ident)> {
     let name = f.name();
     let core = format_ident!("__{}_tangent_vjp_into", name);
-    let what = "the second derivative";
-    let tr = reverse_of_tangent(f, floats, made, core.clone(), Diff::AllFloats, what);
+    let what = "the second derivative (`_hvp`)";
+    let tr = reverse_of_tangent(cx, f, floats, made, core.clone(), Diff::AllFloats, what)?;
     let core_item = tr.core_item(
         &core,
         format!(" Reverse mode of the tangent of [`{name}`]."),
@@ -401,7 +425,7 @@ fn tangent_derivative(
         &core,
         crate::symbol::TANGENT_PULLBACK,
     );
-    (quote!(#[doc(hidden)] #core_item), rule, tr, core)
+    Some((quote!(#[doc(hidden)] #core_item), rule, tr, core))
 }
 
 /// The forward-mode functions of a function with `custom_vjp = rule` and a float value: the
@@ -443,8 +467,14 @@ pub fn custom_functions(f: &Function, rule: &syn::Path) -> Generated {
     let one = f.float.one();
     let zero = f.float.zero();
     let grads: Vec<Ident> = (0..names.len())
-        .map(|i| format_ident!("__rule_grad_{}", i))
+        .map(|i| namer.fresh(&format!("__rule_grad_{i}")))
         .collect();
+    // Fresh names: a parameter may be called `value`, `rule` or `tangent`.
+    let (value, rule_fn, tangent) = (
+        namer.fresh("value"),
+        namer.fresh("rule"),
+        namer.fresh("tangent"),
+    );
     let pattern = if grads.len() == 1 {
         quote!(#(#grads)*)
     } else {
@@ -471,11 +501,11 @@ pub fn custom_functions(f: &Function, rule: &syn::Path) -> Generated {
         false,
         quote! {
             // Through a typed pointer, so a rule of the wrong signature is reported once.
-            let rule: fn(#(#types,)* #r, #r) -> #grad_ty = #rule;
-            let value: #r = #name(#(#clone_args),*);
-            let #pattern = rule(#(#args,)* ::core::clone::Clone::clone(&value), #one);
-            let tangent = #zero #(+ #terms)*;
-            (value, tangent)
+            let #rule_fn: fn(#(#types,)* #r, #r) -> #grad_ty = #rule;
+            let #value: #r = #name(#(#clone_args),*);
+            let #pattern = #rule_fn(#(#args,)* ::core::clone::Clone::clone(&#value), #one);
+            let #tangent = #zero #(+ #terms)*;
+            (#value, #tangent)
         },
     );
     let tangent = format_ident!("{}", crate::symbol::TANGENT);

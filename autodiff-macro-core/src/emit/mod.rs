@@ -322,12 +322,18 @@ pub(crate) fn pullback(
     let float = f.float.ty();
     let zero = f.float.zero();
     let member = format_ident!("{}", member);
+    // The options' names must not be those of parameters (`__pullback_0` is a valid one).
+    let mut namer = names::Namer::new(&f.item);
+    namer.reserve(seed);
+    for d in dests {
+        namer.reserve(d);
+    }
     let mut options = Vec::new();
     let mut prepare = TokenStream::new();
     let mut dest_iter = dests.iter();
     for (i, p) in f.params.iter().enumerate() {
-        let opt = format_ident!("__pullback_{}", i);
-        let scratch = format_ident!("__scratch_{}", i);
+        let opt = namer.fresh(&format!("__pullback_{i}"));
+        let scratch = namer.fresh(&format!("__scratch_{i}"));
         match &p.kind {
             ParamKind::PassThrough => options.push(quote!(#opt: ::core::option::Option<&mut ()>)),
             ParamKind::Float {
@@ -479,23 +485,31 @@ pub fn sweeps_body(f: &Function, sweeps: Sweeps, items: &[TokenStream]) -> Token
 
 /// The body of the core of a function with `custom_vjp = rule`: the function itself for the
 /// value, `rule(<params>, value, seed)` for the gradient, added into the destinations.
-pub fn custom_body(f: &Function, rule: &syn::Path, seed: &Ident, dests: &[Ident]) -> TokenStream {
+pub fn custom_body(
+    f: &Function,
+    rule: &syn::Path,
+    seed: &Ident,
+    dests: &[Ident],
+    namer: &mut names::Namer,
+) -> TokenStream {
     let name = f.name();
     let float = f.float.ty();
     let ret = &f.ret;
     let grad_ty = gradient_type(f);
     let types: Vec<&syn::Type> = f.params.iter().map(|p| &p.ty).collect();
     let args: Vec<&Ident> = f.params.iter().map(|p| &p.ident).collect();
+    // Fresh names: a parameter may be called `value` or `rule`.
+    let (value, rule_fn) = (namer.fresh("value"), namer.fresh("rule"));
     // The rule's signature, checked where the attribute names it.
     let check = quote_spanned!(syn::spanned::Spanned::span(rule)=>
-        let rule: fn(#(#types,)* #ret, #ret) -> #grad_ty = #rule;
+        let #rule_fn: fn(#(#types,)* #ret, #ret) -> #grad_ty = #rule;
     );
     let clone_args = args
         .iter()
         .map(|a| quote!(::core::clone::Clone::clone(&#a)));
     let diff = diff_params(f);
     let grads: Vec<Ident> = (0..diff.len())
-        .map(|i| format_ident!("__rule_grad_{}", i))
+        .map(|i| namer.fresh(&format!("__rule_grad_{i}")))
         .collect();
     let pattern = if grads.len() == 1 {
         quote!(#(#grads)*)
@@ -523,10 +537,10 @@ pub fn custom_body(f: &Function, rule: &syn::Path, seed: &Ident, dests: &[Ident]
     quote! {
         #check
         #require
-        let value: #ret = #name(#(#clone_args),*);
-        let #pattern = rule(#(#args,)* ::core::clone::Clone::clone(&value), #seed);
+        let #value: #ret = #name(#(#clone_args),*);
+        let #pattern = #rule_fn(#(#args,)* ::core::clone::Clone::clone(&#value), #seed);
         #(#deliver)*
-        value
+        #value
     }
 }
 
@@ -595,6 +609,13 @@ pub fn functions(
     } else {
         quote!((#(#dests),*))
     };
+    // The wrappers' locals, named apart from the parameters, the seed and the destinations.
+    let mut namer = names::Namer::new(original);
+    namer.reserve(seed);
+    for d in dests {
+        namer.reserve(d);
+    }
+    let (value, tangent) = (namer.fresh("value"), namer.fresh("tangent"));
 
     let core = core_fn(
         f,
@@ -611,8 +632,8 @@ pub fn functions(
         quote! {
             #vis fn #vjp #generics (#params, #seed: #ret) -> (#ret, #grad_ty) #where_clause {
                 #(let mut #dests = #zeros;)*
-                let value = #vjp_into(#(#args,)* #seed, #(&mut #dests),*);
-                (value, #grads_tuple)
+                let #value = #vjp_into(#(#args,)* #seed, #(&mut #dests),*);
+                (#value, #grads_tuple)
             }
         },
     );
@@ -626,9 +647,9 @@ pub fn functions(
             (
                 quote!(#jvp(#(#args,)* #one)),
                 quote! {
-                    let (value, tangent) = #jvp(#(#args,)* #one);
-                    *#dest = *#dest + tangent;
-                    value
+                    let (#value, #tangent) = #jvp(#(#args,)* #one);
+                    *#dest = *#dest + #tangent;
+                    #value
                 },
                 "one forward sweep of [`NAME_jvp`] with tangent 1, since it has one differentiable float",
             )

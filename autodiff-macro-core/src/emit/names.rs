@@ -56,6 +56,11 @@ impl Namer {
         Ident::new(&name, Span::call_site())
     }
 
+    /// Marks `ident`, a name generated elsewhere (a seed, a destination), as taken.
+    pub fn reserve(&mut self, ident: &Ident) {
+        self.taken.insert(ident.to_string());
+    }
+
     /// The first `base_k` not taken, trying `k` from where the last call for `base` stopped.
     fn suffixed(&mut self, base: &str) -> String {
         let k = self.next_suffix.entry(base.to_string()).or_insert(1);

@@ -107,7 +107,7 @@ impl Lowerer<'_> {
     /// An array literal used as a value: a buffer of floats, or opaque when it holds none.
     fn buffer_value(&mut self, e: &Expr, out: &mut Block) -> Val {
         if self.creates_buffer(e, false) {
-            let name = syn::Ident::new("__a", e.span());
+            let name = self.namer.fresh("__a");
             self.buffer(&name, e, false, out)
         } else {
             Val::Opaque(e.clone())
@@ -313,17 +313,16 @@ impl Lowerer<'_> {
 
     fn method_call(&mut self, e: &Expr, m: &syn::ExprMethodCall, out: &mut Block) -> Val {
         let name = m.method.to_string();
+        // `T::from(2.0 * PI).unwrap()`: a constant of the float type, its argument never a
+        // differentiable call. Its tokens record their float reads, so converting a float that
+        // carries a gradient is refused (`analyse::activity::check_opaque_reads`).
+        if (name == "unwrap" || name == "expect") && self.converts_to_float(&m.receiver) {
+            let op = self.operand(Val::Opaque(e.clone()), e.span(), out);
+            return Val::Float(op);
+        }
         let receiver = self.expr(&m.receiver, out);
         match receiver {
             Val::Array(r) => self.array_method(e, m, r, out),
-            // `T::from(0.5).unwrap()`: a constant of the float type.
-            Val::Opaque(_)
-                if (name == "unwrap" || name == "expect")
-                    && self.converts_to_float(&m.receiver) =>
-            {
-                let op = self.operand(Val::Opaque(e.clone()), e.span(), out);
-                Val::Float(op)
-            }
             Val::Opaque(_) => {
                 if STEP_METHODS.contains(&name.as_str()) || CUT_METHODS.contains(&name.as_str()) {
                     return Val::Opaque(e.clone());
@@ -449,6 +448,18 @@ impl Lowerer<'_> {
         let runtime_path =
             segments.len() == 1 || (segments.len() >= 2 && segments[0] == "autodiff");
 
+        if let Some(conversion) = self.conversion(func) {
+            // `f64::from(i)`, `T::from_usize(n)`, `NumCast::from(c)`: ordinary code, never a
+            // differentiable call, whose float reads are recorded (and refused when they carry
+            // a gradient) as in any opaque code.
+            return match conversion {
+                Conversion::Float => {
+                    let op = self.operand(Val::Opaque(e.clone()), e.span(), out);
+                    Val::Float(op)
+                }
+                Conversion::Option | Conversion::Other => Val::Opaque(e.clone()),
+            };
+        }
         if last == "stop_gradient" && runtime_path && c.args.len() == 1 {
             // The value, with no gradient through it.
             let arg = &c.args[0];
@@ -512,22 +523,78 @@ impl Lowerer<'_> {
         }
     }
 
-    /// Whether `e` is `F::from(..)` for the function's float type `F` (an `Option<F>`).
+    /// Whether `e` is a conversion to the function's float type `F` that gives an
+    /// `Option<F>`: `F::from(..)`, `F::from_f64(..)` and the other `FromPrimitive` methods,
+    /// `NumCast::from(..)`, `<F as NumCast>::from(..)`, `num_traits::cast(..)`.
     fn converts_to_float(&self, e: &Expr) -> bool {
         let Expr::Call(c) = e else { return false };
         let Expr::Path(p) = &*c.func else {
             return false;
         };
-        let segments: Vec<String> = p
+        // Followed by `.unwrap()`, a bare `cast(..)` is num-traits' (it gives an `Option`).
+        let bare_cast =
+            p.qself.is_none() && p.path.segments.len() == 1 && p.path.segments[0].ident == "cast";
+        bare_cast || matches!(self.conversion(p), Some(Conversion::Option))
+    }
+
+    /// What the call of `func` gives when it is a conversion of a number to a float (see
+    /// [`Conversion`]), None when it is not one.
+    fn conversion(&self, func: &syn::ExprPath) -> Option<Conversion> {
+        let segments: Vec<String> = func
             .path
             .segments
             .iter()
             .map(|s| s.ident.to_string())
             .collect();
+        let last = segments.last()?.as_str();
         let float = quote::ToTokens::to_token_stream(&self.f.float.ty()).to_string();
-        segments.len() == 2
-            && segments[1] == "from"
-            && (segments[0] == float || segments[0] == "NumCast")
+        let generics = crate::parse::signature::generic_floats(&self.f.item.sig);
+        let is_float =
+            |name: &str| name == "f64" || name == "f32" || generics.iter().any(|g| *g == name);
+        let is_from = last == "from"
+            || last
+                .strip_prefix("from_")
+                .is_some_and(|t| PRIMITIVE_NUMBERS.contains(&t));
+        // The type converted to, when the path names it, and whether the conversion is
+        // `From`'s (a value) rather than `NumCast`'s or `FromPrimitive`'s (an `Option`).
+        let (target, from_trait) = if let Some(qself) = &func.qself {
+            // `<T as NumCast>::from`, `<f64 as From<i32>>::from`.
+            let ty = quote::ToTokens::to_token_stream(&qself.ty).to_string();
+            let trait_name = segments.len().checked_sub(2).map(|i| segments[i].as_str());
+            if !is_from || !is_float(&ty) {
+                return None;
+            }
+            (Some(ty), trait_name == Some("From"))
+        } else if last == "cast" {
+            // `num_traits::cast(c)`, `num_traits::cast::cast(c)`.
+            if segments.first().map(String::as_str) != Some("num_traits") {
+                return None;
+            }
+            (None, false)
+        } else {
+            let qualifier = segments
+                .len()
+                .checked_sub(2)
+                .map(|i| segments[i].as_str())?;
+            if !is_from {
+                return None;
+            }
+            if qualifier == "NumCast" || qualifier == "FromPrimitive" {
+                (None, false)
+            } else if is_float(qualifier) {
+                // `f64::from` is `From`'s; a generic float's `T::from` is `NumCast`'s.
+                let concrete = qualifier == "f64" || qualifier == "f32";
+                (Some(qualifier.to_string()), concrete && last == "from")
+            } else {
+                return None;
+            }
+        };
+        let of_float_type = target.is_none_or(|t| t == float);
+        Some(match (of_float_type, from_trait) {
+            (true, true) => Conversion::Float,
+            (true, false) => Conversion::Option,
+            (false, _) => Conversion::Other,
+        })
     }
 
     /// Tokens of `e` evaluated as a constant: every float read in it is a deliberate cut.
@@ -538,6 +605,24 @@ impl Lowerer<'_> {
         tokens
     }
 }
+
+/// A conversion of a number to a float: a constant of the function's float type, never a
+/// differentiable call.
+enum Conversion {
+    /// `From`'s, to the function's float type (`f64::from(i)`): the float itself.
+    Float,
+    /// To the function's float type or one inference picks, as an `Option` (`T::from(c)`,
+    /// `T::from_usize(n)`, `NumCast::from(c)`, `num_traits::cast(c)`): the float once unwrapped.
+    Option,
+    /// To another float type: ordinary code.
+    Other,
+}
+
+/// The number types of `FromPrimitive`'s methods (`from_f64`, `from_usize`, ...).
+const PRIMITIVE_NUMBERS: &[&str] = &[
+    "f64", "f32", "usize", "isize", "i8", "i16", "i32", "i64", "i128", "u8", "u16", "u32", "u64",
+    "u128",
+];
 
 fn binding_val(b: &Binding, e: &Expr) -> Val {
     match b {

@@ -32,7 +32,7 @@ impl Lowerer<'_> {
         let mut mac = mac.clone();
         self.rename(|r| {
             r.cut += 1;
-            mac.tokens = r.rename_tokens(mac.tokens.clone());
+            mac.tokens = r.rename_macro(&mac.path, mac.tokens.clone());
             r.cut -= 1;
         });
         mac.into_token_stream()
@@ -176,6 +176,74 @@ impl Renamer<'_, '_> {
             .collect()
     }
 
+    // Input:  println!("{y} {x:.2}", y = 1)        (`x` bound twice, this one renamed `x_1`)
+    // Output: println!("{y} {x:.2}", y = 1, x = x_1)
+    /// The tokens of the printing or assertion macro `path!(tokens)`, renamed: the names its
+    /// format string captures (`{x}`, `{x:?}`, `{:w$}`) that the lowering renamed, or that are
+    /// floats or arrays, become explicit named arguments, since a name inside the string
+    /// literal cannot be renamed in place. The names of explicit named arguments (`y = ..`)
+    /// are the macro's, not bindings: they are kept.
+    fn rename_macro(&mut self, path: &syn::Path, tokens: TokenStream) -> TokenStream {
+        let Some(format_at) = format_string_index(path) else {
+            return self.rename_tokens(tokens);
+        };
+        let args = split_args(tokens);
+        let trailing_comma = args.last().is_some_and(|a| a.is_empty()) && args.len() > 1;
+        let mut named = HashSet::new();
+        let mut out: Vec<TokenStream> = Vec::new();
+        for (k, arg) in args.iter().enumerate() {
+            match &arg[..] {
+                [TokenTree::Ident(name), TokenTree::Punct(eq), rest @ ..]
+                    if k > format_at
+                        && eq.as_char() == '='
+                        && eq.spacing() == proc_macro2::Spacing::Alone
+                        && !rest.is_empty() =>
+                {
+                    named.insert(name.to_string());
+                    let value = self.rename_tokens(rest.iter().cloned().collect());
+                    out.push(quote::quote!(#name #eq #value));
+                }
+                _ => out.push(self.rename_tokens(arg.iter().cloned().collect())),
+            }
+        }
+        if trailing_comma {
+            out.pop();
+        }
+        let literal = match args.get(format_at).map(|a| &a[..]) {
+            Some([TokenTree::Literal(l)]) => syn::parse2::<syn::LitStr>(l.to_token_stream()).ok(),
+            _ => None,
+        };
+        if let Some(literal) = literal {
+            for name in format_captures(&literal.value()) {
+                if !named.insert(name.clone()) {
+                    continue;
+                }
+                let ident = Ident::new(&name, literal.span());
+                let renamed = match self.resolve(&ident) {
+                    Some(Binding::Float(_) | Binding::Array(_)) => true,
+                    Some(Binding::Opaque(new)) => *new != name,
+                    _ => false,
+                };
+                if renamed {
+                    let mut value: Expr = syn::parse_quote!(#ident);
+                    self.visit_expr_mut(&mut value);
+                    out.push(quote::quote!(#ident = #value));
+                }
+            }
+        }
+        let mut tokens = TokenStream::new();
+        for (k, arg) in out.into_iter().enumerate() {
+            if k > 0 {
+                tokens.extend(quote::quote!(,));
+            }
+            tokens.extend(arg);
+        }
+        if trailing_comma {
+            tokens.extend(quote::quote!(,));
+        }
+        tokens
+    }
+
     fn with_cut(&mut self, f: impl FnOnce(&mut Self)) {
         self.cut += 1;
         f(self);
@@ -294,7 +362,8 @@ impl VisitMut for Renamer<'_, '_> {
             }
             Expr::Macro(m) => {
                 let tokens = m.mac.tokens.clone();
-                self.with_cut(|r| m.mac.tokens = r.rename_tokens(tokens));
+                let path = m.mac.path.clone();
+                self.with_cut(|r| m.mac.tokens = r.rename_macro(&path, tokens));
             }
             Expr::Closure(c) => {
                 self.shadows.push(HashSet::new());
@@ -348,8 +417,87 @@ impl VisitMut for Renamer<'_, '_> {
 
     fn visit_macro_mut(&mut self, m: &mut syn::Macro) {
         let tokens = m.tokens.clone();
-        self.with_cut(|r| m.tokens = r.rename_tokens(tokens));
+        let path = m.path.clone();
+        self.with_cut(|r| m.tokens = r.rename_macro(&path, tokens));
     }
+}
+
+/// Which argument of the printing or assertion macro `path!` is its format string.
+fn format_string_index(path: &syn::Path) -> Option<usize> {
+    let name = path.segments.last()?.ident.to_string();
+    if !crate::symbol::SIDE_EFFECT_MACROS.contains(&name.as_str()) {
+        return None;
+    }
+    match name.as_str() {
+        "println" | "print" | "eprintln" | "eprint" | "format" | "panic" | "unreachable"
+        | "todo" | "unimplemented" => Some(0),
+        "write" | "writeln" | "assert" | "debug_assert" => Some(1),
+        "assert_eq" | "assert_ne" | "debug_assert_eq" | "debug_assert_ne" => Some(2),
+        _ => None,
+    }
+}
+
+/// The macro's arguments: its tokens split at the commas outside groups (a trailing comma
+/// leaves an empty last argument).
+fn split_args(tokens: TokenStream) -> Vec<Vec<TokenTree>> {
+    let mut args = vec![Vec::new()];
+    for tt in tokens {
+        match &tt {
+            TokenTree::Punct(p) if p.as_char() == ',' => args.push(Vec::new()),
+            _ => args.last_mut().expect("one argument at least").push(tt),
+        }
+    }
+    if args.len() == 1 && args[0].is_empty() {
+        args.clear();
+    }
+    args
+}
+
+/// The names a format string captures, each once, in order: `{x}`, `{x:?}`, `{x:.3}`, and
+/// widths and precisions `{:w$}`, `{:.p$}`; not `{{` escapes, `{}` or `{0}`.
+fn format_captures(format: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let mut push = |name: &str| {
+        let is_ident = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+            && name != "_";
+        if is_ident && !names.iter().any(|n| n == name) {
+            names.push(name.to_string());
+        }
+    };
+    let mut rest = format;
+    while let Some(open) = rest.find(['{', '}']) {
+        let after = &rest[open + 1..];
+        if rest[open..].starts_with("{{") || rest[open..].starts_with("}}") {
+            rest = &after[1..];
+            continue;
+        }
+        if rest[open..].starts_with('}') {
+            rest = after;
+            continue;
+        }
+        let Some(close) = after.find('}') else { break };
+        let inner = &after[..close];
+        let (arg, spec) = inner.split_once(':').unwrap_or((inner, ""));
+        push(arg.trim());
+        // `name$` in the spec: a width or precision argument.
+        let mut word = String::new();
+        for c in spec.chars() {
+            if c.is_alphanumeric() || c == '_' {
+                word.push(c);
+            } else {
+                if c == '$' {
+                    push(&word);
+                }
+                word.clear();
+            }
+        }
+        rest = &after[close + 1..];
+    }
+    names
 }
 
 fn is_stop_gradient(func: &Expr) -> bool {

@@ -72,7 +72,7 @@ impl Sweeper<'_> {
             sinks.push(match arg {
                 CallArg::Float(op) => match slot_of(op).filter(|s| self.an.is_active(*s)) {
                     Some(s) => {
-                        let g = quote::format_ident!("__g_arg{}", i);
+                        let g = self.names.namer.fresh(&format!("__g_arg{i}"));
                         let d = self.adjoint(s);
                         locals.extend(quote!(let mut #g: #float = #zero;));
                         accumulate.extend(quote!(#d = #d + #g;));

@@ -309,14 +309,19 @@ impl Sweeper<'_> {
 
     /// What a loop records when it is done (its trip count, exit code and entry values, on
     /// the tape when it is nested in another loop), and the reads that mirror it.
-    fn after_loop(&self, id: usize) -> (TokenStream, TokenStream) {
+    fn after_loop(&mut self, id: usize) -> (TokenStream, TokenStream) {
         let info = &self.loops[&id];
         if !info.nested || !info.recorded {
             return (quote!(), quote!());
         }
+        let range = if info.range.is_some() {
+            Some(self.names.namer.fresh("__range"))
+        } else {
+            None
+        };
+        let info = &self.loops[&id];
         let (tape, count, exit) = (&self.names.tape, &info.count, &info.exit);
-        let (mut record, mut replay) = if let Some(iter) = &info.range {
-            let range = Ident::new("__range", proc_macro2::Span::call_site());
+        let (mut record, mut replay) = if let (Some(iter), Some(range)) = (&info.range, range) {
             let first = info.entries.first().map(|e| {
                 let (local, first_of) = (&e.local, first_of_range(iter, &range));
                 quote!(#local = #first_of;)
