@@ -2,6 +2,9 @@
 //! pass through; every other type must implement `Differentiable` (or be left out with
 //! `wrt(...)`), so that no gradient is dropped without a word.
 
+// Loops over indices are the form the transform reads best, as a user would write them.
+#![allow(clippy::needless_range_loop)]
+
 use autodiff::prelude::*;
 use proptest::prelude::*;
 
@@ -61,7 +64,7 @@ fn data_of_every_kind(
 ) -> f64 {
     let mut s = x * y;
     if flags[0] && !name.is_empty() && label.len() > 1 && c == 'a' {
-        s = s * x;
+        s *= x;
     }
     let k = pair.0 + idx[0] + n + opt.unwrap_or(0) as usize;
     s * k as f64

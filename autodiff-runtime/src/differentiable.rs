@@ -62,6 +62,8 @@ pub trait Differentiable: Clone {
     ///
     /// # Panics
     /// If `flat` does not hold exactly [`to_flat`](Self::to_flat)`().len()` floats.
+    // `self` gives the shape (a `Vec`'s lengths), which the type alone does not.
+    #[allow(clippy::wrong_self_convention)]
     fn from_flat(&self, flat: &[Self::Scalar]) -> Self;
 
     /// How many floats [`to_flat`](Self::to_flat) gives; containers use it to split a flat
