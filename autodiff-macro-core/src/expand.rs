@@ -1,7 +1,7 @@
 //! The driver: parse → check → lower → analyse → sweeps → emit, with the fallback on error.
 
 use crate::ctxt::Ctxt;
-use crate::emit::names::Namer;
+use crate::names::Namer;
 use crate::{analyse, emit, lower, parse, sweep};
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -11,6 +11,7 @@ mod emit;
 mod expand;
 mod ir;
 mod lower;
+mod names;
 mod parse;
 mod sweep;
 mod symbol;

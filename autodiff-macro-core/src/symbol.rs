@@ -290,3 +290,16 @@ pub fn known_methods() -> String {
         total - common.len()
     )
 }
+
+/// The callee's derivative rule `member` (see `symbol::PULLBACK`), ready to be called: `f`
+/// becomes `f<RULE_SUFFIX>().member`, `m::f::<T>` becomes `m::f<RULE_SUFFIX>().member::<T>`.
+pub fn rule_call(path: &syn::ExprPath, member: &str) -> proc_macro2::TokenStream {
+    let mut base = path.clone();
+    let Some(last) = base.path.segments.last_mut() else {
+        return quote::quote!(#path);
+    };
+    last.ident = rule_name(&last.ident);
+    let generics = std::mem::replace(&mut last.arguments, syn::PathArguments::None);
+    let member = syn::Ident::new(member, last.ident.span());
+    quote::quote!(#base().#member #generics)
+}

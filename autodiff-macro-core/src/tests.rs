@@ -2,7 +2,7 @@
 //! emitting (pretty-printed), so a reviewer sees exactly what the macro writes.
 
 use crate::ctxt::Ctxt;
-use crate::emit::names::Namer;
+use crate::names::Namer;
 use crate::{ir, lower, parse};
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -9,109 +9,14 @@
 //! flow-insensitive only ever makes a value active that need not be (its adjoint is then
 //! zero), never the reverse, so gradients stay exact.
 
-use super::{for_each_stmt, param_node, slot_of};
 use crate::ctxt::Ctxt;
-use crate::ir::{ArrayId, Body, Op, ParamVar, SlotId, SlotTy, Stmt};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Node {
-    Slot(SlotId),
-    Array(ArrayId),
-}
-
-/// Every dependency of the body: a value and the values it is computed from.
-fn edges(body: &Body) -> Vec<(Node, Vec<Node>)> {
-    let float_slot =
-        |op: &crate::ir::Operand| slot_of(op).filter(|s| body.slot(*s).ty == SlotTy::Float);
-    let mut out = Vec::new();
-    for_each_stmt(&body.block, &mut |s| match s {
-        Stmt::Assign(a) => {
-            let inputs = match &a.op {
-                Op::Const(_) => Vec::new(),
-                Op::Copy | Op::Prim(_) => a
-                    .args
-                    .iter()
-                    .filter_map(float_slot)
-                    .map(Node::Slot)
-                    .collect(),
-                Op::Read(r) => vec![Node::Array(r.array)],
-                Op::Reduce(_, rs) => rs.iter().map(|r| Node::Array(r.array)).collect(),
-            };
-            out.push((Node::Slot(a.dst), inputs));
-        }
-        Stmt::Write(w) => out.push((
-            Node::Array(w.target.array),
-            float_slot(&w.value).map(Node::Slot).into_iter().collect(),
-        )),
-        Stmt::Push(p) => out.push((
-            Node::Array(p.array),
-            float_slot(&p.value).map(Node::Slot).into_iter().collect(),
-        )),
-        Stmt::Map(m) => out.push((Node::Array(m.dst), vec![Node::Array(m.src.array)])),
-        Stmt::Call(c) => out.push((
-            Node::Slot(c.dst),
-            c.args
-                .iter()
-                .filter_map(|a| match a {
-                    crate::ir::CallArg::Float(op) => float_slot(op).map(Node::Slot),
-                    crate::ir::CallArg::Array { r, .. } => Some(Node::Array(r.array)),
-                    _ => None,
-                })
-                .collect(),
-        )),
-        _ => {}
-    });
-    out
-}
-
-struct Flags {
-    slots: Vec<bool>,
-    arrays: Vec<bool>,
-}
-
-impl Flags {
-    fn new(body: &Body) -> Self {
-        Flags {
-            slots: vec![false; body.slots.len()],
-            arrays: vec![false; body.arrays.len()],
-        }
-    }
-
-    fn get(&self, n: Node) -> bool {
-        match n {
-            Node::Slot(s) => self.slots[s.0],
-            Node::Array(a) => self.arrays[a.0],
-        }
-    }
-
-    /// Sets `n`; whether it changed.
-    fn set(&mut self, n: Node) -> bool {
-        let flag = match n {
-            Node::Slot(s) => &mut self.slots[s.0],
-            Node::Array(a) => &mut self.arrays[a.0],
-        };
-        !std::mem::replace(flag, true)
-    }
-}
+use crate::ir::deps::{edges, varied_flags, Flags, Node};
+use crate::ir::{Body, ParamVar};
 
 /// `(active slots, active arrays, varied slots, varied arrays)`.
 pub fn active(body: &Body, params: &[ParamVar]) -> (Vec<bool>, Vec<bool>, Vec<bool>, Vec<bool>) {
     let edges = edges(body);
-    let mut varied = Flags::new(body);
-    for p in params {
-        varied.set(param_node(*p));
-    }
-    loop {
-        let mut changed = false;
-        for (dst, srcs) in &edges {
-            if srcs.iter().any(|s| varied.get(*s)) {
-                changed |= varied.set(*dst);
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
+    let varied = varied_flags(body, &edges, params);
     let mut useful = Flags::new(body);
     let (mut slots, mut arrays) = (Vec::new(), Vec::new());
     body.output.leaves(&mut slots, &mut arrays);

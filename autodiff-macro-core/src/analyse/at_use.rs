@@ -15,7 +15,7 @@
 //!   at its use (computed first), or a slot the reverse sweep restores (it is needed) that no
 //!   statement between `t`'s assignment and the point of recomputation assigns.
 
-use super::slot_of;
+use crate::ir::walk::slot_of;
 use crate::ir::{Assign, Block, Body, Op, Operand, SlotTy, Stmt};
 use crate::symbol::{RuleArg, ADD, MUL, NEG, SUB};
 
@@ -23,7 +23,7 @@ use crate::symbol::{RuleArg, ADD, MUL, NEG, SUB};
 pub fn plan(body: &Body, needed: &[bool], replayed: &[bool]) -> Vec<Option<Assign>> {
     let n = body.slots.len();
     let (mut defs, mut rule_reads) = (vec![0usize; n], vec![0usize; n]);
-    super::for_each_stmt(&body.block, &mut |s| match s {
+    crate::ir::walk::for_each_stmt(&body.block, &mut |s| match s {
         Stmt::Assign(a) => {
             defs[a.dst.0] += 1;
             for s in rule_operands(a) {
@@ -32,7 +32,7 @@ pub fn plan(body: &Body, needed: &[bool], replayed: &[bool]) -> Vec<Option<Assig
         }
         Stmt::Call(c) => {
             defs[c.dst.0] += 1;
-            for s in c.args.iter().flat_map(super::call_arg_slots) {
+            for s in c.args.iter().flat_map(crate::ir::walk::call_arg_slots) {
                 rule_reads[s.0] += 2; // never recomputed for a call
             }
         }
@@ -220,7 +220,7 @@ impl Context<'_> {
 /// Whether a statement of `stmts` (nested ones included) assigns the slot `slot`.
 fn assigned_in(stmts: &[Stmt], slot: usize) -> bool {
     let mut found = false;
-    super::for_each_stmt(stmts, &mut |s| match s {
+    crate::ir::walk::for_each_stmt(stmts, &mut |s| match s {
         Stmt::Assign(a) => found |= a.dst.0 == slot,
         Stmt::Call(c) => found |= c.dst.0 == slot,
         _ => {}

@@ -15,7 +15,7 @@
 //!
 //! Only what precedes the increment sees the value the reverse sweep computes.
 
-use super::for_each_stmt;
+use crate::ir::walk::for_each_stmt;
 use crate::ir::{Block, LoopKind, Op, Stmt};
 use proc_macro2::{Delimiter, Ident, TokenStream, TokenTree};
 
@@ -28,7 +28,7 @@ pub fn of(body: &Block) -> Vec<(Ident, usize)> {
             _ => None,
         })
         .filter(|(v, at)| {
-            !body[..*at].iter().any(super::recompute::contains_exit)
+            !body[..*at].iter().any(crate::ir::walk::contains_exit)
                 && only_read_elsewhere(body, v, *at)
         })
         .collect()

@@ -8,6 +8,8 @@
 //!   (`unchanged.rs`); and temporaries computed again where they are read (`at_use.rs`);
 //! - buffers recorded whole where reductions read them (`snapshot.rs`).
 
+use crate::ir::walk::{array_indices, call_arg_slots, for_each_stmt, slot_of};
+
 mod activity;
 mod at_use;
 mod induction;
@@ -17,7 +19,7 @@ mod snapshot;
 mod unchanged;
 
 use crate::ctxt::Ctxt;
-use crate::ir::{ArrayId, Assign, Block, Body, Operand, ParamVar, SlotId, Stmt, Write};
+use crate::ir::{ArrayId, Assign, Body, SlotId, Stmt, Write};
 use crate::parse::{Function, ParamKind};
 
 pub struct Analysis {
@@ -168,85 +170,4 @@ pub fn unassigned_params(body: &Body, defs: &[usize]) -> Vec<bool> {
         .zip(defs)
         .map(|(s, d)| matches!(s.origin, crate::ir::Origin::Param(_)) && *d == 0)
         .collect()
-}
-
-/// `(varied slots, varied arrays)`: what depends on the parameters `seeds`.
-pub fn varied(body: &Body, seeds: &[ParamVar]) -> (Vec<bool>, Vec<bool>) {
-    let (_, _, varied, varied_arrays) = activity::active(body, seeds);
-    (varied, varied_arrays)
-}
-
-/// The slots a call argument reads: a float, an array's indices, a kept non-float value.
-pub fn call_arg_slots(arg: &crate::ir::CallArg) -> Vec<SlotId> {
-    match arg {
-        crate::ir::CallArg::Float(op) => slot_of(op).into_iter().collect(),
-        crate::ir::CallArg::Array { r, .. } => r.index.iter().filter_map(slot_of).collect(),
-        crate::ir::CallArg::Stable(_) => Vec::new(),
-        crate::ir::CallArg::Opaque(s) | crate::ir::CallArg::OpaqueRef(s) => vec![*s],
-    }
-}
-
-/// The index operands of the arrays an assignment reads.
-pub fn array_indices(a: &Assign) -> impl Iterator<Item = &Operand> {
-    let refs: Vec<&crate::ir::ArrayRef> = match &a.op {
-        crate::ir::Op::Read(r) => vec![r],
-        crate::ir::Op::Reduce(_, rs) => rs.iter().collect(),
-        _ => Vec::new(),
-    };
-    refs.into_iter().flat_map(|r| r.index.iter())
-}
-
-pub fn slot_of(op: &Operand) -> Option<SlotId> {
-    match op {
-        Operand::Slot(s) => Some(*s),
-        Operand::Lit(_) => None,
-    }
-}
-
-/// The array a statement writes: an element, a push, a whole new buffer.
-pub fn array_written(s: &Stmt) -> Option<ArrayId> {
-    match s {
-        Stmt::Write(w) => Some(w.target.array),
-        Stmt::Push(p) => Some(p.array),
-        Stmt::Map(m) => Some(m.dst),
-        Stmt::ArrayInit(i) => Some(i.array),
-        _ => None,
-    }
-}
-
-/// Calls `f` on every statement of `block`, in program order, nested ones included.
-pub fn for_each_stmt(block: &[Stmt], f: &mut dyn FnMut(&Stmt)) {
-    for stmt in block {
-        f(stmt);
-        match stmt {
-            Stmt::If(i) => {
-                for_each_stmt(&i.then, f);
-                for_each_stmt(&i.els, f);
-            }
-            Stmt::Match(m) => {
-                for arm in &m.arms {
-                    for_each_stmt(&arm.body, f);
-                }
-            }
-            Stmt::Loop(l) => for_each_stmt(&l.body, f),
-            _ => {}
-        }
-    }
-}
-
-/// Calls `f` on every assignment of `block`, in program order.
-pub fn for_each_assign(block: &Block, f: &mut dyn FnMut(&Assign)) {
-    for_each_stmt(block, &mut |s| {
-        if let Stmt::Assign(a) = s {
-            f(a)
-        }
-    });
-}
-
-/// A parameter's variable, as a node of the dependency graph.
-pub fn param_node(var: ParamVar) -> activity::Node {
-    match var {
-        ParamVar::Scalar(s) => activity::Node::Slot(s),
-        ParamVar::Array(a) => activity::Node::Array(a),
-    }
 }

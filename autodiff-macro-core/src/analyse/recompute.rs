@@ -23,7 +23,8 @@
 //!
 //! Only what the reverse sweep reads is replayed, with what it is computed from.
 
-use super::{for_each_stmt, induction, unchanged};
+use super::{induction, unchanged};
+use crate::ir::walk::{contains_exit, for_each_stmt};
 use crate::ir::{Assign, Block, Body, LoopKind, Op, Operand, Stmt};
 use crate::parse::Function;
 use proc_macro2::{Delimiter, Ident, TokenStream, TokenTree};
@@ -399,7 +400,7 @@ impl<'a> Context<'a> {
         let mut cx = self.in_loops(enclosing);
         cx.counters.insert(counter.to_string());
         for_each_stmt(body, &mut |s| {
-            if let Some(a) = super::array_written(s) {
+            if let Some(a) = crate::ir::walk::array_written(s) {
                 cx.inside.insert(a.0);
             }
         });
@@ -537,8 +538,8 @@ fn keep_needed(candidates: Vec<(usize, Assign)>, needed: &[bool]) -> Vec<(usize,
         .collect();
     for (_, a) in candidates.iter().rev() {
         if keep.contains(&a.dst.0) {
-            let reads = a.args.iter().chain(super::array_indices(a));
-            keep.extend(reads.filter_map(super::slot_of).map(|s| s.0));
+            let reads = a.args.iter().chain(crate::ir::walk::array_indices(a));
+            keep.extend(reads.filter_map(crate::ir::walk::slot_of).map(|s| s.0));
         }
     }
     candidates
@@ -610,12 +611,4 @@ fn is_number_type(name: &str) -> bool {
             | "f32"
             | "f64"
     )
-}
-
-pub fn contains_exit(stmt: &Stmt) -> bool {
-    let mut found = false;
-    for_each_stmt(std::slice::from_ref(stmt), &mut |s| {
-        found |= matches!(s, Stmt::Exit(_));
-    });
-    found
 }

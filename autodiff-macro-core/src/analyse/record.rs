@@ -19,8 +19,9 @@
 //! reads whole (the inputs of `dot`, `norm`, ...) saves the element it overwrites. Indices
 //! are `usize` slots, recorded like any other slot when the reverse sweep needs them.
 
-use super::{for_each_stmt, slot_of, Analysis};
+use super::Analysis;
 use crate::ctxt::Ctxt;
+use crate::ir::walk::{for_each_stmt, slot_of};
 use crate::ir::{Assign, Block, Body, Op, Stmt};
 use crate::symbol::RuleArg;
 
@@ -71,7 +72,7 @@ pub fn needed(body: &Body, active: &[bool], array_active: &[bool]) -> (Vec<bool>
         // A callee's pullback reads every argument again.
         Stmt::Call(c) if active[c.dst.0] => {
             for arg in &c.args {
-                for s in super::call_arg_slots(arg) {
+                for s in crate::ir::walk::call_arg_slots(arg) {
                     needed[s.0] = true;
                 }
                 if let crate::ir::CallArg::Array { r, .. } = arg {

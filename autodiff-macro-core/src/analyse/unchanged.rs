@@ -11,7 +11,7 @@
 //!   sweep sits in a labelled block of its own, so its `let`s are out of the reverse sweep's
 //!   scope: then there are none.
 
-use super::for_each_stmt;
+use crate::ir::walk::for_each_stmt;
 use crate::ir::{Body, ExitKind, LoopKind, Stmt};
 use crate::parse::Function;
 use proc_macro2::{TokenStream, TokenTree};
@@ -37,7 +37,7 @@ impl Unchanged {
         let mut has_return = false;
         for (p, stmt) in body.block.iter().enumerate() {
             for_each_stmt(std::slice::from_ref(stmt), &mut |s| {
-                if let Some(a) = super::array_written(s) {
+                if let Some(a) = crate::ir::walk::array_written(s) {
                     last_write[a.0] = Some(p);
                 }
                 has_return |= matches!(s, Stmt::Exit(e) if e.kind == ExitKind::Return);

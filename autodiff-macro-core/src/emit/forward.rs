@@ -14,8 +14,8 @@ use super::{
     core_fn, diff_params, generated, gradient_type, pullback, sweeps_body, Generated, Sig,
 };
 use crate::ctxt::Ctxt;
-use crate::emit::names::Namer;
 use crate::ir::Output;
+use crate::names::Namer;
 use crate::parse::{Function, Param, ParamKind, RetShape};
 use crate::{analyse, lower, sweep, tangent};
 use proc_macro2::{Ident, TokenStream};

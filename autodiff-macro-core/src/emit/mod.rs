@@ -2,7 +2,6 @@
 
 pub mod fallback;
 pub mod forward;
-pub mod names;
 
 use crate::parse::{Function, ParamKind, Shape};
 use crate::sweep::Sweeps;
@@ -85,7 +84,7 @@ pub(crate) fn diff_params(f: &Function) -> Vec<DiffParam<'_>> {
                 Some(DiffParam {
                     ident,
                     dest: destination_type(grad),
-                    zero: zero_like(&f.float, &quote!(#ident), &p.ty),
+                    zero: f.float.zero_like(&quote!(#ident), &p.ty),
                     opaque: false,
                 })
             }
@@ -147,66 +146,6 @@ pub(crate) fn require_differentiable(f: &Function) -> TokenStream {
         .collect()
 }
 
-/// A zero of the shape of `value`, an array of type `ty`. For `f64` and `f32` the runtime's
-/// `ZeroGrad` makes it; for a generic float (which `ZeroGrad` cannot cover without
-/// overlapping impls) the zero is built from the type's syntax.
-pub fn zero_like(
-    float: &crate::parse::FloatTy,
-    value: &TokenStream,
-    ty: &syn::Type,
-) -> TokenStream {
-    if !matches!(float, crate::parse::FloatTy::Generic(_)) {
-        return quote!(::autodiff::__private::ZeroGrad::zero_grad(&#value));
-    }
-    let zero = float.zero();
-    let vec_elem = |t: &syn::Type| -> Option<syn::Type> {
-        let syn::Type::Path(p) = t else { return None };
-        let last = p.path.segments.last()?;
-        match &last.arguments {
-            syn::PathArguments::AngleBracketed(args) if last.ident == "Vec" => {
-                match args.args.first()? {
-                    syn::GenericArgument::Type(t) => Some(t.clone()),
-                    _ => None,
-                }
-            }
-            _ => None,
-        }
-    };
-    // The zero of one element: a float, or an array of floats.
-    let element = |t: &syn::Type| -> TokenStream {
-        match t {
-            syn::Type::Array(a) => {
-                let n = &a.len;
-                quote!([#zero; #n])
-            }
-            _ => zero.clone(),
-        }
-    };
-    let ty = match ty {
-        syn::Type::Reference(r) => &*r.elem,
-        t => t,
-    };
-    let items = match ty {
-        syn::Type::Slice(s) => Some((*s.elem).clone()),
-        syn::Type::Array(_) => None,
-        t => vec_elem(t),
-    };
-    match (ty, items) {
-        (_, Some(item)) if vec_elem(&item).is_some() => {
-            quote!(#value.iter().map(|row| ::std::vec![#zero; row.len()]).collect::<::std::vec::Vec<_>>())
-        }
-        (_, Some(item)) => {
-            let e = element(&item);
-            quote!(::std::vec![#e; #value.len()])
-        }
-        (syn::Type::Array(a), None) => {
-            let (e, n) = (element(&a.elem), &a.len);
-            quote!([#e; #n])
-        }
-        _ => quote!(::autodiff::__private::ZeroGrad::zero_grad(&#value)),
-    }
-}
-
 /// Where an array's gradient is added: `Vec<X>` into `&mut [X]`, an array into `&mut` itself.
 pub fn destination_type(grad: &syn::Type) -> TokenStream {
     if let syn::Type::Path(p) = grad {
@@ -223,7 +162,7 @@ pub fn destination_type(grad: &syn::Type) -> TokenStream {
 }
 
 /// The names of the gradient destinations of the `_into` functions.
-pub fn destination_names(f: &Function, namer: &mut names::Namer) -> Vec<Ident> {
+pub fn destination_names(f: &Function, namer: &mut crate::names::Namer) -> Vec<Ident> {
     diff_params(f)
         .iter()
         .map(|p| namer.fresh(&format!("d_{}", p.ident)))
@@ -323,7 +262,7 @@ pub(crate) fn pullback(
     let zero = f.float.zero();
     let member = format_ident!("{}", member);
     // The options' names must not be those of parameters (`__pullback_0` is a valid one).
-    let mut namer = names::Namer::new(&f.item);
+    let mut namer = crate::names::Namer::new(&f.item);
     namer.reserve(seed);
     for d in dests {
         namer.reserve(d);
@@ -359,7 +298,7 @@ pub(crate) fn pullback(
                 options.push(quote!(#opt: ::core::option::Option<#slice>));
                 if let Some(d) = diff.then(|| dest_iter.next()).flatten() {
                     let ident = &p.ident;
-                    let zero_of_param = zero_like(&f.float, &quote!(#ident), &p.ty);
+                    let zero_of_param = f.float.zero_like(&quote!(#ident), &p.ty);
                     prepare.extend(quote! {
                         let mut #scratch;
                         let #d: #slice = match #opt {
@@ -490,7 +429,7 @@ pub fn custom_body(
     rule: &syn::Path,
     seed: &Ident,
     dests: &[Ident],
-    namer: &mut names::Namer,
+    namer: &mut crate::names::Namer,
 ) -> TokenStream {
     let name = f.name();
     let float = f.float.ty();
@@ -610,7 +549,7 @@ pub fn functions(
         quote!((#(#dests),*))
     };
     // The wrappers' locals, named apart from the parameters, the seed and the destinations.
-    let mut namer = names::Namer::new(original);
+    let mut namer = crate::names::Namer::new(original);
     namer.reserve(seed);
     for d in dests {
         namer.reserve(d);

@@ -28,8 +28,10 @@
 //! - **Output.** The value returned by the function is written to the slots in
 //!   [`Body::output`] by an `Assign` right before each `return` and at the end of the body.
 
+pub mod deps;
 #[cfg(test)]
 mod display;
+pub mod walk;
 
 use proc_macro2::{Span, TokenStream};
 use syn::Ident;
@@ -346,11 +348,7 @@ pub fn push_array(arrays: &mut Vec<Array>, array: Array) -> ArrayId {
 }
 
 /// Appends a temporary of A-normal form, `__t<k>` made fresh by `namer`; its id.
-pub fn push_temp(
-    slots: &mut Vec<Slot>,
-    namer: &mut crate::emit::names::Namer,
-    ty: SlotTy,
-) -> SlotId {
+pub fn push_temp(slots: &mut Vec<Slot>, namer: &mut crate::names::Namer, ty: SlotTy) -> SlotId {
     let name = namer.fresh(&format!("__t{}", slots.len()));
     push_slot(slots, name, ty, Origin::Temp)
 }

@@ -475,7 +475,7 @@ impl Lowerer<'_> {
             let idx: Vec<TokenStream> = r
                 .index
                 .iter()
-                .map(|op| crate::sweep::operand_tokens(&lw.slots, op))
+                .map(|op| crate::ir::walk::operand_tokens(&lw.slots, op))
                 .collect();
             quote!(#name #([#idx])*.len())
         };

@@ -23,18 +23,17 @@
 mod array;
 mod call;
 
-pub use call::rule_call;
 mod control;
 mod expr;
 mod opaque;
 mod stmt;
 
 use crate::ctxt::Ctxt;
-use crate::emit::names::Namer;
 use crate::ir::{
     Array, ArrayId, ArrayOrigin, ArrayRef, Assign, Block, Body, LoopId, Op, Operand, Origin,
     Output, ParamVar, Slot, SlotId, SlotTy, Stmt,
 };
+use crate::names::Namer;
 use crate::parse::{Function, ParamKind, Shape};
 use proc_macro2::{Span, TokenStream};
 use std::collections::HashMap;

@@ -306,7 +306,7 @@ impl VisitMut for Renamer<'_, '_> {
                 let idx: Vec<TokenStream> = r
                     .index
                     .iter()
-                    .map(|op| crate::sweep::operand_tokens(&self.lw.slots, op))
+                    .map(|op| crate::ir::walk::operand_tokens(&self.lw.slots, op))
                     .collect();
                 *e = syn::parse_quote!((#name #([#idx])*));
             }

@@ -54,6 +54,66 @@ impl FloatTy {
         }
     }
 
+    /// A zero of the shape of `value`, an array of type `ty`. For `f64` and `f32` the runtime's
+    /// `ZeroGrad` makes it; for a generic float (which `ZeroGrad` cannot cover without
+    /// overlapping impls) the zero is built from the type's syntax.
+    pub fn zero_like(
+        &self,
+        value: &proc_macro2::TokenStream,
+        ty: &syn::Type,
+    ) -> proc_macro2::TokenStream {
+        if !matches!(self, FloatTy::Generic(_)) {
+            return quote::quote!(::autodiff::__private::ZeroGrad::zero_grad(&#value));
+        }
+        let zero = self.zero();
+        let vec_elem = |t: &syn::Type| -> Option<syn::Type> {
+            let syn::Type::Path(p) = t else { return None };
+            let last = p.path.segments.last()?;
+            match &last.arguments {
+                syn::PathArguments::AngleBracketed(args) if last.ident == "Vec" => {
+                    match args.args.first()? {
+                        syn::GenericArgument::Type(t) => Some(t.clone()),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            }
+        };
+        // The zero of one element: a float, or an array of floats.
+        let element = |t: &syn::Type| -> proc_macro2::TokenStream {
+            match t {
+                syn::Type::Array(a) => {
+                    let n = &a.len;
+                    quote::quote!([#zero; #n])
+                }
+                _ => zero.clone(),
+            }
+        };
+        let ty = match ty {
+            syn::Type::Reference(r) => &*r.elem,
+            t => t,
+        };
+        let items = match ty {
+            syn::Type::Slice(s) => Some((*s.elem).clone()),
+            syn::Type::Array(_) => None,
+            t => vec_elem(t),
+        };
+        match (ty, items) {
+            (_, Some(item)) if vec_elem(&item).is_some() => {
+                quote::quote!(#value.iter().map(|row| ::std::vec![#zero; row.len()]).collect::<::std::vec::Vec<_>>())
+            }
+            (_, Some(item)) => {
+                let e = element(&item);
+                quote::quote!(::std::vec![#e; #value.len()])
+            }
+            (syn::Type::Array(a), None) => {
+                let (e, n) = (element(&a.elem), &a.len);
+                quote::quote!([#e; #n])
+            }
+            _ => quote::quote!(::autodiff::__private::ZeroGrad::zero_grad(&#value)),
+        }
+    }
+
     fn same(&self, other: &FloatTy) -> bool {
         match (self, other) {
             (FloatTy::F64, FloatTy::F64) | (FloatTy::F32, FloatTy::F32) => true,

@@ -1,7 +1,7 @@
 //! The sweeps of element writes, `push`, and how array elements and rows are spelled.
 
-use super::{rules, Sweeper};
-use crate::analyse::slot_of;
+use super::Sweeper;
+use crate::ir::walk::slot_of;
 use crate::ir::{ArrayRef, Push, SlotTy, Write};
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
@@ -10,7 +10,7 @@ impl Sweeper<'_> {
     fn indices(&self, r: &ArrayRef) -> Vec<TokenStream> {
         r.index
             .iter()
-            .map(|op| rules::operand(&self.body.slots, op))
+            .map(|op| crate::ir::walk::operand_tokens(&self.body.slots, op))
             .collect()
     }
 
@@ -56,7 +56,7 @@ impl Sweeper<'_> {
     //         reverse:  (restore x[i]) { let __g0 = __d_x[i]; __d_x[i] = 0.0; __d_v += __g0; }
     pub(super) fn write(&mut self, w: &Write) -> (TokenStream, TokenStream) {
         let element = self.element(&w.target);
-        let value = rules::operand(&self.body.slots, &w.value);
+        let value = crate::ir::walk::operand_tokens(&self.body.slots, &w.value);
         let in_loop = self.in_loop();
         let (save, restore) = if self.an.saves_element(w) {
             self.save_place(element.clone(), SlotTy::Float, in_loop)
@@ -113,7 +113,7 @@ impl Sweeper<'_> {
     // which rules such as `mean` and `norm` read.
     pub(super) fn push(&mut self, p: &Push) -> (TokenStream, TokenStream) {
         let name = &self.body.array(p.array).name;
-        let value = rules::operand(&self.body.slots, &p.value);
+        let value = crate::ir::walk::operand_tokens(&self.body.slots, &p.value);
         let forward = quote_spanned!(p.span=> #name.push(#value););
         let active = self.an.is_array_active(p.array);
         if !active && !self.an.array_needed[p.array.0] {

@@ -1,7 +1,7 @@
 //! The sweeps of `dst = op(args)`.
 
 use super::{rules, Sweeper};
-use crate::analyse::slot_of;
+use crate::ir::walk::slot_of;
 use crate::ir::{Assign, Op, Operand, SlotTy};
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
@@ -15,7 +15,11 @@ impl Sweeper<'_> {
     pub(super) fn assign(&mut self, a: &Assign) -> (TokenStream, TokenStream) {
         let slots = &self.body.slots;
         let dst = &slots[a.dst.0].name;
-        let args: Vec<TokenStream> = a.args.iter().map(|op| rules::operand(slots, op)).collect();
+        let args: Vec<TokenStream> = a
+            .args
+            .iter()
+            .map(|op| crate::ir::walk::operand_tokens(slots, op))
+            .collect();
         let value = self.primal_value(a, &args);
         let in_loop = self.in_loop();
         let (save, restore) = if self.an.saves(a, in_loop) {
@@ -89,7 +93,11 @@ impl Sweeper<'_> {
     pub(super) fn replay_assign(&self, a: &Assign) -> TokenStream {
         let slots = &self.body.slots;
         let dst = &slots[a.dst.0].name;
-        let args: Vec<TokenStream> = a.args.iter().map(|op| rules::operand(slots, op)).collect();
+        let args: Vec<TokenStream> = a
+            .args
+            .iter()
+            .map(|op| crate::ir::walk::operand_tokens(slots, op))
+            .collect();
         let value = self.primal_value(a, &args);
         quote_spanned!(a.span=> #dst = #value;)
     }

@@ -1,7 +1,7 @@
 //! The sweeps of a call of another `#[differentiable]` function.
 
-use super::{rules, Sweeper};
-use crate::analyse::slot_of;
+use super::Sweeper;
+use crate::ir::walk::slot_of;
 use crate::ir::{Call, CallArg, SlotTy};
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
@@ -10,7 +10,7 @@ impl Sweeper<'_> {
     /// An argument as the callee receives it, in either sweep.
     fn call_arg(&self, arg: &CallArg) -> TokenStream {
         match arg {
-            CallArg::Float(op) => rules::operand(&self.body.slots, op),
+            CallArg::Float(op) => crate::ir::walk::operand_tokens(&self.body.slots, op),
             CallArg::Array { r, by_ref } => {
                 let element = self.element(r);
                 if *by_ref {
@@ -48,7 +48,7 @@ impl Sweeper<'_> {
             (quote!(), quote!())
         };
         let (callee, rule) = if c.tangent {
-            let tangent = crate::lower::rule_call(path, crate::symbol::TANGENT);
+            let tangent = crate::symbol::rule_call(path, crate::symbol::TANGENT);
             (tangent, crate::symbol::TANGENT_PULLBACK)
         } else {
             (quote!(#path), crate::symbol::PULLBACK)
@@ -57,7 +57,7 @@ impl Sweeper<'_> {
         if !self.an.is_active(c.dst) {
             return (forward, restore);
         }
-        let pullback = crate::lower::rule_call(path, rule);
+        let pullback = crate::symbol::rule_call(path, rule);
         let d_dst = self.adjoint(c.dst).clone();
         let zero = self.f.float.adjoint_zero();
         let float = self.float();

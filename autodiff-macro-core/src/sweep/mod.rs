@@ -22,11 +22,9 @@ mod control;
 mod decls;
 mod rules;
 
-pub use rules::operand as operand_tokens;
-
 use crate::analyse::Analysis;
-use crate::emit::names::Namer;
 use crate::ir::{ArrayId, Block, Body, ExitKind, LoopId, ParamVar, SlotId, SlotTy, Stmt};
+use crate::names::Namer;
 use crate::parse::Function;
 use decls::Decls;
 use proc_macro2::{Ident, TokenStream};
@@ -215,7 +213,7 @@ pub fn build(
             }
             (_, None) => syn::Type::Verbatim(TokenStream::new()),
         };
-        let zero_of_array = crate::emit::zero_like(&f.float, &quote!(#name), &array_ty);
+        let zero_of_array = f.float.zero_like(&quote!(#name), &array_ty);
         let dest = diff_params
             .iter()
             .find(|(v, _)| *v == ParamVar::Array(ArrayId(i)))
@@ -280,7 +278,7 @@ pub fn build(
 /// Arrays the body writes or pushes to.
 fn written_arrays(body: &Body) -> Vec<bool> {
     let mut written = vec![false; body.arrays.len()];
-    crate::analyse::for_each_stmt(&body.block, &mut |s| match s {
+    crate::ir::walk::for_each_stmt(&body.block, &mut |s| match s {
         Stmt::Write(w) => written[w.target.array.0] = true,
         Stmt::Push(p) => written[p.array.0] = true,
         _ => {}
@@ -359,7 +357,7 @@ impl Sweeper<'_> {
         let mut arrays = Vec::new();
         self.body.output.leaves(&mut Vec::new(), &mut arrays);
         let mut pushed = vec![false; self.body.arrays.len()];
-        crate::analyse::for_each_stmt(&self.body.block, &mut |s| {
+        crate::ir::walk::for_each_stmt(&self.body.block, &mut |s| {
             if let Stmt::Push(p) = s {
                 pushed[p.array.0] = true;
             }
@@ -397,7 +395,7 @@ impl Sweeper<'_> {
     /// slot is rebound mutably only when the body assigns to it.
     fn declare_slots(&mut self) {
         let mut assigned = vec![false; self.body.slots.len()];
-        crate::analyse::for_each_assign(&self.body.block, &mut |a| assigned[a.dst.0] = true);
+        crate::ir::walk::for_each_assign(&self.body.block, &mut |a| assigned[a.dst.0] = true);
         let float = self.float();
         let zero = self.f.float.zero();
         for (i, slot) in self.body.slots.iter().enumerate() {

@@ -1,17 +1,9 @@
 //! How a primitive is spelled in generated code: its primal, and the call of its runtime
 //! rule. No derivative is written here; the rule in `autodiff_runtime::rules` owns the math.
 
-use crate::ir::{Operand, Slot};
 use crate::symbol::{Form, Prim, RuleArg};
 use proc_macro2::{Ident, Punct, Spacing, TokenStream};
 use quote::{format_ident, quote, ToTokens};
-
-pub fn operand(slots: &[Slot], op: &Operand) -> TokenStream {
-    match op {
-        Operand::Slot(s) => slots[s.0].name.to_token_stream(),
-        Operand::Lit(t) => t.clone(),
-    }
-}
 
 /// The primal `prim(args)`: `a + b`, `-a`, `a.exp()`, or `f64::exp(2.0)` when the receiver
 /// is a literal (a method call on an untyped literal does not type-check).

@@ -54,7 +54,7 @@ impl Tangents<'_> {
             Some((ty, _)) => syn::parse2(ty.clone()).unwrap_or(syn::Type::Verbatim(ty.clone())),
             None => syn::Type::Verbatim(TokenStream::new()),
         };
-        crate::emit::zero_like(self.float, &quote!(#of), &ty)
+        self.float.zero_like(&quote!(#of), &ty)
     }
 
     pub(super) fn array_init(&mut self, init: &ArrayInit, out: &mut Block) {

@@ -16,11 +16,11 @@
 mod arrays;
 mod partials;
 
-use crate::emit::names::Namer;
 use crate::ir::{
     Array, ArrayId, ArrayOrigin, ArrayRef, Assign, Block, Body, Call, CallArg, LoopId, Op, Operand,
     Origin, Output, ParamVar, Slot, SlotId, SlotTy, Stmt,
 };
+use crate::names::Namer;
 use crate::parse::FloatTy;
 use partials::{At, Partial};
 use proc_macro2::{Span, TokenStream};
@@ -56,7 +56,7 @@ pub fn transform(
         .filter(|(_, t)| **t)
         .filter_map(|(v, _)| *v)
         .collect();
-    let (mut varied, mut varied_arrays) = crate::analyse::varied(src, &seeds);
+    let (mut varied, mut varied_arrays) = crate::ir::deps::varied(src, &seeds);
     // The value's tangent always exists, zero where the value does not depend on a tangent.
     let (mut out_slots, mut out_arrays) = (Vec::new(), Vec::new());
     src.output.leaves(&mut out_slots, &mut out_arrays);
@@ -163,7 +163,7 @@ pub struct Tangents<'a> {
 /// The first loop number and the first branch number the body does not use.
 fn next_ids(block: &Block) -> (usize, usize) {
     let (mut loops, mut branches) = (0, 0);
-    crate::analyse::for_each_stmt(block, &mut |s| match s {
+    crate::ir::walk::for_each_stmt(block, &mut |s| match s {
         Stmt::Loop(l) => loops = loops.max(l.id.0 + 1),
         Stmt::If(i) => branches = branches.max(i.id + 1),
         Stmt::Match(m) => branches = branches.max(m.id + 1),
@@ -252,7 +252,7 @@ impl Tangents<'_> {
     }
 
     fn operand_tokens(&self, op: &Operand) -> TokenStream {
-        crate::sweep::operand_tokens(&self.slots, op)
+        crate::ir::walk::operand_tokens(&self.slots, op)
     }
 
     /// The tangent of an operand: `None` for a literal or a value no tangent reaches.
@@ -496,7 +496,7 @@ impl Tangents<'_> {
         };
         let (zero, borrowed) = match param_ty {
             Some(ty) => (
-                crate::emit::zero_like(self.float, &quote!(#name), ty),
+                self.float.zero_like(&quote!(#name), ty),
                 matches!(ty, syn::Type::Reference(_)),
             ),
             None => (

@@ -1,0 +1,121 @@
+//! The dependency graph of a body: which values each value is computed from. An array is
+//! one node (a write to any element is a write to it). Activity analysis and the tangent
+//! transform both ask what depends on some parameters.
+
+use super::walk::{for_each_stmt, slot_of};
+use super::{ArrayId, Body, CallArg, Op, Operand, ParamVar, SlotId, SlotTy, Stmt};
+
+/// A parameter's variable, as a node of the dependency graph.
+pub fn param_node(var: ParamVar) -> Node {
+    match var {
+        ParamVar::Scalar(s) => Node::Slot(s),
+        ParamVar::Array(a) => Node::Array(a),
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Node {
+    Slot(SlotId),
+    Array(ArrayId),
+}
+
+/// Every dependency of the body: a value and the values it is computed from.
+pub fn edges(body: &Body) -> Vec<(Node, Vec<Node>)> {
+    let float_slot = |op: &Operand| slot_of(op).filter(|s| body.slot(*s).ty == SlotTy::Float);
+    let mut out = Vec::new();
+    for_each_stmt(&body.block, &mut |s| match s {
+        Stmt::Assign(a) => {
+            let inputs = match &a.op {
+                Op::Const(_) => Vec::new(),
+                Op::Copy | Op::Prim(_) => a
+                    .args
+                    .iter()
+                    .filter_map(float_slot)
+                    .map(Node::Slot)
+                    .collect(),
+                Op::Read(r) => vec![Node::Array(r.array)],
+                Op::Reduce(_, rs) => rs.iter().map(|r| Node::Array(r.array)).collect(),
+            };
+            out.push((Node::Slot(a.dst), inputs));
+        }
+        Stmt::Write(w) => out.push((
+            Node::Array(w.target.array),
+            float_slot(&w.value).map(Node::Slot).into_iter().collect(),
+        )),
+        Stmt::Push(p) => out.push((
+            Node::Array(p.array),
+            float_slot(&p.value).map(Node::Slot).into_iter().collect(),
+        )),
+        Stmt::Map(m) => out.push((Node::Array(m.dst), vec![Node::Array(m.src.array)])),
+        Stmt::Call(c) => out.push((
+            Node::Slot(c.dst),
+            c.args
+                .iter()
+                .filter_map(|a| match a {
+                    CallArg::Float(op) => float_slot(op).map(Node::Slot),
+                    CallArg::Array { r, .. } => Some(Node::Array(r.array)),
+                    _ => None,
+                })
+                .collect(),
+        )),
+        _ => {}
+    });
+    out
+}
+
+pub struct Flags {
+    pub slots: Vec<bool>,
+    pub arrays: Vec<bool>,
+}
+
+impl Flags {
+    pub fn new(body: &Body) -> Self {
+        Flags {
+            slots: vec![false; body.slots.len()],
+            arrays: vec![false; body.arrays.len()],
+        }
+    }
+
+    pub fn get(&self, n: Node) -> bool {
+        match n {
+            Node::Slot(s) => self.slots[s.0],
+            Node::Array(a) => self.arrays[a.0],
+        }
+    }
+
+    /// Sets `n`; whether it changed.
+    pub fn set(&mut self, n: Node) -> bool {
+        let flag = match n {
+            Node::Slot(s) => &mut self.slots[s.0],
+            Node::Array(a) => &mut self.arrays[a.0],
+        };
+        !std::mem::replace(flag, true)
+    }
+}
+
+/// What depends on the parameters `seeds` (flow-insensitively, to a fixed point, which
+/// covers loop-carried dependencies), along `edges`.
+pub fn varied_flags(body: &Body, edges: &[(Node, Vec<Node>)], seeds: &[ParamVar]) -> Flags {
+    let mut varied = Flags::new(body);
+    for p in seeds {
+        varied.set(param_node(*p));
+    }
+    loop {
+        let mut changed = false;
+        for (dst, srcs) in edges {
+            if srcs.iter().any(|s| varied.get(*s)) {
+                changed |= varied.set(*dst);
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    varied
+}
+
+/// `(varied slots, varied arrays)`: what depends on the parameters `seeds`.
+pub fn varied(body: &Body, seeds: &[ParamVar]) -> (Vec<bool>, Vec<bool>) {
+    let varied = varied_flags(body, &edges(body), seeds);
+    (varied.slots, varied.arrays)
+}
