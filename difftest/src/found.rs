@@ -2,12 +2,14 @@
 //! program and a `#[test]` that checks it at the failing point: its gradient against dual
 //! numbers and `check_grad`; or, for a finding about `_jvp` or `_hvp`, that against the
 //! references the batch used (with the helpers those tests call appended to the file once,
-//! after its head, so that the head stays what it was).
+//! after its head, so that the head stays what it was). A program that takes
+//! `d: &Data<T>` has the struct defined in its module, and its test builds the `Data` of the
+//! failing point.
 
 use std::path::Path;
 
 use crate::harness::{Calls, Checked, Failure, Inject, FORWARD_HELPERS, HELPERS};
-use crate::program::Program;
+use crate::program::{Program, DATA_STRUCT};
 
 /// The file the entries go to, from the repository's root.
 pub const FILE: &str = "tests/difftest_found.rs";
@@ -234,6 +236,10 @@ fn entry(program: &Program, origin: &Origin) -> String {
         "#[allow(warnings, clippy::all)]\nmod {} {{\n    use super::*;\n    use autodiff::prelude::*;\n\n",
         origin.module()
     ));
+    if program.takes_data() {
+        s.push_str(DATA_STRUCT);
+        s.push('\n');
+    }
     for function in &program.functions {
         s.push_str(&function.source());
         s.push('\n');
@@ -252,6 +258,9 @@ fn test(program: &Program, origin: &Origin) -> String {
         "let (x, n, seed, dir) = ({:?}, {}, {:?}, {:?});",
         p.x, p.n, p.seed, p.dir
     )];
+    if program.checked().data {
+        body.push(p.data_binding());
+    }
     match origin.failure.checked() {
         Checked::Gradient => gradient_test(&c, origin, &mut body),
         Checked::Jvp => jvp_test(&c, origin, &mut body),
@@ -349,6 +358,7 @@ mod tests {
             name: "p9".into(),
             returns,
             wrt: Vec::new(),
+            data: false,
             body: vec![Chunk::line("let mut v1 = x0.sin();")],
             result: vec!["v1".into(); result],
         };
@@ -356,7 +366,7 @@ mod tests {
     }
 
     fn failure(kind: &str) -> Failure {
-        let line = format!("MISMATCH p9 {kind} component 0 at x = [0.5, 0.25, -1.0, 0.1, 0.2, 0.3, 0.4], n = 2, seed = [1.5, -0.5, 2.0], dir = [1.0, -1.0, 0.5, 0.0, 0.25, 0.75, -0.5]: detail");
+        let line = format!("MISMATCH p9 {kind} component 0 at x = [0.5, 0.25, -1.0, 0.1, 0.2, 0.3, 0.4], n = 2, seed = [1.5, -0.5, 2.0], dir = [1.0, -1.0, 0.5, 0.0, 0.25, 0.75, -0.5], scale = 0.75, shift = -0.25, k = 1: detail");
         Failure::parse(&line).expect("a mismatch line")
     }
 
@@ -378,7 +388,25 @@ mod tests {
         assert!(entry.contains("assert_gradient(&grad, &forward, "));
         assert!(entry.contains("assert_scaled(&flat(p9_vjp::<f64>("));
         assert!(!entry.contains("jvp") && !entry.contains("hvp"));
+        assert!(!entry.contains("Data"));
         assert_eq!(forward_helpers(&header(), &failure), None);
+    }
+
+    #[test]
+    fn a_program_that_takes_data_defines_it_and_builds_it_at_the_point() {
+        let mut p = program(Returns::Scalar);
+        let f = &mut p.functions[0];
+        f.wrt = vec!["x0".into()];
+        f.data = true;
+        f.result = vec!["v1 * d.scale".into()];
+        for kind in ["fd", "jvp-dual", "hvp-dual"] {
+            let failure = failure(kind);
+            let entry = entry(&p, &origin(&failure, None));
+            assert!(entry.contains("pub struct Data<T> {"), "{entry}");
+            assert!(entry.contains("w: &[T], n: usize, d: &Data<T>) -> T {"));
+            assert!(entry.contains("let data = Data { scale: 0.75, shift: -0.25, k: 1 };"));
+            assert!(entry.contains("n, &data"));
+        }
     }
 
     #[test]

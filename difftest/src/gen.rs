@@ -30,9 +30,14 @@
 //!   the other floats are data.
 //!
 //! Every function takes `x0, x1, x2: T`, `w: &[T]` of length 4 and `n: usize` (below 4), and
-//! returns `T`, `Vec<T>` or `[T; 3]`. Values are kept in the domains of the primitives (see
-//! [`UNARY`] and [`BINARY`]), so no input makes a primitive undefined; indices are taken
-//! modulo the length they index, and ranges are at most six long.
+//! returns `T`, `Vec<T>` or `[T; 3]`. Half of those with `wrt` also take `d: &Data<T>` last
+//! (see [`crate::program::DATA_STRUCT`]), a user struct that `wrt` leaves out: their bodies
+//! read `d.scale` and `d.shift` as data floats (in expressions, conditions and the products
+//! above) and `d.k` (below 4) as an integer (in indices, ranges and casts), and pass `d` on
+//! to the callees that take it; a function without `d` calls only functions without it.
+//! Values are kept in the domains of the primitives (see [`UNARY`] and [`BINARY`]), so no
+//! input makes a primitive undefined; indices are taken modulo the length they index, and
+//! ranges are at most six long.
 
 use crate::program::{Chunk, Function, Returns};
 
@@ -163,10 +168,11 @@ const INDICES: [&str; 3] = ["i", "j", "k"];
 /// The largest cost (statements run, see [`Writer::cost`]) a single call may add.
 const CALL_BUDGET: u64 = 300;
 
-/// A function that may be called, with its cost.
+/// A function that may be called, with its cost and whether it takes `d`.
 struct Callee {
     name: String,
     cost: u64,
+    data: bool,
 }
 
 /// An enclosing loop: an integer expression that counts its iterations, and at most how many.
@@ -240,6 +246,8 @@ struct Writer<'a> {
     inactive: Vec<String>,
     /// Whether `w` is outside `wrt`: its elements are data.
     w_is_data: bool,
+    /// Whether the function takes `d: &Data<T>`, which it may pass to callees.
+    data: bool,
     /// What was in scope where the block being written starts.
     block_start: Scope,
 }
@@ -297,6 +305,7 @@ impl Writer<'_> {
     fn expr(&mut self, depth: usize) -> String {
         if depth == 0 || self.rng.chance(30) {
             return match self.rng.below(20) {
+                0..=13 if self.data && self.rng.chance(15) => self.data_read(),
                 0..=13 => self.var(),
                 14 | 15 => self.element(),
                 16 if !self.loops.is_empty() => format!("T::from({}).unwrap()", self.small_int()),
@@ -321,6 +330,36 @@ impl Writer<'_> {
                 }
                 None => format!("{a}.mul_add({}, {})", self.expr(0), self.expr(0)),
             },
+        }
+    }
+
+    /// `d.scale` or `d.shift`, in a function that takes `d`.
+    fn data_float(&mut self) -> String {
+        self.rng.pick(&["d.scale", "d.shift"]).to_string()
+    }
+
+    /// A read of a float of `d` in an operation with a variable: `(v2 * d.scale)`,
+    /// `(d.shift + x0)`, ... Never alone: the transform cannot see into `Data<T>`, so it does
+    /// not know `d.scale` as a float; on its own, bound to a variable later assigned a float,
+    /// as the receiver of a method with a float argument, or as the argument of a callee's
+    /// float parameter, it does not compile (see the README, "Differential testing").
+    fn data_read(&mut self) -> String {
+        let (v, field) = (self.var(), self.data_float());
+        match self.rng.below(4) {
+            0 => format!("({v} * {field})"),
+            1 => format!("({field} * {v})"),
+            2 => format!("({v} + {field})"),
+            _ => format!("({field} - {v})"),
+        }
+    }
+
+    /// The left side of a condition: a variable or, in a function that takes `d`, now and
+    /// then a float of `d`.
+    fn compared(&mut self) -> String {
+        if self.data && self.rng.chance(25) {
+            self.data_float()
+        } else {
+            self.var()
         }
     }
 
@@ -393,25 +432,27 @@ impl Writer<'_> {
         }
     }
 
-    /// A call of `callee`, whose cost is counted.
+    /// A call of `callee`, whose cost is counted; `d` is passed on when it takes it.
     fn call(&mut self, callee: &str, a: &str, b: &str, c: &str) -> String {
-        let cost = self
+        let (cost, data) = self
             .callees
             .iter()
             .find(|f| f.name == callee)
-            .map_or(0, |f| f.cost);
+            .map_or((0, false), |f| (f.cost, f.data));
         self.cost += cost * self.multiplier();
-        format!("{callee}({a}, {b}, {c}, w, n)")
+        let d = if data { ", d" } else { "" };
+        format!("{callee}({a}, {b}, {c}, w, n{d})")
     }
 
     /// One of the callees cheap enough to call here, if there is one (also where `w` is data:
-    /// the zero tangent of `w` once went to the callee's `tangent` as a `Vec`).
+    /// the zero tangent of `w` once went to the callee's `tangent` as a `Vec`); one that takes
+    /// `d` only if this function has it.
     fn affordable_callee(&mut self) -> Option<String> {
         let multiplier = self.multiplier();
         let affordable: Vec<&Callee> = self
             .callees
             .iter()
-            .filter(|f| f.cost * multiplier <= CALL_BUDGET)
+            .filter(|f| f.cost * multiplier <= CALL_BUDGET && (self.data || !f.data))
             .collect();
         if affordable.is_empty() {
             return None;
@@ -529,7 +570,7 @@ impl Writer<'_> {
     }
 
     fn branch(&mut self) -> Chunk {
-        let (a, b) = (self.var(), self.var());
+        let (a, b) = (self.compared(), self.var());
         let v = self.mutable_var();
         let (e1, e2) = (self.expr(2), self.expr(2));
         Chunk::Lines(vec![
@@ -542,7 +583,7 @@ impl Writer<'_> {
     }
 
     fn nested_branch(&mut self) -> Chunk {
-        let (a, b, c) = (self.var(), self.var(), self.var());
+        let (a, b, c) = (self.var(), self.var(), self.compared());
         let v = self.mutable_var();
         let (e1, e2, e3) = (self.expr(2), self.expr(2), self.expr(2));
         Chunk::Lines(vec![
@@ -912,7 +953,7 @@ impl Writer<'_> {
     /// `break` or `continue`, of this loop or (two deep or more) of the outer one, on a
     /// condition.
     fn exit(&mut self) -> Chunk {
-        let (a, b) = (self.var(), self.expr(1));
+        let (a, b) = (self.compared(), self.expr(1));
         let mut exits = vec!["break;", "continue;"];
         if self.loops.len() >= 2 {
             exits.extend(["break 'l1;", "continue 'l1;"]);
@@ -1179,35 +1220,46 @@ fn pick_wrt(rng: &mut Rng) -> Vec<String> {
 }
 
 /// A random differentiable function named `name` returning `returns`, which may call
-/// `callees`; with its cost.
+/// `callees`; with its cost. Half of those with `wrt` take `d: &Data<T>`: its floats are
+/// data (`d.scale`, `d.shift`: factors without derivative, see [`Writer::data_read`] for
+/// where else), its integer one of the integers (`d.k`).
 fn function(rng: &mut Rng, name: &str, returns: Returns, callees: &[Callee]) -> (Function, u64) {
     let wrt = pick_wrt(rng);
+    let data = !wrt.is_empty() && rng.chance(50);
     let differentiates = |p: &str| wrt.is_empty() || wrt.iter().any(|q| q == p);
-    let inactive = ["x0", "x1", "x2"]
+    let mut inactive: Vec<String> = ["x0", "x1", "x2"]
         .iter()
         .filter(|p| !differentiates(p))
         .map(|p| p.to_string())
         .collect();
+    let vars: Vec<String> = vec!["x0".into(), "x1".into(), "x2".into()];
+    let mut ints = Vec::new();
+    if data {
+        inactive.extend(["d.scale".to_string(), "d.shift".to_string()]);
+        ints.push("d.k".to_string());
+    }
+    let block_start = Scope {
+        vars: vars.len(),
+        ints: ints.len(),
+        inductions: 0,
+        inactive: inactive.len(),
+    };
     let mut w = Writer {
         rng,
-        vars: vec!["x0".into(), "x1".into(), "x2".into()],
+        vars,
         block: Vec::new(),
         next_var: 0,
         loops: Vec::new(),
         returns,
         callees,
         cost: 1,
-        ints: Vec::new(),
+        ints,
         inductions: Vec::new(),
         arrays: Vec::new(),
         inactive,
         w_is_data: !differentiates("w"),
-        block_start: Scope {
-            vars: 3,
-            ints: 0,
-            inductions: 0,
-            inactive: 0,
-        },
+        data,
+        block_start,
     };
     let statements = 2 + w.rng.below(6);
     for _ in 0..statements {
@@ -1219,6 +1271,7 @@ fn function(rng: &mut Rng, name: &str, returns: Returns, callees: &[Callee]) -> 
         name: name.to_string(),
         returns,
         wrt,
+        data,
         body: w.block,
         result,
     };
@@ -1243,6 +1296,7 @@ pub fn batch(seed: u64, programs: usize) -> Vec<Function> {
             callees.push(Callee {
                 name: f.name.clone(),
                 cost,
+                data: f.data,
             });
         }
         functions.push(f);
@@ -1336,6 +1390,11 @@ mod tests {
             "-> Vec<T>",
             "-> [T; 3]",
             "#[differentiable(wrt(",
+            "n: usize, d: &Data<T>) -> ",
+            "d.scale",
+            "d.shift",
+            "d.k",
+            ", w, n, d)",
         ] {
             assert!(all.contains(construct), "no program has {construct}");
         }
@@ -1659,6 +1718,56 @@ mod tests {
             .iter()
             .any(|f| !f.differentiates("w") && f.has_in_loop("for ", "] * w["));
         assert!(w_data, "no product with elements of w as data");
+    }
+
+    /// `d: &Data<T>` (6): taken by functions with `wrt` only, its floats read as data (in
+    /// products with a loop-carried value, in conditions) and `d.k` in indices and ranges;
+    /// passed on to the callees that take it, which only functions that have it call.
+    #[test]
+    fn a_batch_reads_data_of_a_user_type() {
+        let functions = batch(1, 400);
+        let with: Vec<&Function> = functions.iter().filter(|f| f.data).collect();
+        assert!(with.len() > 20, "{} functions take d", with.len());
+        for f in &functions {
+            let source = f.source();
+            assert_eq!(f.data, source.contains("d: &Data<T>"), "{source}");
+            assert!(!f.data || !f.wrt.is_empty(), "{source}");
+            assert!(f.data || !source.contains("d."), "{source}");
+        }
+        let in_loop = |s: &str| with.iter().any(|f| f.has_in_loop("for ", s));
+        assert!(
+            in_loop(" * d.scale + "),
+            "no product with d.scale in a loop"
+        );
+        assert!(in_loop(" * d.shift"), "no product with d.shift in a loop");
+        let condition = |field: &str| {
+            let (left, right) = (format!("if {field} > "), format!(" > {field} {{"));
+            with.iter()
+                .any(|f| f.body.iter().any(|c| has(c, &left) || has(c, &right)))
+        };
+        assert!(condition("d.scale"), "no condition on d.scale");
+        assert!(condition("d.shift"), "no condition on d.shift");
+        assert!(
+            with.iter()
+                .any(|f| f.body.iter().any(|c| indexes_with(c, "d"))),
+            "no index with d.k"
+        );
+        let range = with.iter().any(|f| {
+            f.body
+                .iter()
+                .flat_map(lines_of)
+                .any(|l| l.contains(" in ") && l.contains("d.k"))
+        });
+        assert!(range, "no range bounded by d.k");
+        for f in &functions {
+            for callee in f.calls() {
+                let callee = functions.iter().find(|g| g.name == callee).unwrap();
+                assert!(f.data || !callee.data, "{} calls {}", f.name, callee.name);
+                let passed = f.source().contains(&format!("{}(", callee.name))
+                    && f.source().contains(", w, n, d)");
+                assert!(!callee.data || passed, "{} calls {}", f.name, callee.name);
+            }
+        }
     }
 
     #[test]

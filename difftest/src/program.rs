@@ -4,8 +4,22 @@
 //! Every function has the signature
 //! `fn NAME<T: Float>(x0: T, x1: T, x2: T, w: &[T], n: usize) -> R`, with `R` one of
 //! [`Returns`], and is differentiated with respect to every float parameter or, with
-//! `#[differentiable(wrt(..))]`, some of them (the others are data). Lines write constants as
-//! `k(0.5)`; the source spells them `T::from(0.5).unwrap()`.
+//! `#[differentiable(wrt(..))]`, some of them (the others are data). A function with `wrt` may
+//! also take `d: &Data<T>` last, a user struct ([`DATA_STRUCT`]) the transform cannot see
+//! into: left out by `wrt`, it is data that the body reads (`d.scale`, `d.shift`, `d.k`). Lines
+//! write constants as `k(0.5)`; the source spells them `T::from(0.5).unwrap()`.
+
+/// The user struct a function may take as `d: &Data<T>`, outside `wrt`: two floats and an
+/// integer (below 4) that the body reads as data. Every crate or module that holds such a
+/// function defines it.
+pub const DATA_STRUCT: &str = r#"/// Data a generated function may take besides its floats, outside `wrt`: read, not
+/// differentiated.
+pub struct Data<T> {
+    pub scale: T,
+    pub shift: T,
+    pub k: usize,
+}
+"#;
 
 /// What a function returns: a float, or three floats in a `Vec` or an array.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,6 +119,8 @@ pub struct Function {
     /// The parameters it is differentiated with respect to (of `x0`, `x1`, `x2`, `w`), in
     /// parameter order; empty for all of them.
     pub wrt: Vec<String>,
+    /// Whether it takes `d: &Data<T>` last (only with `wrt`, which leaves it out).
+    pub data: bool,
     pub body: Vec<Chunk>,
     /// The result: one float expression, or one per element of a `Vec3` or `Array3`.
     pub result: Vec<String>,
@@ -123,8 +139,9 @@ impl Function {
         } else {
             format!("(wrt({}))", self.wrt.join(", "))
         };
+        let data = if self.data { ", d: &Data<T>" } else { "" };
         format!(
-            "#[differentiable{wrt}]\npub fn {}<T: Float>(x0: T, x1: T, x2: T, w: &[T], n: usize) -> {} {{\n{}\n}}\n",
+            "#[differentiable{wrt}]\npub fn {}<T: Float>(x0: T, x1: T, x2: T, w: &[T], n: usize{data}) -> {} {{\n{}\n}}\n",
             self.name,
             self.returns.rust_type(),
             lines.join("\n")
@@ -212,6 +229,12 @@ impl Program {
         sources.join("\n")
     }
 
+    /// Whether one of its functions takes `d: &Data<T>`, so that its source needs
+    /// [`DATA_STRUCT`].
+    pub fn takes_data(&self) -> bool {
+        self.functions.iter().any(|f| f.data)
+    }
+
     /// The number of lines of its source: the size the shrinker reduces.
     pub fn line_count(&self) -> usize {
         self.source().lines().count()
@@ -273,6 +296,7 @@ mod tests {
             name: name.into(),
             returns: Returns::Scalar,
             wrt: Vec::new(),
+            data: false,
             body,
             result: vec![result.into()],
         }
@@ -308,6 +332,22 @@ mod tests {
             .source()
             .starts_with("#[differentiable(wrt(x0, x2))]\npub fn p0"));
         assert!(f.differentiates("x2") && !f.differentiates("x1") && !f.differentiates("w"));
+    }
+
+    #[test]
+    fn data_is_the_last_parameter() {
+        let mut f = function("p0", vec![], "x0 * d.scale");
+        f.wrt = vec!["x0".into()];
+        f.data = true;
+        assert!(f.source().starts_with(
+            "#[differentiable(wrt(x0))]\npub fn p0<T: Float>(x0: T, x1: T, x2: T, w: &[T], n: usize, d: &Data<T>) -> T {\n"
+        ));
+        assert!(!f.differentiates("d"));
+        let program = Program {
+            functions: vec![function("p1", vec![], "x0"), f],
+        };
+        assert!(program.takes_data());
+        assert!(!Program::for_checking(&program.functions, "p1").takes_data());
     }
 
     #[test]

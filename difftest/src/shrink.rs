@@ -284,6 +284,7 @@ mod tests {
             name: name.into(),
             returns: Returns::Scalar,
             wrt: Vec::new(),
+            data: false,
             body,
             result: vec![result.into()],
         }
