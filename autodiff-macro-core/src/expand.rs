@@ -1,4 +1,9 @@
 //! The driver: parse → check → lower → analyse → sweeps → emit, with the fallback on error.
+//!
+//! Stages depend only on the stages before them and on `ir`, `symbol`, `names` and `ctxt`
+//! underneath: parse → lower → tangent → analyse → sweep → emit. Each reports into one
+//! `Ctxt`; after each, the driver stops at the first stage that reported, and emits the
+//! user's function, stubs of the generated ones and the errors.
 
 use crate::ctxt::Ctxt;
 use crate::names::Namer;

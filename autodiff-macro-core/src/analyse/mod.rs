@@ -1,5 +1,11 @@
 //! Stage 3: what the sweeps need to know about the body.
 //!
+//! Takes a body in `lower`'s normal forms (from `lower` or `tangent`) and the function's
+//! parameters; guarantees an `Analysis` whose sets are indexed by the body's slot and array
+//! ids, and reports the one error found here (a gradient flowing into non-float code, or a
+//! buffer with a gradient created in a loop). Never changes the body. Depends on `ir`,
+//! `parse`, `symbol` and `ctxt` only.
+//!
 //! - activity (`activity.rs`): which slots and arrays carry a derivative;
 //! - recording (`record.rs`): which primal values the reverse sweep reads, and so must be
 //!   restored when an assignment overwrites them;

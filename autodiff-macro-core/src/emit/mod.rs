@@ -1,4 +1,11 @@
 //! Stage 6: the original function, untouched, and the generated functions next to it.
+//!
+//! Takes the parsed function and the sweeps' bodies; guarantees the items of the user
+//! contract (`NAME_grad`, `_value_and_grad`, `_vjp`, `_grad_into`, `_vjp_into`, `_jvp`,
+//! `_hvp`, the hidden `NAME_derivative()`), with the user's visibility, generics and `where`
+//! clause, and the fallback stubs of the same signatures when an earlier stage reported.
+//! `forward.rs` still drives the stages for forward mode (lower, tangent, analyse, sweep)
+//! itself; every error it finds goes to the driver's `Ctxt`.
 
 pub mod fallback;
 pub mod forward;

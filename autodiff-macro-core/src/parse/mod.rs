@@ -1,5 +1,12 @@
 //! Stage 1: read the attribute and the function, classify the signature, and reject what the
 //! transform does not take, with every error collected in the `Ctxt`.
+//!
+//! Takes the attribute's tokens and the `syn::ItemFn`. Guarantees, when it reports no error:
+//! every parameter is bound to a plain name and classified (`ParamKind`): a float shape the
+//! transform reads, a type it cannot see into (`Shape::Opaque`, which generated code requires
+//! to be `Differentiable`), or data passed through; `wrt(...)` names only parameters with a
+//! gradient; the function has one float type and a return value made of it. Depends on
+//! `ctxt` and `symbol` only.
 
 pub mod args;
 pub mod signature;

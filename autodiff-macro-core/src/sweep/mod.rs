@@ -1,5 +1,11 @@
 //! Stages 4 and 5: the forward and reverse sweeps, built side by side.
 //!
+//! Takes a body and its `Analysis`; guarantees token streams (declarations, forward sweep,
+//! reverse sweep, delivery of the gradients, value) that type-check for every body the
+//! analysis accepted, naming only `::autodiff::__private` paths and the runtime's rules.
+//! Reports nothing: every refusal happened before. Depends on `ir`, `analyse`, `parse`,
+//! `symbol` and `names`.
+//!
 //! Every IR statement yields a pair `(forward, reverse)` of token streams (Tangent's
 //! (primal, adjoint) pairs, Clad's `StmtDiff`). A block concatenates the forward parts in
 //! order and the reverse parts in reverse order. Every record the forward part makes (a

@@ -1,5 +1,10 @@
 //! The tangent (forward-mode) transform: IR in, IR out.
 //!
+//! Takes a lowered body and which parameters get a tangent; guarantees a body in the same
+//! normal forms as `lower`'s (so `analyse` and `sweep` take it unchanged), with the tangents
+//! as parameters after the function's own, in parameter order. Depends on `ir`, `parse`,
+//! `symbol` and `names` only.
+//!
 //! Every float slot `x` that depends on a parameter with a tangent gets a tangent slot
 //! `__tan_x`, every such array a tangent array, and every statement that writes one is
 //! followed (or preceded, where it overwrites what the tangent reads) by the statements that
