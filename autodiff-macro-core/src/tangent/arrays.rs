@@ -181,8 +181,15 @@ impl Tangents<'_> {
                 terms.push((Op::Copy, vec![d]));
             }
             // d logΣeˣ = Σ e^(xᵢ−y) ẋᵢ
+            // 0 where every element is −∞, as the rule has it (not the NaN of e^(−∞ + ∞)).
             ("logsumexp", [Some(t)]) => {
-                let acc = self.weighted_sum(out, &refs[0], t, &y, span);
+                let y_tokens = self.operand_tokens(&y);
+                let float = self.float.ty();
+                let cond =
+                    quote!(#y_tokens == <#float as ::autodiff::__private::Float>::neg_infinity());
+                let acc = self.zero_if(out, cond, span, |t2, els| {
+                    t2.weighted_sum(els, &refs[0], t, &y, span)
+                });
                 terms.push((Op::Copy, vec![acc]));
             }
             // The tangent of the elements equal to the extremum, averaged over ties.

@@ -135,11 +135,28 @@ impl Tangents<'_> {
                 let sq = self.op(out, &symbol::MUL, vec![y(), y()], s);
                 vec![Value(self.op(out, &symbol::NEG, vec![sq], s))]
             }
-            // n·a^(n−1)
+            // n·a^(n−1), with a^(n−1) as aⁿ/a for n = i32::MIN, as the rule has it
             "powi" => {
                 let n = self.operand_tokens(&b());
                 let da = self.zero_if(out, zero_lit_or(&b(), quote!(#n == 0)), s, |t, els| {
-                    let m = t.constant(els, SlotTy::I32, quote!(i32::wrapping_sub(#n, 1)), s);
+                    let is_min = match &b() {
+                        Operand::Lit(_) => quote!(false),
+                        Operand::Slot(_) => quote!(#n == i32::MIN),
+                    };
+                    let pow = t.select(
+                        els,
+                        is_min,
+                        s,
+                        |t, then| {
+                            let pow_n = t.op(then, &symbol::POWI, vec![a(), b()], s);
+                            t.op(then, &symbol::DIV, vec![pow_n, a()], s)
+                        },
+                        |t, els| {
+                            let m =
+                                t.constant(els, SlotTy::I32, quote!(i32::wrapping_sub(#n, 1)), s);
+                            t.op(els, &symbol::POWI, vec![a(), m], s)
+                        },
+                    );
                     let n_f = match t.float {
                         crate::parse::FloatTy::Generic(ty) => {
                             quote!(::autodiff::__private::constant::<#ty>((#n) as f64))
@@ -150,7 +167,6 @@ impl Tangents<'_> {
                         }
                     };
                     let n_f = t.constant(els, SlotTy::Float, n_f, s);
-                    let pow = t.op(els, &symbol::POWI, vec![a(), m], s);
                     t.op(els, &symbol::MUL, vec![n_f, pow], s)
                 });
                 vec![Value(da), Zero]
@@ -226,21 +242,25 @@ impl Tangents<'_> {
                     s,
                 ))]
             }
-            // 1/√(a² ± 1)
-            "asinh" | "acosh" => {
-                let sq = self.op(out, &symbol::MUL, vec![a(), a()], s);
-                let shifted = if prim.name == "asinh" {
-                    self.op(out, &symbol::ADD, vec![sq, self.lit(1.0)], s)
-                } else {
-                    self.op(out, &symbol::SUB, vec![sq, self.lit(1.0)], s)
-                };
-                let root = self.op(out, &symbol::SQRT, vec![shifted], s);
+            // 1/√(a² + 1), as hypot(a, 1): no overflow for large a
+            "asinh" => {
+                let root = self.op(out, &symbol::HYPOT, vec![a(), self.lit(1.0)], s);
                 vec![Value(self.recip(out, root, s))]
             }
-            // 1/(1 − a²)
+            // 1/√(a² − 1), as √(a − 1)·√(a + 1): NaN below −1, where the value is NaN
+            "acosh" => {
+                let below = self.op(out, &symbol::SUB, vec![a(), self.lit(1.0)], s);
+                let above = self.op(out, &symbol::ADD, vec![a(), self.lit(1.0)], s);
+                let root_below = self.op(out, &symbol::SQRT, vec![below], s);
+                let root_above = self.op(out, &symbol::SQRT, vec![above], s);
+                let root = self.op(out, &symbol::MUL, vec![root_below, root_above], s);
+                vec![Value(self.recip(out, root, s))]
+            }
+            // 1/(1 − a²), as 1/((1 − a)(1 + a))
             "atanh" => {
-                let sq = self.op(out, &symbol::MUL, vec![a(), a()], s);
-                let rest = self.op(out, &symbol::SUB, vec![self.lit(1.0), sq], s);
+                let below = self.op(out, &symbol::SUB, vec![self.lit(1.0), a()], s);
+                let above = self.op(out, &symbol::ADD, vec![self.lit(1.0), a()], s);
+                let rest = self.op(out, &symbol::MUL, vec![below, above], s);
                 vec![Value(self.recip(out, rest, s))]
             }
             // a/y and b/y; 0 at the origin, as the rule has it
@@ -302,27 +322,62 @@ impl Tangents<'_> {
         span: Span,
         value: impl FnOnce(&mut Self, &mut Block) -> Operand,
     ) -> Operand {
+        let zero = self.float.zero();
+        self.branch(
+            out,
+            cond,
+            span,
+            |t, then, dst| t.assign(then, dst, Op::Const(zero), vec![], true, span),
+            value,
+        )
+    }
+
+    /// `t = if cond { then(..) } else { els(..) }`, each value computed in its branch; the
+    /// `else` value alone when `cond` is `false` (a literal operand that rules the case out).
+    pub(super) fn select(
+        &mut self,
+        out: &mut Block,
+        cond: proc_macro2::TokenStream,
+        span: Span,
+        then_value: impl FnOnce(&mut Self, &mut Block) -> Operand,
+        else_value: impl FnOnce(&mut Self, &mut Block) -> Operand,
+    ) -> Operand {
+        self.branch(
+            out,
+            cond,
+            span,
+            |t, then, dst| {
+                let v = then_value(t, then);
+                t.assign(then, dst, Op::Copy, vec![v], true, span);
+            },
+            else_value,
+        )
+    }
+
+    /// The `if` of [`zero_if`](Self::zero_if) and [`select`](Self::select): `then` writes the
+    /// new temporary itself, `else_value` gives the value it is copied from.
+    fn branch(
+        &mut self,
+        out: &mut Block,
+        cond: proc_macro2::TokenStream,
+        span: Span,
+        then: impl FnOnce(&mut Self, &mut Block, crate::ir::SlotId),
+        else_value: impl FnOnce(&mut Self, &mut Block) -> Operand,
+    ) -> Operand {
         if cond.to_string() == "false" {
-            return value(self, out);
+            return else_value(self, out);
         }
         let t = self.temp(SlotTy::Float);
-        let mut then = Block::new();
-        self.assign(
-            &mut then,
-            t,
-            Op::Const(self.float.zero()),
-            vec![],
-            true,
-            span,
-        );
+        let mut then_block = Block::new();
+        then(self, &mut then_block, t);
         let mut els = Block::new();
-        let v = value(self, &mut els);
+        let v = else_value(self, &mut els);
         self.assign(&mut els, t, Op::Copy, vec![v], true, span);
         let id = self.new_branch_id();
         out.push(crate::ir::Stmt::If(crate::ir::If {
             id,
             cond,
-            then,
+            then: then_block,
             els,
         }));
         Operand::Slot(t)
