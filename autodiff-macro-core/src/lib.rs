@@ -19,6 +19,11 @@ mod tangent;
 #[cfg(test)]
 mod tests;
 
+/// Whether `NAME_hvp` and the second-order rules callers need are generated (the
+/// `second-order` feature, on by default); without it `NAME_hvp` is a stub whose call does
+/// not compile.
+const SECOND_ORDER: bool = cfg!(feature = "second-order");
+
 /// Expands `#[differentiable(args)] item`: the item unchanged and the generated functions, or
 /// the item, stubs of the generated functions and compile errors. Never panics.
 pub fn differentiable(

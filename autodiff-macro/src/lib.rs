@@ -64,7 +64,9 @@ use proc_macro::TokenStream;
 /// - `NAME_jvp` is forward mode: the value and its directional derivative along the
 ///   tangents (the Jacobian-vector product), in one sweep.
 /// - `NAME_hvp` is the exact Hessian-vector product, by reverse mode over the forward sweep.
-///   With `custom_vjp` it panics, since the rule gives no second derivative.
+///   With `custom_vjp` it panics, since the rule gives no second derivative. It needs the
+///   `second-order` feature of `autodiff` (on by default); without it, a call of `NAME_hvp`
+///   is a compile error that says so, and the build is faster.
 /// - `NAME_derivative()` is hidden: its value carries `NAME`'s derivative rules, which
 ///   other `#[differentiable]` functions that call `NAME` use. Where `NAME` is imported by
 ///   name into a module that calls it, import `NAME_derivative` with it.

@@ -224,6 +224,17 @@ fn length_mismatch(op: &str, this: usize, other: usize) -> ! {
     panic!("Differentiable::{op}: the values have different lengths, {this} and {other}")
 }
 
+/// Implemented by nothing: the first parameter of the stub `NAME_hvp` that
+/// `#[differentiable]` emits without the `second-order` feature must implement it, so that a
+/// call of `NAME_hvp` is a compile error with this message.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`_hvp` is not generated: it needs the `second-order` feature of `autodiff`",
+    label = "called here",
+    note = "the feature is on by default; turn it back on with `autodiff = {{ ..., features = [\"second-order\"] }}` (or keep the default features)"
+)]
+pub trait SecondOrder {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

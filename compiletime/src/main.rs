@@ -8,6 +8,10 @@
 //! Two shapes, at growing sizes so that growth can be read off: one straight-line function of
 //! N statements, and a crate of N small functions (a loop, a branch and a call each).
 //!
+//! A second table gives the build with the attribute and `autodiff`'s `second-order` feature
+//! off (`default-features = false`: no `NAME_hvp`), which a program that never asks for a
+//! Hessian-vector product can choose.
+//!
 //! ```sh
 //! cargo run -p compiletime --release            # 500/1000/2000 statements, 50/100/200 fns
 //! cargo run -p compiletime --release -- --quick # expansion only, no builds
@@ -25,15 +29,16 @@ fn main() {
         .expect("the repository");
     println!("| code | expansion | build with | build without | with / without |");
     println!("| --- | ---: | ---: | ---: | ---: |");
+    let mut first_order = Vec::new();
     for n in straight_sizes() {
         let caller = "pub fn use_gradients(x: f64, y: f64) -> f64 { straight_grad(x, y).0 }";
-        measure(
+        first_order.extend(measure(
             &root,
             &format!("straight-{n}"),
             &straight_line(n),
             caller,
             quick,
-        );
+        ));
     }
     for n in [50, 100, 200] {
         let calls: Vec<String> = (0..n).map(|i| format!("f{i}_grad(x, w).0")).collect();
@@ -41,27 +46,36 @@ fn main() {
             "pub fn use_gradients(x: f64, w: &[f64]) -> f64 {{ {} }}",
             calls.join(" + ")
         );
-        measure(
+        first_order.extend(measure(
             &root,
             &format!("functions-{n}"),
             &many_functions(n),
             &caller,
             quick,
-        );
+        ));
+    }
+    if !first_order.is_empty() {
+        println!();
+        println!("| code | build with, no `second-order` | build without | with / without |");
+        println!("| --- | ---: | ---: | ---: |");
+        for row in first_order {
+            println!("{row}");
+        }
     }
 }
 
 /// One row of the table: `items` with the attribute, expanded in process and built (with
 /// `caller`, which calls every gradient, so that all generated code is compiled to machine
-/// code as in a program that uses it), and built without it.
-fn measure(root: &Path, name: &str, items: &[String], caller: &str, quick: bool) {
+/// code as in a program that uses it), and built without it. Returns the row of the second
+/// table, the build without the `second-order` feature.
+fn measure(root: &Path, name: &str, items: &[String], caller: &str, quick: bool) -> Option<String> {
     let expansion = expansion_time(items);
     if quick {
         println!("| {name} | {} | | | |", ms(expansion));
-        return;
+        return None;
     }
-    let with = build_time(root, &format!("{name}-with"), items, Some(caller));
-    let without = build_time(root, &format!("{name}-without"), items, None);
+    let with = build_time(root, &format!("{name}-with"), items, Some(caller), true);
+    let without = build_time(root, &format!("{name}-without"), items, None, true);
     println!(
         "| {name} | {} | {} | {} | {:.2} |",
         ms(expansion),
@@ -69,6 +83,19 @@ fn measure(root: &Path, name: &str, items: &[String], caller: &str, quick: bool)
         ms(without),
         with.as_secs_f64() / without.as_secs_f64()
     );
+    let first = build_time(
+        root,
+        &format!("{name}-first-order"),
+        items,
+        Some(caller),
+        false,
+    );
+    Some(format!(
+        "| {name} | {} | {} | {:.2} |",
+        ms(first),
+        ms(without),
+        first.as_secs_f64() / without.as_secs_f64()
+    ))
 }
 
 fn ms(d: Duration) -> String {
@@ -105,11 +132,18 @@ fn expansion_time(items: &[String]) -> Duration {
 
 /// Writes a crate holding `items` (with the attribute and `caller` when there is a caller,
 /// without both otherwise), builds its dependencies, then times a build of the crate alone.
-fn build_time(root: &Path, name: &str, items: &[String], caller: Option<&str>) -> Duration {
+/// `default_features`: whether `autodiff`'s default features (`second-order`) are on.
+fn build_time(
+    root: &Path,
+    name: &str,
+    items: &[String],
+    caller: Option<&str>,
+    default_features: bool,
+) -> Duration {
     let dir = root.join("target").join("compile-time").join(name);
     std::fs::create_dir_all(dir.join("src")).expect("the crate's directory");
     let manifest = format!(
-        "[package]\nname = \"ct-{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nautodiff = {{ path = {:?} }}\n\n[workspace]\n",
+        "[package]\nname = \"ct-{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nautodiff = {{ path = {:?}, default-features = {default_features} }}\n\n[workspace]\n",
         root.display().to_string()
     );
     std::fs::write(dir.join("Cargo.toml"), manifest).expect("the manifest");

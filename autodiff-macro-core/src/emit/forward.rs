@@ -53,6 +53,13 @@ pub fn functions(cx: &Ctxt, f: &Function) -> Option<Generated> {
         });
     }
     let (tangent_items, tangent) = tangent_fn(cx, f, &wrt, &floats, with_floats.clone())?;
+    if !crate::SECOND_ORDER {
+        let hvp = hvp_not_generated(f, &wrt, &with_wrt.0.tangent_names);
+        return Some(Generated {
+            items: quote!(#jvp #tangent_items #hvp),
+            rules: tangent,
+        });
+    }
     let (core, tangent_pullback, all_floats, all_core) =
         tangent_derivative(cx, f, &floats, with_floats)?;
     // With every float differentiable, `NAME_hvp` is the tangent's reverse sweep itself,
@@ -363,6 +370,46 @@ fn hvp(cx: &Ctxt, f: &Function, wrt: &[bool], made: Made) -> Option<TokenStream>
     let core_item = tr.core_item(&core, format!(" The core of [`{}_hvp`].", f.name()));
     let wrapper = hvp_wrapper(f, &tr, &core);
     Some(quote!(#[doc(hidden)] #core_item #wrapper))
+}
+
+/// `NAME_hvp` without the `second-order` feature: a stub of its signature whose first
+/// parameter's type must implement `SecondOrder`, which nothing does, so that a call is a
+/// compile error with that trait's message (turn the feature on), and nothing more is compiled.
+fn hvp_not_generated(f: &Function, wrt: &[bool], tangent_names: &[Ident]) -> TokenStream {
+    let name = f.name();
+    let hvp = format_ident!("{}_hvp", name);
+    let fs = synthetic(
+        f,
+        wrt,
+        tangent_names,
+        hvp.clone(),
+        f.ret.clone(),
+        Diff::Nothing,
+    );
+    let Sig {
+        vis,
+        generics,
+        where_clause,
+        mut params,
+        ..
+    } = Sig::of(&fs);
+    let mut generics = generics.clone();
+    generics.params.push(syn::parse_quote!(
+        __NotGenerated: ::autodiff::__private::SecondOrder
+    ));
+    if let Some(syn::FnArg::Typed(first)) = params.first_mut() {
+        first.ty = Box::new(syn::parse_quote!(__NotGenerated));
+    }
+    let grad_ty = gradient_type(f);
+    generated(
+        format!(" Not generated: [`{name}`]'s Hessian-vector product needs the `second-order` feature of `autodiff` (on by default); a call is a compile error that says so."),
+        true,
+        quote! {
+            #vis fn #hvp #generics (#params) -> #grad_ty #where_clause {
+                ::core::unreachable!("`_hvp` needs the `second-order` feature of `autodiff`")
+            }
+        },
+    )
 }
 
 /// `NAME_hvp`: zeros for every destination of the core `core` of `tr`, the core with a seed
