@@ -47,6 +47,10 @@ pub struct Analysis {
     /// Arrays recorded whole where reductions read them, instead of saved at every write
     /// (`snapshot.rs`).
     pub snapshot: Vec<bool>,
+    /// Slots whose adjoint nothing reads after the reverse of their assignment: not a
+    /// parameter, assigned by one statement, outside every loop. The reverse of that
+    /// statement need not reset the adjoint to zero (an assignment or a call).
+    pub adjoint_dies: Vec<bool>,
 }
 
 impl Analysis {
@@ -76,6 +80,54 @@ impl Analysis {
     pub fn saves_element(&self, w: &Write) -> bool {
         self.array_needed[w.target.array.0]
     }
+
+    /// Whether the reverse of the statement that assigns `slot` must reset its adjoint to
+    /// zero, because something reads the adjoint after it (an earlier assignment of the same
+    /// slot, in program order or in an earlier iteration).
+    pub fn resets_adjoint(&self, slot: SlotId) -> bool {
+        !self.adjoint_dies[slot.0]
+    }
+}
+
+/// For each slot, whether it is assigned by exactly one statement (an assignment or a call),
+/// outside every loop, and is not a parameter (whose argument is a first value).
+fn assigned_once_outside_loops(body: &Body) -> Vec<bool> {
+    fn walk(block: &[Stmt], in_loop: bool, defs: &mut [usize], looped: &mut [bool]) {
+        for stmt in block {
+            let dst = match stmt {
+                Stmt::Assign(a) => Some(a.dst),
+                Stmt::Call(c) => Some(c.dst),
+                _ => None,
+            };
+            if let Some(dst) = dst {
+                defs[dst.0] += 1;
+                looped[dst.0] |= in_loop;
+            }
+            match stmt {
+                Stmt::If(i) => {
+                    walk(&i.then, in_loop, defs, looped);
+                    walk(&i.els, in_loop, defs, looped);
+                }
+                Stmt::Match(m) => {
+                    for arm in &m.arms {
+                        walk(&arm.body, in_loop, defs, looped);
+                    }
+                }
+                Stmt::Loop(l) => walk(&l.body, true, defs, looped),
+                _ => {}
+            }
+        }
+    }
+    let mut defs = vec![0; body.slots.len()];
+    let mut looped = vec![false; body.slots.len()];
+    walk(&body.block, false, &mut defs, &mut looped);
+    body.slots
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            !matches!(s.origin, crate::ir::Origin::Param(_)) && defs[i] == 1 && !looped[i]
+        })
+        .collect()
 }
 
 pub fn body(cx: &Ctxt, f: &Function, body: &Body) -> Analysis {
@@ -97,6 +149,7 @@ pub fn body(cx: &Ctxt, f: &Function, body: &Body) -> Analysis {
         recompute: Default::default(),
         at_use: Vec::new(),
         snapshot: Vec::new(),
+        adjoint_dies: assigned_once_outside_loops(body),
     };
     record::check_array_inits(cx, body, &an);
     let mut used = vec![false; body.slots.len()];

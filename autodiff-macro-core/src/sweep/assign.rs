@@ -209,6 +209,12 @@ impl Sweeper<'_> {
     ) -> TokenStream {
         let d_dst = self.adjoint(a.dst).clone();
         let zero = self.f.float.adjoint_zero();
+        // ȳ restarts from zero, unless nothing reads it after this statement's reverse.
+        let reset = if self.an.resets_adjoint(a.dst) {
+            quote!(#d_dst = #zero;)
+        } else {
+            quote!()
+        };
         let dst = &self.body.slots[a.dst.0].name;
         let g = &self.names.grad;
         let g0 = &g[0];
@@ -218,17 +224,12 @@ impl Sweeper<'_> {
             // this assignment does not reach the output through it.
             Op::Const(_) => quote!({
                 #restore
-                #d_dst = #zero;
+                #reset
             }),
             // y = a  ⇒  ā += ȳ
-            Op::Copy => self.finish_adjoint(
-                restore,
-                quote!(#d_dst),
-                vec![a.args.first()],
-                &d_dst,
-                &zero,
-                g,
-            ),
+            Op::Copy => {
+                self.finish_adjoint(restore, quote!(#d_dst), vec![a.args.first()], &reset, g)
+            }
             Op::Prim(prim) => {
                 let reads_out = prim.rule_args.contains(&crate::symbol::RuleArg::Out);
                 let (out_value, keep) = if reads_out && !restore.is_empty() {
@@ -239,7 +240,7 @@ impl Sweeper<'_> {
                 };
                 let call = rules::call(prim, args, &out_value, &d_dst);
                 let receivers = prim.grads.iter().map(|i| a.args.get(*i)).collect();
-                self.finish_adjoint(quote!(#keep #restore), call, receivers, &d_dst, &zero, g)
+                self.finish_adjoint(quote!(#keep #restore), call, receivers, &reset, g)
             }
             // y = x[i]  ⇒  x̄[i] += ȳ (nothing to add to when `x` carries no derivative: a
             // parameter left out by `wrt`, or data, copied into a slot that does)
@@ -253,7 +254,7 @@ impl Sweeper<'_> {
                 quote!({
                     #restore
                     let #g0 = #d_dst;
-                    #d_dst = #zero;
+                    #reset
                     #add
                 })
             }
@@ -318,20 +319,20 @@ impl Sweeper<'_> {
                     #keep
                     #restore
                     #(#calls)*
-                    #d_dst = #zero;
+                    #reset
                 })
             }
         }
     }
 
-    /// `{ prelude; let (__g0, ..) = rule; __d_y = 0; __d_a += __g0; .. }`.
+    /// `{ prelude; let (__g0, ..) = rule; reset; __d_a += __g0; .. }`, with `reset` the
+    /// clearing of the destination's adjoint (`__d_y = 0;`, or nothing where it dies).
     fn finish_adjoint(
         &self,
         prelude: TokenStream,
         rule: TokenStream,
         receivers: Vec<Option<&Operand>>,
-        d_dst: &proc_macro2::Ident,
-        zero: &TokenStream,
+        reset: &TokenStream,
         g: &[proc_macro2::Ident; 3],
     ) -> TokenStream {
         let mut pattern = Vec::new();
@@ -355,7 +356,7 @@ impl Sweeper<'_> {
         quote!({
             #prelude
             let #pattern = #rule;
-            #d_dst = #zero;
+            #reset
             #accumulate
         })
     }

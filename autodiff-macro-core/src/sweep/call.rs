@@ -110,13 +110,18 @@ impl Sweeper<'_> {
             });
             quote!(#pullback(#(#args,)* #d_dst, #(#options),*);)
         });
+        let reset = if self.an.resets_adjoint(c.dst) {
+            quote!(#d_dst = #zero;)
+        } else {
+            quote!()
+        };
         (
             forward,
             quote!({
                 #restore
                 #locals
                 #(#calls)*
-                #d_dst = #zero;
+                #reset
                 #accumulate
             }),
         )
