@@ -398,7 +398,7 @@ fn hvp_not_generated(f: &Function, wrt: &[bool], tangent_names: &[Ident]) -> Tok
         __NotGenerated: ::autodiff::__private::SecondOrder
     ));
     if let Some(syn::FnArg::Typed(first)) = params.first_mut() {
-        first.ty = Box::new(syn::parse_quote!(__NotGenerated));
+        *first.ty = syn::parse_quote!(__NotGenerated);
     }
     let grad_ty = gradient_type(f);
     generated(
