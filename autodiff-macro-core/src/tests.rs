@@ -664,3 +664,64 @@ fn inline_format_arguments_are_made_explicit() {
         assert!(code.contains(line), "{line}\n{code}");
     }
 }
+
+/// The stages import only the stages before them, and the modules underneath (`ctxt`,
+/// `symbol`, `names`, `ir`): parse → lower → tangent → analyse → sweep → emit, driven by
+/// `expand`. A `crate::<module>` path in a module's files (comments aside) is an import.
+#[test]
+fn stages_depend_only_on_earlier_ones() {
+    const ORDER: &[&str] = &[
+        "ctxt", "symbol", "names", "ir", "parse", "lower", "tangent", "analyse", "sweep", "emit",
+        "expand",
+    ];
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    let mut dirs = vec![src.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("the source directory") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    let mut checked = 0;
+    for file in files {
+        let relative = file.strip_prefix(&src).expect("under src");
+        let first = relative.components().next().expect("a component");
+        let module = first
+            .as_os_str()
+            .to_string_lossy()
+            .trim_end_matches(".rs")
+            .to_string();
+        let Some(rank) = ORDER.iter().position(|m| *m == module) else {
+            continue; // lib.rs, tests.rs
+        };
+        let text: String = std::fs::read_to_string(&file)
+            .expect("a source file")
+            .lines()
+            .map(|l| l.split("//").next().unwrap_or(""))
+            .collect::<Vec<_>>()
+            .join("\n");
+        for (later, name) in ORDER.iter().enumerate().skip(rank + 1) {
+            let path = format!("crate::{name}");
+            let imported = text.match_indices(&path).any(|(i, _)| {
+                !text[i + path.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+            }) || text.contains(&format!("use crate::{{"))
+                && text.split("use crate::{").skip(1).any(|rest| {
+                    rest.split('}')
+                        .next()
+                        .is_some_and(|list| list.split(',').any(|item| item.trim() == *name))
+                });
+            assert!(
+                !imported,
+                "{} ({module}, layer {rank}) imports `{name}` (layer {later}), a later stage",
+                relative.display()
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked > 30, "only {checked} files checked");
+}

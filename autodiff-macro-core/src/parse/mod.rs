@@ -13,6 +13,7 @@ pub mod signature;
 
 use crate::ctxt::Ctxt;
 pub use args::Args;
+use quote::quote;
 pub use signature::{FloatTy, Param, ParamKind, RetShape, Shape};
 use syn::ItemFn;
 
@@ -30,6 +31,81 @@ impl Function {
     pub fn name(&self) -> &syn::Ident {
         &self.item.sig.ident
     }
+
+    /// The synthetic function `name(<f's params>, <tangents>) -> ret`: the parameters of
+    /// `f`, then a tangent (of the same type) for each parameter `with` marks, named
+    /// `tangent_names`, differentiated as `diff` says. Forward mode's functions are such
+    /// functions, so the sweeps and emitters of reverse mode apply to them unchanged.
+    pub fn synthetic(
+        &self,
+        with: &[bool],
+        tangent_names: &[syn::Ident],
+        name: syn::Ident,
+        ret: syn::Type,
+        diff: Diff,
+    ) -> Function {
+        let mut item = self.item.clone();
+        item.attrs.clear();
+        item.sig.ident = name;
+        item.sig.output = syn::parse_quote!(-> #ret);
+        let mut params = self.params.clone();
+        for p in &mut params {
+            if let ParamKind::Float { diff: d, .. } = &mut p.kind {
+                *d = match diff {
+                    Diff::Nothing => false,
+                    Diff::Primal => *d,
+                    Diff::AllFloats => true,
+                };
+            }
+        }
+        let tangent_params = self
+            .params
+            .iter()
+            .zip(with)
+            .filter_map(|(p, w)| match &p.kind {
+                ParamKind::Float { shape, .. } if *w => Some((p, shape)),
+                _ => None,
+            })
+            .zip(tangent_names);
+        for ((p, shape), ident) in tangent_params {
+            let ty = &p.ty;
+            item.sig.inputs.push(syn::parse_quote!(#ident: #ty));
+            params.push(Param {
+                ident: ident.clone(),
+                ty: ty.clone(),
+                kind: ParamKind::Float {
+                    diff: matches!(diff, Diff::AllFloats),
+                    shape: shape.clone(),
+                },
+            });
+        }
+        let ret_shape = if quote!(#ret).to_string() == {
+            let r = &self.ret;
+            quote!(#r).to_string()
+        } {
+            self.ret_shape.clone()
+        } else {
+            RetShape::Tuple(vec![self.ret_shape.clone(), self.ret_shape.clone()])
+        };
+        Function {
+            item,
+            params,
+            float: self.float.clone(),
+            ret,
+            ret_shape,
+        }
+    }
+}
+
+/// Which parameters a synthetic function differentiates.
+#[derive(Clone, Copy)]
+pub enum Diff {
+    /// None: the function is only run forward.
+    Nothing,
+    /// The user's differentiable parameters (`wrt`), not the tangents.
+    Primal,
+    /// Every float parameter, the tangents included.
+    AllFloats,
 }
 
 /// Parses `item` as a function and classifies its signature.

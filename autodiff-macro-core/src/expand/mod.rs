@@ -5,6 +5,8 @@
 //! `Ctxt`; after each, the driver stops at the first stage that reported, and emits the
 //! user's function, stubs of the generated ones and the errors.
 
+mod forward;
+
 use crate::ctxt::Ctxt;
 use crate::names::Namer;
 use crate::{analyse, emit, lower, parse, sweep};
@@ -85,7 +87,7 @@ fn transform(cx: &Ctxt, args: &parse::Args, item: syn::ItemFn) -> Option<TokenSt
         .as_ref()
         .map(|(body, _, dests)| (&f_all, body.clone(), dests.as_slice()));
     let reverse = emit::functions(&f, body, &seed, &dests, all_floats, true);
-    let Some(forward) = emit::forward::functions(cx, &f) else {
+    let Some(forward) = forward::functions(cx, &f) else {
         // Every way to `None` reports why; this keeps a missing one from dropping the
         // function silently.
         if !cx.has_errors() {

@@ -1,0 +1,264 @@
+//! Forward mode and second order as a stage of the driver: for each set of tangents, lower
+//! the body, transform it (`tangent`), analyse and sweep the tangent body, and hand the
+//! bodies to `emit::forward`, which writes the functions:
+//!
+//! | generated | from |
+//! |---|---|
+//! | `NAME_jvp(<params>, <tangents>) -> (R, R)` | the tangent body, swept forward |
+//! | the rule `tangent` (and `__NAME_tangent` when `wrt` leaves a float out) | the same with a tangent for every float parameter, for callers' tangent bodies |
+//! | `NAME_hvp(<params>, <directions>) -> G` | the reverse sweep of the tangent body with respect to the primal parameters |
+//! | the rule `tangent_pullback` (`__NAME_tangent_vjp_into`) | the reverse sweep of the rule `tangent`, for callers' `_hvp` |
+//!
+//! Every error found on the way goes to the driver's `Ctxt`, saying which function it stops
+//! (`report`): a compile error through the fallback, never a function that panics.
+
+use crate::ctxt::Ctxt;
+use crate::emit::forward::{hvp_not_generated, hvp_wrapper, method, plain_fn, TangentReverse};
+use crate::emit::{pullback, sweeps_body, Generated, Sig};
+use crate::ir::Output;
+use crate::names::Namer;
+use crate::parse::{Diff, Function, Param, ParamKind, RetShape};
+use crate::{analyse, lower, sweep, tangent};
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+/// The forward-mode functions of `f`, or `None` when they cannot be generated: then `cx`
+/// holds the errors saying why, and the driver emits its fallback.
+pub fn functions(cx: &Ctxt, f: &Function) -> Option<Generated> {
+    let wrt: Vec<bool> = f.params.iter().map(|p| is_float(p, true)).collect();
+    let floats: Vec<bool> = f.params.iter().map(|p| is_float(p, false)).collect();
+    // Lowered and transformed once for each set of tangents, then cloned for each use.
+    let with_wrt = tangent_body(cx, f, &wrt)?;
+    let with_floats = if wrt == floats {
+        with_wrt.clone()
+    } else {
+        tangent_body(cx, f, &floats)?
+    };
+    let jvp = jvp(cx, f, &wrt, with_wrt.clone())?;
+    if !matches!(f.ret_shape, RetShape::Scalar) {
+        // A call has a float value, so only those need rules for callers.
+        return Some(Generated {
+            items: jvp,
+            rules: TokenStream::new(),
+        });
+    }
+    let (tangent_items, tangent) = tangent_fn(cx, f, &wrt, &floats, with_floats.clone())?;
+    if !crate::SECOND_ORDER {
+        let hvp = hvp_not_generated(f, &wrt, &with_wrt.0.tangent_names);
+        return Some(Generated {
+            items: quote!(#jvp #tangent_items #hvp),
+            rules: tangent,
+        });
+    }
+    let (core, tangent_pullback, all_floats, all_core) =
+        tangent_derivative(cx, f, &floats, with_floats)?;
+    // With every float differentiable, `NAME_hvp` is the tangent's reverse sweep itself,
+    // its destinations for the tangents thrown away; otherwise a sweep of its own.
+    let hvp = if wrt == floats {
+        hvp_wrapper(f, &all_floats, &all_core)
+    } else {
+        hvp(cx, f, &wrt, with_wrt)?
+    };
+    Some(Generated {
+        items: quote!(#jvp #tangent_items #hvp #core),
+        rules: quote!(#tangent #tangent_pullback),
+    })
+}
+
+fn is_float(p: &Param, only_diff: bool) -> bool {
+    matches!(p.kind, ParamKind::Float { diff, .. } if diff || !only_diff)
+}
+
+/// A tangent body and the namer that made it (which knows every name in it).
+type Made = (tangent::TangentBody, Namer);
+
+/// The tangent body of `f` with tangents for `with`, and the namer that made it; None when
+/// the body cannot be lowered (reported into `cx`; reverse mode lowers the same body first,
+/// so this does not happen).
+fn tangent_body(cx: &Ctxt, f: &Function, with: &[bool]) -> Option<Made> {
+    let mut namer = Namer::new(&f.item);
+    let local = Ctxt::new();
+    let body = lower::body(&local, f, &mut namer);
+    if !report(cx, local, f, "forward mode (`_jvp`)") {
+        return None;
+    }
+    let tb = tangent::transform(&body, with, f, &mut namer);
+    Some((tb, namer))
+}
+
+/// Moves the errors of `local`, found generating `what` for `f`, into the driver's `cx`,
+/// each saying what it was found in; whether there were none.
+fn report(cx: &Ctxt, local: Ctxt, f: &Function, what: &str) -> bool {
+    let Err(errors) = local.check() else {
+        return true;
+    };
+    for err in errors {
+        cx.error_at(
+            err.span(),
+            format!("{what} of `{}` cannot be generated: {err}", f.name()),
+        );
+    }
+    false
+}
+
+/// `<decls> <forward sweep> <value>`: a synthetic function that nothing is differentiated in,
+/// run forward; None when its analysis fails (reported into `cx`).
+fn forward_body(
+    cx: &Ctxt,
+    f: &Function,
+    fs: &Function,
+    body: &crate::ir::Body,
+    namer: Namer,
+) -> Option<TokenStream> {
+    let local = Ctxt::new();
+    let an = analyse::body(&local, fs, body);
+    if !report(cx, local, f, "forward mode (`_jvp`)") {
+        return None;
+    }
+    let mut namer = namer;
+    let seed = namer.fresh("seed");
+    let sweeps = sweep::build(fs, body, &an, namer, &seed, &[]);
+    let (decls, forward, value, items) = (sweeps.decls, sweeps.forward, sweeps.value, &body.items);
+    let require = crate::emit::require_differentiable(fs);
+    Some(quote! {
+        #(#items)*
+        #require
+        #decls
+        #forward
+        #value
+    })
+}
+
+// `fn f_jvp(x: f64, w: &[f64], tan_x: f64, tan_w: &[f64]) -> (f64, f64)`: the value and the
+// tangent of the value, in one forward sweep.
+fn jvp(cx: &Ctxt, f: &Function, wrt: &[bool], (tb, namer): Made) -> Option<TokenStream> {
+    let name = f.name();
+    let jvp = format_ident!("{}_jvp", name);
+    let r = &f.ret;
+    let fs = f.synthetic(
+        wrt,
+        &tb.tangent_names,
+        jvp.clone(),
+        syn::parse_quote!((#r, #r)),
+        Diff::Nothing,
+    );
+    let mut body = tb.body;
+    body.output = Output::Tuple(vec![tb.value, tb.tangent]);
+    let code = forward_body(cx, f, &fs, &body, namer)?;
+    Some(plain_fn(
+        &fs,
+        format!(" Forward mode of [`{name}`]: its value and its directional derivative along the tangents, one per differentiable parameter (a Jacobian-vector product, from one forward sweep; generated by `#[differentiable]`)."),
+        true,
+        code,
+    ))
+}
+
+// The rule `tangent(self, <params>, <a tangent per float parameter>) -> R`: what callers'
+// tangent bodies call. With no float parameter left out by `wrt`, it is `f_jvp`'s tangent;
+// otherwise its body is a function of its own (the first part returned).
+fn tangent_fn(
+    cx: &Ctxt,
+    f: &Function,
+    wrt: &[bool],
+    floats: &[bool],
+    (tb, namer): Made,
+) -> Option<(TokenStream, TokenStream)> {
+    let name = f.name();
+    let member = format_ident!("{}", crate::symbol::TANGENT);
+    let fs = f.synthetic(
+        floats,
+        &tb.tangent_names,
+        member,
+        f.ret.clone(),
+        Diff::Nothing,
+    );
+    let args = Sig::of(&fs).args;
+    let doc =
+        format!(" The tangent of [`{name}`]'s value along a tangent of every float parameter.");
+    if wrt == floats {
+        let jvp = format_ident!("{}_jvp", name);
+        return Some((
+            TokenStream::new(),
+            method(&fs, doc, quote!(#jvp(#(#args),*).1)),
+        ));
+    }
+    let all = format_ident!("__{}_tangent", name);
+    let mut fa = fs.clone();
+    fa.item.sig.ident = all.clone();
+    let mut body = tb.body;
+    body.output = tb.tangent;
+    let code = forward_body(cx, f, &fa, &body, namer)?;
+    let item = plain_fn(&fa, doc.clone(), true, code);
+    Some((
+        quote!(#[doc(hidden)] #item),
+        method(&fs, doc, quote!(#all(#(#args),*))),
+    ))
+}
+
+/// None when the analysis refuses the tangent body: the errors, saying `what` they stop, are
+/// reported into `cx` (compile errors, never a function that panics).
+fn reverse_of_tangent(
+    cx: &Ctxt,
+    f: &Function,
+    with: &[bool],
+    (tb, mut namer): Made,
+    name: Ident,
+    diff: Diff,
+    what: &str,
+) -> Option<TangentReverse> {
+    let fs = f.synthetic(with, &tb.tangent_names, name, f.ret.clone(), diff);
+    let mut body = tb.body;
+    body.output = tb.tangent;
+    let seed = namer.fresh("seed");
+    let dests = crate::emit::destination_names(&fs, &mut namer);
+    let local = Ctxt::new();
+    let an = analyse::body(&local, &fs, &body);
+    if !report(cx, local, f, what) {
+        return None;
+    }
+    let sweeps = sweep::build(&fs, &body, &an, namer, &seed, &dests);
+    let code = sweeps_body(&fs, sweeps, &body.items);
+    Some(TangentReverse {
+        fs,
+        code,
+        seed,
+        dests,
+    })
+}
+
+// `fn f_hvp(x: f64, w: &[f64], tan_x: f64, tan_w: &[f64]) -> (f64, Vec<f64>)`: the Hessian
+// times the direction, as the gradient of the tangent `∇f·v` (reverse over forward).
+fn hvp(cx: &Ctxt, f: &Function, wrt: &[bool], made: Made) -> Option<TokenStream> {
+    let core = format_ident!("__{}_hvp_core", f.name());
+    let what = "the Hessian-vector product (`_hvp`)";
+    let tr = reverse_of_tangent(cx, f, wrt, made, core.clone(), Diff::Primal, what)?;
+    let core_item = tr.core_item(&core, format!(" The core of [`{}_hvp`].", f.name()));
+    let wrapper = hvp_wrapper(f, &tr, &core);
+    Some(quote!(#[doc(hidden)] #core_item #wrapper))
+}
+
+// The rule `tangent_pullback`: the reverse sweep of the rule `tangent`, for callers' `_hvp`;
+// its core, the rule, and the sweep (which `NAME_hvp` shares when `wrt` leaves no float out).
+fn tangent_derivative(
+    cx: &Ctxt,
+    f: &Function,
+    floats: &[bool],
+    made: Made,
+) -> Option<(TokenStream, TokenStream, TangentReverse, Ident)> {
+    let name = f.name();
+    let core = format_ident!("__{}_tangent_vjp_into", name);
+    let what = "the second derivative (`_hvp`)";
+    let tr = reverse_of_tangent(cx, f, floats, made, core.clone(), Diff::AllFloats, what)?;
+    let core_item = tr.core_item(
+        &core,
+        format!(" Reverse mode of the tangent of [`{name}`]."),
+    );
+    let rule = pullback(
+        &tr.fs,
+        &tr.seed,
+        &tr.dests,
+        &core,
+        crate::symbol::TANGENT_PULLBACK,
+    );
+    Some((quote!(#[doc(hidden)] #core_item), rule, tr, core))
+}
