@@ -709,7 +709,7 @@ fn stages_depend_only_on_earlier_ones() {
             let path = format!("crate::{name}");
             let imported = text.match_indices(&path).any(|(i, _)| {
                 !text[i + path.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
-            }) || text.contains(&format!("use crate::{{"))
+            }) || text.contains("use crate::{")
                 && text.split("use crate::{").skip(1).any(|rest| {
                     rest.split('}')
                         .next()
