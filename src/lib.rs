@@ -92,7 +92,7 @@
 //!
 //! Nest them, `Dual<Dual<f64>>`, for second derivatives.
 
-pub use autodiff_macro::differentiable;
+pub use autodiff_macro::{differentiable, Differentiable};
 
 pub use autodiff_runtime::rules;
 
@@ -109,7 +109,7 @@ pub use autodiff_runtime::{Differentiable, Dual, Float};
 /// `logsumexp`, `softmax`, ...), `stop_gradient`, `check_grad`, `Float` and the
 /// `Differentiable` trait.
 pub mod prelude {
-    pub use autodiff_macro::differentiable;
+    pub use autodiff_macro::{differentiable, Differentiable};
     pub use autodiff_runtime::{
         abs, check_grad, cos, cosh, dot, exp, hessian, jacobian, jacobian_fwd, jacobian_rev, ln,
         log, log10, log2, logsumexp, max, max_of, mean, min, min_of, norm, norm_squared, pow, powi,
@@ -122,9 +122,9 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use autodiff_runtime::{
-        constant, dot, logsumexp, max_of, mean, min_of, norm, norm_squared, rules, softmax, sum,
-        Accumulate, Cotangent, Counter, Differentiable, Float, Recycle, RecycledTape, SecondOrder,
-        Tape, ZeroGrad,
+        check_flat_len, constant, dot, logsumexp, max_of, mean, min_of, norm, norm_squared, rules,
+        softmax, sum, take_flat, Accumulate, Cotangent, Counter, Differentiable, Float, Recycle,
+        RecycledTape, SecondOrder, Tape, ZeroGrad,
     };
     pub use num_traits::{One, Zero};
 }

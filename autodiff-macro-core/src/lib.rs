@@ -7,6 +7,7 @@
 
 mod analyse;
 mod ctxt;
+mod derive;
 mod emit;
 mod expand;
 mod ir;
@@ -23,6 +24,12 @@ mod tests;
 /// `second-order` feature, on by default); without it `NAME_hvp` is a stub whose call does
 /// not compile.
 const SECOND_ORDER: bool = cfg!(feature = "second-order");
+
+/// Expands `#[derive(Differentiable)]` on a struct: the runtime's `Differentiable` trait,
+/// field by field, or a compile error. Never panics.
+pub fn derive_differentiable(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    derive::differentiable(input)
+}
 
 /// Expands `#[differentiable(args)] item`: the item unchanged and the generated functions, or
 /// the item, stubs of the generated functions and compile errors. Never panics.

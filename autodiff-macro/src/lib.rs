@@ -99,3 +99,34 @@ use proc_macro::TokenStream;
 pub fn differentiable(args: TokenStream, input: TokenStream) -> TokenStream {
     autodiff_macro_core::differentiable(args.into(), input.into()).into()
 }
+
+/// Derives `autodiff::Differentiable` for a struct with named fields or a tuple struct,
+/// generic ones included: a gradient of the struct's own shape.
+///
+/// A field has a derivative unless it is marked `#[no_derivative]` or its type holds no
+/// float (integers, `bool`, `String`, and `Vec`s, arrays and tuples of those); a field with a
+/// derivative must be `Differentiable` itself (a float, a `Vec` or array of floats, another
+/// derived struct, ...), with the struct's scalar. Fields without a derivative are copied
+/// into a gradient and left alone by `add_scaled`, `dot`, `to_flat` and `from_flat`.
+///
+/// ```
+/// use autodiff::prelude::*;
+///
+/// #[derive(Clone, Debug, PartialEq, Differentiable)]
+/// struct Layer {
+///     w: Vec<f64>,
+///     b: f64,
+///     width: usize,
+///     #[no_derivative]
+///     scale: f64,
+/// }
+///
+/// let layer = Layer { w: vec![1.0, 2.0], b: 0.5, width: 2, scale: 3.0 };
+/// assert_eq!(layer.to_flat(), [1.0, 2.0, 0.5]);
+/// let zero = layer.zeros_like();
+/// assert_eq!(zero, Layer { w: vec![0.0, 0.0], b: 0.0, width: 2, scale: 3.0 });
+/// ```
+#[proc_macro_derive(Differentiable, attributes(no_derivative))]
+pub fn derive_differentiable(input: TokenStream) -> TokenStream {
+    autodiff_macro_core::derive_differentiable(input.into()).into()
+}

@@ -32,9 +32,9 @@ use num_traits::Float;
 /// assert_eq!(w.from_flat(&[1.0, 2.0, 3.0, 4.0]), vec![[1.0, 2.0], [3.0, 4.0]]);
 /// ```
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` is not `Differentiable`, so `#[differentiable]` cannot give this parameter a gradient",
-    label = "a parameter of a type the transform cannot see into",
-    note = "implement `autodiff::Differentiable` for `{Self}`, or name the differentiable parameters in `#[differentiable(wrt(...))]` to pass this one through as data"
+    message = "`{Self}` is not `Differentiable`, so it cannot have a gradient",
+    label = "not `Differentiable`",
+    note = "derive it, `#[derive(Differentiable)]`, or implement `autodiff::Differentiable` for `{Self}`; or, for a parameter, name the differentiable parameters in `#[differentiable(wrt(...))]` to pass this one through as data; for a field, mark it `#[no_derivative]`"
 )]
 pub trait Differentiable: Clone {
     /// The float type of the values it holds.
@@ -139,7 +139,7 @@ impl<T: Differentiable, const N: usize> Differentiable for [T; N] {
     fn from_flat(&self, flat: &[T::Scalar]) -> Self {
         check_flat_len(self.flat_len(), flat.len());
         let mut rest = flat;
-        core::array::from_fn(|i| take_item(&self[i], &mut rest))
+        core::array::from_fn(|i| take_flat(&self[i], &mut rest))
     }
 
     fn flat_len(&self) -> usize {
@@ -180,7 +180,7 @@ impl<T: Differentiable> Differentiable for Vec<T> {
     fn from_flat(&self, flat: &[T::Scalar]) -> Self {
         check_flat_len(self.flat_len(), flat.len());
         let mut rest = flat;
-        self.iter().map(|item| take_item(item, &mut rest)).collect()
+        self.iter().map(|item| take_flat(item, &mut rest)).collect()
     }
 
     fn flat_len(&self) -> usize {
@@ -196,15 +196,20 @@ fn dot_items<T: Differentiable>(a: &[T], b: &[T]) -> T::Scalar {
         })
 }
 
-/// The value of `item`'s shape made of the first floats of `rest`, which it moves past them.
-fn take_item<T: Differentiable>(item: &T, rest: &mut &[T::Scalar]) -> T {
+/// The value of `item`'s shape made of the first floats of `rest`, which it moves past them
+/// (what a container's or a derived struct's `from_flat` does for each part).
+#[doc(hidden)]
+pub fn take_flat<T: Differentiable>(item: &T, rest: &mut &[T::Scalar]) -> T {
     let (head, tail) = rest.split_at(item.flat_len());
     *rest = tail;
     item.from_flat(head)
 }
 
+/// Panics, naming both lengths, unless a flat slice of `got` floats fills a value of
+/// `expected` floats (what `from_flat` checks).
+#[doc(hidden)]
 #[track_caller]
-fn check_flat_len(expected: usize, got: usize) {
+pub fn check_flat_len(expected: usize, got: usize) {
     if expected != got {
         flat_len_mismatch(expected, got);
     }

@@ -359,19 +359,24 @@ fn visit_idents(tokens: proc_macro2::TokenStream, f: &mut dyn FnMut(&Ident)) {
 
 /// Type parameters bounded by `Float` (`T: Float`, `T: num_traits::Float + Copy`, or in `where`).
 pub fn generic_floats(sig: &Signature) -> Vec<Ident> {
+    generic_floats_of(&sig.generics)
+}
+
+/// The type parameters of `generics` bounded by `Float`.
+pub fn generic_floats_of(generics: &syn::Generics) -> Vec<Ident> {
     let is_float_bound = |b: &TypeParamBound| match b {
         TypeParamBound::Trait(t) => t.path.segments.last().is_some_and(|s| s.ident == "Float"),
         _ => false,
     };
     let mut out = Vec::new();
-    for param in &sig.generics.params {
+    for param in &generics.params {
         if let GenericParam::Type(tp) = param {
             if tp.bounds.iter().any(is_float_bound) {
                 out.push(tp.ident.clone());
             }
         }
     }
-    if let Some(wc) = &sig.generics.where_clause {
+    if let Some(wc) = &generics.where_clause {
         for pred in &wc.predicates {
             if let WherePredicate::Type(pt) = pred {
                 if let Type::Path(p) = &pt.bounded_ty {
