@@ -102,7 +102,7 @@ pub use autodiff_runtime::{
 };
 pub use autodiff_runtime::{check_grad, GradCheck};
 pub use autodiff_runtime::{hessian, jacobian, jacobian_fwd, jacobian_rev};
-pub use autodiff_runtime::{Differentiable, Dual, Float};
+pub use autodiff_runtime::{Adam, Differentiable, Dual, Float};
 
 /// Everything a differentiable function needs: the attribute, the runtime's float functions
 /// (`exp`, `ln`, `tanh`, `pow`, `powi`, ...) and slice functions (`dot`, `sum`, `mean`, `norm`,
@@ -113,7 +113,8 @@ pub mod prelude {
     pub use autodiff_runtime::{
         abs, check_grad, cos, cosh, dot, exp, hessian, jacobian, jacobian_fwd, jacobian_rev, ln,
         log, log10, log2, logsumexp, max, max_of, mean, min, min_of, norm, norm_squared, pow, powi,
-        sin, sinh, softmax, sqrt, stop_gradient, sum, tan, tanh, Differentiable, Float, GradCheck,
+        sin, sinh, softmax, sqrt, stop_gradient, sum, tan, tanh, Adam, Differentiable, Float,
+        GradCheck,
     };
 }
 

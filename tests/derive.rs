@@ -168,3 +168,26 @@ proptest! {
         prop_assert_eq!(stepped.scale, 7.0);
     }
 }
+
+#[test]
+fn adam_steps_a_struct_with_a_gradient_of_its_own_shape() {
+    // Minimise ‖l − target‖² over the floats with a derivative: the gradient is 2(l − target),
+    // built with the trait alone; `width` and `scale` are never touched.
+    let target: Layer<f64> = layer([1.0, -2.0, 0.5, 3.0, 99.0]);
+    let mut l: Layer<f64> = layer([0.0, 0.0, 0.0, 0.0, 7.0]);
+    let mut adam = Adam::new(0.05);
+    for _ in 0..2000 {
+        let mut g = l.clone();
+        g.add_scaled(-1.0, &target);
+        let g2 = {
+            let mut twice = g.zeros_like();
+            twice.add_scaled(2.0, &g);
+            twice
+        };
+        adam.step(&mut l, &g2);
+    }
+    for (a, b) in l.to_flat().iter().zip(target.to_flat()) {
+        assert!((a - b).abs() < 1e-3, "{:?} against {:?}", l, target);
+    }
+    assert_eq!((l.width, l.scale), (2, 7.0));
+}

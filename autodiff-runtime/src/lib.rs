@@ -82,6 +82,7 @@ mod cotangent;
 mod dense;
 mod differentiable;
 mod dual;
+mod optim;
 mod primal;
 mod tape;
 
@@ -92,5 +93,6 @@ pub use dense::{hessian, jacobian, jacobian_fwd, jacobian_rev};
 pub use differentiable::{check_flat_len, take_flat, Differentiable, SecondOrder};
 pub use dual::Dual;
 pub use num_traits::Float;
+pub use optim::Adam;
 pub use primal::*;
 pub use tape::{Counter, Recycle, RecycledTape, Tape};
