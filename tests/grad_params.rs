@@ -70,11 +70,11 @@ fn data_of_every_kind(
     s * k as f64
 }
 
-#[test]
-fn parameters_that_hold_no_float_pass_through() {
-    let call = |x: f64, y: f64| {
-        data_of_every_kind(
-            x,
+/// `f` called with `x`, `y` and the same data of every kind.
+macro_rules! with_data {
+    ($f:ident, $x:expr, $y:expr) => {
+        $f(
+            $x,
             1,
             &[true],
             "a",
@@ -83,21 +83,15 @@ fn parameters_that_hold_no_float_pass_through() {
             "ab".into(),
             'a',
             vec![4],
-            y,
+            $y,
         )
     };
-    let g: (f64, f64) = data_of_every_kind_grad(
-        1.5,
-        1,
-        &[true],
-        "a",
-        (2, 0),
-        Some(3),
-        "ab".into(),
-        'a',
-        vec![4],
-        2.0,
-    );
+}
+
+#[test]
+fn parameters_that_hold_no_float_pass_through() {
+    let call = |x: f64, y: f64| with_data!(data_of_every_kind, x, y);
+    let g: (f64, f64) = with_data!(data_of_every_kind_grad, 1.5, 2.0);
     // f = 10·x²y: ∇f = (20xy, 10x²).
     assert_eq!(g, (60.0, 22.5));
     fd2(call, 1.5, 2.0, g);

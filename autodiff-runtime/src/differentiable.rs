@@ -132,7 +132,7 @@ impl<T: Differentiable, const N: usize> Differentiable for [T; N] {
     }
 
     fn to_flat(&self) -> Vec<T::Scalar> {
-        self.iter().flat_map(Differentiable::to_flat).collect()
+        flat_of_items(self)
     }
 
     #[track_caller]
@@ -143,7 +143,7 @@ impl<T: Differentiable, const N: usize> Differentiable for [T; N] {
     }
 
     fn flat_len(&self) -> usize {
-        self.iter().map(Differentiable::flat_len).sum()
+        flat_len_of_items(self)
     }
 }
 
@@ -173,7 +173,7 @@ impl<T: Differentiable> Differentiable for Vec<T> {
     }
 
     fn to_flat(&self) -> Vec<T::Scalar> {
-        self.iter().flat_map(Differentiable::to_flat).collect()
+        flat_of_items(self)
     }
 
     #[track_caller]
@@ -184,8 +184,18 @@ impl<T: Differentiable> Differentiable for Vec<T> {
     }
 
     fn flat_len(&self) -> usize {
-        self.iter().map(Differentiable::flat_len).sum()
+        flat_len_of_items(self)
     }
+}
+
+/// The floats of `items`, one after the other (a container's `to_flat`).
+fn flat_of_items<T: Differentiable>(items: &[T]) -> Vec<T::Scalar> {
+    items.iter().flat_map(Differentiable::to_flat).collect()
+}
+
+/// How many floats `items` hold (a container's `flat_len`).
+fn flat_len_of_items<T: Differentiable>(items: &[T]) -> usize {
+    items.iter().map(Differentiable::flat_len).sum()
 }
 
 fn dot_items<T: Differentiable>(a: &[T], b: &[T]) -> T::Scalar {
