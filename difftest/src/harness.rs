@@ -681,6 +681,19 @@ fn floats<const N: usize>(s: &str) -> Option<[f64; N]> {
 mod tests {
     use super::*;
 
+    /// The point at zero but for the data parameter's `scale` and `k`.
+    fn zero_point(scale: f64, k: usize) -> Point {
+        Point {
+            x: [0.0; 7],
+            n: 0,
+            seed: [0.0; 3],
+            dir: [0.0; 7],
+            scale,
+            shift: 0.0,
+            k,
+        }
+    }
+
     #[test]
     fn reads_back_a_mismatch_line() {
         let line = "MISMATCH p12 dual component 3 at x = [0.1, -1.5, 1e-7, 0.0, -0.25, 0.5, 0.75], n = 2, seed = [1.0, -2.0, 0.3], dir = [0.5, -0.5, 0.25, -0.25, 1e-3, 0.0, -1.0], scale = -0.5, shift = 0.125, k = 3: reverse 1 but dual numbers 2";
@@ -838,15 +851,7 @@ mod tests {
         assert!(check_function(&f)
             .contains("let data = Data { scale: p.scale, shift: p.shift, k: p.k };"));
         let program = Program { functions: vec![f] };
-        let point = Point {
-            x: [0.0; 7],
-            n: 0,
-            seed: [0.0; 3],
-            dir: [0.0; 7],
-            scale: 0.5,
-            shift: 0.0,
-            k: 1,
-        };
+        let point = zero_point(0.5, 1);
         let source = point_source(&program, &point, None);
         assert!(source.contains("pub struct Data<T> {"));
         assert!(source.contains("scale: 0.5, shift: 0.0, k: 1 }"));
@@ -857,15 +862,7 @@ mod tests {
         let program = Program {
             functions: vec![function(Returns::Scalar, &["x0"])],
         };
-        let point = Point {
-            x: [0.0; 7],
-            n: 0,
-            seed: [0.0; 3],
-            dir: [0.0; 7],
-            scale: 0.0,
-            shift: 0.0,
-            k: 0,
-        };
+        let point = zero_point(0.0, 0);
         let source = point_source(&program, &point, Some(Inject::Hvp));
         assert!(source.contains("check_p7(&Point {"));
         assert!(source.contains(", \"hvp\", &mut t);"));
