@@ -58,8 +58,10 @@ fn tanh_vjp_expanded(x: f64, seed: f64) -> (f64, f64) {
     __out = __t5 / __t6;
 
     // Reverse sweep: the same lines backwards, each adjoint `__d_*` from its runtime rule.
-    // Adjoints start at, and are reset to, -0.0: the additive identity of floats
-    // (-0.0 + g is g for every g, 0.0 + -0.0 is not -0.0).
+    // Adjoints start at -0.0: the additive identity of floats (-0.0 + g is g for every g,
+    // 0.0 + -0.0 is not -0.0). An adjoint that something reads again after its statement's
+    // reverse (a variable assigned twice, or in a loop) is reset to -0.0 there; here every
+    // variable is assigned once, so none is.
     let mut __d_x: f64 = -0.0;
     let mut __d_out: f64 = -0.0;
     let mut __d_t2: f64 = -0.0;
@@ -70,32 +72,27 @@ fn tanh_vjp_expanded(x: f64, seed: f64) -> (f64, f64) {
     {
         // out = t5 / t6  ⇒  t̄5 += ōut / t6,  t̄6 += −ōut · out / t6
         let (__g0, __g1) = ::autodiff::__private::rules::div(__t6, __out, __d_out);
-        __d_out = -0.0;
         __d_t5 = __d_t5 + __g0;
         __d_t6 = __d_t6 + __g1;
     }
     {
         // t6 = 1 + y  ⇒  ȳ += t̄6  (the literal gets nothing)
         let (_, __g1) = ::autodiff::__private::rules::add(__d_t6);
-        __d_t6 = -0.0;
         __d_y = __d_y + __g1;
     }
     {
         // t5 = 1 − y  ⇒  ȳ −= t̄5: y is used twice, and accumulates once per use
         let (_, __g1) = ::autodiff::__private::rules::sub(__d_t5);
-        __d_t5 = -0.0;
         __d_y = __d_y + __g1;
     }
     {
         // y = exp(t2)  ⇒  t̄2 += ȳ · y
         let __g0 = ::autodiff::__private::rules::exp(y, __d_y);
-        __d_y = -0.0;
         __d_t2 = __d_t2 + __g0;
     }
     {
         // t2 = −2 · x  ⇒  x̄ += t̄2 · (−2)
         let (_, __g1) = ::autodiff::__private::rules::mul(-2.0, x, __d_t2);
-        __d_t2 = -0.0;
         __d_x = __d_x + __g1;
     }
     // `tanh_vjp_into` ends with `*d_x = *d_x + __d_x; __out`.

@@ -12,6 +12,9 @@
 //! off (`default-features = false`: no `NAME_hvp`), which a program that never asks for a
 //! Hessian-vector product can choose.
 //!
+//! `COMPILETIME_OPTIMIZED_MACRO=1` builds the crates with the proc macro optimised
+//! (`[profile.dev.build-override] opt-level = 3`), as the README recommends to users.
+//!
 //! ```sh
 //! cargo run -p compiletime --release            # 500/1000/2000 statements, 50/100/200 fns
 //! cargo run -p compiletime --release -- --quick # expansion only, no builds
@@ -146,6 +149,13 @@ fn build_time(
         "[package]\nname = \"ct-{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nautodiff = {{ path = {:?}, default-features = {default_features} }}\n\n[workspace]\n",
         root.display().to_string()
     );
+    // `COMPILETIME_OPTIMIZED_MACRO=1`: the proc macro built optimised, as a user's
+    // `[profile.dev.build-override] opt-level = 3` does (the README recommends it).
+    let manifest = if std::env::var_os("COMPILETIME_OPTIMIZED_MACRO").is_some() {
+        manifest + "\n[profile.dev.build-override]\nopt-level = 3\n"
+    } else {
+        manifest
+    };
     std::fs::write(dir.join("Cargo.toml"), manifest).expect("the manifest");
     let mut source = String::from("#![allow(warnings)]\nuse autodiff::prelude::*;\n\n");
     for item in items {
