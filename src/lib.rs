@@ -124,8 +124,8 @@ pub mod prelude {
 pub mod __private {
     pub use autodiff_runtime::{
         check_flat_len, constant, dot, logsumexp, max_of, mean, min_of, norm, norm_squared, rules,
-        softmax, sum, take_flat, Accumulate, Cotangent, Counter, Differentiable, Float, Recycle,
-        RecycledTape, SecondOrder, Tape, ZeroGrad,
+        softmax, sum, take_flat, Accumulate, Cotangent, Counter, Differentiable, Float, NoTangent,
+        Recycle, RecycledTape, SecondOrder, Tan, TangentArg, Tape, ZeroGrad,
     };
     pub use num_traits::{One, Zero};
 }

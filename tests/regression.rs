@@ -323,3 +323,64 @@ mod custom_rule_parameters_named_like_its_locals {
         common::fd1(caller, 1.0, 15.0);
     }
 }
+
+/// Found by difftest's programs with a data parameter (issue 12): a float field of a data
+/// parameter passed straight to a differentiable callee, `callee(d.shift, x0)`, gave
+/// generated code that did not compile. The caller cannot tell a float field from an
+/// integer one, so the callee's forward rules now take one tangent slot per parameter,
+/// which the caller fills with `NoTangent` for an argument it does not differentiate.
+mod data_fields_passed_to_a_callee {
+    use super::*;
+
+    pub struct Data<T> {
+        pub shift: T,
+        pub k: usize,
+    }
+
+    #[differentiable]
+    pub fn callee<T: Float>(x0: T, x1: T, k: usize) -> T {
+        x0 * x1 * x1 + T::from(k).unwrap()
+    }
+
+    #[differentiable(wrt(x0))]
+    pub fn caller<T: Float>(x0: T, d: &Data<T>) -> T {
+        callee(d.shift, x0, d.k) + callee(x0, d.shift, d.k)
+    }
+
+    #[differentiable]
+    pub fn slice_callee(w: &[f64], x: f64) -> f64 {
+        w[0] * x * x
+    }
+
+    pub struct Weights {
+        pub w: Vec<f64>,
+    }
+
+    #[differentiable(wrt(x))]
+    pub fn slice_caller(d: &Weights, x: f64) -> f64 {
+        slice_callee(&d.w, x) * x
+    }
+
+    #[test]
+    fn gradients_and_second_order() {
+        let d = Data { shift: 2.0, k: 3 };
+        // f = s·x² + k + x·s² + k: f' = 2sx + s², f'' = 2s.
+        let x = 1.5;
+        let exact = 2.0 * 2.0 * x + 4.0;
+        assert_eq!(caller_grad(x, &d), exact);
+        common::fd1(|x| caller(x, &d), x, exact);
+        assert_eq!(caller_jvp(x, &d, 2.0), (caller(x, &d), 2.0 * exact));
+        assert_eq!(caller_vjp(x, &d, 1.0).1, exact);
+        assert_eq!(caller_hvp(x, &d, 1.0), 4.0);
+        let d32 = Data {
+            shift: 2.0f32,
+            k: 3,
+        };
+        assert_eq!(caller_grad(1.5f32, &d32), 10.0f32);
+        // g = w₀x³: g' = 3w₀x², g'' = 6w₀x.
+        let w = Weights { w: vec![0.5] };
+        assert_eq!(slice_caller_grad(&w, 2.0), 6.0);
+        assert_eq!(slice_caller_hvp(&w, 2.0, 1.0), 6.0);
+        common::fd1(|x| slice_caller(&w, x), 2.0, 6.0);
+    }
+}

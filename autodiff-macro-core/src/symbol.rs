@@ -31,13 +31,19 @@ pub fn rules_type_name(f: &syn::Ident) -> syn::Ident {
 ///
 /// - `pullback(<params>, seed, <one Option<&mut ..> per parameter>) -> R`: reverse mode, for
 ///   callers' reverse sweeps;
-/// - `tangent(<params>, <one tangent per float parameter>) -> R`: the tangent of the value, for
-///   callers' forward mode;
-/// - `tangent_pullback(<params>, <tangents>, seed, <options>) -> R`: the reverse mode of
-///   `tangent`, for callers' Hessian-vector products.
+/// - `tangent(<params>, <one tangent slot per parameter>) -> R`: the tangent of the value, for
+///   callers' forward mode; a slot is `Tan(t)` or `NoTangent` (`autodiff_runtime`'s
+///   `TangentArg`), so a caller need not know which of its arguments are floats;
+/// - `tangent_pullback(<params>, <slots>, seed, <options per parameter and per slot>) -> R`:
+///   the reverse mode of `tangent`, for callers' Hessian-vector products.
+///
+/// Each of the last two reads its slots and calls the same rule with one tangent per float
+/// parameter (`TANGENT_FLOATS`, `TANGENT_PULLBACK_FLOATS`).
 pub const PULLBACK: &str = "pullback";
 pub const TANGENT: &str = "tangent";
 pub const TANGENT_PULLBACK: &str = "tangent_pullback";
+pub const TANGENT_FLOATS: &str = "tangent_floats";
+pub const TANGENT_PULLBACK_FLOATS: &str = "tangent_pullback_floats";
 
 /// How the primal of a primitive is spelled in generated code.
 #[derive(Debug, PartialEq, Eq)]

@@ -76,6 +76,7 @@
 
 pub mod rules;
 
+mod calls;
 mod check;
 mod consts;
 mod cotangent;
@@ -86,6 +87,8 @@ mod optim;
 mod primal;
 mod tape;
 
+#[doc(hidden)]
+pub use calls::{IntoTangent, NoTangent, Tan, TangentArg};
 pub use check::{check_grad, GradCheck};
 pub use consts::constant;
 pub use cotangent::{Accumulate, Cotangent, ZeroGrad};

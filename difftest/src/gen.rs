@@ -326,6 +326,12 @@ impl Writer<'_> {
             _ => match self.affordable_callee().filter(|_| self.rng.chance(50)) {
                 Some(callee) => {
                     let (b, c) = (self.expr(depth - 1), self.expr(depth - 1));
+                    // Now and then a float of `d` straight into a float parameter.
+                    let b = if self.data && self.rng.chance(30) {
+                        self.data_float()
+                    } else {
+                        b
+                    };
                     self.call(&callee, &a, &b, &c)
                 }
                 None => format!("{a}.mul_add({}, {})", self.expr(0), self.expr(0)),
@@ -339,10 +345,10 @@ impl Writer<'_> {
     }
 
     /// A read of a float of `d` in an operation with a variable: `(v2 * d.scale)`,
-    /// `(d.shift + x0)`, ... Never alone: the transform cannot see into `Data<T>`, so it does
-    /// not know `d.scale` as a float; on its own, bound to a variable later assigned a float,
-    /// as the receiver of a method with a float argument, or as the argument of a callee's
-    /// float parameter, it does not compile (see the README, "Differential testing").
+    /// `(d.shift + x0)`, ... Not alone in an expression: the transform cannot see into
+    /// `Data<T>`, so it does not know `d.scale` as a float; bound to a variable later
+    /// assigned a float, or as the receiver of a method with a float argument, it is refused
+    /// (see docs/difftest.md). As an argument of a callee it is fine (`Writer::expr`).
     fn data_read(&mut self) -> String {
         let (v, field) = (self.var(), self.data_float());
         match self.rng.below(4) {
@@ -1721,7 +1727,8 @@ mod tests {
     }
 
     /// `d: &Data<T>` (6): taken by functions with `wrt` only, its floats read as data (in
-    /// products with a loop-carried value, in conditions) and `d.k` in indices and ranges;
+    /// products with a loop-carried value, in conditions, as a callee's argument) and `d.k`
+    /// in indices and ranges;
     /// passed on to the callees that take it, which only functions that have it call.
     #[test]
     fn a_batch_reads_data_of_a_user_type() {
@@ -1759,6 +1766,11 @@ mod tests {
                 .any(|l| l.contains(" in ") && l.contains("d.k"))
         });
         assert!(range, "no range bounded by d.k");
+        let straight_to_a_callee = with.iter().any(|f| {
+            let source = f.source();
+            source.contains(", d.scale, ") || source.contains(", d.shift, ")
+        });
+        assert!(straight_to_a_callee, "no float of d passed to a callee");
         for f in &functions {
             for callee in f.calls() {
                 let callee = functions.iter().find(|g| g.name == callee).unwrap();

@@ -4,7 +4,10 @@
 //! without the `second-order` feature), and the functions of a `custom_vjp` rule, which need
 //! no sweep.
 
-use super::{core_fn, diff_params, generated, gradient_type, pullback, Generated, Sig};
+use super::{
+    core_fn, diff_params, generated, gradient_type, opaque_zero, option_type, pullback, Generated,
+    Sig,
+};
 use crate::names::Namer;
 use crate::parse::{Diff, Function, ParamKind, RetShape};
 use proc_macro2::{Ident, TokenStream};
@@ -235,7 +238,7 @@ pub fn custom_functions(f: &Function, rule: &syn::Path) -> Generated {
             (#value, #tangent)
         },
     );
-    let tangent = format_ident!("{}", crate::symbol::TANGENT);
+    let tangent = format_ident!("{}", crate::symbol::TANGENT_FLOATS);
     let ft = f.synthetic(&floats, &names, tangent, r.clone(), Diff::Nothing);
     let jvp = format_ident!("{}_jvp", name);
     let all_args = Sig::of(&ft).args;
@@ -275,9 +278,177 @@ pub fn custom_functions(f: &Function, rule: &syn::Path) -> Generated {
         String::new(),
         true,
     );
-    let tangent_pullback = pullback(&fd, &seed, &dests, &core, crate::symbol::TANGENT_PULLBACK);
+    let tangent_pullback = pullback(
+        &fd,
+        &seed,
+        &dests,
+        &core,
+        crate::symbol::TANGENT_PULLBACK_FLOATS,
+    );
+    let slotted = [
+        (crate::symbol::TANGENT, crate::symbol::TANGENT_FLOATS, false),
+        (
+            crate::symbol::TANGENT_PULLBACK,
+            crate::symbol::TANGENT_PULLBACK_FLOATS,
+            true,
+        ),
+    ]
+    .map(|(outer, inner, pullback)| slotted_rule(f, &floats, &names, outer, inner, pullback));
     Generated {
         items: quote!(#jvp_fn #hvp_fn #[doc(hidden)] #core_item),
-        rules: quote!(#tangent_fn #tangent_pullback),
+        rules: quote!(#tangent_fn #tangent_pullback #(#slotted)*),
+    }
+}
+
+/// The rule `outer` (`symbol::TANGENT` or `symbol::TANGENT_PULLBACK`) as callers call it:
+/// one tangent slot per parameter of `f` (`impl TangentArg<type>`, `()` for a parameter
+/// without a derivative), and for a pullback the seed and one destination option per
+/// parameter and per slot. It reads the slots of the float parameters (`floats`), taking
+/// a zero of the parameter's shape for `NoTangent`, and calls `inner`, the same rule with
+/// the tangents of those parameters only, named `tangent_names`. A caller fills every slot
+/// without knowing which of its arguments are floats (`d.shift` may be, `d.k` is not).
+pub(crate) fn slotted_rule(
+    f: &Function,
+    floats: &[bool],
+    tangent_names: &[Ident],
+    outer: &str,
+    inner: &str,
+    pullback: bool,
+) -> TokenStream {
+    let name = f.name();
+    let Sig {
+        generics,
+        where_clause,
+        params,
+        args,
+        ret,
+        ..
+    } = Sig::of(f);
+    let mut namer = Namer::new(&f.item);
+    for t in tangent_names {
+        namer.reserve(t);
+    }
+    let (outer, inner) = (format_ident!("{}", outer), format_ident!("{}", inner));
+    let lifetime: syn::Lifetime = syn::parse_quote!('__tangent);
+    let mut generics = generics.clone();
+    generics.params.insert(
+        0,
+        syn::GenericParam::Lifetime(syn::LifetimeParam::new(lifetime.clone())),
+    );
+    // `&'__tangent [T]` needs `T: '__tangent`, which a type inside `impl Trait` does not imply.
+    let mut where_clause = where_clause
+        .clone()
+        .unwrap_or_else(|| syn::parse_quote!(where));
+    for t in generics.type_params() {
+        let t = &t.ident;
+        where_clause
+            .predicates
+            .push(syn::parse_quote!(#t: #lifetime));
+    }
+    let mut names = tangent_names.iter();
+    let mut slots = Vec::new();
+    let mut read = TokenStream::new();
+    let mut tangents = Vec::new();
+    let mut param_options = Vec::new();
+    let mut param_option_names = Vec::new();
+    let mut slot_options = Vec::new();
+    let mut float_slot_options = Vec::new();
+    for (i, (p, float)) in f.params.iter().zip(floats).enumerate() {
+        let ty = &p.ty;
+        let option = option_type(f, p);
+        let param_option = namer.fresh(&format!("__pullback_{i}"));
+        param_options.push(quote!(#param_option: #option));
+        param_option_names.push(param_option);
+        let slot_option = namer.fresh(&format!("__pullback_tan_{i}"));
+        let name = if *float { names.next() } else { None };
+        let (slot, slot_ty) = match name {
+            Some(t) => {
+                let x = &p.ident;
+                let zero = match &p.kind {
+                    ParamKind::Float {
+                        shape: crate::parse::Shape::Scalar,
+                        ..
+                    } => f.float.zero(),
+                    ParamKind::Float {
+                        shape: crate::parse::Shape::Opaque { grad },
+                        ..
+                    } => opaque_zero(&quote!(#x), ty, grad),
+                    _ => f.float.zero_like(&quote!(#x), ty),
+                };
+                let read_one = if matches!(ty, syn::Type::Reference(_)) {
+                    let scratch = namer.fresh(&format!("__zero_{i}"));
+                    quote! {
+                        let #scratch;
+                        let #t: #ty = match ::autodiff::__private::TangentArg::tangent(#t) {
+                            ::core::option::Option::Some(t) => t,
+                            ::core::option::Option::None => {
+                                #scratch = #zero;
+                                &#scratch
+                            }
+                        };
+                    }
+                } else {
+                    quote! {
+                        let #t: #ty = match ::autodiff::__private::TangentArg::tangent(#t) {
+                            ::core::option::Option::Some(t) => t,
+                            ::core::option::Option::None => #zero,
+                        };
+                    }
+                };
+                read.extend(read_one);
+                tangents.push(t.clone());
+                float_slot_options.push(slot_option.clone());
+                slot_options.push(quote!(#slot_option: #option));
+                (t.clone(), quote!(#ty))
+            }
+            _ => {
+                slot_options.push(quote!(#slot_option: ::core::option::Option<&mut ()>));
+                (namer.fresh(&format!("__no_tangent_{i}")), quote!(()))
+            }
+        };
+        // A slot's type names its lifetimes: elided ones are not allowed in `impl Trait`.
+        let slot_ty = named_lifetimes(slot_ty, &lifetime);
+        slots.push(quote!(#slot: impl ::autodiff::__private::TangentArg<#slot_ty>));
+    }
+    let mut call: Vec<TokenStream> = args.iter().map(|a| quote!(#a)).collect();
+    call.extend(tangents.iter().map(|t| quote!(#t)));
+    let signature_rest = if pullback {
+        let seed = namer.fresh("seed");
+        call.push(quote!(#seed));
+        call.extend(param_option_names.iter().map(|o| quote!(#o)));
+        call.extend(float_slot_options.iter().map(|o| quote!(#o)));
+        quote!(, #seed: #ret, #(#param_options,)* #(#slot_options),*)
+    } else {
+        quote!()
+    };
+    generated(
+        format!(" The rule `{outer}` of [`{name}`], with a tangent slot for every parameter, as other `#[differentiable]` functions call it."),
+        true,
+        quote! {
+            pub fn #outer #generics (self, #params, #(#slots),* #signature_rest) -> #ret #where_clause {
+                #read
+                self.#inner(#(#call),*)
+            }
+        },
+    )
+}
+
+/// `ty` with every elided lifetime of a reference (`&[F]`, `&'_ S`) named `lifetime`.
+fn named_lifetimes(ty: TokenStream, lifetime: &syn::Lifetime) -> TokenStream {
+    struct Name<'a>(&'a syn::Lifetime);
+    impl syn::visit_mut::VisitMut for Name<'_> {
+        fn visit_type_reference_mut(&mut self, r: &mut syn::TypeReference) {
+            if r.lifetime.as_ref().is_none_or(|l| l.ident == "_") {
+                r.lifetime = Some(self.0.clone());
+            }
+            syn::visit_mut::visit_type_reference_mut(self, r);
+        }
+    }
+    match syn::parse2::<syn::Type>(ty.clone()) {
+        Ok(mut parsed) => {
+            syn::visit_mut::VisitMut::visit_type_mut(&mut Name(lifetime), &mut parsed);
+            quote!(#parsed)
+        }
+        Err(_) => ty,
     }
 }

@@ -280,13 +280,14 @@ pub(crate) fn pullback(
     for (i, p) in f.params.iter().enumerate() {
         let opt = namer.fresh(&format!("__pullback_{i}"));
         let scratch = namer.fresh(&format!("__scratch_{i}"));
+        let option = option_type(f, p);
+        options.push(quote!(#opt: #option));
         match &p.kind {
-            ParamKind::PassThrough => options.push(quote!(#opt: ::core::option::Option<&mut ()>)),
+            ParamKind::PassThrough => {}
             ParamKind::Float {
                 diff,
                 shape: Shape::Scalar,
             } => {
-                options.push(quote!(#opt: ::core::option::Option<&mut #float>));
                 if let Some(d) = diff.then(|| dest_iter.next()).flatten() {
                     prepare.extend(quote! {
                         let mut #scratch: #float = #zero;
@@ -302,7 +303,6 @@ pub(crate) fn pullback(
                 shape: Shape::Array { grad, .. },
             } => {
                 let slice = slice_destination(grad);
-                options.push(quote!(#opt: ::core::option::Option<#slice>));
                 if let Some(d) = diff.then(|| dest_iter.next()).flatten() {
                     let ident = &p.ident;
                     let zero_of_param = f.float.zero_like(&quote!(#ident), &p.ty);
@@ -332,7 +332,6 @@ pub(crate) fn pullback(
                 diff,
                 shape: Shape::Opaque { grad },
             } => {
-                options.push(quote!(#opt: ::core::option::Option<&mut #grad>));
                 if let Some(d) = diff.then(|| dest_iter.next()).flatten() {
                     let ident = &p.ident;
                     let zero_of_param = opaque_zero(&quote!(#ident), &p.ty, grad);
@@ -361,6 +360,30 @@ pub(crate) fn pullback(
             }
         },
     )
+}
+
+/// The type of the optional gradient destination a rule takes for parameter `p` of `f`
+/// (`symbol::PULLBACK`): `Option<&mut ()>` for a parameter without a derivative.
+pub(crate) fn option_type(f: &Function, p: &crate::parse::Param) -> TokenStream {
+    let float = f.float.ty();
+    match &p.kind {
+        ParamKind::PassThrough => quote!(::core::option::Option<&mut ()>),
+        ParamKind::Float {
+            shape: Shape::Scalar,
+            ..
+        } => quote!(::core::option::Option<&mut #float>),
+        ParamKind::Float {
+            shape: Shape::Array { grad, .. },
+            ..
+        } => {
+            let slice = slice_destination(grad);
+            quote!(::core::option::Option<#slice>)
+        }
+        ParamKind::Float {
+            shape: Shape::Opaque { grad },
+            ..
+        } => quote!(::core::option::Option<&mut #grad>),
+    }
 }
 
 /// `f_derivative()` and the type of the value it returns, whose methods are `f`'s derivative

@@ -13,7 +13,9 @@
 //! (`report`): a compile error through the fallback, never a function that panics.
 
 use crate::ctxt::Ctxt;
-use crate::emit::forward::{hvp_not_generated, hvp_wrapper, method, plain_fn, TangentReverse};
+use crate::emit::forward::{
+    hvp_not_generated, hvp_wrapper, method, plain_fn, slotted_rule, TangentReverse,
+};
 use crate::emit::{pullback, sweeps_body, Generated, Sig};
 use crate::ir::Output;
 use crate::names::Namer;
@@ -164,7 +166,15 @@ fn tangent_fn(
     (tb, namer): Made,
 ) -> Option<(TokenStream, TokenStream)> {
     let name = f.name();
-    let member = format_ident!("{}", crate::symbol::TANGENT);
+    let member = format_ident!("{}", crate::symbol::TANGENT_FLOATS);
+    let slotted = slotted_rule(
+        f,
+        floats,
+        &tb.tangent_names,
+        crate::symbol::TANGENT,
+        crate::symbol::TANGENT_FLOATS,
+        false,
+    );
     let fs = f.synthetic(
         floats,
         &tb.tangent_names,
@@ -177,10 +187,8 @@ fn tangent_fn(
         format!(" The tangent of [`{name}`]'s value along a tangent of every float parameter.");
     if wrt == floats {
         let jvp = format_ident!("{}_jvp", name);
-        return Some((
-            TokenStream::new(),
-            method(&fs, doc, quote!(#jvp(#(#args),*).1)),
-        ));
+        let inner = method(&fs, doc, quote!(#jvp(#(#args),*).1));
+        return Some((TokenStream::new(), quote!(#inner #slotted)));
     }
     let all = format_ident!("__{}_tangent", name);
     let mut fa = fs.clone();
@@ -189,10 +197,8 @@ fn tangent_fn(
     body.output = tb.tangent;
     let code = forward_body(cx, f, &fa, &body, namer)?;
     let item = plain_fn(&fa, doc.clone(), true, code);
-    Some((
-        quote!(#[doc(hidden)] #item),
-        method(&fs, doc, quote!(#all(#(#args),*))),
-    ))
+    let inner = method(&fs, doc, quote!(#all(#(#args),*)));
+    Some((quote!(#[doc(hidden)] #item), quote!(#inner #slotted)))
 }
 
 /// None when the analysis refuses the tangent body: the errors, saying `what` they stop, are
@@ -253,12 +259,25 @@ fn tangent_derivative(
         &core,
         format!(" Reverse mode of the tangent of [`{name}`]."),
     );
-    let rule = pullback(
+    let inner = pullback(
         &tr.fs,
         &tr.seed,
         &tr.dests,
         &core,
-        crate::symbol::TANGENT_PULLBACK,
+        crate::symbol::TANGENT_PULLBACK_FLOATS,
     );
+    let tangent_names: Vec<Ident> = tr.fs.params[f.params.len()..]
+        .iter()
+        .map(|p| p.ident.clone())
+        .collect();
+    let slotted = slotted_rule(
+        f,
+        floats,
+        &tangent_names,
+        crate::symbol::TANGENT_PULLBACK,
+        crate::symbol::TANGENT_PULLBACK_FLOATS,
+        true,
+    );
+    let rule = quote!(#inner #slotted);
     Some((quote!(#[doc(hidden)] #core_item), rule, tr, core))
 }

@@ -93,8 +93,8 @@ impl Lowerer<'_> {
     }
 
     /// Whether `arg` has the same value in the reverse sweep as in the forward sweep:
-    /// a literal, a parameter, a name the body does not bind (a constant), or a reference
-    /// to one of those.
+    /// a literal, a parameter, a name the body does not bind (a constant), a field of one of
+    /// those, or a reference to one of those.
     fn is_stable(&self, arg: &Expr) -> bool {
         match arg {
             Expr::Lit(_) => true,
@@ -108,6 +108,8 @@ impl Lowerer<'_> {
             },
             Expr::Reference(r) => r.mutability.is_none() && self.is_stable(&r.expr),
             Expr::Paren(p) => self.is_stable(&p.expr),
+            // A field of one of those: `d.shift`, `&d.w` with `d` a data parameter.
+            Expr::Field(f) => self.is_stable(&f.base),
             _ => false,
         }
     }

@@ -40,7 +40,28 @@ impl Sweeper<'_> {
     pub(super) fn call(&mut self, c: &Call) -> (TokenStream, TokenStream) {
         let dst = &self.body.slot(c.dst).name;
         let path = &c.path;
-        let args: Vec<TokenStream> = c.args.iter().map(|a| self.call_arg(a)).collect();
+        // A call of the callee's tangent passes one tangent slot per parameter after the
+        // arguments: `Tan(t)` for a tangent the body computes (a `Stable` slot is written
+        // whole by the tangent transform: `NoTangent`).
+        let slots = if c.tangent {
+            c.args.len() / 2
+        } else {
+            c.args.len()
+        };
+        let args: Vec<TokenStream> = c
+            .args
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let arg = self.call_arg(a);
+                match a {
+                    CallArg::Float(_) | CallArg::Array { .. } if i >= slots => {
+                        quote!(::autodiff::__private::Tan(#arg))
+                    }
+                    _ => arg,
+                }
+            })
+            .collect();
         let in_loop = self.in_loop();
         let (save, restore) = if self.an.saves_call(c, in_loop) {
             self.save_place(quote!(#dst), SlotTy::Float, in_loop)

@@ -70,7 +70,6 @@ pub fn transform(
 
     let mut tx = Tangents {
         float,
-        param_types: f.params.iter().map(|p| p.ty.clone()).collect(),
         namer,
         slots: src.slots.clone(),
         arrays: src.arrays.clone(),
@@ -153,9 +152,6 @@ pub fn transform(
 /// The state of the transform: the body's slots and arrays, growing, and the tangent of each.
 pub struct Tangents<'a> {
     float: &'a FloatTy,
-    /// The type of each parameter: the shape of a zero tangent, and whether a parameter passed
-    /// on as written gives the callee a reference (`&[F]`).
-    param_types: Vec<syn::Type>,
     namer: &'a mut Namer,
     slots: Vec<Slot>,
     arrays: Vec<Array>,
@@ -474,9 +470,13 @@ impl Tangents<'_> {
                             r: t,
                             by_ref: *by_ref,
                         },
-                        None => CallArg::Stable(self.zero_array_arg(r, *by_ref)),
+                        None => no_tangent(),
                     }),
-                    _ => {}
+                    // A value the transform does not differentiate: an integer, data (`d.k`,
+                    // `d.shift`), a constant. The callee's slot takes it as zero.
+                    CallArg::Stable(_) | CallArg::Opaque(_) | CallArg::OpaqueRef(_) => {
+                        args.push(no_tangent())
+                    }
                 }
             }
             out.push(Stmt::Call(Call {
@@ -490,32 +490,6 @@ impl Tangents<'_> {
         out.push(Stmt::Call(c.clone()));
     }
 
-    /// The tangent of an array argument no tangent reaches: zeros of its shape, passed as
-    /// the argument is (a reference when it is `&x`, or a parameter of reference type).
-    fn zero_array_arg(&self, r: &ArrayRef, by_ref: bool) -> TokenStream {
-        let name = &self.arrays[r.array.0].name;
-        let idx: Vec<TokenStream> = r.index.iter().map(|op| self.operand_tokens(op)).collect();
-        let param_ty = match self.arrays[r.array.0].origin {
-            crate::ir::ArrayOrigin::Param(k) if r.index.is_empty() => self.param_types.get(k),
-            _ => None,
-        };
-        let (zero, borrowed) = match param_ty {
-            Some(ty) => (
-                self.float.zero_like(&quote!(#name), ty),
-                matches!(ty, syn::Type::Reference(_)),
-            ),
-            None => (
-                quote!(::autodiff::__private::ZeroGrad::zero_grad(&#name #([#idx])*)),
-                false,
-            ),
-        };
-        if by_ref || borrowed {
-            quote!(&#zero)
-        } else {
-            zero
-        }
-    }
-
     /// The tangent of the output, in its shape.
     fn output(&self, o: &Output) -> Output {
         match o {
@@ -526,4 +500,9 @@ impl Tangents<'_> {
             Output::Tuple(parts) => Output::Tuple(parts.iter().map(|p| self.output(p)).collect()),
         }
     }
+}
+
+/// The tangent slot of an argument without a tangent (`symbol::TANGENT`).
+fn no_tangent() -> CallArg {
+    CallArg::Stable(quote!(::autodiff::__private::NoTangent))
 }
