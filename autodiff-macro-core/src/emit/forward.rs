@@ -5,7 +5,7 @@
 //! no sweep.
 
 use super::{
-    core_fn, diff_params, generated, gradient_type, opaque_zero, option_type, pullback, Generated,
+    core_fn, diff_params, generated, gradient_type, option_type, param_zero, pullback, Generated,
     Sig,
 };
 use crate::names::Namer;
@@ -363,18 +363,7 @@ pub(crate) fn slotted_rule(
         let name = if *float { names.next() } else { None };
         let (slot, slot_ty) = match name {
             Some(t) => {
-                let x = &p.ident;
-                let zero = match &p.kind {
-                    ParamKind::Float {
-                        shape: crate::parse::Shape::Scalar,
-                        ..
-                    } => f.float.zero(),
-                    ParamKind::Float {
-                        shape: crate::parse::Shape::Opaque { grad },
-                        ..
-                    } => opaque_zero(&quote!(#x), ty, grad),
-                    _ => f.float.zero_like(&quote!(#x), ty),
-                };
+                let zero = param_zero(f, p);
                 let read_one = if matches!(ty, syn::Type::Reference(_)) {
                     let scratch = namer.fresh(&format!("__zero_{i}"));
                     quote! {

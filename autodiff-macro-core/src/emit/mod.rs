@@ -70,7 +70,6 @@ pub(crate) struct DiffParam<'a> {
 
 pub(crate) fn diff_params(f: &Function) -> Vec<DiffParam<'_>> {
     let float = f.float.ty();
-    let zero = f.float.zero();
     f.params
         .iter()
         .filter_map(|p| match &p.kind {
@@ -80,7 +79,7 @@ pub(crate) fn diff_params(f: &Function) -> Vec<DiffParam<'_>> {
             } => Some(DiffParam {
                 ident: &p.ident,
                 dest: quote!(&mut #float),
-                zero: zero.clone(),
+                zero: param_zero(f, p),
                 opaque: false,
             }),
             ParamKind::Float {
@@ -91,7 +90,7 @@ pub(crate) fn diff_params(f: &Function) -> Vec<DiffParam<'_>> {
                 Some(DiffParam {
                     ident,
                     dest: destination_type(grad),
-                    zero: f.float.zero_like(&quote!(#ident), &p.ty),
+                    zero: param_zero(f, p),
                     opaque: false,
                 })
             }
@@ -103,13 +102,31 @@ pub(crate) fn diff_params(f: &Function) -> Vec<DiffParam<'_>> {
                 Some(DiffParam {
                     ident,
                     dest: quote!(&mut #grad),
-                    zero: opaque_zero(&quote!(#ident), &p.ty, grad),
+                    zero: param_zero(f, p),
                     opaque: true,
                 })
             }
             _ => None,
         })
         .collect()
+}
+
+/// A zero gradient (or tangent) of the shape of parameter `p` of `f`, an owned value:
+/// the float's zero, zeros of an array's shape, or the `Differentiable` zero of a value the
+/// transform cannot see into.
+pub(crate) fn param_zero(f: &Function, p: &crate::parse::Param) -> TokenStream {
+    let ident = &p.ident;
+    match &p.kind {
+        ParamKind::Float {
+            shape: Shape::Opaque { grad },
+            ..
+        } => opaque_zero(&quote!(#ident), &p.ty, grad),
+        ParamKind::Float {
+            shape: Shape::Array { .. },
+            ..
+        } => f.float.zero_like(&quote!(#ident), &p.ty),
+        _ => f.float.zero(),
+    }
 }
 
 /// `value`, a parameter of type `ty` the transform cannot see into, borrowed as its
@@ -304,8 +321,7 @@ pub(crate) fn pullback(
             } => {
                 let slice = slice_destination(grad);
                 if let Some(d) = diff.then(|| dest_iter.next()).flatten() {
-                    let ident = &p.ident;
-                    let zero_of_param = f.float.zero_like(&quote!(#ident), &p.ty);
+                    let zero_of_param = param_zero(f, p);
                     prepare.extend(quote! {
                         let mut #scratch;
                         let #d: #slice = match #opt {
@@ -333,8 +349,7 @@ pub(crate) fn pullback(
                 shape: Shape::Opaque { grad },
             } => {
                 if let Some(d) = diff.then(|| dest_iter.next()).flatten() {
-                    let ident = &p.ident;
-                    let zero_of_param = opaque_zero(&quote!(#ident), &p.ty, grad);
+                    let zero_of_param = param_zero(f, p);
                     prepare.extend(quote! {
                         let mut #scratch;
                         let #d: &mut #grad = match #opt {
