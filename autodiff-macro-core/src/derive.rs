@@ -123,7 +123,21 @@ fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
         }
     });
     let members: Vec<&syn::Member> = with.iter().map(|f| &f.member).collect();
+    let plain_where = &input.generics.where_clause;
+    let field_impls = fields.iter().map(|f| {
+        let h = crate::names::field_hash(&crate::ir::member_name(&f.member));
+        let derivative = f.derivative;
+        quote! {
+            #[automatically_derived]
+            #[doc(hidden)]
+            impl #impl_generics ::autodiff::__private::FieldDerivative<#h> for #name #ty_generics #plain_where {
+                const DERIVATIVE: bool = #derivative;
+            }
+        }
+    });
     Ok(quote! {
+        #(#field_impls)*
+
         #[automatically_derived]
         impl #impl_generics #trait_path for #name #ty_generics #where_clause {
             type Scalar = #scalar;

@@ -109,3 +109,12 @@ impl<'ast> Visit<'ast> for BindingCounter {
         syn::visit::visit_pat_ident(self, p);
     }
 }
+
+/// The number that stands for a field named `name` in the runtime's `FieldDerivative<H>`
+/// (FNV-1a, 64 bits): `#[derive(Differentiable)]` implements it for every field, and the
+/// transform names it for every field it reads, so both must agree on this one function.
+pub fn field_hash(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}

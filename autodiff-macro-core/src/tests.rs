@@ -725,3 +725,22 @@ fn stages_depend_only_on_earlier_ones() {
     }
     assert!(checked > 30, "only {checked} files checked");
 }
+
+#[test]
+#[ignore]
+fn dump_expansion() {
+    let path = std::env::var("DUMP").expect("DUMP=file.rs");
+    let source = std::fs::read_to_string(path).expect("readable");
+    let item: syn::ItemFn = syn::parse_str(&source).expect("a function");
+    let attr = item
+        .attrs
+        .iter()
+        .find(|a| a.path().is_ident("differentiable"));
+    let args = match attr.map(|a| &a.meta) {
+        Some(syn::Meta::List(l)) => l.tokens.clone(),
+        _ => TokenStream::new(),
+    };
+    let mut item = item.clone();
+    item.attrs.retain(|a| !a.path().is_ident("differentiable"));
+    println!("{}", expanded(args, quote::quote!(#item)));
+}

@@ -83,6 +83,7 @@ mod cotangent;
 mod dense;
 mod differentiable;
 mod dual;
+mod fields;
 mod optim;
 mod primal;
 mod tape;
@@ -95,6 +96,11 @@ pub use cotangent::{Accumulate, Cotangent, ZeroGrad};
 pub use dense::{hessian, jacobian, jacobian_fwd, jacobian_rev};
 pub use differentiable::{check_flat_len, take_flat, Differentiable, SecondOrder};
 pub use dual::Dual;
+#[doc(hidden)]
+pub use fields::{
+    field_derivative, no_gradient, tangent_or_zero, tangent_slice_or_zero, FieldDerivative,
+    NoGradient,
+};
 pub use num_traits::Float;
 pub use optim::Adam;
 pub use primal::*;

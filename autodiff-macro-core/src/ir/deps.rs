@@ -5,11 +5,13 @@
 use super::walk::{for_each_stmt, slot_of};
 use super::{ArrayId, Body, CallArg, Op, Operand, ParamVar, SlotId, SlotTy, Stmt};
 
-/// A parameter's variable, as a node of the dependency graph.
-pub fn param_node(var: ParamVar) -> Node {
+/// A parameter's variable, as nodes of the dependency graph: a struct is every place of it
+/// the body reads.
+pub fn param_nodes(body: &Body, var: ParamVar) -> Vec<Node> {
     match var {
-        ParamVar::Scalar(s) => Node::Slot(s),
-        ParamVar::Array(a) => Node::Array(a),
+        ParamVar::Scalar(s) => vec![Node::Slot(s)],
+        ParamVar::Array(a) => vec![Node::Array(a)],
+        ParamVar::Struct(k) => body.fields_of(k).map(Node::Array).collect(),
     }
 }
 
@@ -98,7 +100,9 @@ impl Flags {
 pub fn varied_flags(body: &Body, edges: &[(Node, Vec<Node>)], seeds: &[ParamVar]) -> Flags {
     let mut varied = Flags::new(body);
     for p in seeds {
-        varied.set(param_node(*p));
+        for n in param_nodes(body, *p) {
+            varied.set(n);
+        }
     }
     loop {
         let mut changed = false;

@@ -12,6 +12,7 @@ pub fn display(body: &Body) -> String {
         .map(|p| match p {
             super::ParamVar::Scalar(s) => body.slot(*s).name.to_string(),
             super::ParamVar::Array(a) => body.array(*a).name.to_string(),
+            super::ParamVar::Struct(k) => format!("struct {k}"),
         })
         .collect();
     let _ = writeln!(s, "params: {}", params.join(", "));
@@ -19,6 +20,7 @@ pub fn display(body: &Body) -> String {
         let origin = match a.origin {
             super::ArrayOrigin::Param(_) => "parameter",
             super::ArrayOrigin::Local => "buffer",
+            super::ArrayOrigin::Field(_) => "field",
         };
         let _ = writeln!(s, "array {} (rank {}, {origin})", a.name, a.rank);
     }

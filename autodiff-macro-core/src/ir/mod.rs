@@ -45,12 +45,74 @@ pub struct SlotId(pub usize);
 pub struct ArrayId(pub usize);
 
 /// Where an array comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ArrayOrigin {
     /// The parameter at this position.
     Param(usize),
     /// A buffer the body creates (`vec![0.0; n]`, `[0.0; 3]`).
     Local,
+    /// A place inside a parameter of a `Differentiable` type the body reads.
+    Field(FieldOf),
+}
+
+/// A place inside a parameter of a `Differentiable` type (`m.w1[j][i]`, `m.layers[l].b`,
+/// `points[i].x`), seen as an array whose indices are the place's own: `m.layers[l].b[k]`
+/// is an array of rank 2 indexed by `[l, k]`. Such an array is read-only (parameters are
+/// not written); its adjoint is the same place in the parameter's gradient, which has the
+/// parameter's type, and rustc checks every field and element type the place assumes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldOf {
+    /// The parameter's position.
+    pub param: usize,
+    /// The fields and indices after the parameter's name, in order.
+    pub path: Vec<Seg>,
+    /// True when the parameter is the tangent of another one (in a tangent body): a read
+    /// of a field the derivative does not flow into (`#[no_derivative]`) is zero.
+    pub tangent: bool,
+}
+
+/// One step of a place: a field (`.w1`, `.0`), or an index (`[i]`).
+#[derive(Clone, Debug)]
+pub enum Seg {
+    Field(syn::Member),
+    Index,
+}
+
+impl PartialEq for Seg {
+    fn eq(&self, other: &Seg) -> bool {
+        match (self, other) {
+            (Seg::Field(a), Seg::Field(b)) => member_name(a) == member_name(b),
+            (Seg::Index, Seg::Index) => true,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Seg {}
+
+/// The name of a field as written: `w1`, `0`.
+pub fn member_name(m: &syn::Member) -> String {
+    match m {
+        syn::Member::Named(i) => i.to_string(),
+        syn::Member::Unnamed(i) => i.index.to_string(),
+    }
+}
+
+/// `root` followed by the steps of `path`, the indices taken from `idx` in order; stops at
+/// the first index step `idx` has no index for (a row: `m.layers[l].b`).
+pub fn place_tokens(root: &TokenStream, path: &[Seg], idx: &[TokenStream]) -> TokenStream {
+    let mut out = root.clone();
+    let mut idx = idx.iter();
+    for seg in path {
+        match seg {
+            Seg::Field(m) => out.extend(quote::quote!(.#m)),
+            Seg::Index => match idx.next() {
+                Some(i) => out.extend(quote::quote!([#i])),
+                None => break,
+            },
+        }
+    }
+    out
 }
 
 /// A vector (rank 1) or a matrix of rows (rank 2) of floats. Its elements are read and
@@ -333,6 +395,9 @@ impl Output {
 pub enum ParamVar {
     Scalar(SlotId),
     Array(ArrayId),
+    /// A parameter of a `Differentiable` type, at this position: the body reads it through
+    /// the arrays of origin [`ArrayOrigin::Field`] of this position.
+    Struct(usize),
 }
 
 /// Appends a slot; its id.
@@ -360,6 +425,60 @@ impl Body {
 
     pub fn array(&self, id: ArrayId) -> &Array {
         &self.arrays[id.0]
+    }
+
+    /// The arrays that are places inside the parameter at `position`.
+    pub fn fields_of(&self, position: usize) -> impl Iterator<Item = ArrayId> + '_ {
+        self.arrays
+            .iter()
+            .enumerate()
+            .filter_map(move |(i, a)| match &a.origin {
+                ArrayOrigin::Field(f) if f.param == position => Some(ArrayId(i)),
+                _ => None,
+            })
+    }
+}
+
+impl Array {
+    /// `x[i][j]` for an array named `x`; `m.w1[i][j]` for a place inside `m`; with `root` in
+    /// place of the name (an adjoint, a destination).
+    pub fn element_with(&self, root: &TokenStream, idx: &[TokenStream]) -> TokenStream {
+        match &self.origin {
+            ArrayOrigin::Field(f) => place_tokens(root, &f.path, idx),
+            _ => quote::quote!(#root #([#idx])*),
+        }
+    }
+
+    /// For a place inside a parameter, whether a derivative flows into it: true unless a
+    /// field on its path is `#[no_derivative]` (or holds no float). A constant rustc folds,
+    /// asked of the runtime's `FieldDerivative` through a closure that is never called, so
+    /// that only the types of the places matter; `None` when there is no field to ask about.
+    pub fn guard(&self) -> Option<TokenStream> {
+        let f = self.field()?;
+        let name = &self.name;
+        let mut prefix = quote::quote!(#name);
+        let mut checks = Vec::new();
+        for seg in &f.path {
+            match seg {
+                Seg::Field(m) => {
+                    let h = crate::names::field_hash(&member_name(m));
+                    checks.push(quote::quote!(
+                        ::autodiff::__private::field_derivative::<#h, _, _>(|| &#prefix)
+                    ));
+                    prefix.extend(quote::quote!(.#m));
+                }
+                Seg::Index => prefix.extend(quote::quote!([0])),
+            }
+        }
+        (!checks.is_empty()).then(|| quote::quote!((#(#checks)&&*)))
+    }
+
+    /// The place this array is inside a parameter, if it is one.
+    pub fn field(&self) -> Option<&FieldOf> {
+        match &self.origin {
+            ArrayOrigin::Field(f) => Some(f),
+            _ => None,
+        }
     }
 }
 

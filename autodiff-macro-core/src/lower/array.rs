@@ -26,6 +26,12 @@ enum Literal {
     Empty { init: TokenStream },
 }
 
+/// What a `for` loop iterates over: an array of floats, or a place inside a parameter.
+enum Source {
+    Array(ArrayRef),
+    Place(super::PlaceRef),
+}
+
 /// The body of `vec![...]` as an array expression: `[fill; n]` or `[a, b, c]`.
 fn vec_body(mac: &syn::Macro) -> Option<Expr> {
     let tokens = &mac.tokens;
@@ -59,6 +65,14 @@ impl Lowerer<'_> {
                 let t = self.temp(SlotTy::Float);
                 self.assign(out, t, Op::Read(r), vec![], true, e.span());
                 Val::Float(Operand::Slot(t))
+            }
+            Val::Place(p) => {
+                if let Expr::Range(range) = &*i.index {
+                    if range.start.is_none() && range.end.is_none() {
+                        return Val::Place(p);
+                    }
+                }
+                self.place_index(p, &i.index, out)
             }
             Val::Opaque(_) => match self.expr(&i.index, &mut Block::new()) {
                 Val::Opaque(_) | Val::Never => Val::Opaque(e.clone()),
@@ -109,7 +123,11 @@ impl Lowerer<'_> {
         }
         let mut refs = Vec::new();
         for arg in args {
-            match self.expr(arg, out) {
+            let val = match self.expr(arg, out) {
+                Val::Place(p) => Val::Array(self.field_array(&p, 1)),
+                v => v,
+            };
+            match val {
                 Val::Array(r) => {
                     let rank = self.arrays[r.array.0].rank;
                     if rank - r.index.len() != 1 {
@@ -137,7 +155,11 @@ impl Lowerer<'_> {
 
     /// `softmax(&v)`: a new vector.
     pub(super) fn softmax(&mut self, e: &Expr, arg: &Expr, out: &mut Block) -> Val {
-        match self.expr(arg, out) {
+        let val = match self.expr(arg, out) {
+            Val::Place(p) => Val::Array(self.field_array(&p, 1)),
+            v => v,
+        };
+        match val {
             Val::Array(src) if self.arrays[src.array.0].rank == src.index.len() + 1 => {
                 let float = self.float_ty();
                 let name = self.namer.fresh("__softmax");
@@ -437,15 +459,15 @@ impl Lowerer<'_> {
     /// The arrays a `for` loop iterates over, if its iterator is one the transform knows:
     /// `v.iter()`, `&v`, `v`, `.enumerate()`, `a.iter().zip(b.iter())`. Returns the sources
     /// and whether it enumerates.
-    fn array_sources(&mut self, iter: &Expr) -> Option<(Vec<ArrayRef>, bool)> {
+    fn array_sources(&mut self, iter: &Expr, out: &mut Block) -> Option<(Vec<Source>, bool)> {
         match iter {
             Expr::MethodCall(m) if m.method == "enumerate" && m.args.is_empty() => {
-                let (sources, enumerated) = self.array_sources(&m.receiver)?;
+                let (sources, enumerated) = self.array_sources(&m.receiver, out)?;
                 (!enumerated && sources.len() == 1).then_some((sources, true))
             }
             Expr::MethodCall(m) if m.method == "zip" && m.args.len() == 1 => {
-                let (mut a, ea) = self.array_sources(&m.receiver)?;
-                let (b, eb) = self.array_sources(&m.args[0])?;
+                let (mut a, ea) = self.array_sources(&m.receiver, out)?;
+                let (b, eb) = self.array_sources(&m.args[0], out)?;
                 if ea || eb || a.len() != 1 || b.len() != 1 {
                     return None;
                 }
@@ -453,12 +475,13 @@ impl Lowerer<'_> {
                 Some((a, false))
             }
             Expr::MethodCall(m) if m.method == "iter" && m.args.is_empty() => {
-                self.array_sources(&m.receiver)
+                self.array_sources(&m.receiver, out)
             }
-            Expr::Reference(r) if r.mutability.is_none() => self.array_sources(&r.expr),
-            Expr::Paren(p) => self.array_sources(&p.expr),
-            e => match self.expr(e, &mut Block::new()) {
-                Val::Array(r) => Some((vec![r], false)),
+            Expr::Reference(r) if r.mutability.is_none() => self.array_sources(&r.expr, out),
+            Expr::Paren(p) => self.array_sources(&p.expr, out),
+            e => match self.expr(e, out) {
+                Val::Array(r) => Some((vec![Source::Array(r)], false)),
+                Val::Place(p) => Some((vec![Source::Place(p)], false)),
                 _ => None,
             },
         }
@@ -467,17 +490,30 @@ impl Lowerer<'_> {
     /// `for pat in <array iterator> { body }`, lowered to a loop over indices that reads the
     /// elements: `for __i in 0..len { let xi = x[__i]; body }`. None when `iter` is not over
     /// float arrays.
-    pub(super) fn array_loop(&mut self, f: &syn::ExprForLoop) -> Option<(LoopKind, Block)> {
-        let (sources, enumerated) = self.array_sources(&f.expr)?;
+    pub(super) fn array_loop(
+        &mut self,
+        f: &syn::ExprForLoop,
+        out: &mut Block,
+    ) -> Option<(LoopKind, Block)> {
+        // The indices of the places iterated over are computed before the loop.
+        let mut before = Block::new();
+        let (sources, enumerated) = self.array_sources(&f.expr, &mut before)?;
+        out.extend(before);
         let index = self.namer.fresh("__i");
-        let len = |lw: &Self, r: &ArrayRef| {
-            let name = &lw.arrays[r.array.0].name;
-            let idx: Vec<TokenStream> = r
-                .index
-                .iter()
-                .map(|op| crate::ir::walk::operand_tokens(&lw.slots, op))
-                .collect();
-            quote!(#name #([#idx])*.len())
+        let len = |lw: &Self, source: &Source| match source {
+            Source::Array(r) => {
+                let name = &lw.arrays[r.array.0].name;
+                let idx: Vec<TokenStream> = r
+                    .index
+                    .iter()
+                    .map(|op| crate::ir::walk::operand_tokens(&lw.slots, op))
+                    .collect();
+                quote!(#name #([#idx])*.len())
+            }
+            Source::Place(p) => {
+                let place = lw.place_tokens(p);
+                quote!(#place.len())
+            }
         };
         let mut bound = len(self, &sources[0]);
         for s in &sources[1..] {
@@ -509,7 +545,29 @@ impl Lowerer<'_> {
             }
         };
         for (pat, source) in pats.into_iter().zip(sources) {
-            let mut r = source;
+            let mut r = match source {
+                Source::Array(r) => r,
+                Source::Place(mut p) => {
+                    // The element is a place too, read as its uses say.
+                    p.reference = true;
+                    p.path.push(crate::ir::Seg::Index);
+                    p.index.push(Operand::Slot(index_slot));
+                    let pat = match pat {
+                        Pat::Reference(p) => &*p.pat,
+                        p => p,
+                    };
+                    match pat {
+                        Pat::Ident(id) if id.mutability.is_none() && id.subpat.is_none() => {
+                            self.bind(&id.ident, Binding::Place(p))
+                        }
+                        Pat::Wild(_) => {}
+                        pat => {
+                            self.bind_pat(pat, Val::Place(p), None, f.expr.span(), &mut prologue)
+                        }
+                    }
+                    continue;
+                }
+            };
             r.index.push(Operand::Slot(index_slot));
             let rank = self.arrays[r.array.0].rank;
             let val = if r.index.len() == rank {

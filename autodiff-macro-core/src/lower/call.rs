@@ -29,7 +29,7 @@ impl Lowerer<'_> {
             let val = self.expr(arg, out);
             match &val {
                 Val::Float(op) if !self.is_constant(op, out) => carries = true,
-                Val::Array(_) | Val::Tuple(_) => carries = true,
+                Val::Array(_) | Val::Tuple(_) | Val::Place(_) => carries = true,
                 Val::Never => return Some(Val::Never),
                 _ => {}
             }
@@ -47,6 +47,14 @@ impl Lowerer<'_> {
                 Val::Array(r) => {
                     let row_by_name = matches!(arg, Expr::Path(_)) && !r.index.is_empty();
                     let by_ref = matches!(arg, Expr::Reference(_)) || row_by_name;
+                    CallArg::Array { r, by_ref }
+                }
+                // A place is passed as written (`&m.layer`, `m.b2`, `p` for an element of
+                // `points`); its gradient goes to the same place in the destination.
+                Val::Place(p) => {
+                    let by_ref = matches!(arg, Expr::Reference(_))
+                        || (matches!(arg, Expr::Path(_)) && p.reference);
+                    let r = self.field_array(&p, 0);
                     CallArg::Array { r, by_ref }
                 }
                 Val::Opaque(opaque) => self.opaque_arg(&opaque, out),

@@ -243,7 +243,7 @@ impl Lowerer<'_> {
         self.push_scope();
         let mut block = Block::new();
         let over_arrays = match e {
-            Expr::ForLoop(f) => self.array_loop(f),
+            Expr::ForLoop(f) => self.array_loop(f, out),
             _ => None,
         };
         let (label, kind, body) = match (e, over_arrays) {

@@ -81,6 +81,10 @@ impl Lowerer<'_> {
             Expr::Index(i) => self.index_expr(e, i, out),
             Expr::Reference(r) => match self.expr(&r.expr, out) {
                 Val::Array(a) => Val::Array(a),
+                Val::Place(p) => Val::Place(super::PlaceRef {
+                    reference: true,
+                    ..p
+                }),
                 Val::Opaque(_) => Val::Opaque(e.clone()),
                 Val::Never => Val::Never,
                 _ => self.unsupported(e, "references to floats are not supported; use the value itself"),
@@ -186,10 +190,6 @@ impl Lowerer<'_> {
             .and_then(|i| self.lookup(&i.to_string()))
             .cloned();
         match binding {
-            Some(Binding::Unseen(name)) => {
-                self.unseen_use(&name, e.span());
-                Val::Never
-            }
             Some(b) => binding_val(&b, e),
             None => Val::Opaque(e.clone()),
         }
@@ -204,6 +204,7 @@ impl Lowerer<'_> {
                 _ => self.unsupported(e, "this tuple has no such field"),
             },
             Val::Opaque(_) => Val::Opaque(e.clone()),
+            Val::Place(p) => Self::place_field(p, &f.member),
             Val::Float(_) => self.unsupported(e, "a float has no fields"),
             Val::Array(_) => self.unsupported(e, "an array has no fields"),
             Val::Never => Val::Never,
@@ -259,7 +260,14 @@ impl Lowerer<'_> {
         };
         let l = self.expr(&b.left, out);
         let r = self.expr(&b.right, out);
-        if matches!((&l, &r), (Val::Opaque(_), Val::Opaque(_))) {
+        // A place with a non-float (`m.hidden + 1`) is integer arithmetic: Rust has no mixed
+        // arithmetic, so with a float literal or value it is float arithmetic.
+        if matches!(
+            (&l, &r),
+            (Val::Opaque(_), Val::Opaque(_))
+                | (Val::Place(_), Val::Opaque(_))
+                | (Val::Opaque(_), Val::Place(_))
+        ) {
             return Val::Opaque(e.clone());
         }
         let lo = self.operand(l, b.left.span(), out);
@@ -302,8 +310,9 @@ impl Lowerer<'_> {
             return Val::Opaque(e.clone());
         }
         match self.expr(&c.expr, out) {
-            // An integer cast to a float is a constant.
-            Val::Opaque(_) => {
+            // An integer cast to a float is a constant (a place cast to a float is one too:
+            // its tokens ask rustc that it holds no float).
+            Val::Opaque(_) | Val::Place(_) => {
                 let op = self.operand(Val::Opaque(e.clone()), e.span(), out);
                 Val::Float(op)
             }
@@ -320,7 +329,13 @@ impl Lowerer<'_> {
             let op = self.operand(Val::Opaque(e.clone()), e.span(), out);
             return Val::Float(op);
         }
-        let receiver = self.expr(&m.receiver, out);
+        let receiver = match self.expr(&m.receiver, out) {
+            Val::Place(p) => match Self::place_method(e, m, &p) {
+                Some(val) => return val,
+                None => Val::Float(self.place_read(p, m.receiver.span(), out)),
+            },
+            v => v,
+        };
         match receiver {
             Val::Array(r) => self.array_method(e, m, r, out),
             Val::Opaque(_) => {
@@ -338,6 +353,7 @@ impl Lowerer<'_> {
                 Val::Opaque(e.clone())
             }
             Val::Never => Val::Never,
+            Val::Place(_) => unreachable!("read above"),
             Val::Tuple(_) => {
                 self.unsupported(e, "methods on tuples are not supported; take a field first")
             }
@@ -634,7 +650,8 @@ fn binding_val(b: &Binding, e: &Expr) -> Val {
             let name = syn::Ident::new(&name.to_string(), e.span());
             Val::Opaque(syn::parse_quote!(#name))
         }
-        Binding::Error | Binding::Unseen(_) => Val::Never,
+        Binding::Place(p) => Val::Place(p.clone()),
+        Binding::Error => Val::Never,
     }
 }
 

@@ -26,6 +26,7 @@ mod call;
 mod control;
 mod expr;
 mod opaque;
+mod place;
 mod stmt;
 
 use crate::ctxt::Ctxt;
@@ -48,9 +49,9 @@ enum Binding {
     Tuple(Vec<Binding>),
     /// A non-float binding, under this (possibly renamed) name.
     Opaque(Ident),
-    /// A differentiable parameter of a type the transform cannot see into (`m: &Mlp`): every
-    /// use of it is an error, since its gradient would be lost.
-    Unseen(Ident),
+    /// A parameter of a `Differentiable` type, or a place inside one (`let layer =
+    /// &m.layers[l];`, the element of `for p in points.iter()`): read where it is used.
+    Place(PlaceRef),
     /// A binding whose value was an error already reported: its uses report nothing more.
     Error,
 }
@@ -63,8 +64,23 @@ enum Val {
     Tuple(Vec<Val>),
     /// A non-float expression, not yet renamed; see `Lowerer::opaque_tokens`.
     Opaque(syn::Expr),
+    /// A place inside a parameter of a `Differentiable` type: a float, an array or a struct,
+    /// as its use says (`place.rs`).
+    Place(PlaceRef),
     /// The expression never completes (`return`, `break`, `continue`).
     Never,
+}
+
+/// A place inside the parameter at `param`: the fields and indices after its name, with the
+/// index operands in order (`m.layers[l].b` is `[.layers, [], .b]` with `[l]`).
+#[derive(Clone, Debug)]
+struct PlaceRef {
+    param: usize,
+    path: Vec<crate::ir::Seg>,
+    index: Vec<Operand>,
+    /// Bound to a name as a reference (`let layer = &m.layers[l];`, `for p in points`): the
+    /// name passed to a call is a reference.
+    reference: bool,
 }
 
 struct LoopFrame {
@@ -138,8 +154,14 @@ pub fn body(cx: &Ctxt, f: &Function, namer: &mut Namer) -> Body {
                 shape: Shape::Opaque { .. },
                 ..
             } => {
-                lw.bind(&p.ident, Binding::Unseen(p.ident.clone()));
-                params.push(None);
+                let place = PlaceRef {
+                    param: i,
+                    path: Vec::new(),
+                    index: Vec::new(),
+                    reference: matches!(p.ty, syn::Type::Reference(_)),
+                };
+                lw.bind(&p.ident, Binding::Place(place));
+                params.push(Some(ParamVar::Struct(i)));
             }
             ParamKind::PassThrough => {
                 lw.bind(&p.ident, Binding::Opaque(p.ident.clone()));
@@ -313,6 +335,7 @@ impl Lowerer<'_> {
                 );
                 Operand::Lit(quote::quote!(0.0))
             }
+            Val::Place(p) => self.place_read(p, span, out),
             Val::Never => Operand::Lit(quote::quote!(0.0)),
         }
     }

@@ -53,30 +53,11 @@ impl Lowerer<'_> {
             cut: 0,
             reads: Vec::new(),
             array_reads: Vec::new(),
-            unseen_reads: Vec::new(),
         };
         f(&mut r);
-        let (reads, array_reads, unseen_reads) = (r.reads, r.array_reads, r.unseen_reads);
+        let (reads, array_reads) = (r.reads, r.array_reads);
         self.opaque_reads.extend(reads);
         self.opaque_array_reads.extend(array_reads);
-        for (name, span) in unseen_reads {
-            self.unseen_use(&name, span);
-        }
-    }
-
-    /// Reports a use of `name`, a differentiable parameter of a type the transform cannot
-    /// see into: the gradient through it would be lost.
-    pub(super) fn unseen_use(&self, name: &Ident, span: Span) {
-        let ty = self
-            .f
-            .params
-            .iter()
-            .find(|p| p.ident == *name)
-            .map(|p| p.ty.to_token_stream().to_string().replace(' ', ""))
-            .unwrap_or_default();
-        self.cx.error_at(span, format!(
-            "`{name}` has a gradient, but #[differentiable] cannot read into a value of type `{ty}` yet, so the gradient through this use would be lost; name the differentiable parameters in `#[differentiable(wrt(...))]` to pass `{name}` through as data"
-        ));
     }
 }
 
@@ -105,8 +86,6 @@ struct Renamer<'a, 'b> {
     cut: usize,
     reads: Vec<(SlotId, Span)>,
     array_reads: Vec<(crate::ir::ArrayId, Span)>,
-    /// Reads of parameters the transform cannot see into, which would lose their gradient.
-    unseen_reads: Vec<(Ident, Span)>,
 }
 
 impl Renamer<'_, '_> {
@@ -132,12 +111,9 @@ impl Renamer<'_, '_> {
                 ))
             }
             Binding::Opaque(new) => Some(Ident::new(&new.to_string(), ident.span())),
-            Binding::Unseen(name) => {
-                if self.cut == 0 {
-                    self.unseen_reads.push((name.clone(), ident.span()));
-                }
-                Some(Ident::new(&name.to_string(), ident.span()))
-            }
+            // The parameter itself keeps its name; a name bound to a place inside it is
+            // spelled out where it is used (`place_chain`).
+            Binding::Place(_) => None,
             Binding::Array(r) => {
                 if self.cut == 0 {
                     self.array_reads.push((r.array, ident.span()));
@@ -164,7 +140,16 @@ impl Renamer<'_, '_> {
         tokens
             .into_iter()
             .map(|tt| match tt {
-                TokenTree::Ident(i) => TokenTree::Ident(self.rename_ident(&i).unwrap_or(i)),
+                TokenTree::Ident(i) => match self.resolve(&i) {
+                    Some(Binding::Place(p)) => {
+                        let place = self.lw.place_tokens(p);
+                        TokenTree::Group(proc_macro2::Group::new(
+                            proc_macro2::Delimiter::Parenthesis,
+                            place,
+                        ))
+                    }
+                    _ => TokenTree::Ident(self.rename_ident(&i).unwrap_or(i)),
+                },
                 TokenTree::Group(g) => {
                     let mut ng =
                         proc_macro2::Group::new(g.delimiter(), self.rename_tokens(g.stream()));
@@ -265,7 +250,7 @@ fn flatten(parts: &[Binding], out: &mut Vec<SlotId>) {
         match p {
             Binding::Float(s) => out.push(*s),
             Binding::Tuple(inner) => flatten(inner, out),
-            Binding::Opaque(_) | Binding::Unseen(_) | Binding::Error | Binding::Array(_) => {}
+            Binding::Opaque(_) | Binding::Place(_) | Binding::Error | Binding::Array(_) => {}
         }
     }
 }
@@ -287,8 +272,63 @@ fn is_comparison(op: &BinOp) -> bool {
     )
 }
 
+impl Renamer<'_, '_> {
+    /// When `e` is a place inside a parameter of a `Differentiable` type (`m.hidden`,
+    /// `p.w[i]`): spells it out from the parameter (names bound to places become the place)
+    /// and renames its indices; false when it is not one.
+    fn place_chain(&mut self, e: &mut Expr) -> bool {
+        match e {
+            Expr::Path(p) if p.qself.is_none() => {
+                let Some(Binding::Place(place)) = p.path.get_ident().and_then(|i| self.resolve(i))
+                else {
+                    return false;
+                };
+                let tokens = self.lw.place_tokens(place);
+                *e = syn::parse_quote!(#tokens);
+                true
+            }
+            Expr::Field(f) => self.place_chain(&mut f.base),
+            Expr::Paren(p) => self.place_chain(&mut p.expr),
+            Expr::Index(i) => {
+                if !self.place_chain(&mut i.expr) {
+                    return false;
+                }
+                self.visit_expr_mut(&mut i.index);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// A place read by non-float code: rustc must find that it holds no float
+    /// (`NoGradient`), unless the read cuts the gradient on purpose (a comparison, a cast to
+    /// an integer, a printing macro).
+    fn read_place(&mut self, e: &mut Expr) -> bool {
+        if !self.place_chain(e) {
+            return false;
+        }
+        if self.cut == 0 {
+            *e = syn::parse_quote!((*::autodiff::__private::no_gradient(&#e)));
+        }
+        true
+    }
+}
+
 impl VisitMut for Renamer<'_, '_> {
     fn visit_expr_mut(&mut self, e: &mut Expr) {
+        if matches!(e, Expr::Path(_) | Expr::Field(_) | Expr::Index(_)) && self.read_place(e) {
+            return;
+        }
+        // The length of a place inside a parameter holds no float (`place_chain` changes
+        // nothing when it answers false).
+        if let Expr::MethodCall(m) = e {
+            if (m.method == "len" || m.method == "is_empty")
+                && m.args.is_empty()
+                && self.place_chain(&mut m.receiver)
+            {
+                return;
+            }
+        }
         match e {
             Expr::Path(p)
                 if p.qself.is_none()

@@ -181,6 +181,15 @@ impl Lowerer<'_> {
         let val = self.expr(&init.expr, out);
         match (&val, &declared) {
             (Val::Opaque(_), None) => self.opaque_let(local, Some(&init.expr), out),
+            // `let layer = &m.layers[l];`, `let b = m.b2;`: a name for the place, read where
+            // it is used (the parameter is never written, so the place keeps its value).
+            (Val::Place(p), None) if matches!(pat, Pat::Ident(id) if id.mutability.is_none() && id.by_ref.is_none() && id.subpat.is_none()) =>
+            {
+                let Pat::Ident(id) = pat else {
+                    unreachable!("matched above")
+                };
+                self.bind(&id.ident, Binding::Place(p.clone()));
+            }
             (Val::Array(r), _) => match pat {
                 Pat::Ident(p) if p.mutability.is_none() => {
                     let b = Binding::Array(r.clone());
@@ -444,6 +453,13 @@ impl Lowerer<'_> {
         !std::ptr::eq(base, lhs) && matches!(self.place_binding(base), Some(Binding::Array(_)))
     }
 
+    fn read_only_place(&mut self, lhs: &Expr) {
+        self.cx.error_spanned_by(
+            lhs,
+            "a parameter with a gradient is read-only in a #[differentiable] function; compute the new value in a local (`let mut w = m.w;`) and return it",
+        );
+    }
+
     fn not_a_float_place(&mut self, lhs: &Expr) {
         self.cx.error_spanned_by(
             lhs,
@@ -463,12 +479,12 @@ impl Lowerer<'_> {
                 (Binding::Tuple(parts), syn::Member::Unnamed(i)) => {
                     parts.get(i.index as usize).cloned()
                 }
-                (b @ (Binding::Opaque(_) | Binding::Unseen(_) | Binding::Error), _) => Some(b),
+                (b @ (Binding::Opaque(_) | Binding::Place(_) | Binding::Error), _) => Some(b),
                 _ => None,
             },
             Expr::Paren(p) => self.place_binding(&p.expr),
             Expr::Index(i) => match self.place_binding(&i.expr)? {
-                b @ (Binding::Opaque(_) | Binding::Unseen(_) | Binding::Error) => Some(b),
+                b @ (Binding::Opaque(_) | Binding::Place(_) | Binding::Error) => Some(b),
                 _ => None,
             },
             _ => None,
@@ -500,7 +516,7 @@ impl Lowerer<'_> {
                 ),
             },
             Some(Binding::Error) => {}
-            Some(Binding::Unseen(name)) => self.unseen_use(&name, lhs.span()),
+            Some(Binding::Place(_)) => self.read_only_place(lhs),
             Some(Binding::Opaque(_)) | None => {
                 if matches!(lhs, Expr::Index(_)) {
                     self.cx.error_spanned_by(
@@ -573,7 +589,7 @@ impl Lowerer<'_> {
                 "compound assignment to a whole tuple is not supported; update its fields",
             ),
             Some(Binding::Error) => {}
-            Some(Binding::Unseen(name)) => self.unseen_use(&name, b.left.span()),
+            Some(Binding::Place(_)) => self.read_only_place(&b.left),
             Some(Binding::Opaque(_)) | None => {
                 if !matches!(self.expr(&b.right, &mut Block::new()), Val::Opaque(_)) {
                     self.not_a_float_place(&b.left);

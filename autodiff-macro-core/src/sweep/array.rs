@@ -14,30 +14,84 @@ impl Sweeper<'_> {
             .collect()
     }
 
-    /// `x[i][j]`.
-    pub(super) fn element(&self, r: &ArrayRef) -> TokenStream {
-        let name = &self.body.array(r.array).name;
-        let idx = self.indices(r);
-        quote!(#name #([#idx])*)
+    /// `x[i][j]`, `m.w[i][j]`: the place, as written.
+    pub(super) fn place(&self, r: &ArrayRef) -> TokenStream {
+        let array = self.body.array(r.array);
+        let name = &array.name;
+        array.element_with(&quote!(#name), &self.indices(r))
     }
 
-    /// `__d_x[i][j]`.
+    /// For a place in a tangent (`_jvp`'s direction `&Mlp`), whether a derivative flows
+    /// into it; `None` for any other array.
+    pub(super) fn tangent_guard(&self, r: &ArrayRef) -> Option<TokenStream> {
+        let array = self.body.array(r.array);
+        array.field().filter(|f| f.tangent)?;
+        array.guard()
+    }
+
+    /// The value of element `x[i][j]`; for a place in a tangent that no derivative flows
+    /// into, zero.
+    pub(super) fn element(&self, r: &ArrayRef) -> TokenStream {
+        let place = self.place(r);
+        match self.tangent_guard(r) {
+            Some(guard) => {
+                let zero = self.f.float.zero();
+                quote!((if #guard { #place } else { #zero }))
+            }
+            None => place,
+        }
+    }
+
+    /// `__d_x[i][j]`; for a place inside a parameter, the same place in its destination.
     pub(super) fn adjoint_element(&self, r: &ArrayRef) -> TokenStream {
         let name = &self.names.array_adjoint[r.array.0];
-        let idx = self.indices(r);
-        quote!(#name #([#idx])*)
+        self.body
+            .array(r.array)
+            .element_with(&quote!(#name), &self.indices(r))
     }
 
     /// `&x[i][..]`: the array or row as a slice.
     pub(super) fn slice(&self, r: &ArrayRef) -> TokenStream {
-        let element = self.element(r);
-        quote!(&#element[..])
+        let place = self.place(r);
+        match self.tangent_guard(r) {
+            Some(guard) => {
+                quote!(&*::autodiff::__private::tangent_slice_or_zero(#guard, &#place[..]))
+            }
+            None => quote!(&#place[..]),
+        }
     }
 
-    /// `&mut __d_x[i][..]`.
+    /// `&mut __d_x[i][..]`; `&mut` the place itself for a whole place inside a parameter
+    /// (a struct or a float passed to a call).
     pub(super) fn adjoint_slice(&self, r: &ArrayRef) -> TokenStream {
         let element = self.adjoint_element(r);
-        quote!(&mut #element[..])
+        if self.body.array(r.array).field().is_some()
+            && r.index.len() == self.body.array(r.array).rank
+        {
+            quote!(&mut #element)
+        } else {
+            quote!(&mut #element[..])
+        }
+    }
+
+    /// `Some(d)` for the adjoint `d` of `r` in a rule's or a callee's list of destinations;
+    /// `None` for a place that no derivative flows into (`#[no_derivative]`).
+    pub(super) fn sink(&self, r: &ArrayRef, d: TokenStream) -> TokenStream {
+        match self.body.array(r.array).guard() {
+            Some(guard) => quote!(if #guard {
+                ::core::option::Option::Some(#d)
+            } else {
+                ::core::option::Option::None
+            }),
+            None => quote!(::core::option::Option::Some(#d)),
+        }
+    }
+
+    /// Whether the arrays `a` and `b` may share an adjoint buffer: the same array, or two
+    /// places inside one parameter (`m` and `m.w`).
+    pub(super) fn same_buffer(&self, a: crate::ir::ArrayId, b: crate::ir::ArrayId) -> bool {
+        let param = |x: crate::ir::ArrayId| self.body.array(x).field().map(|f| f.param);
+        a == b || (param(a).is_some() && param(a) == param(b))
     }
 
     /// `__d_v = __d_v + g;` when `v` is an active slot; nothing for a literal or an inactive slot.
@@ -95,8 +149,7 @@ impl Sweeper<'_> {
         }
         let d_dst = &self.names.array_adjoint[m.dst.0];
         let sink = if self.an.is_array_active(m.src.array) {
-            let d = self.adjoint_slice(&m.src);
-            quote!(::core::option::Option::Some(#d))
+            self.sink(&m.src, self.adjoint_slice(&m.src))
         } else {
             quote!(::core::option::Option::None)
         };

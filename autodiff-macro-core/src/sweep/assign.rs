@@ -65,7 +65,7 @@ impl Sweeper<'_> {
             quote!(#tape.push_slice(#slice);)
         });
         let pop = refs.iter().rev().map(|r| {
-            let element = self.element(r);
+            let element = self.place(r);
             quote!(#tape.pop_slice_into(&mut #element[..]);)
         });
         (quote!(#(#push)*), quote!(#(#pop)*))
@@ -247,7 +247,11 @@ impl Sweeper<'_> {
             Op::Read(r) => {
                 let add = if self.an.is_array_active(r.array) {
                     let element = self.adjoint_element(r);
-                    quote!(#element = #element + #g0;)
+                    let add = quote!(#element = #element + #g0;);
+                    match self.body.array(r.array).guard() {
+                        Some(guard) => quote!(if #guard { #add }),
+                        None => add,
+                    }
                 } else {
                     quote!()
                 };
@@ -289,15 +293,14 @@ impl Sweeper<'_> {
                         && refs[..i]
                             .iter()
                             .enumerate()
-                            .any(|(j, q)| active[j] && q.array == r.array)
+                            .any(|(j, q)| active[j] && self.same_buffer(q.array, r.array))
                 });
                 let sinks_for = |only: Option<usize>| -> Vec<TokenStream> {
                     refs.iter()
                         .enumerate()
                         .map(|(i, r)| {
                             if active[i] && only.is_none_or(|k| k == i) {
-                                let d = self.adjoint_slice(r);
-                                quote!(::core::option::Option::Some(#d))
+                                self.sink(r, self.adjoint_slice(r))
                             } else {
                                 quote!(::core::option::Option::None)
                             }

@@ -12,7 +12,13 @@ impl Sweeper<'_> {
         match arg {
             CallArg::Float(op) => crate::ir::walk::operand_tokens(&self.body.slots, op),
             CallArg::Array { r, by_ref } => {
-                let element = self.element(r);
+                let element = match self.tangent_guard(r) {
+                    Some(guard) => {
+                        let place = self.place(r);
+                        quote!((*::autodiff::__private::tangent_or_zero(#guard, &#place)))
+                    }
+                    None => self.element(r),
+                };
                 if *by_ref {
                     quote!(&#element)
                 } else {
@@ -97,21 +103,22 @@ impl Sweeper<'_> {
                         let d = self.adjoint(s);
                         locals.extend(quote!(let mut #g: #float = #zero;));
                         accumulate.extend(quote!(#d = #d + #g;));
-                        Some(quote!(&mut #g))
+                        Some(quote!(::core::option::Option::Some(&mut #g)))
                     }
                     None => None,
                 },
                 CallArg::Array { r, .. } if self.an.is_array_active(r.array) => {
                     array_args.push((i, r.array));
-                    Some(self.adjoint_slice(r))
+                    Some(self.sink(r, self.adjoint_slice(r)))
                 }
                 _ => None,
             });
         }
-        let aliased = array_args
-            .iter()
-            .enumerate()
-            .any(|(k, (_, a))| array_args[..k].iter().any(|(_, b)| a == b));
+        let aliased = array_args.iter().enumerate().any(|(k, (_, a))| {
+            array_args[..k]
+                .iter()
+                .any(|(_, b)| self.same_buffer(*a, *b))
+        });
         let groups: Vec<Vec<usize>> = if aliased {
             // The scalar sinks and the first array go in the first call, each other array alone.
             let mut groups = vec![(0..c.args.len())
@@ -126,7 +133,7 @@ impl Sweeper<'_> {
         // Each call adds the cotangents of the operands it is given a destination for.
         let calls = groups.iter().map(|group| {
             let options = sinks.iter().enumerate().map(|(i, sink)| match sink {
-                Some(sink) if group.contains(&i) => quote!(::core::option::Option::Some(#sink)),
+                Some(sink) if group.contains(&i) => sink.clone(),
                 _ => quote!(::core::option::Option::None),
             });
             quote!(#pullback(#(#args,)* #d_dst, #(#options),*);)

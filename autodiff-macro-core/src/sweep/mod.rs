@@ -138,7 +138,7 @@ pub fn build(
             namer.fresh(&format!("__d_{}", name.trim_start_matches('_')))
         })
         .collect();
-    let array_adjoint = body
+    let mut array_adjoint: Vec<Ident> = body
         .arrays
         .iter()
         .map(|a| {
@@ -148,6 +148,18 @@ pub fn build(
             ))
         })
         .collect();
+    // A place inside a parameter adds into the same place of the parameter's destination.
+    let diff_positions = f
+        .params
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| matches!(p.kind, crate::parse::ParamKind::Float { diff: true, .. }))
+        .map(|(k, _)| k);
+    for (k, dest) in diff_positions.zip(dests) {
+        for a in body.fields_of(k) {
+            array_adjoint[a.0] = dest.clone();
+        }
+    }
     let names = Names {
         adjoint,
         array_adjoint,
@@ -207,7 +219,7 @@ pub fn build(
     let vjp_into = format!("{}_vjp_into", f.name());
     let mut deliver = TokenStream::new();
     for (i, active) in an.array_active.iter().enumerate() {
-        if !*active {
+        if !*active || body.arrays[i].field().is_some() {
             continue;
         }
         let d = &sw.names.array_adjoint[i];

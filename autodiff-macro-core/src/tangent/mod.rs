@@ -98,6 +98,7 @@ pub fn transform(
         let base = match var {
             ParamVar::Scalar(s) => src.slot(*s).name.to_string(),
             ParamVar::Array(a) => src.array(*a).name.to_string(),
+            ParamVar::Struct(_) => f.params[k].ident.to_string(),
         };
         let name = tx.namer.fresh(&format!("tan_{base}"));
         tangent_names.push(name.clone());
@@ -112,6 +113,19 @@ pub fn transform(
                 let t = tx.new_array(name, rank, ArrayOrigin::Param(position), None);
                 tx.array_tan[a.0] = Some(t);
                 params.push(Some(ParamVar::Array(t)));
+            }
+            // Each place the body reads has its tangent at the same place in the tangent.
+            ParamVar::Struct(_) => {
+                for a in src.fields_of(k) {
+                    let array = src.array(a);
+                    let mut field = array.field().expect("a field of the parameter").clone();
+                    field.param = position;
+                    field.tangent = true;
+                    let origin = ArrayOrigin::Field(field);
+                    let t = tx.new_array(name.clone(), array.rank, origin, None);
+                    tx.array_tan[a.0] = Some(t);
+                }
+                params.push(Some(ParamVar::Struct(position)));
             }
         }
     }

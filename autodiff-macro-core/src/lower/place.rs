@@ -1,0 +1,106 @@
+//! Places inside parameters of a `Differentiable` type: `m.b2`, `m.w1[j][i]`,
+//! `m.layers[l].b[k]`, `p.x` for `p` an element of `points`.
+//!
+//! The transform cannot see the struct's definition, so a place is read as its use says: as
+//! a float in float code, as a vector in `dot(&m.w, &x)`, as a value of the callee's type in
+//! a call. Each distinct place becomes a read-only array of origin `ArrayOrigin::Field`
+//! whose indices are the place's own; rustc checks every type it assumes (a place read as a
+//! float that is not one does not compile). Used by non-float code (`0..m.hidden`,
+//! `m.w.len()`), a place stays tokens, which `opaque.rs` has rustc check hold no float.
+
+use super::{Lowerer, PlaceRef, Val};
+use crate::ir::{Array, ArrayOrigin, ArrayRef, Block, FieldOf, Op, Operand, Seg, SlotTy};
+use proc_macro2::{Span, TokenStream};
+
+impl Lowerer<'_> {
+    /// The array of `place` followed by `extra` more indices, and the place's index operands:
+    /// an element of it when `extra` is 0, a vector when 1.
+    pub(super) fn field_array(&mut self, place: &PlaceRef, extra: usize) -> ArrayRef {
+        let mut path = place.path.clone();
+        path.extend(std::iter::repeat_n(Seg::Index, extra));
+        let origin = ArrayOrigin::Field(FieldOf {
+            param: place.param,
+            path,
+            tangent: false,
+        });
+        let existing = self.arrays.iter().position(|a| a.origin == origin);
+        let array = match existing {
+            Some(i) => crate::ir::ArrayId(i),
+            None => {
+                let ArrayOrigin::Field(f) = &origin else {
+                    unreachable!("built above")
+                };
+                let rank = f.path.iter().filter(|s| **s == Seg::Index).count();
+                let name = self.f.params[place.param].ident.clone();
+                crate::ir::push_array(
+                    &mut self.arrays,
+                    Array {
+                        name,
+                        rank,
+                        origin,
+                        decl: None,
+                    },
+                )
+            }
+        };
+        ArrayRef {
+            array,
+            index: place.index.clone(),
+        }
+    }
+
+    /// `place` read as a float, into a new temporary.
+    pub(super) fn place_read(&mut self, place: PlaceRef, span: Span, out: &mut Block) -> Operand {
+        let r = self.field_array(&place, 0);
+        let t = self.temp(SlotTy::Float);
+        self.assign(out, t, Op::Read(r), vec![], true, span);
+        Operand::Slot(t)
+    }
+
+    /// `place.member`.
+    pub(super) fn place_field(mut place: PlaceRef, member: &syn::Member) -> Val {
+        place.path.push(Seg::Field(member.clone()));
+        place.reference = false;
+        Val::Place(place)
+    }
+
+    /// `place[index]`.
+    pub(super) fn place_index(
+        &mut self,
+        mut place: PlaceRef,
+        index: &syn::Expr,
+        out: &mut Block,
+    ) -> Val {
+        let idx = self.index_operand(index, out);
+        place.path.push(Seg::Index);
+        place.index.push(idx);
+        place.reference = false;
+        Val::Place(place)
+    }
+
+    /// The tokens of `place` in the forward sweep: `m.layers[__t3].b`.
+    pub(super) fn place_tokens(&self, place: &PlaceRef) -> TokenStream {
+        let root = &self.f.params[place.param].ident;
+        let idx: Vec<TokenStream> = place
+            .index
+            .iter()
+            .map(|op| crate::ir::walk::operand_tokens(&self.slots, op))
+            .collect();
+        crate::ir::place_tokens(&quote::quote!(#root), &place.path, &idx)
+    }
+
+    /// A method of a place: `len`/`is_empty` are non-float, `iter`/`as_slice` the place
+    /// itself (for loops over it), and any other one is a float method of a float place.
+    /// `None` for the last case: the caller reads the place as a float.
+    pub(super) fn place_method(
+        e: &syn::Expr,
+        m: &syn::ExprMethodCall,
+        place: &PlaceRef,
+    ) -> Option<Val> {
+        match m.method.to_string().as_str() {
+            "len" | "is_empty" => Some(Val::Opaque(e.clone())),
+            "iter" | "as_slice" | "as_ref" if m.args.is_empty() => Some(Val::Place(place.clone())),
+            _ => None,
+        }
+    }
+}
