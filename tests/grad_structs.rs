@@ -304,3 +304,48 @@ fn calls_with_struct_arguments() {
     let (_, dy) = total_norm2_jvp(&points, 3.0, &g, 0.0);
     assert!(close(dy, g.dot(&g)));
 }
+
+// Methods: `&self` is the first parameter; the generated functions are methods too.
+
+impl Affine {
+    /// The same function as `affine`, as a method.
+    #[differentiable]
+    pub fn value(&self, x: f64) -> f64 {
+        let mut s = self.b;
+        for i in 0..self.n {
+            s += self.w[i] * x.powi(i as i32);
+        }
+        self.scale * s * s
+    }
+
+    /// Only `self` is differentiated: `x` is data.
+    #[differentiable(wrt(self))]
+    pub fn value_at(&self, x: f64) -> f64 {
+        self.value(x)
+    }
+
+    /// An associated function without `self`, calling a method's rules through `Self::`.
+    #[differentiable]
+    pub fn twice(m: &Self, x: f64) -> f64 {
+        2.0 * Self::value(m, x)
+    }
+}
+
+proptest! {
+    #[test]
+    fn methods(w in prop::array::uniform3(-2.0..2.0f64), b in -2.0..2.0f64, x in -1.5..1.5f64) {
+        let m = affine_model(w, b);
+        let (hm, hx) = affine_by_hand(&m, x);
+        let (dm, dx) = m.value_grad(x);
+        prop_assert!(close_all(&dm.to_flat(), &hm.to_flat()) && close(dx, hx));
+        let dm_only: Affine = m.value_at_grad(x);
+        prop_assert!(close_all(&dm_only.to_flat(), &hm.to_flat()));
+        prop_assert_eq!(dm_only.scale, 2.0);
+        let (d2, dx2) = Affine::twice_grad(&m, x);
+        let doubled: Vec<f64> = hm.to_flat().iter().map(|g| 2.0 * g).collect();
+        prop_assert!(close_all(&d2.to_flat(), &doubled) && close(dx2, 2.0 * hx));
+        let (_, dy) = m.value_jvp(x, &hm, 0.0);
+        prop_assert!(close(dy, hm.dot(&hm)));
+        check_grad(|f| m.from_flat(f).value(x), &m.to_flat(), &dm.to_flat()).assert_within(1e-6);
+    }
+}

@@ -22,6 +22,12 @@ pub fn rule_name(f: &syn::Ident) -> syn::Ident {
     quote::format_ident!("{}{}", f, RULE_SUFFIX, span = f.span())
 }
 
+/// Whether a path segment names a type: `Self`, or a name in `UpperCamelCase`.
+pub fn is_type_name(ident: &syn::Ident) -> bool {
+    let s = ident.to_string();
+    s == "Self" || s.starts_with(|c: char| c.is_ascii_uppercase())
+}
+
 /// The type of the value `f_derivative()` returns, which callers never name.
 pub fn rules_type_name(f: &syn::Ident) -> syn::Ident {
     quote::format_ident!("__{}_rules", f)
@@ -301,6 +307,21 @@ pub fn known_methods() -> String {
 /// becomes `f<RULE_SUFFIX>().member`, `m::f::<T>` becomes `m::f<RULE_SUFFIX>().member::<T>`.
 pub fn rule_call(path: &syn::ExprPath, member: &str) -> proc_macro2::TokenStream {
     let mut base = path.clone();
+    // `Self::f`, `Mlp::f` (a type, by Rust's naming): an associated function, whose rules
+    // are associated functions `__f_derivative_member` (see `emit::method`).
+    let n = base.path.segments.len();
+    if n >= 2 && is_type_name(&base.path.segments[n - 2].ident) {
+        let last = base.path.segments.last_mut().expect("two segments");
+        let member = syn::Ident::new(member, last.ident.span());
+        last.ident = quote::format_ident!(
+            "__{}{}_{}",
+            last.ident,
+            RULE_SUFFIX,
+            member,
+            span = last.ident.span()
+        );
+        return quote::quote!(#base);
+    }
     let Some(last) = base.path.segments.last_mut() else {
         return quote::quote!(#path);
     };

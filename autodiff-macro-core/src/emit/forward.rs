@@ -40,7 +40,7 @@ fn function(
         ..
     } = Sig::of(fs);
     let (vis, receiver) = if method {
-        (quote!(pub), quote!(self,))
+        (quote!(pub), super::rules_receiver(fs))
     } else {
         (quote!(#vis), quote!())
     };
@@ -347,6 +347,7 @@ pub(crate) fn slotted_rule(
     }
     let mut names = tangent_names.iter();
     let mut slots = Vec::new();
+    let receiver = super::rules_receiver(f);
     let mut read = TokenStream::new();
     let mut tangents = Vec::new();
     let mut param_options = Vec::new();
@@ -414,7 +415,7 @@ pub(crate) fn slotted_rule(
         format!(" The rule `{outer}` of [`{name}`], with a tangent slot for every parameter, as other `#[differentiable]` functions call it."),
         true,
         quote! {
-            pub fn #outer #generics (self, #params, #(#slots),* #signature_rest) -> #ret #where_clause {
+            pub fn #outer #generics (#receiver #params, #(#slots),* #signature_rest) -> #ret #where_clause {
                 #read
                 self.#inner(#(#call),*)
             }

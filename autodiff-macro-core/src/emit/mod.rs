@@ -9,6 +9,7 @@
 
 pub mod fallback;
 pub mod forward;
+pub mod method;
 
 use crate::parse::{Function, ParamKind, Shape};
 use crate::sweep::Sweeps;
@@ -365,16 +366,28 @@ pub(crate) fn pullback(
         }
     }
     let _ = vis;
+    let receiver = rules_receiver(f);
     generated(
         format!(" The reverse sweep of [`{name}`] as other `#[differentiable]` functions call it."),
         true,
         quote! {
-            pub fn #member #generics (self, #params, #seed: #ret, #(#options),*) -> #ret #where_clause {
+            pub fn #member #generics (#receiver #params, #seed: #ret, #(#options),*) -> #ret #where_clause {
                 #prepare
                 #core(#(#args,)* #seed, #(#dests),*)
             }
         },
     )
+}
+
+/// The receiver of a rule, a method of the unit struct `f_derivative()` returns: `self,`;
+/// nothing for a method's, whose rules become associated functions (`method.rs`) and whose
+/// first parameter is the user's `self`.
+pub(crate) fn rules_receiver(f: &Function) -> TokenStream {
+    if crate::parse::signature::in_impl(&f.item.sig) {
+        quote!()
+    } else {
+        quote!(self,)
+    }
 }
 
 /// The type of the optional gradient destination a rule takes for parameter `p` of `f`

@@ -36,13 +36,18 @@ pub fn differentiable(args: TokenStream, input: TokenStream) -> TokenStream {
         parse::Args::default()
     });
     let output = transform(&cx, &args, item.clone());
-    match cx.check() {
+    let output = match cx.check() {
         Ok(()) => output.unwrap_or_default(),
         Err(err) => {
             let errors = err.into_compile_error();
             let stubs = emit::fallback::stubs(&item, args.wrt.as_deref());
             quote!(#item #stubs #errors)
         }
+    };
+    if parse::signature::in_impl(&item.sig) {
+        emit::method::into_impl(output, &item.sig.ident)
+    } else {
+        output
     }
 }
 

@@ -332,6 +332,7 @@ impl Lowerer<'_> {
         let receiver = match self.expr(&m.receiver, out) {
             Val::Place(p) => match Self::place_method(e, m, &p) {
                 Some(val) => return val,
+                None if !is_float_method(&name) => return self.method_as_call(e, m, &p, out),
                 None => Val::Float(self.place_read(p, m.receiver.span(), out)),
             },
             v => v,
@@ -653,6 +654,14 @@ fn binding_val(b: &Binding, e: &Expr) -> Val {
         Binding::Place(p) => Val::Place(p.clone()),
         Binding::Error => Val::Never,
     }
+}
+
+/// Whether `name` is a method the transform knows on floats.
+fn is_float_method(name: &str) -> bool {
+    symbol::method(name).is_some()
+        || STEP_METHODS.contains(&name)
+        || IDENTITY_METHODS.contains(&name)
+        || CUT_METHODS.contains(&name)
 }
 
 fn is_assign_op(op: &BinOp) -> bool {

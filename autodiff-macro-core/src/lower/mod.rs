@@ -158,7 +158,8 @@ pub fn body(cx: &Ctxt, f: &Function, namer: &mut Namer) -> Body {
                     param: i,
                     path: Vec::new(),
                     index: Vec::new(),
-                    reference: matches!(p.ty, syn::Type::Reference(_)),
+                    // The name of a parameter is passed as it is (`f(m)` for `m: &S`).
+                    reference: false,
                 };
                 lw.bind(&p.ident, Binding::Place(place));
                 params.push(Some(ParamVar::Struct(i)));

@@ -91,6 +91,52 @@ impl Lowerer<'_> {
 
     /// A method of a place: `len`/`is_empty` are non-float, `iter`/`as_slice` the place
     /// itself (for loops over it), and any other one is a float method of a float place.
+    /// `self.f(a, b)` on a parameter: the call `Self::f(self, a, b)` (`Type::f(m, a, b)` for a
+    /// parameter `m: &Type`), differentiated as a call of another `#[differentiable]`
+    /// function, which `f` must be.
+    pub(super) fn method_as_call(
+        &mut self,
+        e: &syn::Expr,
+        m: &syn::ExprMethodCall,
+        place: &PlaceRef,
+        out: &mut Block,
+    ) -> Val {
+        let param = &self.f.params[place.param];
+        let ty = match &param.ty {
+            syn::Type::Reference(r) => &*r.elem,
+            t => t,
+        };
+        let owner: Option<syn::Path> = match ty {
+            _ if param.ident == "self" => Some(syn::parse_quote!(Self)),
+            syn::Type::Path(p)
+                if p.qself.is_none() && p.path.segments.iter().all(|s| s.arguments.is_none()) =>
+            {
+                Some(p.path.clone())
+            }
+            _ => None,
+        };
+        if !place.path.is_empty() {
+            return self.place_array_method(e, m, place, out);
+        }
+        let Some(owner) = owner else {
+            return self.unsupported(
+                &m.method,
+                &format!(
+                    "call this method as a function, `Type::{}(&value, ..)`, so the transform knows whose derivative it calls",
+                    m.method
+                ),
+            );
+        };
+        let method = &m.method;
+        let path: syn::ExprPath = syn::parse_quote!(#owner::#method);
+        let mut args: Vec<&syn::Expr> = vec![&m.receiver];
+        args.extend(m.args.iter());
+        match self.differentiable_call(e, &path, &args, out) {
+            Some(val) => val,
+            None => Val::Opaque(e.clone()),
+        }
+    }
+
     /// `None` for the last case: the caller reads the place as a float.
     pub(super) fn place_method(
         e: &syn::Expr,
@@ -102,5 +148,37 @@ impl Lowerer<'_> {
             "iter" | "as_slice" | "as_ref" if m.args.is_empty() => Some(Val::Place(place.clone())),
             _ => None,
         }
+    }
+
+    /// `place.sum()`, and a method the transform does not know on a place inside a
+    /// parameter (`m.w.fold(..)`): refused, with what to write instead.
+    pub(super) fn place_array_method(
+        &mut self,
+        e: &syn::Expr,
+        m: &syn::ExprMethodCall,
+        place: &PlaceRef,
+        out: &mut Block,
+    ) -> Val {
+        if m.method == "sum" && m.args.is_empty() {
+            let r = self.field_array(place, 1);
+            let t = self.temp(SlotTy::Float);
+            let span = syn::spanned::Spanned::span(e);
+            self.assign(
+                out,
+                t,
+                Op::Reduce(&crate::symbol::SUM, vec![r]),
+                vec![],
+                true,
+                span,
+            );
+            return Val::Float(Operand::Slot(t));
+        }
+        self.unsupported(
+            &m.method,
+            &format!(
+                "`{}` is not supported on a field of a differentiable parameter; index its elements (`m.w[i]`), loop over them (`for w in m.w.iter()`), or use the runtime's `dot`, `sum`, `norm`, `softmax`",
+                m.method
+            ),
+        )
     }
 }

@@ -29,7 +29,11 @@ pub fn parse(tokens: proc_macro2::TokenStream) -> syn::Result<Args> {
             }
             let content;
             syn::parenthesized!(content in meta.input);
-            let names = Punctuated::<Ident, Token![,]>::parse_terminated(&content)?;
+            // `Ident::parse_any` also takes `self`, a method's receiver.
+            let names = Punctuated::<Ident, Token![,]>::parse_terminated_with(
+                &content,
+                syn::ext::IdentExt::parse_any,
+            )?;
             if names.is_empty() {
                 return Err(meta.error("`wrt()` names no parameter; write `wrt(a, b)` or leave it out to differentiate every float parameter"));
             }

@@ -392,6 +392,36 @@ pub fn generic_floats_of(generics: &syn::Generics) -> Vec<Ident> {
     out
 }
 
+/// `&self` as the parameter `self: &Self`; `&mut self` and `self` by value are refused.
+fn receiver(cx: &Ctxt, r: &syn::Receiver) -> Option<syn::PatType> {
+    let ty: Type = match &r.kind {
+        syn::ReceiverKind::Reference(_, _, Some(m)) => {
+            cx.error_spanned_by(m, "a #[differentiable] method cannot take `&mut self`: the transform does not differentiate writes to a parameter; take `&self` and return the new value (or a tuple of values)");
+            return None;
+        }
+        syn::ReceiverKind::Reference(_, lifetime, None) => {
+            syn::parse_quote_spanned!(r.self_token.span=> &#lifetime Self)
+        }
+        syn::ReceiverKind::Typed(_, ty) if matches!(&**ty, Type::Reference(t) if t.mutability.is_none()) => {
+            (**ty).clone()
+        }
+        _ => {
+            cx.error_spanned_by(r, "a #[differentiable] method takes `&self`: `self` by value would be moved into each generated function; write `&self`");
+            return None;
+        }
+    };
+    let self_token = syn::Ident::new("self", r.self_token.span);
+    Some(syn::parse_quote!(#self_token: #ty))
+}
+
+/// Whether `sig` is a method's or an associated function's: it takes `self` or names `Self`.
+/// Its generated functions are then associated functions of the same type.
+pub fn in_impl(sig: &Signature) -> bool {
+    let mut found = sig.receiver().is_some();
+    visit_idents(sig.to_token_stream(), &mut |ident| found |= ident == "Self");
+    found
+}
+
 pub fn classify(cx: &Ctxt, args: &Args, sig: &Signature) -> Option<Classified> {
     let name = &sig.ident;
     if let Some(t) = &sig.constness {
@@ -425,12 +455,13 @@ pub fn classify(cx: &Ctxt, args: &Args, sig: &Signature) -> Option<Classified> {
     let mut saw_mismatch = false;
     for input in &sig.inputs {
         let typed = match input {
-            FnArg::Receiver(r) => {
-                cx.error_spanned_by(r, "methods are not supported by #[differentiable] yet; write a free function that takes the value as a parameter");
-                continue;
-            }
-            FnArg::Typed(t) => t,
+            FnArg::Receiver(r) => match receiver(cx, r) {
+                Some(typed) => typed,
+                None => continue,
+            },
+            FnArg::Typed(t) => t.clone(),
         };
+        let typed = &typed;
         let ty = &*typed.ty;
         if let Type::Reference(r) = ty {
             if let Some(m) = &r.mutability {

@@ -65,9 +65,11 @@ impl Sweeper<'_> {
     /// (a struct or a float passed to a call).
     pub(super) fn adjoint_slice(&self, r: &ArrayRef) -> TokenStream {
         let element = self.adjoint_element(r);
-        if self.body.array(r.array).field().is_some()
-            && r.index.len() == self.body.array(r.array).rank
-        {
+        let array = self.body.array(r.array);
+        if array.field().is_some_and(|f| f.path.is_empty()) {
+            // The whole parameter: its destination, reborrowed.
+            quote!(&mut *#element)
+        } else if array.field().is_some() && r.index.len() == array.rank {
             quote!(&mut #element)
         } else {
             quote!(&mut #element[..])

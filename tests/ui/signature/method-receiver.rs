@@ -1,3 +1,4 @@
+// A method of a type that is not `Differentiable`: the error is on `&self`.
 use autodiff::prelude::*;
 
 struct Model {
