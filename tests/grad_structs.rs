@@ -2,6 +2,8 @@
 //! slices of structs, calls with struct arguments, `#[no_derivative]` fields, forward mode
 //! and `_hvp`; every gradient against a closed form and against central differences.
 
+#![allow(clippy::needless_range_loop)]
+
 use autodiff::prelude::*;
 use autodiff::Float;
 use proptest::prelude::*;
@@ -37,11 +39,11 @@ fn affine_model(w: [f64; 3], b: f64) -> Affine {
 /// The gradient worked by hand: with s = b + Σ w_i x^i, d/dw_i = 2·scale·s·x^i,
 /// d/db = 2·scale·s, d/dx = 2·scale·s·Σ i·w_i·x^(i-1).
 fn affine_by_hand(m: &Affine, x: f64) -> (Affine, f64) {
-    let s = m.b + (0..3).map(|i| m.w[i] * x.powi(i as i32)).sum::<f64>();
+    let s = m.b + (0..3usize).map(|i| m.w[i] * x.powi(i as i32)).sum::<f64>();
     let k = 2.0 * m.scale * s;
     let mut g = m.clone();
     g.b = k;
-    g.w = (0..3).map(|i| k * x.powi(i as i32)).collect();
+    g.w = (0..3usize).map(|i| k * x.powi(i as i32)).collect();
     (g, k * (m.w[1] + 2.0 * m.w[2] * x))
 }
 
