@@ -123,11 +123,11 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use autodiff_runtime::{
-        check_flat_len, constant, dot, field_derivative, logsumexp, max_of, mean, min_of,
-        no_gradient, norm, norm_squared, rules, softmax, sum, take_flat, tangent_or_zero,
-        tangent_slice_or_zero, Accumulate, Cotangent, Counter, Differentiable, FieldDerivative,
-        Float, NoGradient, NoTangent, Recycle, RecycledTape, SecondOrder, Tan, TangentArg, Tape,
-        ZeroGrad,
+        check_flat_len, constant, differentiable_value, dot, field_derivative, logsumexp, max_of,
+        mean, min_of, no_gradient, norm, norm_squared, rules, softmax, sum, take_flat,
+        tangent_or_zero, tangent_slice_or_zero, Accumulate, Cotangent, Counter, Differentiable,
+        FieldDerivative, Float, NoGradient, NoTangent, Recycle, RecycledTape, SecondOrder, Tan,
+        TangentArg, Tape, ZeroGrad,
     };
     pub use num_traits::{One, Zero};
 }

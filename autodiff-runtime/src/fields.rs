@@ -88,6 +88,11 @@ pub fn no_gradient<T: NoGradient + ?Sized>(value: &T) -> &T {
     value
 }
 
+/// Nothing, once rustc has checked that `S` is `Differentiable`: a struct literal in
+/// differentiable code is checked with it, in a branch that never runs.
+#[inline(always)]
+pub fn differentiable_value<S: crate::Differentiable>(_value: &S) {}
+
 /// The tangent of a place, or a zero of its shape when no derivative flows into it
 /// (`keep` is false: a `#[no_derivative]` field, whose tangent is zero whatever the value
 /// passed for it).

@@ -98,8 +98,8 @@ pub use differentiable::{check_flat_len, take_flat, Differentiable, SecondOrder}
 pub use dual::Dual;
 #[doc(hidden)]
 pub use fields::{
-    field_derivative, no_gradient, tangent_or_zero, tangent_slice_or_zero, FieldDerivative,
-    NoGradient,
+    differentiable_value, field_derivative, no_gradient, tangent_or_zero, tangent_slice_or_zero,
+    FieldDerivative, NoGradient,
 };
 pub use num_traits::Float;
 pub use optim::Adam;

@@ -377,15 +377,30 @@ pub enum Output {
     /// An array the body fills and returns; `None` until lowering has seen its `return`.
     Array(Option<ArrayId>),
     Tuple(Vec<Output>),
+    /// A struct the body builds with a literal (`Point { x, y }`); `None` until lowering has
+    /// seen its `return`.
+    Struct(Option<StructOut>),
+    /// A field of a returned struct that holds no float (`n: usize`), kept in an opaque
+    /// slot.
+    Opaque(SlotId),
+}
+
+/// A returned struct: its path as the literal writes it, and each field's part.
+#[derive(Clone, Debug)]
+pub struct StructOut {
+    pub path: syn::Path,
+    pub fields: Vec<(syn::Member, Output)>,
 }
 
 impl Output {
-    /// Every slot and array of the output.
+    /// Every float slot and array of the output.
     pub fn leaves(&self, slots: &mut Vec<SlotId>, arrays: &mut Vec<ArrayId>) {
         match self {
             Output::Scalar(s) => slots.push(*s),
             Output::Array(a) => arrays.extend(*a),
             Output::Tuple(parts) => parts.iter().for_each(|p| p.leaves(slots, arrays)),
+            Output::Struct(Some(st)) => st.fields.iter().for_each(|(_, p)| p.leaves(slots, arrays)),
+            Output::Struct(None) | Output::Opaque(_) => {}
         }
     }
 }

@@ -29,7 +29,7 @@ impl Lowerer<'_> {
             let val = self.expr(arg, out);
             match &val {
                 Val::Float(op) if !self.is_constant(op, out) => carries = true,
-                Val::Array(_) | Val::Tuple(_) | Val::Place(_) => carries = true,
+                Val::Array(_) | Val::Tuple(_) | Val::Place(_) | Val::Struct(_) => carries = true,
                 Val::Never => return Some(Val::Never),
                 _ => {}
             }
@@ -62,6 +62,13 @@ impl Lowerer<'_> {
                     self.cx.error_spanned_by(
                         arg,
                         "a tuple cannot be passed to a differentiable function; pass its fields",
+                    );
+                    return Some(Val::Never);
+                }
+                Val::Struct(_) => {
+                    self.cx.error_spanned_by(
+                        arg,
+                        "a struct built in this function cannot be passed to another differentiable function yet; pass its fields",
                     );
                     return Some(Val::Never);
                 }

@@ -76,7 +76,8 @@ impl Lowerer<'_> {
                     Val::Never
                 }
             }
-            Expr::Range(_) | Expr::Const(_) | Expr::Struct(_) => Val::Opaque(e.clone()),
+            Expr::Struct(s) => self.struct_literal(e, s, out),
+            Expr::Range(_) | Expr::Const(_) => Val::Opaque(e.clone()),
             Expr::Array(_) | Expr::Repeat(_) => self.buffer_value(e, out),
             Expr::Index(i) => self.index_expr(e, i, out),
             Expr::Reference(r) => match self.expr(&r.expr, out) {
@@ -85,6 +86,7 @@ impl Lowerer<'_> {
                     reference: true,
                     ..p
                 }),
+                Val::Struct(sv) => Val::Struct(sv),
                 Val::Opaque(_) => Val::Opaque(e.clone()),
                 Val::Never => Val::Never,
                 _ => self.unsupported(e, "references to floats are not supported; use the value itself"),
@@ -205,6 +207,17 @@ impl Lowerer<'_> {
             },
             Val::Opaque(_) => Val::Opaque(e.clone()),
             Val::Place(p) => Self::place_field(p, &f.member),
+            Val::Struct(sv) => {
+                let name = crate::ir::member_name(&f.member);
+                match sv
+                    .fields
+                    .into_iter()
+                    .find(|(m, _)| crate::ir::member_name(m) == name)
+                {
+                    Some((_, v)) => v,
+                    None => self.unsupported(e, "this struct literal has no such field"),
+                }
+            }
             Val::Float(_) => self.unsupported(e, "a float has no fields"),
             Val::Array(_) => self.unsupported(e, "an array has no fields"),
             Val::Never => Val::Never,
@@ -355,6 +368,10 @@ impl Lowerer<'_> {
             }
             Val::Never => Val::Never,
             Val::Place(_) => unreachable!("read above"),
+            Val::Struct(_) => self.unsupported(
+                e,
+                "methods of a struct built in this function are not supported; use its fields",
+            ),
             Val::Tuple(_) => {
                 self.unsupported(e, "methods on tuples are not supported; take a field first")
             }
@@ -652,6 +669,14 @@ fn binding_val(b: &Binding, e: &Expr) -> Val {
             Val::Opaque(syn::parse_quote!(#name))
         }
         Binding::Place(p) => Val::Place(p.clone()),
+        Binding::Struct(sb) => Val::Struct(super::structs::StructVal {
+            path: sb.path.clone(),
+            fields: sb
+                .fields
+                .iter()
+                .map(|(m, b)| (m.clone(), binding_val(b, e)))
+                .collect(),
+        }),
         Binding::Error => Val::Never,
     }
 }

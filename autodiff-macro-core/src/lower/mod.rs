@@ -28,6 +28,7 @@ mod expr;
 mod opaque;
 mod place;
 mod stmt;
+mod structs;
 
 use crate::ctxt::Ctxt;
 use crate::ir::{
@@ -52,6 +53,8 @@ enum Binding {
     /// A parameter of a `Differentiable` type, or a place inside one (`let layer =
     /// &m.layers[l];`, the element of `for p in points.iter()`): read where it is used.
     Place(PlaceRef),
+    /// A struct the body built (`let p = Point { x, y };`), field by field.
+    Struct(structs::StructBinding),
     /// A binding whose value was an error already reported: its uses report nothing more.
     Error,
 }
@@ -67,6 +70,8 @@ enum Val {
     /// A place inside a parameter of a `Differentiable` type: a float, an array or a struct,
     /// as its use says (`place.rs`).
     Place(PlaceRef),
+    /// A struct literal, field by field.
+    Struct(structs::StructVal),
     /// The expression never completes (`return`, `break`, `continue`).
     Never,
 }
@@ -186,7 +191,7 @@ pub fn body(cx: &Ctxt, f: &Function, namer: &mut Namer) -> Body {
         }
     }
     if has_unfilled(&lw.output) {
-        cx.error_spanned_by(&f.ret, "this function never returns its array; fill a buffer and return it, as in `let mut out = vec![0.0; n]; ...; out`");
+        cx.error_spanned_by(&f.ret, "this function never returns its array or struct; fill a buffer and return it, as in `let mut out = vec![0.0; n]; ...; out`, or build the struct with a literal (`Point { x, y }`)");
     }
     let mut opaque_array_reads = lw.opaque_array_reads;
     opaque_array_reads.sort_by_key(|(s, sp)| (s.0, format!("{sp:?}")));
@@ -208,9 +213,11 @@ pub fn body(cx: &Ctxt, f: &Function, namer: &mut Namer) -> Body {
 
 fn has_unfilled(output: &Output) -> bool {
     match output {
-        Output::Scalar(_) => false,
+        Output::Scalar(_) | Output::Opaque(_) => false,
         Output::Array(a) => a.is_none(),
         Output::Tuple(parts) => parts.iter().any(has_unfilled),
+        Output::Struct(None) => true,
+        Output::Struct(Some(st)) => st.fields.iter().any(|(_, p)| has_unfilled(p)),
     }
 }
 
@@ -337,6 +344,13 @@ impl Lowerer<'_> {
                 Operand::Lit(quote::quote!(0.0))
             }
             Val::Place(p) => self.place_read(p, span, out),
+            Val::Struct(_) => {
+                self.cx.error_at(
+                    span,
+                    "a struct cannot be used as a number here; take one of its fields, as in `p.x`",
+                );
+                Operand::Lit(quote::quote!(0.0))
+            }
             Val::Never => Operand::Lit(quote::quote!(0.0)),
         }
     }
@@ -378,6 +392,7 @@ impl Lowerer<'_> {
             crate::parse::RetShape::Tuple(parts) => {
                 Output::Tuple(parts.iter().map(|p| self.output_like(p, name)).collect())
             }
+            crate::parse::RetShape::Struct => Output::Struct(None),
         }
     }
 
@@ -409,6 +424,13 @@ impl Lowerer<'_> {
                 }
             }
             (Output::Tuple(_), _) => self.cx.error_at(span, "return a tuple of the function's return type here"),
+            (Output::Struct(layout), Val::Struct(sv)) => self.write_struct_output(layout, sv, span, out),
+            (Output::Struct(_), _) => self.cx.error_at(span, "return a struct built with a struct literal here (`Point { x, y }`), or a variable bound to one"),
+            (Output::Opaque(slot), Val::Opaque(e)) => {
+                let slot = *slot;
+                self.write_opaque_output(slot, &e, span, out);
+            }
+            (Output::Opaque(_), _) => self.cx.error_at(span, "this field holds no float in another `return`; every `return` must give it the same kind of value"),
         }
     }
 }

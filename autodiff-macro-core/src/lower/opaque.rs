@@ -114,6 +114,13 @@ impl Renamer<'_, '_> {
             // The parameter itself keeps its name; a name bound to a place inside it is
             // spelled out where it is used (`place_chain`).
             Binding::Place(_) => None,
+            // Not a value here: it was taken apart into its fields.
+            Binding::Struct(_) => {
+                self.lw.cx.error_at(ident.span(), format!(
+                    "`{ident}` is a struct built in this function, which code the transform does not differentiate cannot use whole; use its fields (`{ident}.x`)"
+                ));
+                None
+            }
             Binding::Array(r) => {
                 if self.cut == 0 {
                     self.array_reads.push((r.array, ident.span()));
@@ -250,6 +257,10 @@ fn flatten(parts: &[Binding], out: &mut Vec<SlotId>) {
         match p {
             Binding::Float(s) => out.push(*s),
             Binding::Tuple(inner) => flatten(inner, out),
+            Binding::Struct(sb) => {
+                let inner: Vec<Binding> = sb.fields.iter().map(|(_, b)| b.clone()).collect();
+                flatten(&inner, out)
+            }
             Binding::Opaque(_) | Binding::Place(_) | Binding::Error | Binding::Array(_) => {}
         }
     }
@@ -273,6 +284,27 @@ fn is_comparison(op: &BinOp) -> bool {
 }
 
 impl Renamer<'_, '_> {
+    /// `p.x` for `p` a struct built in the body: the name of the field's binding, and its slot
+    /// when it is a float.
+    fn struct_field(&self, f: &syn::ExprField) -> Option<(String, Option<SlotId>)> {
+        let Expr::Path(base) = &*f.base else {
+            return None;
+        };
+        let Some(Binding::Struct(sb)) = base.path.get_ident().and_then(|i| self.resolve(i)) else {
+            return None;
+        };
+        let name = crate::ir::member_name(&f.member);
+        let (_, b) = sb
+            .fields
+            .iter()
+            .find(|(m, _)| crate::ir::member_name(m) == name)?;
+        match b {
+            Binding::Float(slot) => Some((self.lw.slots[slot.0].name.to_string(), Some(*slot))),
+            Binding::Opaque(new) => Some((new.to_string(), None)),
+            _ => None,
+        }
+    }
+
     /// When `e` is a place inside a parameter of a `Differentiable` type (`m.hidden`,
     /// `p.w[i]`): spells it out from the parameter (names bound to places become the place)
     /// and renames its indices; false when it is not one.
@@ -355,6 +387,14 @@ impl VisitMut for Renamer<'_, '_> {
                 if let Some(new) = self.rename_ident(&ident) {
                     p.path.segments[0].ident = new;
                 }
+            }
+            Expr::Field(f) if self.struct_field(f).is_some() => {
+                let (name, slot) = self.struct_field(f).expect("checked");
+                if let (Some(slot), 0) = (slot, self.cut) {
+                    self.reads.push((slot, f.span()));
+                }
+                let name = Ident::new(&name, f.span());
+                *e = syn::parse_quote!(#name);
             }
             Expr::Field(f) => {
                 if let (Expr::Path(base), syn::Member::Unnamed(index)) = (&*f.base, &f.member) {

@@ -155,6 +155,14 @@ impl Lowerer<'_> {
             }
             return;
         };
+        if let (Some(Declared::Other), Expr::Struct(_)) = (&declared, &*init.expr) {
+            // `let p: Point = Point { .. };`: the annotation names the literal's type.
+            let val = self.expr(&init.expr, out);
+            if matches!(val, Val::Struct(_)) {
+                self.bind_pat(pat, val, None, span, out);
+                return;
+            }
+        }
         if matches!(declared, Some(Declared::Other)) {
             // A non-float by annotation: its value must not carry a gradient.
             if matches!(
@@ -332,7 +340,7 @@ impl Lowerer<'_> {
 
     /// A binding for the name `name` (made up by the transform when `synthetic`, for the
     /// parts of a tuple) holding `val`.
-    fn binding_of(
+    pub(super) fn binding_of(
         &mut self,
         name: &syn::Ident,
         synthetic: bool,
@@ -358,6 +366,7 @@ impl Lowerer<'_> {
                 Binding::Tuple(parts)
             }
             Val::Never => Binding::Error,
+            Val::Struct(sv) => self.struct_binding(name, sv, span, out),
             Val::Opaque(e) if !matches!(declared, Some(Declared::Float)) => {
                 // A non-float part of a tuple: an ordinary `let` of its own.
                 let tokens = self.opaque_tokens(&e);
@@ -479,6 +488,13 @@ impl Lowerer<'_> {
                 (Binding::Tuple(parts), syn::Member::Unnamed(i)) => {
                     parts.get(i.index as usize).cloned()
                 }
+                (Binding::Struct(sb), m) => {
+                    let name = crate::ir::member_name(m);
+                    sb.fields
+                        .into_iter()
+                        .find(|(n, _)| crate::ir::member_name(n) == name)
+                        .map(|(_, b)| b)
+                }
                 (b @ (Binding::Opaque(_) | Binding::Place(_) | Binding::Error), _) => Some(b),
                 _ => None,
             },
@@ -517,6 +533,10 @@ impl Lowerer<'_> {
             },
             Some(Binding::Error) => {}
             Some(Binding::Place(_)) => self.read_only_place(lhs),
+            Some(Binding::Struct(_)) => self.cx.error_spanned_by(
+                lhs,
+                "a struct variable cannot be assigned whole; assign its fields (`p.x = ..`)",
+            ),
             Some(Binding::Opaque(_)) | None => {
                 if matches!(lhs, Expr::Index(_)) {
                     self.cx.error_spanned_by(
@@ -590,6 +610,10 @@ impl Lowerer<'_> {
             ),
             Some(Binding::Error) => {}
             Some(Binding::Place(_)) => self.read_only_place(&b.left),
+            Some(Binding::Struct(_)) => self.cx.error_spanned_by(
+                &b.left,
+                "compound assignment to a whole struct is not supported; update its fields",
+            ),
             Some(Binding::Opaque(_)) | None => {
                 if !matches!(self.expr(&b.right, &mut Block::new()), Val::Opaque(_)) {
                     self.not_a_float_place(&b.left);

@@ -168,6 +168,9 @@ pub enum RetShape {
     /// An owned array: `[F; N]`, `Vec<F>`, `[[F; N]; M]`, `Vec<Vec<F>>`.
     Array,
     Tuple(Vec<RetShape>),
+    /// A `Differentiable` struct (`Point`, `Self`, `Layer<T>`), which the body builds with a
+    /// struct literal; a `_vjp` seed has its type.
+    Struct,
 }
 
 /// The float type and shape of a return type made of floats.
@@ -565,10 +568,18 @@ pub fn classify(cx: &Ctxt, args: &Args, sig: &Signature) -> Option<Classified> {
             None
         }
         ReturnType::Type(_, ty) => {
-            let f = ret_shape(ty, &generic_floats);
+            let f = ret_shape(ty, &generic_floats).or_else(|| {
+                // A struct, in the float type of the parameters.
+                let is_struct =
+                    matches!(&**ty, Type::Path(p) if p.qself.is_none()) && !holds_no_float(ty);
+                float
+                    .as_ref()
+                    .filter(|_| is_struct)
+                    .map(|(f, _)| (f.clone(), RetShape::Struct))
+            });
             match (&f, &float) {
                 (None, _) => {
-                    cx.error_spanned_by(ty, "a #[differentiable] function must return floats: a float `F` (`f64`, `f32` or a type parameter bounded by `Float`), `[F; N]`, `Vec<F>`, `[[F; N]; M]`, `Vec<Vec<F>>`, or a tuple of those");
+                    cx.error_spanned_by(ty, "a #[differentiable] function must return floats: a float `F` (`f64`, `f32` or a type parameter bounded by `Float`), `[F; N]`, `Vec<F>`, `[[F; N]; M]`, `Vec<Vec<F>>`, a tuple of those, or a struct that derives `Differentiable`");
                     None
                 }
                 (Some((f, _)), Some((p, _))) if !f.same(p) => {

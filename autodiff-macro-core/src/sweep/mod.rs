@@ -319,7 +319,7 @@ impl Sweeper<'_> {
     /// The seed's entry into the reverse sweep (`__d_out = seed;`, part by part for a
     /// tuple), and the value the function returns.
     fn seed_and_value(
-        &self,
+        &mut self,
         output: &crate::ir::Output,
         seed: TokenStream,
     ) -> (TokenStream, TokenStream) {
@@ -355,6 +355,44 @@ impl Sweeper<'_> {
                 (seed_in, value)
             }
             crate::ir::Output::Array(None) => (quote!(), quote!(::core::unreachable!())),
+            crate::ir::Output::Struct(Some(st)) => {
+                // `seed.x` for each field, into a local; zero for a field no derivative flows
+                // into. Whether one does is asked of the whole seed before any field moves.
+                let whole = self.names.namer.fresh("__seed");
+                let mut seeds = quote!(let #whole = #seed;);
+                let mut values = Vec::new();
+                let mut takes = TokenStream::new();
+                for (m, part) in &st.fields {
+                    let h = crate::names::field_hash(&crate::ir::member_name(m));
+                    let (keep, field_seed) = (
+                        self.names.namer.fresh("__keep"),
+                        self.names.namer.fresh("__seed"),
+                    );
+                    seeds.extend(quote!(
+                        let #keep = ::autodiff::__private::field_derivative::<#h, _, _>(|| &#whole);
+                    ));
+                    if !matches!(part, crate::ir::Output::Opaque(_)) {
+                        takes.extend(quote!(
+                            let #field_seed = if #keep {
+                                #whole.#m
+                            } else {
+                                ::autodiff::__private::Differentiable::zeros_like(&#whole.#m)
+                            };
+                        ));
+                    }
+                    let (s, v) = self.seed_and_value(part, quote!(#field_seed));
+                    takes.extend(s);
+                    values.push(quote!(#m: #v));
+                }
+                seeds.extend(takes);
+                let path = &st.path;
+                (seeds, quote!(#path { #(#values),* }))
+            }
+            crate::ir::Output::Struct(None) => (quote!(), quote!(::core::unreachable!())),
+            crate::ir::Output::Opaque(slot) => {
+                let name = &self.body.slot(*slot).name;
+                (quote!(), quote!(#name))
+            }
             crate::ir::Output::Tuple(parts) => {
                 let mut seeds = TokenStream::new();
                 let mut values = Vec::new();

@@ -512,6 +512,18 @@ impl Tangents<'_> {
                 Output::Array(a.map(|a| self.array_tan[a.0].expect("outputs have tangents")))
             }
             Output::Tuple(parts) => Output::Tuple(parts.iter().map(|p| self.output(p)).collect()),
+            Output::Struct(st) => Output::Struct(st.as_ref().map(|st| {
+                crate::ir::StructOut {
+                    path: st.path.clone(),
+                    fields: st
+                        .fields
+                        .iter()
+                        .map(|(m, p)| (m.clone(), self.output(p)))
+                        .collect(),
+                }
+            })),
+            // A field without a float: the tangent holds the value, as a gradient does.
+            Output::Opaque(s) => Output::Opaque(*s),
         }
     }
 }
