@@ -1,8 +1,20 @@
-//! A two-layer network (one tanh hidden layer) written as differentiable functions calling
-//! each other, trained by gradient descent on a small generated data set:
+//! A two-layer network (one tanh hidden layer) as a struct of parameters, with its prediction
+//! and its loss as differentiable methods, trained on a small generated data set:
 //! y = sin(x₀) + x₁/2 on 64 points of [-2, 2]².
+//!
+//! The gradient of `loss` is an `Mlp` of the same shape as the network, so a gradient step is
+//! one line and nothing is flattened by hand. The same network is then trained with Adam.
 
 use autodiff::prelude::*;
+
+/// The parameters: `hidden` tanh units over two inputs, read out linearly.
+#[derive(Clone, Debug, Differentiable)]
+pub struct Mlp {
+    pub w1: Vec<Vec<f64>>, // hidden × inputs
+    pub b1: Vec<f64>,
+    pub w2: Vec<f64>,
+    pub b2: f64,
+}
 
 /// One hidden unit: tanh(w · x + b).
 #[differentiable]
@@ -10,25 +22,27 @@ fn unit(x: &[f64], w: &[f64], b: f64) -> f64 {
     (dot(x, w) + b).tanh()
 }
 
-/// The network's output: b₂ + Σⱼ w₂ⱼ · unit(x, w₁ⱼ, b₁ⱼ).
-#[differentiable]
-fn predict(x: &[f64], w1: &[Vec<f64>], b1: &[f64], w2: &[f64], b2: f64) -> f64 {
-    let mut out = b2;
-    for j in 0..w1.len() {
-        out += w2[j] * unit(x, &w1[j], b1[j]);
+impl Mlp {
+    /// The network's output: b₂ + Σⱼ w₂ⱼ · unit(x, w₁ⱼ, b₁ⱼ).
+    #[differentiable]
+    pub fn predict(&self, x: &[f64]) -> f64 {
+        let mut out = self.b2;
+        for j in 0..self.w1.len() {
+            out += self.w2[j] * unit(x, &self.w1[j], self.b1[j]);
+        }
+        out
     }
-    out
-}
 
-/// The mean squared error over the data set.
-#[differentiable(wrt(w1, b1, w2, b2))]
-fn loss(xs: &[Vec<f64>], ys: &[f64], w1: &[Vec<f64>], b1: &[f64], w2: &[f64], b2: f64) -> f64 {
-    let mut total = 0.0;
-    for (i, x) in xs.iter().enumerate() {
-        let error = predict(x, w1, b1, w2, b2) - ys[i];
-        total += error * error;
+    /// The mean squared error over the data set; only the network is differentiated.
+    #[differentiable(wrt(self))]
+    pub fn loss(&self, xs: &[Vec<f64>], ys: &[f64]) -> f64 {
+        let mut total = 0.0;
+        for (i, x) in xs.iter().enumerate() {
+            let error = self.predict(x) - ys[i];
+            total += error * error;
+        }
+        total / xs.len() as f64
     }
-    total / xs.len() as f64
 }
 
 /// A fixed pseudo-random sequence in [-1, 1) (no dependency needed for a demo).
@@ -46,71 +60,62 @@ fn main() {
         .collect();
     let ys: Vec<f64> = xs.iter().map(|x| x[0].sin() + 0.5 * x[1]).collect();
     let hidden = 8;
-    let mut w1: Vec<Vec<f64>> = (0..hidden)
-        .map(|_| vec![uniform(&mut state), uniform(&mut state)])
-        .collect();
-    let mut b1: Vec<f64> = (0..hidden).map(|_| 0.1 * uniform(&mut state)).collect();
-    let mut w2: Vec<f64> = (0..hidden).map(|_| 0.5 * uniform(&mut state)).collect();
-    let mut b2 = 0.0;
-
-    // The generated gradient against central finite differences, once, before training.
-    let (g_w1, g_b1, g_w2, g_b2) = loss_grad(&xs, &ys, &w1, &b1, &w2, b2);
-    let flat: Vec<f64> = w1
-        .iter()
-        .flatten()
-        .chain(&b1)
-        .chain(&w2)
-        .copied()
-        .chain([b2])
-        .collect();
-    let grad: Vec<f64> = g_w1
-        .iter()
-        .flatten()
-        .chain(&g_b1)
-        .chain(&g_w2)
-        .copied()
-        .chain([g_b2])
-        .collect();
-    let unflatten = |p: &[f64]| {
-        let w1: Vec<Vec<f64>> = p[..2 * hidden].chunks(2).map(|c| c.to_vec()).collect();
-        (
-            w1,
-            p[2 * hidden..3 * hidden].to_vec(),
-            p[3 * hidden..4 * hidden].to_vec(),
-            p[4 * hidden],
-        )
+    let initial = Mlp {
+        w1: (0..hidden)
+            .map(|_| vec![uniform(&mut state), uniform(&mut state)])
+            .collect(),
+        b1: (0..hidden).map(|_| 0.1 * uniform(&mut state)).collect(),
+        w2: (0..hidden).map(|_| 0.5 * uniform(&mut state)).collect(),
+        b2: 0.0,
     };
+    let start = initial.loss(&xs, &ys);
+
+    // The generated gradient, an `Mlp`, against central finite differences, once, before
+    // training: `to_flat` and `from_flat` give check_grad the flat vector it works on.
+    let mut mlp = initial.clone();
+    let grad: Mlp = mlp.loss_grad(&xs, &ys);
     let check = check_grad(
-        |p| {
-            let (w1, b1, w2, b2) = unflatten(p);
-            loss(&xs, &ys, &w1, &b1, &w2, b2)
-        },
-        &flat,
-        &grad,
+        |flat| mlp.from_flat(flat).loss(&xs, &ys),
+        &mlp.to_flat(),
+        &grad.to_flat(),
     );
     println!(
-        "Gradient check: worst relative error {:.1e}",
+        "Gradient check over {} parameters: worst relative error {:.1e}",
+        grad.to_flat().len(),
         check.max_rel_error
     );
     check.assert_within(1e-6);
 
+    // Gradient descent: one line per step.
     let rate = 0.1;
-    for epoch in 0..=500 {
-        let (value, (g_w1, g_b1, g_w2, g_b2)) = loss_value_and_grad(&xs, &ys, &w1, &b1, &w2, b2);
+    println!("Gradient descent, rate {rate}");
+    for epoch in 0..500 {
         if epoch % 100 == 0 {
-            println!("epoch {epoch:3}  loss {value:.6}");
+            println!("  epoch {epoch:3}  loss {:.6}", mlp.loss(&xs, &ys));
         }
-        for (row, g_row) in w1.iter_mut().zip(&g_w1) {
-            for (w, g) in row.iter_mut().zip(g_row) {
-                *w -= rate * g;
-            }
-        }
-        for (b, g) in b1.iter_mut().zip(&g_b1) {
-            *b -= rate * g;
-        }
-        for (w, g) in w2.iter_mut().zip(&g_w2) {
-            *w -= rate * g;
-        }
-        b2 -= rate * g_b2;
+        mlp.add_scaled(-rate, &mlp.loss_grad(&xs, &ys));
     }
+    let sgd = mlp.loss(&xs, &ys);
+    println!("  epoch 500  loss {sgd:.6}");
+
+    // Adam, from the same starting network.
+    let mut mlp = initial.clone();
+    let mut adam = Adam::new(0.01);
+    println!("Adam, rate {}", adam.rate);
+    for epoch in 0..500 {
+        if epoch % 100 == 0 {
+            println!("  epoch {epoch:3}  loss {:.6}", mlp.loss(&xs, &ys));
+        }
+        let grad = mlp.loss_grad(&xs, &ys);
+        adam.step(&mut mlp, &grad);
+    }
+    let adam_loss = mlp.loss(&xs, &ys);
+    println!("  epoch 500  loss {adam_loss:.6}");
+
+    println!("Loss: {start:.6} before, {sgd:.6} after gradient descent, {adam_loss:.6} after Adam");
+    assert!(
+        sgd < 0.1 * start && adam_loss < 0.1 * start,
+        "training did not lower the loss enough: {start} before, {sgd} (gradient descent), \
+         {adam_loss} (Adam) after"
+    );
 }
