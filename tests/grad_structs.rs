@@ -446,3 +446,97 @@ fn struct_return_with_vector_integer_and_fixed_fields() {
     );
     check_grad(|f| stats(f).dot(&seed2), &xs, &g2).assert_within(1e-6);
 }
+
+#[derive(Clone, Debug, PartialEq, Differentiable)]
+pub struct Outer {
+    pub inner: Point,
+    pub k: f64,
+}
+
+impl Point {
+    #[differentiable]
+    pub fn weighted(&self, x: f64) -> f64 {
+        self.x * x + self.y
+    }
+}
+
+/// A method of a field called by path, and a clone of a place read as the place.
+#[differentiable]
+fn outer(m: &Outer, x: f64) -> f64 {
+    let c = m.inner.clone();
+    Point::weighted(&m.inner, x) * m.k + c.y * c.x
+}
+
+#[test]
+fn methods_of_fields_by_path() {
+    let m = Outer {
+        inner: Point { x: 2.0, y: 3.0 },
+        k: 0.5,
+    };
+    // f = (ix·x + iy)·k + iy·ix
+    let (g, gx) = outer_grad(&m, 4.0);
+    assert_eq!(
+        g,
+        Outer {
+            inner: Point {
+                x: 4.0 * 0.5 + 3.0,
+                y: 0.5 + 2.0
+            },
+            k: 11.0
+        }
+    );
+    assert_eq!(gx, 1.0);
+    check_grad(|f| outer(&m.from_flat(f), 4.0), &m.to_flat(), &g.to_flat()).assert_within(1e-6);
+}
+
+impl<T: Float + Differentiable<Scalar = T>> Layer<T> {
+    /// A method of a generic struct: `where T: Float` on the method tells the attribute
+    /// that `T` is the float type.
+    #[differentiable]
+    pub fn response(&self, x: T) -> T
+    where
+        T: Float,
+    {
+        let mut s = T::zero();
+        for j in 0..self.b.len() {
+            s = s + (self.w[j][0] * x + self.b[j]).tanh();
+        }
+        s
+    }
+}
+
+/// Method syntax on a parameter of a named type: `l.response(x)` is `Layer::response(l, x)`.
+#[differentiable]
+fn through_param(l: &Layer<f64>, x: f64) -> f64 {
+    l.response(x) * 2.0
+}
+
+#[test]
+fn generic_methods_and_method_syntax_on_a_parameter() {
+    let l = Layer {
+        w: vec![vec![0.5], vec![-1.5]],
+        b: vec![0.1, 0.2],
+    };
+    let x = 0.7;
+    let (g, gx) = l.response_grad(x);
+    // d/db_j = 1 - tanh²(u_j), d/dw_j = that·x, d/dx = Σ that·w_j
+    let u: Vec<f64> = vec![0.5 * x + 0.1, -1.5 * x + 0.2];
+    let s: Vec<f64> = u.iter().map(|u| 1.0 - u.tanh().powi(2)).collect();
+    assert!(close_all(&g.b, &s));
+    assert!(close(g.w[1][0], s[1] * x));
+    assert!(close(gx, s[0] * 0.5 - s[1] * 1.5));
+    let l32 = Layer {
+        w: vec![vec![0.5_f32], vec![-1.5]],
+        b: vec![0.1_f32, 0.2],
+    };
+    let (g32, _) = l32.response_grad(0.7_f32);
+    assert!((g32.b[0] as f64 - s[0]).abs() < 1e-5);
+    let (g2, gx2) = through_param_grad(&l, x);
+    assert!(close_all(&g2.b, &[2.0 * s[0], 2.0 * s[1]]) && close(gx2, 2.0 * gx));
+    check_grad(
+        |f| through_param(&l.from_flat(f), x),
+        &l.to_flat(),
+        &g2.to_flat(),
+    )
+    .assert_within(1e-6);
+}

@@ -307,10 +307,11 @@ pub fn known_methods() -> String {
 /// becomes `f<RULE_SUFFIX>().member`, `m::f::<T>` becomes `m::f<RULE_SUFFIX>().member::<T>`.
 pub fn rule_call(path: &syn::ExprPath, member: &str) -> proc_macro2::TokenStream {
     let mut base = path.clone();
-    // `Self::f`, `Mlp::f` (a type, by Rust's naming): an associated function, whose rules
+    // `Self::f`, `Mlp::f` (a type, by Rust's naming), `<Layer<f64>>::f`: an associated
+    // function, whose rules
     // are associated functions `__f_derivative_member` (see `emit::method`).
     let n = base.path.segments.len();
-    if n >= 2 && is_type_name(&base.path.segments[n - 2].ident) {
+    if (n >= 2 && is_type_name(&base.path.segments[n - 2].ident)) || base.qself.is_some() {
         let last = base.path.segments.last_mut().expect("two segments");
         let member = syn::Ident::new(member, last.ident.span());
         last.ident = quote::format_ident!(

@@ -339,8 +339,14 @@ pub(crate) fn slotted_rule(
     let mut where_clause = where_clause
         .clone()
         .unwrap_or_else(|| syn::parse_quote!(where));
-    for t in generics.type_params() {
-        let t = &t.ident;
+    // A method's float type may be a parameter of its `impl`, named in its `where` clause.
+    let mut outlive: Vec<Ident> = generics.type_params().map(|t| t.ident.clone()).collect();
+    for t in crate::parse::signature::generic_floats(&f.item.sig) {
+        if !outlive.contains(&t) {
+            outlive.push(t);
+        }
+    }
+    for t in outlive {
         where_clause
             .predicates
             .push(syn::parse_quote!(#t: #lifetime));

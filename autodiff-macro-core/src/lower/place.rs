@@ -106,19 +106,23 @@ impl Lowerer<'_> {
             syn::Type::Reference(r) => &*r.elem,
             t => t,
         };
-        let owner: Option<syn::Path> = match ty {
-            _ if param.ident == "self" => Some(syn::parse_quote!(Self)),
+        let method = &m.method;
+        // `Self::f`, `Model::f`, or `<Layer<f64>>::f` for a type with generic arguments.
+        let path: Option<syn::ExprPath> = match ty {
+            _ if param.ident == "self" => Some(syn::parse_quote!(Self::#method)),
             syn::Type::Path(p)
                 if p.qself.is_none() && p.path.segments.iter().all(|s| s.arguments.is_none()) =>
             {
-                Some(p.path.clone())
+                let owner = &p.path;
+                Some(syn::parse_quote!(#owner::#method))
             }
+            syn::Type::Path(p) if p.qself.is_none() => Some(syn::parse_quote!(<#p>::#method)),
             _ => None,
         };
         if !place.path.is_empty() {
             return self.place_array_method(e, m, place, out);
         }
-        let Some(owner) = owner else {
+        let Some(path) = path else {
             return self.unsupported(
                 &m.method,
                 &format!(
@@ -127,8 +131,6 @@ impl Lowerer<'_> {
                 ),
             );
         };
-        let method = &m.method;
-        let path: syn::ExprPath = syn::parse_quote!(#owner::#method);
         let mut args: Vec<&syn::Expr> = vec![&m.receiver];
         args.extend(m.args.iter());
         match self.differentiable_call(e, &path, &args, out) {
@@ -146,6 +148,11 @@ impl Lowerer<'_> {
         match m.method.to_string().as_str() {
             "len" | "is_empty" => Some(Val::Opaque(e.clone())),
             "iter" | "as_slice" | "as_ref" if m.args.is_empty() => Some(Val::Place(place.clone())),
+            // The parameter is never written, so a copy of a place is the place.
+            "clone" | "to_owned" if m.args.is_empty() => Some(Val::Place(PlaceRef {
+                reference: false,
+                ..place.clone()
+            })),
             _ => None,
         }
     }
@@ -173,11 +180,12 @@ impl Lowerer<'_> {
             );
             return Val::Float(Operand::Slot(t));
         }
+        let place = self.place_tokens(place).to_string().replace(' ', "");
         self.unsupported(
             &m.method,
             &format!(
-                "`{}` is not supported on a field of a differentiable parameter; index its elements (`m.w[i]`), loop over them (`for w in m.w.iter()`), or use the runtime's `dot`, `sum`, `norm`, `softmax`",
-                m.method
+                "`{method}` is not supported on `{place}`, a place inside a differentiable parameter: if it is a struct whose `{method}` is #[differentiable], call it by path, `Type::{method}(&{place}, ..)`; if it holds floats, index them (`{place}[i]`), loop over them (`for v in {place}.iter()`), or use the runtime's `dot`, `sum`, `norm`, `softmax`",
+                method = m.method
             ),
         )
     }

@@ -1,13 +1,10 @@
 use autodiff::prelude::*;
 
-struct Sample {
-    value: f64,
-}
-
 #[differentiable]
 fn f(x: f64) -> f64 {
-    let s = Sample { value: x };
-    s.value * 2.0
+    let window = 0.0..x;
+    let width = window.end - window.start;
+    width * x
 }
 
 fn main() {}
