@@ -540,3 +540,45 @@ fn generic_methods_and_method_syntax_on_a_parameter() {
     )
     .assert_within(1e-6);
 }
+
+/// Every kind of struct parameter: by value, in a `Vec`, in an array.
+#[differentiable]
+fn kinds(by_value: Point, in_vec: Vec<Point>, in_array: [Point; 2]) -> f64 {
+    let mut s = by_value.x * by_value.y;
+    for p in in_vec.iter() {
+        s += p.x;
+    }
+    s + in_array[0].y * in_array[1].x
+}
+
+#[test]
+fn struct_parameters_by_value_in_vecs_and_arrays() {
+    let a = Point { x: 2.0, y: 3.0 };
+    let v = vec![Point { x: 1.0, y: 1.0 }, Point { x: 5.0, y: -1.0 }];
+    let arr = [Point { x: 0.5, y: 4.0 }, Point { x: -2.0, y: 7.0 }];
+    let (ga, gv, garr): (Point, Vec<Point>, [Point; 2]) =
+        kinds_grad(a.clone(), v.clone(), arr.clone());
+    assert_eq!(ga, Point { x: 3.0, y: 2.0 });
+    assert_eq!(gv, vec![Point { x: 1.0, y: 0.0 }, Point { x: 1.0, y: 0.0 }]);
+    assert_eq!(garr, [Point { x: 0.0, y: -2.0 }, Point { x: 4.0, y: 0.0 }]);
+    check_grad(
+        |f| kinds(a.from_flat(f), v.clone(), arr.clone()),
+        &a.to_flat(),
+        &ga.to_flat(),
+    )
+    .assert_within(1e-6);
+    check_grad(
+        |f| kinds(a.clone(), v.from_flat(f), arr.clone()),
+        &v.to_flat(),
+        &gv.to_flat(),
+    )
+    .assert_within(1e-6);
+    check_grad(
+        |f| kinds(a.clone(), v.clone(), arr.from_flat(f)),
+        &arr.to_flat(),
+        &garr.to_flat(),
+    )
+    .assert_within(1e-6);
+    let (_, dy) = kinds_jvp(a.clone(), v.clone(), arr.clone(), &ga, &gv, &garr);
+    assert!(close(dy, ga.dot(&ga) + gv.dot(&gv) + garr.dot(&garr)));
+}

@@ -16,30 +16,38 @@ pub fn stubs(item: &ItemFn, wrt: Option<&[syn::Ident]>) -> TokenStream {
     let generics = &sig.generics;
     let where_clause = &generics.where_clause;
     let floats = generic_floats(sig);
-    let params = sig.inputs.iter().filter(|a| matches!(a, FnArg::Typed(_)));
-    let params: Vec<&FnArg> = params.collect();
+    // A method's `&self` stays as written; it is the parameter `self: &Self`.
+    let params: Vec<&FnArg> = sig.inputs.iter().collect();
+    let self_ident = syn::Ident::new("self", proc_macro2::Span::call_site());
+    let self_ty: syn::Type = syn::parse_quote!(&Self);
     // Each parameter with a gradient, as the signature's classification would give it: its
-    // name, type, gradient type and destination type.
-    let with_gradient: Vec<(&syn::Ident, &syn::Type, TokenStream, TokenStream)> = params
+    // name, the type of its tangent, its gradient type and its destination type.
+    let with_gradient: Vec<(&syn::Ident, syn::Type, TokenStream, TokenStream)> = params
         .iter()
         .filter_map(|a| {
-            let FnArg::Typed(t) = a else { return None };
-            let syn::Pat::Ident(p) = &*t.pat else {
-                return None;
+            let (ident, ty) = match a {
+                FnArg::Typed(t) => match &*t.pat {
+                    syn::Pat::Ident(p) => (&p.ident, &*t.ty),
+                    _ => return None,
+                },
+                FnArg::Receiver(_) => (&self_ident, &self_ty),
             };
-            let ty = &*t.ty;
-            let (grad, dest) = if let Some(f) = scalar_float(ty, &floats) {
+            let (grad, dest, tangent) = if let Some(f) = scalar_float(ty, &floats) {
                 let f = f.ty();
-                (quote!(#f), quote!(&mut #f))
+                (quote!(#f), quote!(&mut #f), ty.clone())
             } else if let Some((_, _, grad)) = array_shape(ty, &floats) {
-                (quote!(#grad), super::destination_type(&grad))
+                (quote!(#grad), super::destination_type(&grad), ty.clone())
             } else if holds_no_float(ty) {
                 return None;
             } else {
                 let grad = opaque_gradient(ty)?;
-                (quote!(#grad), quote!(&mut #grad))
+                (
+                    quote!(#grad),
+                    quote!(&mut #grad),
+                    crate::parse::signature::struct_tangent(ty),
+                )
             };
-            Some((&p.ident, ty, grad, dest))
+            Some((ident, tangent, grad, dest))
         })
         .collect();
     // `wrt(...)` as the signature takes it; names of no such parameter are errors reported
@@ -51,11 +59,11 @@ pub fn stubs(item: &ItemFn, wrt: Option<&[syn::Ident]>) -> TokenStream {
                 .collect::<Vec<_>>()
         })
         .filter(|named| !named.is_empty());
-    let named: Vec<&(&syn::Ident, &syn::Type, TokenStream, TokenStream)> = with_gradient
+    let named: Vec<&(&syn::Ident, syn::Type, TokenStream, TokenStream)> = with_gradient
         .iter()
         .filter(|(p, ..)| wrt.as_ref().is_none_or(|wrt| wrt.contains(p)))
         .collect();
-    // The tangent of each differentiable parameter, of its type.
+    // The tangent of each differentiable parameter, of its type (a reference for a struct).
     let tangents: Vec<TokenStream> = named
         .iter()
         .map(|(p, ty, ..)| {

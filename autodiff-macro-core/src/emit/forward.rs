@@ -361,7 +361,7 @@ pub(crate) fn slotted_rule(
     let mut slot_options = Vec::new();
     let mut float_slot_options = Vec::new();
     for (i, (p, float)) in f.params.iter().zip(floats).enumerate() {
-        let ty = &p.ty;
+        let ty = &p.tangent_ty();
         let option = option_type(f, p);
         let param_option = namer.fresh(&format!("__pullback_{i}"));
         param_options.push(quote!(#param_option: #option));

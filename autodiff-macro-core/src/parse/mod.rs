@@ -68,7 +68,7 @@ impl Function {
             })
             .zip(tangent_names);
         for ((p, shape), ident) in tangent_params {
-            let ty = &p.ty;
+            let ty = p.tangent_ty();
             item.sig.inputs.push(syn::parse_quote!(#ident: #ty));
             params.push(Param {
                 ident: ident.clone(),

@@ -161,6 +161,20 @@ pub struct Param {
     pub kind: ParamKind,
 }
 
+impl Param {
+    /// The type of its tangent (`_jvp`) or direction (`_hvp`): its own, but a reference for a
+    /// value of a `Differentiable` type (`struct_tangent`).
+    pub fn tangent_ty(&self) -> Type {
+        match &self.kind {
+            ParamKind::Float {
+                shape: Shape::Opaque { .. },
+                ..
+            } => struct_tangent(&self.ty),
+            _ => self.ty.clone(),
+        }
+    }
+}
+
 /// The shape of the return value.
 #[derive(Clone, Debug)]
 pub enum RetShape {
@@ -337,6 +351,16 @@ pub fn opaque_gradient(ty: &Type) -> Option<Type> {
         Type::ImplTrait(_) | Type::Infer(_) | Type::Macro(_) | Type::Never(_) => None,
         Type::Verbatim(_) | Type::Slice(_) | Type::TraitObject(_) => None,
         ty => Some(ty.clone()),
+    }
+}
+
+/// The type of the tangent (`_jvp`) or direction (`_hvp`) of a parameter of a
+/// `Differentiable` type `ty`: `&S` for `S`, `&S`, `&[S]` as it is; a value is passed by
+/// reference, as API.md states.
+pub fn struct_tangent(ty: &Type) -> Type {
+    match ty {
+        Type::Reference(_) => ty.clone(),
+        ty => syn::parse_quote!(&#ty),
     }
 }
 
