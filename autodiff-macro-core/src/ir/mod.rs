@@ -125,6 +125,9 @@ pub struct Array {
     /// For a local buffer: its type and an empty value of it, for the declaration at the top
     /// of the generated function.
     pub decl: Option<(TokenStream, TokenStream)>,
+    /// Where the user's code first names it (for a place inside a parameter: the first read),
+    /// so that what rustc reports about it points there.
+    pub span: Span,
 }
 
 /// An array, or a row of a matrix with the leading indices given: `x`, `xs[i]`, `xs[i][j]`.
@@ -477,7 +480,7 @@ impl Array {
             match seg {
                 Seg::Field(m) => {
                     let h = crate::names::field_hash(&member_name(m));
-                    checks.push(quote::quote!(
+                    checks.push(quote::quote_spanned!(self.span=>
                         ::autodiff::__private::field_derivative::<#h, _, _>(|| &#prefix)
                     ));
                     prefix.extend(quote::quote!(.#m));
@@ -485,7 +488,7 @@ impl Array {
                 Seg::Index => prefix.extend(quote::quote!([0])),
             }
         }
-        (!checks.is_empty()).then(|| quote::quote!((#(#checks)&&*)))
+        (!checks.is_empty()).then(|| quote::quote_spanned!(self.span=> (#(#checks)&&*)))
     }
 
     /// The place this array is inside a parameter, if it is one.

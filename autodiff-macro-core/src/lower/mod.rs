@@ -86,6 +86,8 @@ struct PlaceRef {
     /// Bound to a name as a reference (`let layer = &m.layers[l];`, `for p in points`): the
     /// name passed to a call is a reference.
     reference: bool,
+    /// Its last step as written, for what rustc reports about the place.
+    span: Span,
 }
 
 struct LoopFrame {
@@ -165,6 +167,7 @@ pub fn body(cx: &Ctxt, f: &Function, namer: &mut Namer) -> Body {
                     index: Vec::new(),
                     // The name of a parameter is passed as it is (`f(m)` for `m: &S`).
                     reference: false,
+                    span: p.ident.span(),
                 };
                 lw.bind(&p.ident, Binding::Place(place));
                 params.push(Some(ParamVar::Struct(i)));
@@ -238,6 +241,7 @@ impl Lowerer<'_> {
             rank,
             origin,
             decl,
+            span: Span::call_site(),
         };
         crate::ir::push_array(&mut self.arrays, array)
     }

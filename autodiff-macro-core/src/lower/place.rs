@@ -39,6 +39,7 @@ impl Lowerer<'_> {
                         rank,
                         origin,
                         decl: None,
+                        span: place.span,
                     },
                 )
             }
@@ -61,6 +62,7 @@ impl Lowerer<'_> {
     pub(super) fn place_field(mut place: PlaceRef, member: &syn::Member) -> Val {
         place.path.push(Seg::Field(member.clone()));
         place.reference = false;
+        place.span = syn::spanned::Spanned::span(member);
         Val::Place(place)
     }
 
@@ -75,6 +77,7 @@ impl Lowerer<'_> {
         place.path.push(Seg::Index);
         place.index.push(idx);
         place.reference = false;
+        place.span = syn::spanned::Spanned::span(index);
         Val::Place(place)
     }
 

@@ -123,6 +123,7 @@ pub fn transform(
                     field.tangent = true;
                     let origin = ArrayOrigin::Field(field);
                     let t = tx.new_array(name.clone(), array.rank, origin, None);
+                    tx.arrays[t.0].span = array.span;
                     tx.array_tan[a.0] = Some(t);
                 }
                 params.push(Some(ParamVar::Struct(position)));
@@ -204,6 +205,7 @@ impl Tangents<'_> {
             rank,
             origin,
             decl,
+            span: Span::call_site(),
         };
         crate::ir::push_array(&mut self.arrays, array)
     }
