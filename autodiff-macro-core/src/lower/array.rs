@@ -26,6 +26,11 @@ enum Literal {
     Empty { init: TokenStream },
 }
 
+/// The index of an indexing expression (`syn::ExprIndex` has it as `index`).
+struct IndexOf<'a> {
+    index: &'a Expr,
+}
+
 /// What a `for` loop iterates over: an array of floats, or a place inside a parameter.
 enum Source {
     Array(ArrayRef),
@@ -41,7 +46,14 @@ fn vec_body(mac: &syn::Macro) -> Option<Expr> {
 impl Lowerer<'_> {
     /// `base[index]`: an element read when fully indexed, else a row of a matrix.
     pub(super) fn index_expr(&mut self, e: &Expr, i: &syn::ExprIndex, out: &mut Block) -> Val {
-        match self.expr(&i.expr, out) {
+        let base = self.expr(&i.expr, out);
+        self.index_val(e, base, &i.index, out)
+    }
+
+    /// `base[index]`, `e` being the whole expression.
+    pub(super) fn index_val(&mut self, e: &Expr, base: Val, index: &Expr, out: &mut Block) -> Val {
+        let i = IndexOf { index };
+        match base {
             Val::Array(mut r) => {
                 if let Expr::Range(range) = &*i.index {
                     if range.start.is_none() && range.end.is_none() {

@@ -89,7 +89,10 @@ impl Lowerer<'_> {
                 Val::Struct(sv) => Val::Struct(sv),
                 Val::Opaque(_) => Val::Opaque(e.clone()),
                 Val::Never => Val::Never,
-                _ => self.unsupported(e, "references to floats are not supported; use the value itself"),
+                // A reference to a float is its value to the transform (`&x`, `*x` and
+                // `x.iter()`'s `&f64` elements are all the float).
+                Val::Float(op) => Val::Float(op),
+                _ => self.unsupported(e, "references to tuples are not supported; use the value itself"),
             },
             Expr::Closure(_) => self.unsupported(e, "closures are not supported in a #[differentiable] function; write the computation inline, or as another function"),
             Expr::Block(b) => {

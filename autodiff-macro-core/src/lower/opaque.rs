@@ -332,6 +332,19 @@ impl Renamer<'_, '_> {
         }
     }
 
+    /// Whether `e`, under any number of `*`, names a float binding.
+    fn derefs_a_float(&self, e: &Expr) -> bool {
+        match e {
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => self.derefs_a_float(&u.expr),
+            Expr::Paren(p) => self.derefs_a_float(&p.expr),
+            Expr::Path(p) => matches!(
+                p.path.get_ident().and_then(|i| self.resolve(i)),
+                Some(Binding::Float(_))
+            ),
+            _ => false,
+        }
+    }
+
     /// A place read by non-float code: rustc must find that it holds no float
     /// (`NoGradient`), unless the read cuts the gradient on purpose (a comparison, a cast to
     /// an integer, a printing macro).
@@ -350,6 +363,18 @@ impl VisitMut for Renamer<'_, '_> {
     fn visit_expr_mut(&mut self, e: &mut Expr) {
         if matches!(e, Expr::Path(_) | Expr::Field(_) | Expr::Index(_)) && self.read_place(e) {
             return;
+        }
+        // `*x`, `**x` of a float: a float binding is a value here, never a reference.
+        if let Expr::Unary(u) = e {
+            if matches!(u.op, syn::UnOp::Deref(_)) && self.derefs_a_float(&u.expr) {
+                let mut inner = (*u.expr).clone();
+                while let Expr::Unary(syn::ExprUnary { op: syn::UnOp::Deref(_), expr, .. }) = inner {
+                    inner = *expr;
+                }
+                *e = inner;
+                self.visit_expr_mut(e);
+                return;
+            }
         }
         // The length of a place inside a parameter holds no float (`place_chain` changes
         // nothing when it answers false).

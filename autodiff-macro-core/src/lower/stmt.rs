@@ -203,6 +203,7 @@ impl Lowerer<'_> {
                     let b = Binding::Array(r.clone());
                     self.bind(&p.ident, b);
                 }
+                Pat::Slice(_) => self.bind_pat(pat, val, None, span, out),
                 _ => {
                     self.cx.error_spanned_by(pat, "an array can be bound by `let` only to a plain immutable name (`let row = &x[i];`); to modify a copy, create a buffer and assign its elements");
                     self.bind_error(pat);
@@ -331,10 +332,35 @@ impl Lowerer<'_> {
                     .error_spanned_by(pat, "this tuple pattern does not match the value's shape"),
             },
             Pat::Paren(p) => self.bind_pat(&p.pat, val, declared, span, out),
+            // `&x` for a float, a row or a place: the value itself (references to floats
+            // are their values to the transform).
+            Pat::Reference(r) => self.bind_pat(&r.pat, val, declared, span, out),
+            // `let [a, b] = *x;`, `let [first, .., last] = x;`: the elements of an array.
+            Pat::Slice(sp) => self.bind_elements(sp, val, span, out),
             _ => self.cx.error_spanned_by(
                 pat,
-                "this pattern is not supported for floats; bind a name, or a tuple of names",
+                "this pattern is not supported for floats; bind a name, a tuple or an array of names",
             ),
+        }
+    }
+
+    /// `[a, b, c]` (or `[a, b, ..]`) bound to the elements of an array or a place.
+    fn bind_elements(&mut self, sp: &syn::PatSlice, val: Val, span: proc_macro2::Span, out: &mut Block) {
+        if !matches!(val, Val::Array(_) | Val::Place(_) | Val::Never) {
+            self.cx.error_spanned_by(sp, "an array pattern needs an array of floats");
+            return;
+        }
+        for (k, p) in sp.elems.iter().enumerate() {
+            if matches!(p, Pat::Rest(_)) {
+                if k + 1 != sp.elems.len() {
+                    self.cx.error_spanned_by(p, "bind the first elements only (`[a, b, ..]`), or index the array (`x[x.len() - 1]`)");
+                }
+                return;
+            }
+            let k = proc_macro2::Literal::usize_unsuffixed(k);
+            let index: syn::Expr = syn::parse_quote!(#k);
+            let element = self.index_val(&index, val.clone(), &index, out);
+            self.bind_pat(p, element, None, span, out);
         }
     }
 

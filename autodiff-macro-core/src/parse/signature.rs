@@ -275,6 +275,8 @@ pub fn array_shape(ty: &Type, generic_floats: &[Ident]) -> Option<(FloatTy, usiz
                 let f = float(inner)?;
                 Some((f, 2, syn::parse_quote!(Vec<Vec<#inner>>)))
             }
+            // `&[F; N]`, `&[[F; N]; M]`: the array's own shape and gradient.
+            elem @ Type::Array(_) => array_shape(elem, generic_floats),
             elem => {
                 let inner = vec_elem(elem)?;
                 let f = float(inner)?;
