@@ -65,3 +65,66 @@ proptest! {
             .assert_within(1e-6);
     }
 }
+
+/// Sub-slices read, passed to slice functions and to callees, looped over, and split.
+#[differentiable]
+fn partial_sums(x: &[f64], w: &[f64]) -> f64 {
+    let n = x.len();
+    let head = &x[..n - 1];
+    let tail = &x[1..];
+    let mut s = dot(head, &w[1..]) + sum(&x[1..=1]);
+    for v in tail.iter() {
+        s += v * v;
+    }
+    s += tail[0] * head[n - 2];
+    let (a, b) = x.split_at(2);
+    s + weighted(a, b[0]) + sum(&x[2..][..1])
+}
+
+#[differentiable]
+fn weighted(v: &[f64], k: f64) -> f64 {
+    k * (v[0] + 2.0 * v[1])
+}
+
+proptest! {
+    #[test]
+    fn sub_slices(x in prop::collection::vec(-2.0..2.0f64, 4), w in prop::collection::vec(-2.0..2.0f64, 4)) {
+        let (gx, gw) = partial_sums_grad(&x, &w);
+        // By hand: head = x[0..3], tail = x[1..4].
+        let mut ex = vec![0.0; 4];
+        let mut ew = vec![0.0; 4];
+        for i in 0..3 {
+            ex[i] += w[i + 1];
+            ew[i + 1] += x[i];
+        }
+        ex[1] += 1.0;
+        for i in 1..4 {
+            ex[i] += 2.0 * x[i];
+        }
+        ex[1] += x[2];
+        ex[2] += x[1];
+        // weighted(x[0..2], x[2]) = x[2]·(x[0] + 2·x[1])
+        ex[2] += x[0] + 2.0 * x[1];
+        ex[0] += x[2];
+        ex[1] += 2.0 * x[2];
+        ex[2] += 1.0;
+        prop_assert!(close_all(&gx, &ex), "{:?} {:?}", &gx, &ex);
+        prop_assert!(close_all(&gw, &ew));
+        check_grad(|f| partial_sums(f, &w), &x, &gx).assert_within(1e-6);
+        let (_, dy) = partial_sums_jvp(&x, &w, &gx, &gw);
+        prop_assert!(close(dy, gx.iter().map(|g| g * g).sum::<f64>() + gw.iter().map(|g| g * g).sum::<f64>()));
+    }
+}
+
+#[test]
+#[should_panic(expected = "range end index 9 out of range for slice of length 4")]
+fn a_sub_slice_out_of_range_panics_as_rust_does() {
+    let _ = partial_sums_grad(&[1.0, 2.0, 3.0, 4.0], &[1.0, 2.0, 3.0, 4.0]);
+    let x = [1.0, 2.0, 3.0, 4.0];
+    let _ = out_of_range_grad(&x);
+}
+
+#[differentiable]
+fn out_of_range(x: &[f64]) -> f64 {
+    sum(&x[2..9])
+}

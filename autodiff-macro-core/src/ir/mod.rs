@@ -130,11 +130,33 @@ pub struct Array {
     pub span: Span,
 }
 
-/// An array, or a row of a matrix with the leading indices given: `x`, `xs[i]`, `xs[i][j]`.
+/// An array, or a row of a matrix with the leading indices given: `x`, `xs[i]`, `xs[i][j]`;
+/// or, when `view`, a sub-slice of one: the last two operands of `index` are the range's
+/// bounds (`x[a..b]`, `xs[i][a..b]`), read like any index operand. A view is passed whole
+/// (to a rule, a callee, a loop); its elements are read through their index in the array.
 #[derive(Clone, Debug)]
 pub struct ArrayRef {
     pub array: ArrayId,
     pub index: Vec<Operand>,
+    pub view: bool,
+}
+
+impl ArrayRef {
+    /// The leading indices, without a view's bounds.
+    pub fn dims(&self) -> &[Operand] {
+        &self.index[..self
+            .index
+            .len()
+            .saturating_sub(if self.view { 2 } else { 0 })]
+    }
+
+    /// A view's bounds.
+    pub fn bounds(&self) -> Option<(&Operand, &Operand)> {
+        match &self.index[..] {
+            [.., a, b] if self.view => Some((a, b)),
+            _ => None,
+        }
+    }
 }
 
 /// Index of a [`Loop`] in the function, in preorder.

@@ -60,10 +60,14 @@ impl Lowerer<'_> {
                         // `&x[..]` is `x`.
                         return Val::Array(r);
                     }
-                    return self.unsupported(e, "sub-slices of float arrays are not supported; index the elements, as in `x[i]`");
+                    return self.sub_slice(e, r, range, out);
                 }
-                let idx = self.index_operand(&i.index, out);
-                r.index.push(idx);
+                let idx = self.index_operand(i.index, out);
+                if r.view {
+                    r = self.view_element(&r, idx, e.span(), out);
+                } else {
+                    r.index.push(idx);
+                }
                 let rank = self.arrays[r.array.0].rank;
                 if r.index.len() < rank {
                     return Val::Array(r);
@@ -83,6 +87,9 @@ impl Lowerer<'_> {
                     if range.start.is_none() && range.end.is_none() {
                         return Val::Place(p);
                     }
+                    // A sub-slice of a vector inside a parameter.
+                    let r = self.field_array(&p, 1);
+                    return self.sub_slice(e, r, range, out);
                 }
                 self.place_index(p, &i.index, out)
             }
@@ -108,6 +115,7 @@ impl Lowerer<'_> {
             "len" | "is_empty" => Val::Opaque(e.clone()),
             "iter" | "as_slice" | "as_ref" => Val::Array(r),
             "sum" => self.reduce(&symbol::SUM, vec![r], e.span(), out),
+            "split_at" if m.args.len() == 1 => self.split_at(e, r, &m.args[0], out),
             "rev" | "map" | "filter" | "skip" | "take" | "step_by" | "windows" | "chunks" | "cloned" | "copied" | "into_iter" => self.unsupported(
                 &m.method,
                 &format!("the iterator adapter `{name}` is not supported on a float array; loop over indices (`for i in (0..x.len()).rev()`), or over `x.iter()`, `x.iter().enumerate()` or `a.iter().zip(b.iter())`"),
@@ -142,7 +150,7 @@ impl Lowerer<'_> {
             match val {
                 Val::Array(r) => {
                     let rank = self.arrays[r.array.0].rank;
-                    if rank - r.index.len() != 1 {
+                    if rank - r.dims().len() != 1 {
                         return self.unsupported(
                             arg,
                             &format!("`{}` takes vectors; pass a row, as in `&x[i]`", prim.name),
@@ -172,7 +180,7 @@ impl Lowerer<'_> {
             v => v,
         };
         match val {
-            Val::Array(src) if self.arrays[src.array.0].rank == src.index.len() + 1 => {
+            Val::Array(src) if self.arrays[src.array.0].rank == src.dims().len() + 1 => {
                 let float = self.float_ty();
                 let name = self.namer.fresh("__softmax");
                 let decl = (
@@ -188,6 +196,7 @@ impl Lowerer<'_> {
                 Val::Array(ArrayRef {
                     array: dst,
                     index: Vec::new(),
+                    view: false,
                 })
             }
             Val::Never => Val::Never,
@@ -335,7 +344,7 @@ impl Lowerer<'_> {
                 let init = self.rename_tokens_of(&init);
                 let id = self.new_array(array_name, rank, ArrayOrigin::Local, Some(decl));
                 out.push(Stmt::ArrayInit(ArrayInit { array: id, init, span }));
-                Val::Array(ArrayRef { array: id, index: Vec::new() })
+                Val::Array(ArrayRef { array: id, index: Vec::new(), view: false })
             }
             Some(Literal::Elements { elems, is_vec }) => {
                 let n = elems.len();
@@ -354,17 +363,17 @@ impl Lowerer<'_> {
                     } else {
                         let k = proc_macro2::Literal::usize_unsuffixed(k);
                         let index = vec![Operand::Lit(quote!(#k))];
-                        out.push(Stmt::Write(Write { target: ArrayRef { array: id, index }, value, span: el.span() }));
+                        out.push(Stmt::Write(Write { target: ArrayRef { array: id, index, view: false }, value, span: el.span() }));
                     }
                 }
-                Val::Array(ArrayRef { array: id, index: Vec::new() })
+                Val::Array(ArrayRef { array: id, index: Vec::new(), view: false })
             }
             Some(Literal::Empty { init }) => {
                 let init = self.rename_tokens_of(&init);
                 let decl = (quote!(::std::vec::Vec<#float>), quote!(::std::vec::Vec::new()));
                 let id = self.new_array(array_name, 1, ArrayOrigin::Local, Some(decl));
                 out.push(Stmt::ArrayInit(ArrayInit { array: id, init, span }));
-                Val::Array(ArrayRef { array: id, index: Vec::new() })
+                Val::Array(ArrayRef { array: id, index: Vec::new(), view: false })
             }
             None => self.unsupported(e, "this is not a buffer the transform can create; use `vec![0.0; n]`, `[0.0; N]`, `vec![a, b]` or `Vec::with_capacity(n)`"),
         }
@@ -514,13 +523,8 @@ impl Lowerer<'_> {
         let index = self.namer.fresh("__i");
         let len = |lw: &Self, source: &Source| match source {
             Source::Array(r) => {
-                let name = &lw.arrays[r.array.0].name;
-                let idx: Vec<TokenStream> = r
-                    .index
-                    .iter()
-                    .map(|op| crate::ir::walk::operand_tokens(&lw.slots, op))
-                    .collect();
-                quote!(#name #([#idx])*.len())
+                let tokens = lw.array_tokens(r);
+                quote!(#tokens.len())
             }
             Source::Place(p) => {
                 let place = lw.place_tokens(p);
@@ -558,6 +562,32 @@ impl Lowerer<'_> {
         };
         for (pat, source) in pats.into_iter().zip(sources) {
             let mut r = match source {
+                // An element of a view is the same element of the array.
+                Source::Array(r) if r.view => {
+                    let r = self.view_element(
+                        &r,
+                        Operand::Slot(index_slot),
+                        f.expr.span(),
+                        &mut prologue,
+                    );
+                    let val = if r.index.len() == self.arrays[r.array.0].rank {
+                        let t = self.temp(SlotTy::Float);
+                        self.assign(&mut prologue, t, Op::Read(r), vec![], true, f.expr.span());
+                        Val::Float(Operand::Slot(t))
+                    } else {
+                        Val::Array(r)
+                    };
+                    let pat = match pat {
+                        Pat::Reference(p) => &*p.pat,
+                        p => p,
+                    };
+                    match (pat, val) {
+                        (Pat::Ident(p), Val::Array(r)) => self.bind(&p.ident, Binding::Array(r)),
+                        (Pat::Wild(_), _) => {}
+                        (pat, val) => self.bind_pat(pat, val, None, f.expr.span(), &mut prologue),
+                    }
+                    continue;
+                }
                 Source::Array(r) => r,
                 Source::Place(mut p) => {
                     // The element is a place too, read as its uses say.

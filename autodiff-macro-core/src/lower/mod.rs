@@ -27,6 +27,7 @@ mod control;
 mod expr;
 mod opaque;
 mod place;
+mod slices;
 mod stmt;
 mod structs;
 
@@ -153,6 +154,7 @@ pub fn body(cx: &Ctxt, f: &Function, namer: &mut Namer) -> Body {
                     Binding::Array(ArrayRef {
                         array: id,
                         index: Vec::new(),
+                        view: false,
                     }),
                 );
                 params.push(Some(ParamVar::Array(id)));

@@ -368,7 +368,12 @@ impl VisitMut for Renamer<'_, '_> {
         if let Expr::Unary(u) = e {
             if matches!(u.op, syn::UnOp::Deref(_)) && self.derefs_a_float(&u.expr) {
                 let mut inner = (*u.expr).clone();
-                while let Expr::Unary(syn::ExprUnary { op: syn::UnOp::Deref(_), expr, .. }) = inner {
+                while let Expr::Unary(syn::ExprUnary {
+                    op: syn::UnOp::Deref(_),
+                    expr,
+                    ..
+                }) = inner
+                {
                     inner = *expr;
                 }
                 *e = inner;
@@ -399,13 +404,8 @@ impl VisitMut for Renamer<'_, '_> {
                 if self.cut == 0 {
                     self.array_reads.push((r.array, p.span()));
                 }
-                let name = Ident::new(&self.lw.arrays[r.array.0].name.to_string(), p.span());
-                let idx: Vec<TokenStream> = r
-                    .index
-                    .iter()
-                    .map(|op| crate::ir::walk::operand_tokens(&self.lw.slots, op))
-                    .collect();
-                *e = syn::parse_quote!((#name #([#idx])*));
+                let tokens = self.lw.array_tokens(&r);
+                *e = syn::parse_quote!((#tokens));
             }
             Expr::Path(p) if p.qself.is_none() && p.path.get_ident().is_some() => {
                 let ident = p.path.get_ident().expect("checked").clone();

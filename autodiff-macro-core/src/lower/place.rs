@@ -47,6 +47,7 @@ impl Lowerer<'_> {
         ArrayRef {
             array,
             index: place.index.clone(),
+            view: false,
         }
     }
 

@@ -345,9 +345,16 @@ impl Lowerer<'_> {
     }
 
     /// `[a, b, c]` (or `[a, b, ..]`) bound to the elements of an array or a place.
-    fn bind_elements(&mut self, sp: &syn::PatSlice, val: Val, span: proc_macro2::Span, out: &mut Block) {
+    fn bind_elements(
+        &mut self,
+        sp: &syn::PatSlice,
+        val: Val,
+        span: proc_macro2::Span,
+        out: &mut Block,
+    ) {
         if !matches!(val, Val::Array(_) | Val::Place(_) | Val::Never) {
-            self.cx.error_spanned_by(sp, "an array pattern needs an array of floats");
+            self.cx
+                .error_spanned_by(sp, "an array pattern needs an array of floats");
             return;
         }
         for (k, p) in sp.elems.iter().enumerate() {
@@ -393,6 +400,8 @@ impl Lowerer<'_> {
             }
             Val::Never => Binding::Error,
             Val::Struct(sv) => self.struct_binding(name, sv, span, out),
+            // A part of a tuple that is an array (`let (a, b) = x.split_at(k);`).
+            Val::Array(r) => Binding::Array(r),
             Val::Opaque(e) if !matches!(declared, Some(Declared::Float)) => {
                 // A non-float part of a tuple: an ordinary `let` of its own.
                 let tokens = self.opaque_tokens(&e);

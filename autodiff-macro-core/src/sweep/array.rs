@@ -8,17 +8,33 @@ use quote::{quote, quote_spanned};
 
 impl Sweeper<'_> {
     fn indices(&self, r: &ArrayRef) -> Vec<TokenStream> {
-        r.index
+        r.dims()
             .iter()
             .map(|op| crate::ir::walk::operand_tokens(&self.body.slots, op))
             .collect()
+    }
+
+    /// `[a..b]` for a view, nothing otherwise.
+    fn bounds(&self, r: &ArrayRef) -> TokenStream {
+        match r.bounds() {
+            Some((a, b)) => {
+                let (a, b) = (
+                    crate::ir::walk::operand_tokens(&self.body.slots, a),
+                    crate::ir::walk::operand_tokens(&self.body.slots, b),
+                );
+                quote!([#a..#b])
+            }
+            None => quote!(),
+        }
     }
 
     /// `x[i][j]`, `m.w[i][j]`: the place, as written.
     pub(super) fn place(&self, r: &ArrayRef) -> TokenStream {
         let array = self.body.array(r.array);
         let name = &array.name;
-        array.element_with(&quote!(#name), &self.indices(r))
+        let bounds = self.bounds(r);
+        let place = array.element_with(&quote!(#name), &self.indices(r));
+        quote!(#place #bounds)
     }
 
     /// For a place in a tangent (`_jvp`'s direction `&Mlp`), whether a derivative flows
@@ -45,9 +61,12 @@ impl Sweeper<'_> {
     /// `__d_x[i][j]`; for a place inside a parameter, the same place in its destination.
     pub(super) fn adjoint_element(&self, r: &ArrayRef) -> TokenStream {
         let name = &self.names.array_adjoint[r.array.0];
-        self.body
+        let bounds = self.bounds(r);
+        let place = self
+            .body
             .array(r.array)
-            .element_with(&quote!(#name), &self.indices(r))
+            .element_with(&quote!(#name), &self.indices(r));
+        quote!(#place #bounds)
     }
 
     /// `&x[i][..]`: the array or row as a slice.

@@ -116,6 +116,7 @@ impl Tangents<'_> {
         let s = ArrayRef {
             array: m.dst,
             index: vec![],
+            view: false,
         };
         let c = self.reduce_into(out, &symbol::DOT, vec![s.clone(), tx.clone()], m.span);
         let span = m.span;
@@ -128,6 +129,7 @@ impl Tangents<'_> {
                 target: ArrayRef {
                     array: t,
                     index: vec![i],
+                    view: false,
                 },
                 value,
                 span,

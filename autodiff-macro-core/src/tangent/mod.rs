@@ -284,6 +284,7 @@ impl Tangents<'_> {
         self.array_tan[r.array.0].map(|array| ArrayRef {
             array,
             index: r.index.clone(),
+            view: r.view,
         })
     }
 
