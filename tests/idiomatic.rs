@@ -128,3 +128,47 @@ fn a_sub_slice_out_of_range_panics_as_rust_does() {
 fn out_of_range(x: &[f64]) -> f64 {
     sum(&x[2..9])
 }
+
+/// The Huber loss, with the closure defined in the body and capturing `delta`.
+#[differentiable]
+fn huber_loss(r: &[f64], delta: f64) -> f64 {
+    let huber = |x: f64| {
+        if x.abs() <= delta {
+            0.5 * x * x
+        } else {
+            delta * (x.abs() - 0.5 * delta)
+        }
+    };
+    let mut total = 0.0;
+    for &x in r {
+        total += huber(x);
+    }
+    total
+}
+
+/// A `move` closure keeps the value it captured; a later `let` does not change what a
+/// closure sees.
+#[differentiable]
+fn captures(x: f64, y: f64) -> f64 {
+    let mut k = x * 2.0;
+    let scaled = move |v: f64| v * k;
+    k = y;
+    let plain = |v: f64| v + k;
+    let k = 100.0;
+    scaled(y) + plain(x) + k
+}
+
+proptest! {
+    #[test]
+    fn closures(r in prop::collection::vec(-3.0..3.0f64, 1..6), delta in 0.5..2.0f64, x in -2.0..2.0f64, y in -2.0..2.0f64) {
+        let (gr, gd) = huber_loss_grad(&r, delta);
+        let er: Vec<f64> = r.iter().map(|x| if x.abs() <= delta { *x } else { delta * x.signum() }).collect();
+        let ed: f64 = r.iter().map(|x| if x.abs() <= delta { 0.0 } else { x.abs() - delta }).sum();
+        prop_assert!(close_all(&gr, &er) && close(gd, ed));
+        check_grad(|f| huber_loss(f, delta), &r, &gr).assert_within(1e-6);
+        // captures = y·2x + (x + y) + 100
+        let (gx, gy) = captures_grad(x, y);
+        prop_assert!(close(captures(x, y), 2.0 * x * y + x + y + 100.0));
+        prop_assert!(close(gx, 2.0 * y + 1.0) && close(gy, 2.0 * x + 1.0));
+    }
+}

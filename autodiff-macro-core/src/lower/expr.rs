@@ -195,6 +195,7 @@ impl Lowerer<'_> {
             .and_then(|i| self.lookup(&i.to_string()))
             .cloned();
         match binding {
+            Some(Binding::Closure(_)) => self.unsupported(e, "a closure can be called (`f(x)`) or passed to an iterator adapter (`.map(f)`), not used as a value, in a #[differentiable] function"),
             Some(b) => binding_val(&b, e),
             None => Val::Opaque(e.clone()),
         }
@@ -461,6 +462,17 @@ impl Lowerer<'_> {
     }
 
     fn call(&mut self, e: &Expr, c: &syn::ExprCall, out: &mut Block) -> Val {
+        if let Expr::Path(p) = &*c.func {
+            if let Some(Binding::Closure(def)) = p
+                .path
+                .get_ident()
+                .and_then(|i| self.lookup(&i.to_string()))
+                .cloned()
+            {
+                let args: Vec<&Expr> = c.args.iter().collect();
+                return self.call_closure(e, &def, &args, out);
+            }
+        }
         let Expr::Path(func) = &*c.func else {
             return self.all_opaque(
                 e,
@@ -680,7 +692,7 @@ fn binding_val(b: &Binding, e: &Expr) -> Val {
                 .map(|(m, b)| (m.clone(), binding_val(b, e)))
                 .collect(),
         }),
-        Binding::Error => Val::Never,
+        Binding::Error | Binding::Closure(_) => Val::Never,
     }
 }
 

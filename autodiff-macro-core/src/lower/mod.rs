@@ -22,6 +22,7 @@
 
 mod array;
 mod call;
+mod closure;
 
 mod control;
 mod expr;
@@ -56,6 +57,8 @@ enum Binding {
     Place(PlaceRef),
     /// A struct the body built (`let p = Point { x, y };`), field by field.
     Struct(structs::StructBinding),
+    /// A closure, lowered where it is called.
+    Closure(closure::ClosureDef),
     /// A binding whose value was an error already reported: its uses report nothing more.
     Error,
 }

@@ -114,6 +114,12 @@ impl Renamer<'_, '_> {
             // The parameter itself keeps its name; a name bound to a place inside it is
             // spelled out where it is used (`place_chain`).
             Binding::Place(_) => None,
+            Binding::Closure(_) => {
+                self.lw.cx.error_at(ident.span(), format!(
+                    "`{ident}` is a closure, which code the transform does not differentiate cannot use; call it in float code (`{ident}(x)`), or pass it to an iterator adapter over floats"
+                ));
+                None
+            }
             // Not a value here: it was taken apart into its fields.
             Binding::Struct(_) => {
                 self.lw.cx.error_at(ident.span(), format!(
@@ -261,7 +267,11 @@ fn flatten(parts: &[Binding], out: &mut Vec<SlotId>) {
                 let inner: Vec<Binding> = sb.fields.iter().map(|(_, b)| b.clone()).collect();
                 flatten(&inner, out)
             }
-            Binding::Opaque(_) | Binding::Place(_) | Binding::Error | Binding::Array(_) => {}
+            Binding::Opaque(_)
+            | Binding::Place(_)
+            | Binding::Error
+            | Binding::Array(_)
+            | Binding::Closure(_) => {}
         }
     }
 }

@@ -122,7 +122,7 @@ impl Lowerer<'_> {
         Some(Declared::Other)
     }
 
-    fn let_stmt(&mut self, local: &syn::Local, out: &mut Block) {
+    pub(super) fn let_stmt(&mut self, local: &syn::Local, out: &mut Block) {
         if let Some(init) = &local.init {
             if let Some((else_token, _)) = &init.diverge {
                 self.cx.error_spanned_by(
@@ -172,6 +172,11 @@ impl Lowerer<'_> {
                 self.cx.error_spanned_by(&init.expr, "this value is a float, but the `let` declares another type; the gradient cannot follow it");
             }
             self.opaque_let(local, Some(&init.expr), out);
+            return;
+        }
+        if let (Expr::Closure(c), Pat::Ident(p)) = (&*init.expr, pat) {
+            let b = self.define_closure(c, out).unwrap_or(Binding::Error);
+            self.bind(&p.ident, b);
             return;
         }
         let declared_vec = matches!(declared, Some(Declared::Array { is_vec: true }));
@@ -572,6 +577,10 @@ impl Lowerer<'_> {
                 lhs,
                 "a struct variable cannot be assigned whole; assign its fields (`p.x = ..`)",
             ),
+            Some(Binding::Closure(_)) => self.cx.error_spanned_by(
+                lhs,
+                "a closure variable cannot be assigned in a #[differentiable] function; bind a new name",
+            ),
             Some(Binding::Opaque(_)) | None => {
                 if matches!(lhs, Expr::Index(_)) {
                     self.cx.error_spanned_by(
@@ -648,6 +657,10 @@ impl Lowerer<'_> {
             Some(Binding::Struct(_)) => self.cx.error_spanned_by(
                 &b.left,
                 "compound assignment to a whole struct is not supported; update its fields",
+            ),
+            Some(Binding::Closure(_)) => self.cx.error_spanned_by(
+                &b.left,
+                "a closure variable cannot be assigned in a #[differentiable] function",
             ),
             Some(Binding::Opaque(_)) | None => {
                 if !matches!(self.expr(&b.right, &mut Block::new()), Val::Opaque(_)) {
