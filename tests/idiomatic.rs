@@ -2,6 +2,8 @@
 //! iterator chains, closures, sub-slices; snippets as published crates write them, compiled
 //! unchanged, each gradient against a closed form and against central differences.
 
+#![allow(clippy::needless_range_loop)]
+
 use autodiff::prelude::*;
 use autodiff::Float;
 use proptest::prelude::*;
@@ -170,5 +172,217 @@ proptest! {
         let (gx, gy) = captures_grad(x, y);
         prop_assert!(close(captures(x, y), 2.0 * x * y + x + y + 100.0));
         prop_assert!(close(gx, 2.0 * y + 1.0) && close(gy, 2.0 * x + 1.0));
+    }
+}
+
+// Iterator chains, as the snippets write them.
+
+/// Mean squared error.
+#[differentiable]
+fn mse(pred: &[f64], target: &[f64]) -> f64 {
+    pred.iter()
+        .zip(target)
+        .map(|(x, y)| (x - y).powi(2))
+        .sum::<f64>()
+        / pred.len() as f64
+}
+
+/// Softmax cross-entropy, with a fold for the maximum.
+#[differentiable]
+fn cross_entropy(logits: &[f64], label: usize) -> f64 {
+    let m = logits.iter().fold(f64::NEG_INFINITY, |m, &z| m.max(z));
+    let lse = logits.iter().map(|z| (z - m).exp()).sum::<f64>().ln() + m;
+    lse - logits[label]
+}
+
+/// Rosenbrock with `windows`.
+#[differentiable]
+fn rosenbrock_windows(x: &[f64]) -> f64 {
+    x.windows(2)
+        .map(|w| 100.0 * (w[1] - w[0].powi(2)).powi(2) + (1.0 - w[0]).powi(2))
+        .sum()
+}
+
+/// Rosenbrock with `zip`, `skip`, `map` and `sum`, generic, with its constants as parameters.
+#[differentiable]
+fn rosenbrock_ab<T: Float + std::iter::Sum>(param: &[T], a: T, b: T) -> T {
+    param
+        .iter()
+        .zip(param.iter().skip(1))
+        .map(|(&x, &y)| (a - x).powi(2) + b * (y - x.powi(2)).powi(2))
+        .sum()
+}
+
+fn rosenbrock_by_hand(x: &[f64], a: f64, b: f64) -> (Vec<f64>, f64, f64) {
+    let mut g = vec![0.0; x.len()];
+    let (mut ga, mut gb) = (0.0, 0.0);
+    for i in 0..x.len() - 1 {
+        let (u, v) = (x[i], x[i + 1]);
+        g[i] += -2.0 * (a - u) - 4.0 * b * u * (v - u * u);
+        g[i + 1] += 2.0 * b * (v - u * u);
+        ga += 2.0 * (a - u);
+        gb += (v - u * u).powi(2);
+    }
+    (g, ga, gb)
+}
+
+proptest! {
+    #[test]
+    fn iterator_chains(x in prop::collection::vec(-1.5..1.5f64, 2..6), y in prop::collection::vec(-1.5..1.5f64, 2..6), label in 0usize..2) {
+        let n = x.len().min(y.len());
+        // mse: zip stops at the shorter side; the mean divides by pred.len().
+        let (gp, gt) = mse_grad(&x, &y);
+        for i in 0..x.len() {
+            let e = if i < n { 2.0 * (x[i] - y[i]) / x.len() as f64 } else { 0.0 };
+            prop_assert!(close(gp[i], e));
+        }
+        for i in 0..y.len() {
+            let e = if i < n { -2.0 * (x[i] - y[i]) / x.len() as f64 } else { 0.0 };
+            prop_assert!(close(gt[i], e));
+        }
+        check_grad(|f| mse(f, &y), &x, &gp).assert_within(1e-6);
+        // cross-entropy: softmax minus the one-hot label.
+        let g = cross_entropy_grad(&x, label);
+        let z: f64 = x.iter().map(|v| v.exp()).sum();
+        for i in 0..x.len() {
+            let e = x[i].exp() / z - if i == label { 1.0 } else { 0.0 };
+            prop_assert!(close(g[i], e), "{} {}", g[i], e);
+        }
+        check_grad(|f| cross_entropy(f, label), &x, &g).assert_within(1e-6);
+        // Rosenbrock, both spellings, against the hand-written gradient.
+        let (h, ha, hb) = rosenbrock_by_hand(&x, 1.0, 100.0);
+        let gw = rosenbrock_windows_grad(&x);
+        prop_assert!(close_all(&gw, &h), "{:?} {:?}", gw, h);
+        let (gz, ga, gb) = rosenbrock_ab_grad(&x, 1.0, 100.0);
+        prop_assert!(close_all(&gz, &h) && close(ga, ha) && close(gb, hb));
+        check_grad(rosenbrock_windows, &x, &gw).assert_within(1e-6);
+        let hv = rosenbrock_windows_hvp(&x, &h);
+        let step = 1e-6;
+        let plus: Vec<f64> = x.iter().zip(&h).map(|(a, b)| a + step * b).collect();
+        let minus: Vec<f64> = x.iter().zip(&h).map(|(a, b)| a - step * b).collect();
+        let (gp2, gm2) = (rosenbrock_windows_grad(&plus), rosenbrock_windows_grad(&minus));
+        for i in 0..x.len() {
+            let fd = (gp2[i] - gm2[i]) / (2.0 * step);
+            prop_assert!((hv[i] - fd).abs() < 1e-4 * (1.0 + fd.abs()), "{} {}", hv[i], fd);
+        }
+    }
+}
+
+#[test]
+fn float_sum_starts_from_negative_zero() {
+    // Rust's float `sum` of nothing is -0.0; of [-0.0] too.
+    assert!(mse(&[], &[]).is_nan());
+    let empty: [f64; 0] = [];
+    assert_eq!(
+        rosenbrock_windows(&empty[..]).to_bits(),
+        (-0.0f64).to_bits()
+    );
+}
+
+/// Every adapter and consumer once, in one function whose gradient is worked by hand below.
+#[differentiable]
+fn adapters(x: &[f64], y: &[f64]) -> f64 {
+    let sq = |v: f64| v * v;
+    // Σ x_i² over even i (filter after map, a closure by name).
+    let a: f64 = x
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|(i, _)| i % 2 == 0)
+        .map(|(_, v)| sq(v))
+        .sum();
+    // Backwards, every second element, the first three: x[n-1], x[n-3], x[n-5].
+    let b = x
+        .iter()
+        .rev()
+        .step_by(2)
+        .take(3)
+        .map(|v| 3.0 * v)
+        .sum::<f64>();
+    // x then y: Σ (x_i + 1) over both.
+    let c: f64 = x.iter().chain(y.iter()).map(|v| v + 1.0).product();
+    // chunks of 2: Σ over chunks of chunk[0]·(last element of the chunk)
+    let d: f64 = x.chunks(2).map(|ch| ch[0] * ch[ch.len() - 1]).sum();
+    // reduce, max_by, min_by
+    let e = x.iter().copied().reduce(|p, q| p * 0.5 + q).unwrap();
+    let f = y
+        .iter()
+        .copied()
+        .max_by(|p, q| p.partial_cmp(q).unwrap())
+        .unwrap();
+    let g = y.iter().copied().min_by(|p, q| p.total_cmp(q)).unwrap();
+    // count, any, all: no gradient, but they read floats.
+    let n = x.iter().filter(|v| **v > 0.0).count() as f64;
+    let any = y.iter().any(|v| *v > 1.0);
+    let all = x.iter().all(|v| v.abs() < 10.0);
+    // collect into a buffer, then read it.
+    let doubled: Vec<f64> = y.iter().map(|v| 2.0 * v).collect();
+    let mut h = 0.0;
+    // a `for` over a chain, and a sub-slice in a chain
+    for (i, v) in doubled.iter().enumerate().skip(1) {
+        h += v * i as f64;
+    }
+    let k: f64 = x[1..].iter().map(|v| v.sin()).sum();
+    let flags = if any && all { 1.0 } else { 2.0 };
+    a + b + c + d + e + f + g + n * flags + h + k
+}
+
+fn adapters_by_hand(x: &[f64], y: &[f64]) -> (Vec<f64>, Vec<f64>) {
+    let (nx, ny) = (x.len(), y.len());
+    let mut gx = vec![0.0; nx];
+    let mut gy = vec![0.0; ny];
+    for i in (0..nx).step_by(2) {
+        gx[i] += 2.0 * x[i];
+    }
+    for t in 0..3 {
+        if 2 * t < nx {
+            gx[nx - 1 - 2 * t] += 3.0;
+        }
+    }
+    let c: f64 = x.iter().chain(y).map(|v| v + 1.0).product();
+    for i in 0..nx {
+        gx[i] += c / (x[i] + 1.0);
+    }
+    for j in 0..ny {
+        gy[j] += c / (y[j] + 1.0);
+    }
+    for start in (0..nx).step_by(2) {
+        let last = (start + 1).min(nx - 1);
+        gx[start] += x[last];
+        gx[last] += x[start];
+    }
+    // e = (((x0·½ + x1)·½ + x2)·½ + ...): x_i has weight ½^(n-1-i), x0 too.
+    for i in 0..nx {
+        gx[i] += 0.5f64.powi((nx - 1 - i) as i32);
+    }
+    // max_by keeps the last of equal maxima, min_by the first of equal minima.
+    let fmax = y
+        .iter()
+        .copied()
+        .max_by(|p, q| p.partial_cmp(q).unwrap())
+        .unwrap();
+    let imax = (0..ny).rev().find(|&j| y[j] == fmax).unwrap();
+    gy[imax] += 1.0;
+    let fmin = y.iter().copied().min_by(|p, q| p.total_cmp(q)).unwrap();
+    let imin = (0..ny).find(|&j| y[j] == fmin).unwrap();
+    gy[imin] += 1.0;
+    for j in 1..ny {
+        gy[j] += 2.0 * j as f64;
+    }
+    for i in 1..nx {
+        gx[i] += x[i].cos();
+    }
+    (gx, gy)
+}
+
+proptest! {
+    #[test]
+    fn every_adapter_and_consumer(x in prop::collection::vec(-1.5..1.5f64, 1..7), y in prop::collection::vec(-1.5..1.5f64, 1..5)) {
+        let (gx, gy) = adapters_grad(&x, &y);
+        let (hx, hy) = adapters_by_hand(&x, &y);
+        prop_assert!(close_all(&gx, &hx), "x {:?}\n{:?}\n{:?}", &x, &gx, &hx);
+        prop_assert!(close_all(&gy, &hy), "y {:?}\n{:?}\n{:?}", &y, &gy, &hy);
+        check_grad(|f| adapters(f, &y), &x, &gx).assert_within(1e-5);
+        check_grad(|f| adapters(&x, f), &y, &gy).assert_within(1e-5);
     }
 }

@@ -26,11 +26,6 @@ enum Literal {
     Empty { init: TokenStream },
 }
 
-/// The index of an indexing expression (`syn::ExprIndex` has it as `index`).
-struct IndexOf<'a> {
-    index: &'a Expr,
-}
-
 /// What a `for` loop iterates over: an array of floats, or a place inside a parameter.
 enum Source {
     Array(ArrayRef),
@@ -52,17 +47,16 @@ impl Lowerer<'_> {
 
     /// `base[index]`, `e` being the whole expression.
     pub(super) fn index_val(&mut self, e: &Expr, base: Val, index: &Expr, out: &mut Block) -> Val {
-        let i = IndexOf { index };
         match base {
             Val::Array(mut r) => {
-                if let Expr::Range(range) = &*i.index {
+                if let Expr::Range(range) = index {
                     if range.start.is_none() && range.end.is_none() {
                         // `&x[..]` is `x`.
                         return Val::Array(r);
                     }
                     return self.sub_slice(e, r, range, out);
                 }
-                let idx = self.index_operand(i.index, out);
+                let idx = self.index_operand(index, out);
                 if r.view {
                     r = self.view_element(&r, idx, e.span(), out);
                 } else {
@@ -83,7 +77,7 @@ impl Lowerer<'_> {
                 Val::Float(Operand::Slot(t))
             }
             Val::Place(p) => {
-                if let Expr::Range(range) = &*i.index {
+                if let Expr::Range(range) = index {
                     if range.start.is_none() && range.end.is_none() {
                         return Val::Place(p);
                     }
@@ -91,11 +85,11 @@ impl Lowerer<'_> {
                     let r = self.field_array(&p, 1);
                     return self.sub_slice(e, r, range, out);
                 }
-                self.place_index(p, &i.index, out)
+                self.place_index(p, index, out)
             }
-            Val::Opaque(_) => match self.expr(&i.index, &mut Block::new()) {
+            Val::Opaque(_) => match self.expr(index, &mut Block::new()) {
                 Val::Opaque(_) | Val::Never => Val::Opaque(e.clone()),
-                _ => self.unsupported(&i.index, "an index must be an integer (`usize`)"),
+                _ => self.unsupported(index, "an index must be an integer (`usize`)"),
             },
             Val::Never => Val::Never,
             _ => self.unsupported(e, "only arrays of floats can be indexed here"),
@@ -116,9 +110,9 @@ impl Lowerer<'_> {
             "iter" | "as_slice" | "as_ref" => Val::Array(r),
             "sum" => self.reduce(&symbol::SUM, vec![r], e.span(), out),
             "split_at" if m.args.len() == 1 => self.split_at(e, r, &m.args[0], out),
-            "rev" | "map" | "filter" | "skip" | "take" | "step_by" | "windows" | "chunks" | "cloned" | "copied" | "into_iter" => self.unsupported(
+            "rev" | "map" | "filter" | "skip" | "take" | "step_by" | "windows" | "chunks" | "chunks_exact" | "chain" | "cloned" | "copied" | "into_iter" | "skip_while" | "take_while" | "flat_map" | "scan" | "peekable" | "cycle" => self.unsupported(
                 &m.method,
-                &format!("the iterator adapter `{name}` is not supported on a float array; loop over indices (`for i in (0..x.len()).rev()`), or over `x.iter()`, `x.iter().enumerate()` or `a.iter().zip(b.iter())`"),
+                &format!("`{name}` is not supported here: an iterator chain over floats is lowered when it is a `for` loop's iterator or ends in `sum`, `product`, `fold`, `reduce(..).unwrap()`, `max_by(..).unwrap()`, `min_by(..).unwrap()`, `count`, `any`, `all` or `collect`, with the adapters `map`, `filter`, `zip`, `enumerate`, `skip`, `take`, `step_by`, `rev`, `chain`, `copied`, `cloned` over `iter()`, ranges, `windows`, `chunks`, `chunks_exact`"),
             ),
             _ => self.unsupported(
                 &m.method,

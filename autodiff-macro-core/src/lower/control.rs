@@ -21,6 +21,12 @@ enum Result_ {
 impl Lowerer<'_> {
     /// A condition: a non-float expression.
     fn cond(&mut self, cond: &Expr) -> TokenStream {
+        self.cond_in(cond, &mut Block::new())
+    }
+
+    /// The tokens of a condition evaluated once, before its branch: what it computes
+    /// (an iterator chain over floats, `x.iter().any(..)`) goes into `out`.
+    fn cond_in(&mut self, cond: &Expr, out: &mut Block) -> TokenStream {
         if let Expr::Let(l) = cond {
             self.cx.error_spanned_by(
                 l.let_token,
@@ -28,14 +34,18 @@ impl Lowerer<'_> {
             );
             return quote!(false);
         }
-        let v = self.expr(cond, &mut Block::new());
-        if !matches!(v, Val::Opaque(_) | Val::Never) {
-            self.cx.error_spanned_by(
-                cond,
-                "a condition must be a `bool`, such as a comparison `x > 0.0`",
-            );
+        let v = self.expr(cond, out);
+        match v {
+            Val::Opaque(e) => self.opaque_tokens(&e),
+            Val::Never => quote!(false),
+            _ => {
+                self.cx.error_spanned_by(
+                    cond,
+                    "a condition must be a `bool`, such as a comparison `x > 0.0`",
+                );
+                quote!(false)
+            }
         }
-        self.opaque_tokens(cond)
     }
 
     fn next_branch(&mut self) -> usize {
@@ -88,12 +98,24 @@ impl Lowerer<'_> {
     }
 
     pub(super) fn if_stmt(&mut self, e: &Expr, i: &syn::ExprIf, out: &mut Block) {
-        let cond = self.cond(&i.cond);
+        let before = out.len();
+        let cond = self.cond_in(&i.cond, out);
         let id = self.next_branch();
         let (then, _) = self.arm_value(&Expr::Block(block_expr(&i.then_branch)), false);
         let (els, _) = self.else_arm(i.else_branch.as_ref().map(|(_, e)| &**e), false);
         if all_opaque(&then) && all_opaque(&els) {
-            let tokens = self.opaque_tokens(e);
+            // Ordinary code, its condition as computed above (which wrote nothing, unless it
+            // holds an iterator chain over floats).
+            let tokens = if out.len() == before {
+                self.opaque_tokens(e)
+            } else {
+                let then = self.opaque_tokens(&Expr::Block(block_expr(&i.then_branch)));
+                let els = i.else_branch.as_ref().map(|(_, e)| {
+                    let tokens = self.opaque_tokens(e);
+                    quote!(else #tokens)
+                });
+                quote!(if #cond #then #els)
+            };
             out.push(Stmt::Opaque(tokens));
             return;
         }
@@ -106,7 +128,7 @@ impl Lowerer<'_> {
     }
 
     pub(super) fn if_expr(&mut self, e: &Expr, i: &syn::ExprIf, out: &mut Block) -> Val {
-        let cond = self.cond(&i.cond);
+        let cond = self.cond_in(&i.cond, out);
         let id = self.next_branch();
         let then = self.arm_value(&Expr::Block(block_expr(&i.then_branch)), true);
         let els = self.else_arm(i.else_branch.as_ref().map(|(_, e)| &**e), true);
@@ -238,6 +260,13 @@ impl Lowerer<'_> {
     }
 
     pub(super) fn loop_stmt(&mut self, e: &Expr, out: &mut Block) {
+        if let Expr::ForLoop(f) = e {
+            match self.desugar_for(f) {
+                Some(Ok(block)) => return self.stmt_expr(&block, out),
+                Some(Err((span, message))) => return self.cx.error_at(span, message),
+                None => {}
+            }
+        }
         let id = LoopId(self.n_loops);
         self.n_loops += 1;
         self.push_scope();

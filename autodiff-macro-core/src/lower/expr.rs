@@ -39,7 +39,14 @@ impl Lowerer<'_> {
             Expr::Block(b) if b.label.is_none() => {
                 self.push_scope();
                 let val = match self.block_stmts(&b.block.stmts, out) {
-                    Some(tail) => self.expr(&tail, out),
+                    // A non-float tail is spelled while the block's names are in scope.
+                    Some(tail) => match self.expr(&tail, out) {
+                        Val::Opaque(t) => {
+                            let tokens = self.opaque_tokens(&t);
+                            Val::Opaque(syn::parse_quote!((#tokens)))
+                        }
+                        v => v,
+                    },
                     None => Val::Opaque(syn::parse_quote!(())),
                 };
                 self.pop_scope();
@@ -87,14 +94,14 @@ impl Lowerer<'_> {
                     ..p
                 }),
                 Val::Struct(sv) => Val::Struct(sv),
+                Val::Tuple(parts) => Val::Tuple(parts),
                 Val::Opaque(_) => Val::Opaque(e.clone()),
                 Val::Never => Val::Never,
                 // A reference to a float is its value to the transform (`&x`, `*x` and
                 // `x.iter()`'s `&f64` elements are all the float).
                 Val::Float(op) => Val::Float(op),
-                _ => self.unsupported(e, "references to tuples are not supported; use the value itself"),
             },
-            Expr::Closure(_) => self.unsupported(e, "closures are not supported in a #[differentiable] function; write the computation inline, or as another function"),
+            Expr::Closure(_) => self.unsupported(e, "a closure in a #[differentiable] function is bound with `let` and called (`let f = |x| ..; f(y)`), or passed to an iterator adapter over floats (`.map(|x| ..)`); it cannot be passed to other functions"),
             Expr::Block(b) => {
                 let label = b.label.as_ref().map(|l| l.name.clone());
                 self.cx.error_spanned_by(label, "labeled blocks are not supported in a #[differentiable] function; use a loop with `break`");
@@ -279,11 +286,17 @@ impl Lowerer<'_> {
         let r = self.expr(&b.right, out);
         // A place with a non-float (`m.hidden + 1`) is integer arithmetic: Rust has no mixed
         // arithmetic, so with a float literal or value it is float arithmetic.
+        if let (Val::Opaque(lo), Val::Opaque(ro)) = (&l, &r) {
+            // As computed: an iterator chain is its result's name by now.
+            if same(lo, &b.left) && same(ro, &b.right) {
+                return Val::Opaque(e.clone());
+            }
+            let op = &b.op;
+            return Val::Opaque(syn::parse_quote!((#lo) #op (#ro)));
+        }
         if matches!(
             (&l, &r),
-            (Val::Opaque(_), Val::Opaque(_))
-                | (Val::Place(_), Val::Opaque(_))
-                | (Val::Opaque(_), Val::Place(_))
+            (Val::Place(_), Val::Opaque(_)) | (Val::Opaque(_), Val::Place(_))
         ) {
             return Val::Opaque(e.clone());
         }
@@ -329,7 +342,17 @@ impl Lowerer<'_> {
         match self.expr(&c.expr, out) {
             // An integer cast to a float is a constant (a place cast to a float is one too:
             // its tokens ask rustc that it holds no float).
-            Val::Opaque(_) | Val::Place(_) => {
+            Val::Opaque(inner) => {
+                let ty = &c.ty;
+                let cast: Expr = if same(&inner, &c.expr) {
+                    e.clone()
+                } else {
+                    syn::parse_quote!((#inner) as #ty)
+                };
+                let op = self.operand(Val::Opaque(cast), e.span(), out);
+                Val::Float(op)
+            }
+            Val::Place(_) => {
                 let op = self.operand(Val::Opaque(e.clone()), e.span(), out);
                 Val::Float(op)
             }
@@ -338,6 +361,14 @@ impl Lowerer<'_> {
     }
 
     fn method_call(&mut self, e: &Expr, m: &syn::ExprMethodCall, out: &mut Block) -> Val {
+        match self.desugar_chain(e) {
+            Some(Ok(block)) => return self.expr(&block, out),
+            Some(Err((span, message))) => {
+                self.cx.error_at(span, message);
+                return Val::Never;
+            }
+            None => {}
+        }
         let name = m.method.to_string();
         // `T::from(2.0 * PI).unwrap()`: a constant of the float type, its argument never a
         // differentiable call. Its tokens record their float reads, so converting a float that
@@ -696,6 +727,12 @@ fn binding_val(b: &Binding, e: &Expr) -> Val {
     }
 }
 
+/// Whether the opaque value `v` is the expression `e` as written (nothing was computed for
+/// it), so a parent may keep its own tokens.
+fn same(v: &Expr, e: &Expr) -> bool {
+    v.to_token_stream().to_string() == e.to_token_stream().to_string()
+}
+
 /// Whether `name` is a method the transform knows on floats.
 fn is_float_method(name: &str) -> bool {
     symbol::method(name).is_some()
@@ -716,7 +753,17 @@ fn is_assign_op(op: &BinOp) -> bool {
 }
 
 pub(super) fn is_side_effect_macro(mac: &syn::Macro) -> bool {
-    mac.path
-        .get_ident()
-        .is_some_and(|i| SIDE_EFFECT_MACROS.iter().any(|m| i == m))
+    // `assert!`, or `::core::assert!` / `std::assert!`.
+    let segments: Vec<String> = mac
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    let name = match &segments[..] {
+        [name] => name,
+        [krate, name] if krate == "core" || krate == "std" => name,
+        _ => return false,
+    };
+    SIDE_EFFECT_MACROS.iter().any(|m| name == m)
 }

@@ -26,6 +26,7 @@ mod closure;
 
 mod control;
 mod expr;
+mod iter;
 mod opaque;
 mod place;
 mod slices;

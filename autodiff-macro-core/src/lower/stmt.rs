@@ -165,13 +165,15 @@ impl Lowerer<'_> {
         }
         if matches!(declared, Some(Declared::Other)) {
             // A non-float by annotation: its value must not carry a gradient.
-            if matches!(
-                self.expr(&init.expr, &mut Block::new()),
-                Val::Float(_) | Val::Tuple(_)
-            ) {
-                self.cx.error_spanned_by(&init.expr, "this value is a float, but the `let` declares another type; the gradient cannot follow it");
+            match self.expr(&init.expr, out) {
+                Val::Float(_) | Val::Tuple(_) => {
+                    self.cx.error_spanned_by(&init.expr, "this value is a float, but the `let` declares another type; the gradient cannot follow it");
+                    self.opaque_let(local, Some(&init.expr), out);
+                }
+                // As computed (an iterator chain over floats is its result's name by now).
+                Val::Opaque(v) => self.opaque_let(local, Some(&v), out),
+                _ => self.opaque_let(local, Some(&init.expr), out),
             }
-            self.opaque_let(local, Some(&init.expr), out);
             return;
         }
         if let (Expr::Closure(c), Pat::Ident(p)) = (&*init.expr, pat) {
@@ -193,7 +195,8 @@ impl Lowerer<'_> {
         }
         let val = self.expr(&init.expr, out);
         match (&val, &declared) {
-            (Val::Opaque(_), None) => self.opaque_let(local, Some(&init.expr), out),
+            // As computed: an iterator chain over floats is its result's name by now.
+            (Val::Opaque(v), None) => self.opaque_let(local, Some(v), out),
             // `let layer = &m.layers[l];`, `let b = m.b2;`: a name for the place, read where
             // it is used (the parameter is never written, so the place keeps its value).
             (Val::Place(p), None) if matches!(pat, Pat::Ident(id) if id.mutability.is_none() && id.by_ref.is_none() && id.subpat.is_none()) =>

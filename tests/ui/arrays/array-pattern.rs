@@ -1,9 +1,11 @@
+// Array patterns bind the first elements of an array; a binding after `..` is refused with
+// what to write instead.
 use autodiff::prelude::*;
 
 #[differentiable]
-fn f(x: f64) -> f64 {
-    let [a, b] = [x, x * 2.0];
-    a * b
+fn f(x: &[f64; 4]) -> f64 {
+    let [first, .., last] = *x;
+    first * last
 }
 
 fn main() {}
