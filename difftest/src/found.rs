@@ -359,7 +359,7 @@ fn hvp_test(c: &Calls, origin: &Origin, body: &mut Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::program::{Chunk, Function, Returns};
+    use crate::program::{Chunk, Function, Returns, Struct};
 
     /// The file in the repository starts with the head difftest writes, as rustfmt left it.
     #[test]
@@ -424,6 +424,34 @@ mod tests {
             assert!(entry.contains("let data = Data { scale: 0.75, shift: -0.25, k: 1 };"));
             assert!(entry.contains("n, &data"));
         }
+    }
+
+    #[test]
+    fn a_program_that_takes_structs_defines_them_and_checks_their_invariants() {
+        let mut p = program(Returns::Scalar);
+        p.functions[0].structs = vec![Struct::P];
+        p.functions[0].result = vec!["v1 * p.s".into()];
+        let line = failure("fd").line.replace(
+            ": detail",
+            &format!(
+                ", s = {:?}, sdir = {:?}, fixed = 0.5, tfixed = 2.0, pn = 1: detail",
+                [0.25; 25], [-0.5; 25]
+            ),
+        );
+        let failure = Failure::parse(&line).expect("a mismatch line");
+        let kept = entry(&p, &origin(&failure, None));
+        assert!(kept.contains("pub struct Params<T: Float> {"), "{kept}");
+        assert!(kept.contains("pub fn params_at<T: Float>("));
+        assert!(kept.contains("mod plain {"));
+        assert!(kept.contains("let (s, sdir, fixed, tfixed, pn) = ([0.25, "));
+        assert!(kept.contains("let x: Vec<f64> = [&x[..], &s[0..9]].concat();"));
+        assert!(kept.contains("assert!(sp.to_flat()[..] == s[0..9], \"flat\");"));
+        assert!(kept.contains("gp.fixed == sp.fixed && gp.n == sp.n }, \"kept\");"));
+        assert!(!kept.contains("hvp-kept"));
+        assert!(kept.contains("forward_gradient(|v: &[Dual<f64>]| plain::p9::<Dual<f64>>("));
+        let failure = Failure::parse(&line.replace(" fd ", " hvp-fd ")).unwrap();
+        let hvp = entry(&p, &origin(&failure, None));
+        assert!(hvp.contains("\"hvp-kept\");") && !hvp.contains("\"kept\");"));
     }
 
     #[test]

@@ -340,7 +340,7 @@ impl Writer<'_> {
                 0..=13 => self.var(),
                 14 | 15 => self.element(),
                 16 if !self.loops.is_empty() => format!("T::from({}).unwrap()", self.small_int()),
-                17 if structs => self.field_reduction(),
+                17 | 18 if structs => self.field_reduction(),
                 _ => self.constant(),
             };
         }
@@ -413,8 +413,16 @@ impl Writer<'_> {
         format!("qs[{}]", self.index(3))
     }
 
-    /// An `Inner` to read: one in scope or an element of `qs`.
+    /// An `Inner` to read: one in scope (more often the latest bound, as the element of the
+    /// loop around) or an element of `qs`.
     fn inner(&mut self) -> String {
+        let latest = self
+            .inners
+            .last()
+            .filter(|i| i.starts_with('r') || i.starts_with("qe"));
+        if let Some(latest) = latest.filter(|_| self.rng.chance(40)) {
+            return latest.clone();
+        }
         let qs = usize::from(self.has(Struct::Qs));
         let k = self.rng.below(self.inners.len() + qs);
         match self.inners.get(k) {
@@ -666,7 +674,7 @@ impl Writer<'_> {
             kinds.extend([(1, Kind::Buffer), (1, Kind::Centered)]);
         }
         if self.has(Struct::P) || self.has(Struct::Qs) {
-            kinds.push((1, Kind::BindPlace));
+            kinds.push((2, Kind::BindPlace));
         }
         kinds
     }
@@ -975,7 +983,7 @@ impl Writer<'_> {
         let by_index = |index: String, trips| Frame { index, trips };
         // Nested loops are over ranges more often: those the reverse sweep may evaluate again.
         let ranges = if depth > 1 { 6 } else { 4 };
-        let qs = 2 * usize::from(self.has(Struct::Qs));
+        let qs = 5 * usize::from(self.has(Struct::Qs));
         let (mut lines, frame, element, over_range) = match self.rng.below(ranges + 3 + qs) {
             r if r >= ranges + 3 => {
                 let (head, frame, element) = self.qs_loop(depth, &index, &counter, label);
@@ -991,7 +999,12 @@ impl Writer<'_> {
                 let head = vec![format!(
                     "{label}for ({index}, &{element}) in w.iter().enumerate() {{"
                 )];
-                (head, by_index(index, 4), Some(Element::Float(element)), false)
+                (
+                    head,
+                    by_index(index, 4),
+                    Some(Element::Float(element)),
+                    false,
+                )
             }
             r if r == ranges + 1 => {
                 let v = self.var();
@@ -1852,7 +1865,9 @@ mod tests {
             computed(&|i| format!(" in {i} + 1.."), true),
             "no exit in such a loop"
         );
-        let from_a_let = loops.iter().any(|(around, l, _)| {
+        // A handful in 400 programs (none in seed 1's since the struct parameters): two batches.
+        let more = batch(3, 400);
+        let from_a_let = loops.iter().chain(&all_loops(&more)).any(|(around, l, _)| {
             let head = parts(l).0.last().expect("a head");
             let range = head.split(" in ").nth(1).unwrap_or("");
             let is_let =
@@ -1999,7 +2014,9 @@ mod tests {
             let source = f.source();
             assert_eq!(f.data, source.contains("d: &Data<T>"), "{source}");
             assert!(!f.data || !f.wrt.is_empty(), "{source}");
-            let reads_d = ["d.scale", "d.shift", "d.k"].iter().any(|r| source.contains(r));
+            let reads_d = ["d.scale", "d.shift", "d.k"]
+                .iter()
+                .any(|r| source.contains(r));
             assert!(f.data || !reads_d, "{source}");
         }
         let in_loop = |s: &str| with.iter().any(|f| f.has_in_loop("for ", s));
@@ -2040,6 +2057,122 @@ mod tests {
                     && f.source().contains(", d)");
                 assert!(!callee.data || passed, "{} calls {}", f.name, callee.name);
             }
+        }
+    }
+
+    /// Struct parameters (7): `p: &Params<T>`, `q: &Inner<T>`, `qs: &[Inner<T>]`, with the
+    /// bound the transform needs and in `wrt` when there is one; fields read at any depth,
+    /// `p.n` in ranges and indices (next to another integer), loops over `qs` in its three
+    /// forms, bound places, slice functions of `Vec` fields, and `Inner`s passed to the callees
+    /// that take `q` alone; none of what does not compile (see docs/difftest.md).
+    #[test]
+    fn a_batch_takes_struct_parameters() {
+        let functions = batch(1, 400);
+        for s in Struct::ALL {
+            let taking = functions.iter().filter(|f| f.takes(s)).count();
+            assert!(taking > 20, "{taking} functions take {}", s.name());
+        }
+        let with: Vec<&Function> = functions.iter().filter(|f| !f.structs.is_empty()).collect();
+        let all: String = with.iter().map(|f| f.source()).collect();
+        for f in &functions {
+            let source = f.source();
+            let bound = source.contains("<T: Float + Differentiable<Scalar = T>>(");
+            assert_eq!(bound, !f.structs.is_empty(), "{source}");
+            for s in &f.structs {
+                assert!(f.differentiates(s.name()), "{source}");
+            }
+            // What does not compile: `p.n` alone in `%` or an index, slice functions but for
+            // `dot`, `sum`, `mean`, `norm`, `norm_squared` of a field.
+            let known = ["+ p.n) % ", "..p.n", "T::from(p.n)"];
+            let next_to_an_integer: usize = known.iter().map(|k| source.matches(k).count()).sum();
+            assert_eq!(
+                source.matches("p.n").count(),
+                next_to_an_integer,
+                "{source}"
+            );
+            for r in ["logsumexp(&", "max_of(&", "min_of(&", "softmax(&"] {
+                for field in ["p.", "q.", "qs[", "qe", "r"] {
+                    let read = format!("{r}{field}");
+                    assert!(!source.contains(&read), "{read} in {source}");
+                }
+            }
+        }
+        for construct in [
+            "p.s",
+            "p.w[",
+            "p.fixed",
+            "p.inner.a",
+            "p.inner.v[",
+            "q.a",
+            "q.v[",
+            "qs[",
+            "].v[",
+            "0..p.n",
+            "(0..p.n).rev()",
+            " + p.n) % ",
+            "T::from(p.n).unwrap()",
+            "for qe1 in qs.iter() {",
+            "for qe1 in qs {",
+            "for (i, qe1) in qs.iter().enumerate() {",
+            "qe1.a",
+            "qe1.v[",
+            "qe2 in qs",
+            " = &p.inner;",
+            " = &qs[",
+            "dot(&p.w, w)",
+            "dot(&p.w, &b",
+            "dot(&q.v, &",
+            "sum(&p.w)",
+            "norm(&",
+            "mean(&",
+            "norm_squared(&",
+        ] {
+            assert!(all.contains(construct), "no program has {construct}");
+        }
+        let bound_place = with.iter().any(|f| {
+            let source = f.source();
+            (1..40).any(|k| {
+                source.contains(&format!("let r{k} = ")) && source.contains(&format!("r{k}."))
+            })
+        });
+        assert!(bound_place, "no field read through a bound place");
+        // Calls: `q` callees take `q` alone and get an `Inner` other than `q` itself; callees
+        // that take `p` or `qs` are not called.
+        let mut passed = Vec::new();
+        for f in &functions {
+            for callee in f.calls() {
+                let callee = functions.iter().find(|g| g.name == callee).unwrap();
+                assert!(callee.structs.is_empty() || callee.structs == [Struct::Q]);
+                if callee.structs.is_empty() {
+                    continue;
+                }
+                assert!(
+                    f.takes(Struct::P) || f.takes(Struct::Qs),
+                    "{} calls {}",
+                    f.name,
+                    callee.name
+                );
+                let source = f.source();
+                for call in source.split(&format!("{}(", callee.name)).skip(1) {
+                    let argument = call
+                        .split(", n, ")
+                        .nth(1)
+                        .expect("a call of a callee with q");
+                    let argument = argument
+                        .split([',', ')'])
+                        .next()
+                        .unwrap_or_default()
+                        .to_string();
+                    assert_ne!(argument, "q", "{source}");
+                    passed.push(argument);
+                }
+            }
+        }
+        for argument in ["&p.inner", "&qs[", "qe1", "r"] {
+            assert!(
+                passed.iter().any(|a| a.starts_with(argument)),
+                "no call passes {argument}: {passed:?}"
+            );
         }
     }
 

@@ -495,7 +495,12 @@ fn arguments(f: &Function, v: &str, level: usize) -> String {
             lift("data.shift", level)
         ),
     };
-    format!("{}, {}, {}, {w}, n{structs}{d}", scalar(0), scalar(1), scalar(2))
+    format!(
+        "{}, {}, {}, {w}, n{structs}{d}",
+        scalar(0),
+        scalar(1),
+        scalar(2)
+    )
 }
 
 /// The argument of the struct parameter `s` of `f` at `v`: its value at the point (`&sp`)
@@ -543,7 +548,9 @@ pub fn bindings(f: &Function) -> Vec<String> {
         direction.push_str(&format!(", &sdir[{range}]"));
     }
     lines.push(format!("let x: Vec<f64> = [&x[..]{point}].concat();"));
-    lines.push(format!("let dir: Vec<f64> = [&dir[..]{direction}].concat();"));
+    lines.push(format!(
+        "let dir: Vec<f64> = [&dir[..]{direction}].concat();"
+    ));
     lines
 }
 
@@ -606,7 +613,11 @@ fn tangents(f: &Function) -> String {
         ("x2", "dir[2]".to_string()),
         ("w", w),
     ];
-    all.extend(f.structs.iter().map(|s| (s.name(), format!("&t{}", s.name()))));
+    all.extend(
+        f.structs
+            .iter()
+            .map(|s| (s.name(), format!("&t{}", s.name()))),
+    );
     let taken: Vec<String> = all
         .into_iter()
         .filter(|(p, _)| f.differentiates(p))
@@ -928,9 +939,21 @@ impl Failure {
             k: number("k")?.parse().ok()?,
             s: list("s")?,
             sdir: list("sdir")?,
-            fixed: if structs { number("fixed")?.parse().ok()? } else { 0.0 },
-            tfixed: if structs { number("tfixed")?.parse().ok()? } else { 0.0 },
-            pn: if structs { number("pn")?.parse().ok()? } else { 0 },
+            fixed: if structs {
+                number("fixed")?.parse().ok()?
+            } else {
+                0.0
+            },
+            tfixed: if structs {
+                number("tfixed")?.parse().ok()?
+            } else {
+                0.0
+            },
+            pn: if structs {
+                number("pn")?.parse().ok()?
+            } else {
+                0
+            },
         };
         Some(Failure {
             program: program.to_string(),
@@ -1171,6 +1194,101 @@ mod tests {
         let source = point_source(&program, &point, None);
         assert!(source.contains("pub struct Data<T> {"));
         assert!(source.contains("scale: 0.5, shift: 0.0, k: 1, s: vec![]"));
+    }
+
+    #[test]
+    fn structs_are_coordinates_after_x_and_w() {
+        let mut f = function(Returns::Scalar, &["x0 * p.s"]);
+        f.structs = vec![Struct::P, Struct::Qs];
+        let c = Calls::of(&f);
+        assert_eq!(
+            c.bindings,
+            [
+                "let sp = params_at(&s[0..9], fixed, pn);",
+                "let tp = params_at(&sdir[0..9], tfixed, pn);",
+                "let sqs = inners_at(&s[13..25]);",
+                "let tqs = inners_at(&sdir[13..25]);",
+                "let x: Vec<f64> = [&x[..], &s[0..9], &s[13..25]].concat();",
+                "let dir: Vec<f64> = [&dir[..], &sdir[0..9], &sdir[13..25]].concat();",
+            ]
+        );
+        // Differences through `from_flat`, dual numbers through the plain copy.
+        assert_eq!(
+            c.value,
+            "|v: &[f64]| p7::<f64>(v[0], v[1], v[2], &v[3..7], n, &sp.from_flat(&v[7..16]), &sqs.from_flat(&v[16..28]))"
+        );
+        assert_eq!(
+            c.dual,
+            "|v: &[Dual<f64>]| plain::p7::<Dual<f64>>(v[0], v[1], v[2], &v[3..7], n, &params_at(&v[7..16], Dual::constant(fixed), pn), &inners_at(&v[16..28]))"
+        );
+        assert!(c.nested.unwrap().contains(
+            "plain::p7::<Dual<Dual<f64>>>(v[0], v[1], v[2], &v[3..7], n, &params_at(&v[7..16], Dual::constant(Dual::constant(fixed)), pn)"
+        ));
+        assert_eq!(
+            c.grad,
+            "{ let (g0, g1, g2, gw, gp, gqs) = p7_grad::<f64>(x[0], x[1], x[2], &x[3..7], n, &sp, &sqs); [&[g0, g1, g2][..], &gw[..], &gp.to_flat()[..], &gqs.to_flat()[..]].concat() }"
+        );
+        assert!(c
+            .jvp
+            .ends_with("n, &sp, &sqs, dir[0], dir[1], dir[2], &dir[3..7], &tp, &tqs)"));
+        let kinds: Vec<&str> = c.invariants.iter().map(|(k, _)| *k).collect();
+        assert_eq!(kinds, ["flat", "flat", "kept", "kept", "hvp-kept"]);
+        assert_eq!(c.invariants[0].1, "sp.to_flat()[..] == s[0..9]");
+        assert!(
+            c.invariants[4].1.contains("= p7_hvp::<f64>(")
+                && c.invariants[4]
+                    .1
+                    .ends_with("; gp.fixed == sp.fixed && gp.n == sp.n }")
+        );
+        let check = check_function(&f);
+        assert!(check.contains(
+            "let (s, sdir, fixed, tfixed, pn) = (&p.s, &p.sdir, p.fixed, p.tfixed, p.pn);"
+        ));
+        assert!(check.contains("\"p7\", \"kept\", 0, p, "));
+        // With `wrt`: the floats outside it are constants, `w` too, at its four coordinates.
+        f.wrt = vec!["x1".into(), "p".into(), "q".into(), "qs".into()];
+        f.structs = vec![Struct::P, Struct::Q, Struct::Qs];
+        let c = Calls::of(&f);
+        assert!(c.grad.starts_with("{ let (g1, gp, gq, gqs) = p7_grad::<f64>(x[0], x[1], x[2], &x[3..7], n, &sp, &sq, &sqs); [&[0.0, g1, 0.0][..], &[0.0; 4][..], &gp.to_flat()[..], &gq.to_flat()[..], &gqs.to_flat()[..]].concat() }"), "{}", c.grad);
+        assert!(c.dual.contains("&x[3..7].iter().map(|&a| Dual::constant(a)).collect::<Vec<Dual<f64>>>(), n, &params_at(&v[7..16], "));
+        assert!(
+            c.dual
+                .ends_with("&inner_at(&v[16..20]), &inners_at(&v[20..32]))"),
+            "{}",
+            c.dual
+        );
+        assert!(
+            c.jvp
+                .ends_with("n, &sp, &sq, &sqs, dir[1], &tp, &tq, &tqs)"),
+            "{}",
+            c.jvp
+        );
+    }
+
+    #[test]
+    fn a_mismatch_of_a_function_with_structs_reads_back_with_them() {
+        let mut point = zero_point(0.5, 1);
+        point.s = (0..25).map(|i| i as f64 / 7.0).collect();
+        point.sdir = (0..25).map(|i| -(i as f64) / 3.0).collect();
+        (point.fixed, point.tfixed, point.pn) = (0.25, -7.5, 3);
+        let line = format!(
+            "MISMATCH p2 kept component 0 at x = {:?}, n = 0, seed = {:?}, dir = {:?}, scale = 0.5, shift = 0.0, k = 1, s = {:?}, sdir = {:?}, fixed = 0.25, tfixed = -7.5, pn = 3: a field",
+            point.x, point.seed, point.dir, point.s, point.sdir
+        );
+        let f = Failure::parse(&line).expect("a mismatch line");
+        assert_eq!(f.point, point);
+        assert_eq!((f.kind.as_str(), f.checked()), ("kept", Checked::Gradient));
+        assert!(point
+            .literal()
+            .contains(", s: vec![0.0, 0.14285714285714285, "));
+        assert!(point.struct_binding().ends_with("], 0.25, -7.5, 3);"));
+        let mut f = function(Returns::Scalar, &["q.a"]);
+        f.structs = vec![Struct::Q];
+        let source = point_source(&Program { functions: vec![f] }, &point, None);
+        assert!(source.contains("pub struct Params<T: Float> {"));
+        assert!(source.contains("mod plain {"));
+        assert!(source.contains("tfixed: -7.5, pn: 3 }, \"\", &mut t);"));
+        assert_eq!(Failure::about("hvp-kept"), Checked::Hvp);
     }
 
     #[test]

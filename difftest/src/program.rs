@@ -496,6 +496,39 @@ mod tests {
     }
 
     #[test]
+    fn structs_come_after_n_with_the_bound_and_a_plain_copy() {
+        let mut f = function("p0", vec![], "x0 * p.s + qs[0].a");
+        f.structs = vec![Struct::P, Struct::Qs];
+        assert!(f.source().starts_with(
+            "#[differentiable]\npub fn p0<T: Float + Differentiable<Scalar = T>>(x0: T, x1: T, x2: T, w: &[T], n: usize, p: &Params<T>, qs: &[Inner<T>]) -> T {\n"
+        ));
+        assert!(f.plain_source().starts_with(
+            "pub fn p0<T: Float>(x0: T, x1: T, x2: T, w: &[T], n: usize, p: &Params<T>, qs: &[Inner<T>]) -> T {\n"
+        ));
+        f.wrt = vec!["x1".into(), "p".into(), "qs".into()];
+        f.data = true;
+        assert!(f
+            .source()
+            .contains("#[differentiable(wrt(x1, p, qs))]\npub fn p0<"));
+        assert!(f.source().contains("qs: &[Inner<T>], d: &Data<T>) -> T {"));
+        assert!(f.differentiates("p") && f.takes(Struct::Qs) && !f.takes(Struct::Q));
+        let program = Program {
+            functions: vec![function("p1", vec![], "x0"), f],
+        };
+        assert!(program.takes_structs());
+        let plain = plain_module(&program.functions);
+        assert!(plain.contains("mod plain {\n    use super::*;\n\npub fn p0<T: Float>("));
+        assert!(!plain.contains("p1") && !plain.contains("#[differentiable"));
+        assert_eq!(plain_module(&program.functions[..1]), "");
+        // The layout of the point's struct coordinates.
+        let ends: Vec<usize> = Struct::ALL
+            .iter()
+            .map(|s| s.offset() + s.flat_len())
+            .collect();
+        assert_eq!(ends, [Struct::Q.offset(), Struct::Qs.offset(), 25]);
+    }
+
+    #[test]
     fn data_is_the_last_parameter() {
         let mut f = function("p0", vec![], "x0 * d.scale");
         f.wrt = vec!["x0".into()];
