@@ -35,10 +35,11 @@
 //! expressions read their fields at any depth (`p.s`, `p.w[i % 4]`, `p.inner.v[j % 3]`,
 //! `qs[(i + 1) % 3].a`, `p.fixed`, which is `#[no_derivative]`, as a float that carries no
 //! derivative), reduce their `Vec` fields (`dot(&p.w, w)`, `norm(&q.v)`, ...), bound ranges by
-//! `p.n` (`0..p.n`) and add it to indices (`(i + p.n) % 4`), loop over `qs`
-//! (`for qe1 in qs.iter()`, `for qe1 in qs`, `for (i, qe1) in qs.iter().enumerate()`), bind
-//! places (`let r3 = &p.inner;`) and pass `&p.inner`, `&qs[i]`, a loop's element or a bound
-//! place to the callees that take `q: &Inner<T>` alone. Half of those with `wrt` also take `d: &Data<T>` last
+//! `p.n` (`0..p.n`) and add it to indices (`(i + p.n) % 4`), loop over `qs` and `p.layers`
+//! (`for qe1 in qs.iter()`, `for qe1 in qs`, `for qe1 in &p.layers`,
+//! `for (i, qe1) in qs.iter().enumerate()`, `for i in 0..qs.len()`), bind places
+//! (`let r3 = &p.layers[i % 2];`) and pass `&p.inner`, `&qs[i]`, `&p.layers[j]`, a loop's
+//! element or a bound place to the callees that take `q: &Inner<T>` alone. Half of those with `wrt` also take `d: &Data<T>` last
 //! (see [`crate::program::DATA_STRUCT`]), a user struct that `wrt` leaves out: their bodies
 //! read `d.scale` and `d.shift` as data floats (in expressions, conditions and the products
 //! above) and `d.k` (below 4) as an integer (in indices, ranges and casts), and pass `d` on
@@ -408,13 +409,29 @@ impl Writer<'_> {
         self.structs.contains(&s)
     }
 
-    /// An element of `qs`, at an index of the integers in scope.
-    fn qs_at(&mut self) -> String {
-        format!("qs[{}]", self.index(3))
+    /// The slices of `Inner`s the function can read, with their lengths: `qs` (3) and the
+    /// field `p.layers` (2).
+    fn inner_slices(&self) -> Vec<(&'static str, usize)> {
+        let mut slices = Vec::new();
+        if self.has(Struct::Qs) {
+            slices.push(("qs", 3));
+        }
+        if self.has(Struct::P) {
+            slices.push(("p.layers", 2));
+        }
+        slices
+    }
+
+    /// An element of a slice of `Inner`s, at an index of the integers in scope:
+    /// `qs[i % 3]`, `p.layers[(j + 1) % 2]`; the function must have one.
+    fn inner_element(&mut self) -> String {
+        let slices = self.inner_slices();
+        let (slice, len) = slices[self.rng.below(slices.len())];
+        format!("{slice}[{}]", self.index(len))
     }
 
     /// An `Inner` to read: one in scope (more often the latest bound, as the element of the
-    /// loop around) or an element of `qs`.
+    /// loop around) or an element of a slice.
     fn inner(&mut self) -> String {
         let latest = self
             .inners
@@ -423,35 +440,35 @@ impl Writer<'_> {
         if let Some(latest) = latest.filter(|_| self.rng.chance(40)) {
             return latest.clone();
         }
-        let qs = usize::from(self.has(Struct::Qs));
-        let k = self.rng.below(self.inners.len() + qs);
+        let slices = usize::from(!self.inner_slices().is_empty());
+        let k = self.rng.below(self.inners.len() + slices);
         match self.inners.get(k) {
             Some(inner) => inner.clone(),
-            None => self.qs_at(),
+            None => self.inner_element(),
         }
     }
 
     /// Whether an `Inner` can be passed to a callee here: there is one in scope besides `q`
     /// (the parameter itself, which does not compile passed on: see docs/difftest.md).
     fn can_pass_inner(&self) -> bool {
-        self.has(Struct::Qs) || self.inners.iter().any(|i| i != "q")
+        !self.inner_slices().is_empty() || self.inners.iter().any(|i| i != "q")
     }
 
-    /// An `Inner` passed to a callee that takes `q`: `&p.inner`, `&qs[..]`, the element of a
-    /// loop over `qs` or a bound place.
+    /// An `Inner` passed to a callee that takes `q`: `&p.inner`, `&qs[..]`, `&p.layers[..]`,
+    /// the element of a loop over a slice or a bound place.
     fn inner_argument(&mut self) -> String {
         let passable: Vec<String> = self.inners.iter().filter(|i| *i != "q").cloned().collect();
-        let qs = usize::from(self.has(Struct::Qs));
-        match passable.get(self.rng.below(passable.len() + qs)) {
+        let slices = usize::from(!self.inner_slices().is_empty());
+        match passable.get(self.rng.below(passable.len() + slices)) {
             Some(place) if place.contains('.') => format!("&{place}"),
             Some(reference) => reference.clone(),
-            None => format!("&{}", self.qs_at()),
+            None => format!("&{}", self.inner_element()),
         }
     }
 
     /// A float field of a struct parameter, at any depth: `p.s`, `p.w[i % 4]`, `p.fixed`
-    /// (`#[no_derivative]`), `p.inner.a`, `q.v[(j + 1) % 3]`, `qs[i % 3].v[..]`, `qe1.a`,
-    /// `r3.v[..]`.
+    /// (`#[no_derivative]`), `p.inner.a`, `p.layers[j % 2].v[..]`, `q.v[(j + 1) % 3]`,
+    /// `qs[i % 3].v[..]`, `qe1.a`, `r3.v[..]`.
     fn field(&mut self) -> String {
         if self.has(Struct::P) && self.rng.chance(40) {
             return match self.rng.below(7) {
@@ -500,13 +517,13 @@ impl Writer<'_> {
         }
     }
 
-    /// `let r3 = &p.inner;` or `let r3 = &qs[..];`: a place bound to a name, which reads and
-    /// calls then use as an `Inner`.
+    /// `let r3 = &p.inner;`, `let r3 = &qs[..];` or `let r3 = &p.layers[..];`: a place bound
+    /// to a name, which reads and calls then use as an `Inner`.
     fn bind_place(&mut self) -> Chunk {
-        let place = if self.has(Struct::P) && (!self.has(Struct::Qs) || self.rng.chance(50)) {
+        let place = if self.has(Struct::P) && self.rng.chance(30) {
             "p.inner".to_string()
         } else {
-            self.qs_at()
+            self.inner_element()
         };
         let r = self.new_name("r");
         self.inners.push(r.clone());
@@ -983,10 +1000,10 @@ impl Writer<'_> {
         let by_index = |index: String, trips| Frame { index, trips };
         // Nested loops are over ranges more often: those the reverse sweep may evaluate again.
         let ranges = if depth > 1 { 6 } else { 4 };
-        let qs = 5 * usize::from(self.has(Struct::Qs));
-        let (mut lines, frame, element, over_range) = match self.rng.below(ranges + 3 + qs) {
+        let slices = 5 * usize::from(!self.inner_slices().is_empty());
+        let (mut lines, frame, element, over_range) = match self.rng.below(ranges + 3 + slices) {
             r if r >= ranges + 3 => {
-                let (head, frame, element) = self.qs_loop(depth, &index, &counter, label);
+                let (head, frame, element) = self.inner_loop(depth, &index, &counter, label);
                 (head, frame, Some(element), false)
             }
             r if r < ranges => {
@@ -1036,10 +1053,10 @@ impl Writer<'_> {
         }
     }
 
-    /// A loop over the three elements of `qs`, binding `qeD` at depth `D`: with its index
-    /// (`for (i, qe1) in qs.iter().enumerate()`) or with a counter (`for qe1 in qs.iter()`,
-    /// `for qe1 in qs`).
-    fn qs_loop(
+    /// A loop over the elements of a slice of `Inner`s (`qs`, `p.layers`), binding `qeD` at
+    /// depth `D`: with its index (`for (i, qe1) in qs.iter().enumerate()`) or with a counter
+    /// (`for qe1 in qs.iter()`, `for qe1 in qs`, `for qe1 in &p.layers`).
+    fn inner_loop(
         &mut self,
         depth: usize,
         index: &str,
@@ -1047,17 +1064,22 @@ impl Writer<'_> {
         label: &str,
     ) -> (Vec<String>, Frame, Element) {
         let element = format!("qe{depth}");
+        let slices = self.inner_slices();
+        let (slice, len) = slices[self.rng.below(slices.len())];
         let frame = |index: &str| Frame {
             index: index.to_string(),
-            trips: 3,
+            trips: len as u64,
         };
         let over = match self.rng.below(3) {
             0 => {
-                let head = format!("{label}for ({index}, {element}) in qs.iter().enumerate() {{");
+                let head =
+                    format!("{label}for ({index}, {element}) in {slice}.iter().enumerate() {{");
                 return (vec![head], frame(index), Element::Inner(element));
             }
-            1 => "qs.iter()",
-            _ => "qs",
+            1 => format!("{slice}.iter()"),
+            // A slice parameter is iterated as it is, a `Vec` field by reference.
+            _ if slice == "qs" => slice.to_string(),
+            _ => format!("&{slice}"),
         };
         let head = vec![
             format!("let mut {counter} = 0;"),
@@ -1095,7 +1117,11 @@ impl Writer<'_> {
         let nested = !self.loops.is_empty();
         if !self.rng.chance(if nested { 80 } else { 30 }) {
             if self.has(Struct::P) && self.rng.chance(30) {
-                return self.rng.pick(&["0..p.n", "(0..p.n).rev()"]).to_string();
+                let ranges = ["0..p.n", "(0..p.n).rev()", "0..p.layers.len()"];
+                return self.rng.pick(&ranges).to_string();
+            }
+            if self.has(Struct::Qs) && self.rng.chance(15) {
+                return "0..qs.len()".to_string();
             }
             let fixed = ["0..n", "0..3", "(0..n).rev()", "(0..4).step_by(2)"];
             return self.rng.pick(&fixed).to_string();
@@ -2116,11 +2142,18 @@ mod tests {
             "for (i, qe1) in qs.iter().enumerate() {",
             "qe1.a",
             "qe1.v[",
-            "qe2 in qs",
+            "qe2 in ",
+            "p.layers[",
+            "].a",
+            "in p.layers.iter() {",
+            "in &p.layers {",
+            "in p.layers.iter().enumerate() {",
+            "0..p.layers.len()",
+            "0..qs.len()",
+            " = &p.layers[",
             " = &p.inner;",
             " = &qs[",
             "dot(&p.w, w)",
-            "dot(&p.w, &b",
             "dot(&q.v, &",
             "sum(&p.w)",
             "norm(&",
@@ -2129,6 +2162,8 @@ mod tests {
         ] {
             assert!(all.contains(construct), "no program has {construct}");
         }
+        let with_a_buffer = ["dot(&p.w, &b", ".v, &b"].iter().any(|d| all.contains(d));
+        assert!(with_a_buffer, "no field dotted with a buffer");
         let bound_place = with.iter().any(|f| {
             let source = f.source();
             (1..40).any(|k| {
@@ -2153,11 +2188,14 @@ mod tests {
                     callee.name
                 );
                 let source = f.source();
-                for call in source.split(&format!("{}(", callee.name)).skip(1) {
+                // (A call whose first argument is a call of the same callee leaves an empty piece.)
+                let opening = format!("{}(", callee.name);
+                let calls = source.split(&opening).skip(1);
+                for call in calls.filter(|c| !c.is_empty()) {
                     let argument = call
                         .split(", n, ")
                         .nth(1)
-                        .expect("a call of a callee with q");
+                        .unwrap_or_else(|| panic!("{}( {call}", callee.name));
                     let argument = argument
                         .split([',', ')'])
                         .next()
@@ -2168,7 +2206,7 @@ mod tests {
                 }
             }
         }
-        for argument in ["&p.inner", "&qs[", "qe1", "r"] {
+        for argument in ["&p.inner", "&qs[", "&p.layers[", "qe1", "r"] {
             assert!(
                 passed.iter().any(|a| a.starts_with(argument)),
                 "no call passes {argument}: {passed:?}"

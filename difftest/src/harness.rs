@@ -19,7 +19,7 @@
 //! (`Dual::constant(data.scale)`); it has no gradient, tangent or direction.
 //!
 //! And, from a fourth generator, values of the structs of [`STRUCTS`], for a function that
-//! takes them: the 25 floats with a derivative of `p`, `q` and `qs` (in [-1, 1), in field
+//! takes them: the 33 floats with a derivative of `p`, `q` and `qs` (in [-1, 1), in field
 //! order), a direction for them, `p.fixed` (`#[no_derivative]`), the `fixed` of `p`'s tangent
 //! (in [-10, 10): not a direction, `_jvp` and `_hvp` must not read it) and `p.n` (below 4).
 //! The point of such a function is `x`, `w` and the floats of its structs in one flat vector
@@ -110,7 +110,7 @@ const CHECKS: &str = r#"
 /// Where a program is checked: x0, x1, x2 and the four elements of w in one array, n, a
 /// cotangent seed per output, a direction for `_jvp` and `_hvp` (t0, t1, t2, tw), the
 /// fields of the `Data` that the programs taking `d` get, and for a program that takes
-/// structs (else `s` and `sdir` are empty) the 25 floats of `p`, `q` and `qs` in field order,
+/// structs (else `s` and `sdir` are empty) the 33 floats of `p`, `q` and `qs` in field order,
 /// their direction, `p.fixed`, the `fixed` of `p`'s tangent (not a direction) and `p.n`.
 struct Point {
     x: [f64; 7],
@@ -156,8 +156,8 @@ impl Points {
         let d = &mut self.2;
         let (scale, shift, k) = (uniform(d, -1.0, 1.0), uniform(d, -1.0, 1.0), uniform(d, 0.0, 4.0) as usize);
         let g = &mut self.3;
-        let mut s: Vec<f64> = (0..25).map(|_| uniform(g, -1.0, 1.0)).collect();
-        let mut sdir: Vec<f64> = (0..25).map(|_| uniform(g, -1.0, 1.0)).collect();
+        let mut s: Vec<f64> = (0..33).map(|_| uniform(g, -1.0, 1.0)).collect();
+        let mut sdir: Vec<f64> = (0..33).map(|_| uniform(g, -1.0, 1.0)).collect();
         let (fixed, tfixed, pn) = (uniform(g, -1.0, 1.0), uniform(g, -10.0, 10.0), uniform(g, 0.0, 4.0) as usize);
         if !structs {
             s.clear();
@@ -848,7 +848,7 @@ pub struct Point {
     pub shift: f64,
     pub k: usize,
     /// For a function that takes structs (else empty): the floats of `p`, `q` and `qs` in
-    /// field order (25, see [`Struct::offset`]), and their direction.
+    /// field order (33, see [`Struct::offset`]), and their direction.
     pub s: Vec<f64>,
     pub sdir: Vec<f64>,
     /// `p.fixed`, the `fixed` of `p`'s tangent (not a direction), and `p.n`.
@@ -1204,25 +1204,25 @@ mod tests {
         assert_eq!(
             c.bindings,
             [
-                "let sp = params_at(&s[0..9], fixed, pn);",
-                "let tp = params_at(&sdir[0..9], tfixed, pn);",
-                "let sqs = inners_at(&s[13..25]);",
-                "let tqs = inners_at(&sdir[13..25]);",
-                "let x: Vec<f64> = [&x[..], &s[0..9], &s[13..25]].concat();",
-                "let dir: Vec<f64> = [&dir[..], &sdir[0..9], &sdir[13..25]].concat();",
+                "let sp = params_at(&s[0..17], fixed, pn);",
+                "let tp = params_at(&sdir[0..17], tfixed, pn);",
+                "let sqs = inners_at(&s[21..33]);",
+                "let tqs = inners_at(&sdir[21..33]);",
+                "let x: Vec<f64> = [&x[..], &s[0..17], &s[21..33]].concat();",
+                "let dir: Vec<f64> = [&dir[..], &sdir[0..17], &sdir[21..33]].concat();",
             ]
         );
         // Differences through `from_flat`, dual numbers through the plain copy.
         assert_eq!(
             c.value,
-            "|v: &[f64]| p7::<f64>(v[0], v[1], v[2], &v[3..7], n, &sp.from_flat(&v[7..16]), &sqs.from_flat(&v[16..28]))"
+            "|v: &[f64]| p7::<f64>(v[0], v[1], v[2], &v[3..7], n, &sp.from_flat(&v[7..24]), &sqs.from_flat(&v[24..36]))"
         );
         assert_eq!(
             c.dual,
-            "|v: &[Dual<f64>]| plain::p7::<Dual<f64>>(v[0], v[1], v[2], &v[3..7], n, &params_at(&v[7..16], Dual::constant(fixed), pn), &inners_at(&v[16..28]))"
+            "|v: &[Dual<f64>]| plain::p7::<Dual<f64>>(v[0], v[1], v[2], &v[3..7], n, &params_at(&v[7..24], Dual::constant(fixed), pn), &inners_at(&v[24..36]))"
         );
         assert!(c.nested.unwrap().contains(
-            "plain::p7::<Dual<Dual<f64>>>(v[0], v[1], v[2], &v[3..7], n, &params_at(&v[7..16], Dual::constant(Dual::constant(fixed)), pn)"
+            "plain::p7::<Dual<Dual<f64>>>(v[0], v[1], v[2], &v[3..7], n, &params_at(&v[7..24], Dual::constant(Dual::constant(fixed)), pn)"
         ));
         assert_eq!(
             c.grad,
@@ -1233,7 +1233,7 @@ mod tests {
             .ends_with("n, &sp, &sqs, dir[0], dir[1], dir[2], &dir[3..7], &tp, &tqs)"));
         let kinds: Vec<&str> = c.invariants.iter().map(|(k, _)| *k).collect();
         assert_eq!(kinds, ["flat", "flat", "kept", "kept", "hvp-kept"]);
-        assert_eq!(c.invariants[0].1, "sp.to_flat()[..] == s[0..9]");
+        assert_eq!(c.invariants[0].1, "sp.to_flat()[..] == s[0..17]");
         assert!(
             c.invariants[4].1.contains("= p7_hvp::<f64>(")
                 && c.invariants[4]
@@ -1250,10 +1250,10 @@ mod tests {
         f.structs = vec![Struct::P, Struct::Q, Struct::Qs];
         let c = Calls::of(&f);
         assert!(c.grad.starts_with("{ let (g1, gp, gq, gqs) = p7_grad::<f64>(x[0], x[1], x[2], &x[3..7], n, &sp, &sq, &sqs); [&[0.0, g1, 0.0][..], &[0.0; 4][..], &gp.to_flat()[..], &gq.to_flat()[..], &gqs.to_flat()[..]].concat() }"), "{}", c.grad);
-        assert!(c.dual.contains("&x[3..7].iter().map(|&a| Dual::constant(a)).collect::<Vec<Dual<f64>>>(), n, &params_at(&v[7..16], "));
+        assert!(c.dual.contains("&x[3..7].iter().map(|&a| Dual::constant(a)).collect::<Vec<Dual<f64>>>(), n, &params_at(&v[7..24], "));
         assert!(
             c.dual
-                .ends_with("&inner_at(&v[16..20]), &inners_at(&v[20..32]))"),
+                .ends_with("&inner_at(&v[24..28]), &inners_at(&v[28..40]))"),
             "{}",
             c.dual
         );
@@ -1268,8 +1268,8 @@ mod tests {
     #[test]
     fn a_mismatch_of_a_function_with_structs_reads_back_with_them() {
         let mut point = zero_point(0.5, 1);
-        point.s = (0..25).map(|i| i as f64 / 7.0).collect();
-        point.sdir = (0..25).map(|i| -(i as f64) / 3.0).collect();
+        point.s = (0..33).map(|i| i as f64 / 7.0).collect();
+        point.sdir = (0..33).map(|i| -(i as f64) / 3.0).collect();
         (point.fixed, point.tfixed, point.pn) = (0.25, -7.5, 3);
         let line = format!(
             "MISMATCH p2 kept component 0 at x = {:?}, n = 0, seed = {:?}, dir = {:?}, scale = 0.5, shift = 0.0, k = 1, s = {:?}, sdir = {:?}, fixed = 0.25, tfixed = -7.5, pn = 3: a field",

@@ -29,7 +29,7 @@ pub struct Data<T> {
 /// numbers included, which are not `Differentiable` (so `from_flat` cannot build a
 /// `Params<Dual<f64>>`). Every crate or module that holds such a function defines them.
 pub const STRUCTS: &str = r#"/// A struct a generated function may take, differentiated: `q: &Inner<T>`,
-/// `qs: &[Inner<T>]` (three of them), and in `Params`.
+/// `qs: &[Inner<T>]` (three of them), and in `Params` (`inner`, `layers`).
 #[derive(Clone, Debug, Differentiable)]
 pub struct Inner<T: Float> {
     pub a: T,
@@ -46,6 +46,8 @@ pub struct Params<T: Float> {
     /// Four elements.
     pub w: Vec<T>,
     pub inner: Inner<T>,
+    /// Two elements.
+    pub layers: Vec<Inner<T>>,
     pub n: usize,
     #[no_derivative]
     pub fixed: T,
@@ -64,12 +66,13 @@ pub fn inners_at<T: Float>(v: &[T]) -> Vec<Inner<T>> {
     v.chunks(4).map(inner_at).collect()
 }
 
-/// A `Params` from its 9 floats with a derivative, in field order, and its other fields.
+/// A `Params` from its 17 floats with a derivative, in field order, and its other fields.
 pub fn params_at<T: Float>(v: &[T], fixed: T, n: usize) -> Params<T> {
     Params {
         s: v[0],
         w: v[1..5].to_vec(),
         inner: inner_at(&v[5..9]),
+        layers: inners_at(&v[9..17]),
         n,
         fixed,
     }
@@ -110,19 +113,19 @@ impl Struct {
     /// How many floats with a derivative it holds (its `to_flat`'s length).
     pub fn flat_len(self) -> usize {
         match self {
-            Struct::P => 9,
+            Struct::P => 17,
             Struct::Q => 4,
             Struct::Qs => 12,
         }
     }
 
     /// Where its floats start in a point's struct coordinates: `p`'s, `q`'s and `qs`'s one
-    /// after the other, 25 in all.
+    /// after the other, 33 in all.
     pub fn offset(self) -> usize {
         match self {
             Struct::P => 0,
-            Struct::Q => 9,
-            Struct::Qs => 13,
+            Struct::Q => 17,
+            Struct::Qs => 21,
         }
     }
 }
@@ -525,7 +528,7 @@ mod tests {
             .iter()
             .map(|s| s.offset() + s.flat_len())
             .collect();
-        assert_eq!(ends, [Struct::Q.offset(), Struct::Qs.offset(), 25]);
+        assert_eq!(ends, [Struct::Q.offset(), Struct::Qs.offset(), 33]);
     }
 
     #[test]
