@@ -28,12 +28,15 @@ pub fn weigh<T: Float>(seed: [f64; 3], y: impl AsRef<[T]>) -> T {
 }
 
 /// The gradient of `f` at `x` by forward mode, one dual evaluation per component.
-pub fn forward_gradient(f: impl Fn(&[Dual<f64>]) -> Dual<f64>, x: &[f64; 7]) -> [f64; 7] {
-    std::array::from_fn(|k| {
-        let mut xd = x.map(Dual::constant);
-        xd[k] = Dual::variable(x[k]);
-        f(&xd).tangent
-    })
+pub fn forward_gradient(f: impl Fn(&[Dual<f64>]) -> Dual<f64>, x: &[f64]) -> Vec<f64> {
+    let seeded = |k: usize| -> Vec<Dual<f64>> {
+        let unit = |i: usize| if i == k { 1.0 } else { 0.0 };
+        x.iter()
+            .enumerate()
+            .map(|(i, &a)| Dual::new(a, unit(i)))
+            .collect()
+    };
+    (0..x.len()).map(|k| f(&seeded(k)).tangent).collect()
 }
 
 /// `a` and `b` agree to `tol` relative to their size (absolute below 1), or are both NaN.
@@ -44,13 +47,9 @@ fn close(a: f64, b: f64, tol: f64) -> bool {
 /// `grad`, a gradient of `f` at `x` from the reverse sweep, agrees with `forward` (from dual
 /// numbers) and with central finite differences.
 #[track_caller]
-pub fn assert_gradient(
-    grad: &[f64; 7],
-    forward: &[f64; 7],
-    f: impl Fn(&[f64]) -> f64,
-    x: &[f64; 7],
-) {
-    for k in 0..7 {
+pub fn assert_gradient(grad: &[f64], forward: &[f64], f: impl Fn(&[f64]) -> f64, x: &[f64]) {
+    assert_eq!(grad.len(), x.len(), "the gradient's components");
+    for k in 0..x.len() {
         assert!(
             close(grad[k], forward[k], 1e-9),
             "component {k}: reverse {} but dual numbers {}",
@@ -63,8 +62,8 @@ pub fn assert_gradient(
 
 /// `vjp`, from the reverse sweep with `seed`, is `seed` times `grad`.
 #[track_caller]
-pub fn assert_scaled(vjp: &[f64; 7], seed: f64, grad: &[f64; 7]) {
-    for k in 0..7 {
+pub fn assert_scaled(vjp: &[f64], seed: f64, grad: &[f64]) {
+    for k in 0..grad.len() {
         let scaled = seed * grad[k];
         assert!(
             close(vjp[k], scaled, 1e-12),
@@ -85,8 +84,8 @@ fn agree(a: f64, b: f64, tol: f64, size: f64) -> bool {
 }
 
 /// The point `x` moved along `dir` in dual numbers: `x + ε·dir`.
-pub fn duals_along(x: &[f64; 7], dir: &[f64; 7]) -> [Dual<f64>; 7] {
-    std::array::from_fn(|i| Dual::new(x[i], dir[i]))
+pub fn duals_along(x: &[f64], dir: &[f64]) -> Vec<Dual<f64>> {
+    x.iter().zip(dir).map(|(&a, &t)| Dual::new(a, t)).collect()
 }
 
 /// `H·dir`, the Hessian of `f` at `x` times `dir`, from nested dual numbers, one sweep per
@@ -94,15 +93,18 @@ pub fn duals_along(x: &[f64; 7], dir: &[f64; 7]) -> [Dual<f64>; 7] {
 /// coefficient of `ε₁ε₂` in `f(x + ε₁·dir + ε₂·e_k)` is component `k`.
 pub fn nested_hvp(
     f: impl Fn(&[Dual<Dual<f64>>]) -> Dual<Dual<f64>>,
-    x: &[f64; 7],
-    dir: &[f64; 7],
-) -> [f64; 7] {
-    std::array::from_fn(|k| {
+    x: &[f64],
+    dir: &[f64],
+) -> Vec<f64> {
+    let seeded = |k: usize| -> Vec<Dual<Dual<f64>>> {
         let unit = |i: usize| Dual::constant(if i == k { 1.0 } else { 0.0 });
-        let xd: [Dual<Dual<f64>>; 7] =
-            std::array::from_fn(|i| Dual::new(Dual::new(x[i], dir[i]), unit(i)));
-        f(&xd).tangent.tangent
-    })
+        (0..x.len())
+            .map(|i| Dual::new(Dual::new(x[i], dir[i]), unit(i)))
+            .collect()
+    };
+    (0..x.len())
+        .map(|k| f(&seeded(k)).tangent.tangent)
+        .collect()
 }
 
 /// `Σ aᵢ·bᵢ`, and `Σ |aᵢ·bᵢ|`, the size its rounding error is relative to.
@@ -120,8 +122,8 @@ pub fn assert_jvp(
     primal: &[f64],
     along: &[Dual<f64>],
     weights: &[f64],
-    grad: &[f64; 7],
-    dir: &[f64; 7],
+    grad: &[f64],
+    dir: &[f64],
 ) {
     for i in 0..primal.len() {
         assert!(
@@ -149,14 +151,14 @@ pub fn assert_jvp(
 /// except where they overflowed and `hvp` did not) and with central differences of
 /// `x ↦ grad_at(x)·dir`, whose gradient is `H·dir`.
 #[track_caller]
-pub fn assert_hvp(
-    hvp: &[f64; 7],
-    nested: &[f64; 7],
-    grad_at: impl Fn(&[f64]) -> [f64; 7],
-    x: &[f64; 7],
-    dir: &[f64; 7],
+pub fn assert_hvp<G: AsRef<[f64]>>(
+    hvp: &[f64],
+    nested: &[f64],
+    grad_at: impl Fn(&[f64]) -> G,
+    x: &[f64],
+    dir: &[f64],
 ) {
-    for k in 0..7 {
+    for k in 0..x.len() {
         if !nested[k].is_finite() && hvp[k].is_finite() {
             continue;
         }
@@ -167,7 +169,7 @@ pub fn assert_hvp(
             nested[k]
         );
     }
-    check_grad(|y| dot_and_size(&grad_at(y), dir).0, x, hvp).assert_within(1e-6);
+    check_grad(|y| dot_and_size(grad_at(y).as_ref(), dir).0, x, hvp).assert_within(1e-6);
 }
 
 // The three `seed6_*_jvp` entries are the first real findings: `_jvp` and `_hvp` through

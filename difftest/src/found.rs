@@ -4,12 +4,14 @@
 //! references the batch used (with the helpers those tests call appended to the file once,
 //! after its head, so that the head stays what it was). A program that takes
 //! `d: &Data<T>` has the struct defined in its module, and its test builds the `Data` of the
-//! failing point.
+//! failing point; one that takes structs has them defined in its module with the copies of
+//! its functions that dual numbers run (`mod plain`), and its test builds their values at the
+//! failing point and checks the invariants of its kind of failure too.
 
 use std::path::Path;
 
 use crate::harness::{Calls, Checked, Failure, Inject, FORWARD_HELPERS, HELPERS};
-use crate::program::{Program, DATA_STRUCT};
+use crate::program::{plain_module, Program, DATA_STRUCT, STRUCTS};
 
 /// The file the entries go to, from the repository's root.
 pub const FILE: &str = "tests/difftest_found.rs";
@@ -44,13 +46,9 @@ use autodiff::{check_grad, Dual, Float};
 const ASSERTS: &str = r#"/// `grad`, a gradient of `f` at `x` from the reverse sweep, agrees with `forward` (from dual
 /// numbers) and with central finite differences.
 #[track_caller]
-pub fn assert_gradient(
-    grad: &[f64; 7],
-    forward: &[f64; 7],
-    f: impl Fn(&[f64]) -> f64,
-    x: &[f64; 7],
-) {
-    for k in 0..7 {
+pub fn assert_gradient(grad: &[f64], forward: &[f64], f: impl Fn(&[f64]) -> f64, x: &[f64]) {
+    assert_eq!(grad.len(), x.len(), "the gradient's components");
+    for k in 0..x.len() {
         assert!(
             close(grad[k], forward[k], 1e-9),
             "component {k}: reverse {} but dual numbers {}",
@@ -63,8 +61,8 @@ pub fn assert_gradient(
 
 /// `vjp`, from the reverse sweep with `seed`, is `seed` times `grad`.
 #[track_caller]
-pub fn assert_scaled(vjp: &[f64; 7], seed: f64, grad: &[f64; 7]) {
-    for k in 0..7 {
+pub fn assert_scaled(vjp: &[f64], seed: f64, grad: &[f64]) {
+    for k in 0..grad.len() {
         let scaled = seed * grad[k];
         assert!(
             close(vjp[k], scaled, 1e-12),
@@ -87,8 +85,8 @@ pub fn assert_jvp(
     primal: &[f64],
     along: &[Dual<f64>],
     weights: &[f64],
-    grad: &[f64; 7],
-    dir: &[f64; 7],
+    grad: &[f64],
+    dir: &[f64],
 ) {
     for i in 0..primal.len() {
         assert!(
@@ -116,14 +114,14 @@ pub fn assert_jvp(
 /// except where they overflowed and `hvp` did not) and with central differences of
 /// `x ↦ grad_at(x)·dir`, whose gradient is `H·dir`.
 #[track_caller]
-pub fn assert_hvp(
-    hvp: &[f64; 7],
-    nested: &[f64; 7],
-    grad_at: impl Fn(&[f64]) -> [f64; 7],
-    x: &[f64; 7],
-    dir: &[f64; 7],
+pub fn assert_hvp<G: AsRef<[f64]>>(
+    hvp: &[f64],
+    nested: &[f64],
+    grad_at: impl Fn(&[f64]) -> G,
+    x: &[f64],
+    dir: &[f64],
 ) {
-    for k in 0..7 {
+    for k in 0..x.len() {
         if !nested[k].is_finite() && hvp[k].is_finite() {
             continue;
         }
@@ -134,7 +132,7 @@ pub fn assert_hvp(
             nested[k]
         );
     }
-    check_grad(|y| dot_and_size(&grad_at(y), dir).0, x, hvp).assert_within(1e-6);
+    check_grad(|y| dot_and_size(grad_at(y).as_ref(), dir).0, x, hvp).assert_within(1e-6);
 }
 "#;
 
@@ -240,8 +238,17 @@ fn entry(program: &Program, origin: &Origin) -> String {
         s.push_str(DATA_STRUCT);
         s.push('\n');
     }
+    if program.takes_structs() {
+        s.push_str(STRUCTS);
+        s.push('\n');
+    }
     for function in &program.functions {
         s.push_str(&function.source());
+        s.push('\n');
+    }
+    let plain = plain_module(&program.functions);
+    if !plain.is_empty() {
+        s.push_str(&plain);
         s.push('\n');
     }
     s.push_str(&test(program, origin));
@@ -260,6 +267,15 @@ fn test(program: &Program, origin: &Origin) -> String {
     )];
     if program.checked().data {
         body.push(p.data_binding());
+    }
+    if !program.checked().structs.is_empty() {
+        body.push(p.struct_binding());
+        body.extend(c.bindings.iter().cloned());
+        // The invariants about what failed: the gradient's (`flat`, `kept`) or `_hvp`'s.
+        let about = |kind: &str| Failure::about(kind) == origin.failure.checked();
+        for (kind, holds) in c.invariants.iter().filter(|(kind, _)| about(kind)) {
+            body.push(format!("assert!({holds}, {kind:?});"));
+        }
     }
     match origin.failure.checked() {
         Checked::Gradient => gradient_test(&c, origin, &mut body),
@@ -343,7 +359,7 @@ fn hvp_test(c: &Calls, origin: &Origin, body: &mut Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::program::{Chunk, Function, Returns};
+    use crate::program::{Chunk, Function, Returns, Struct};
 
     /// The file in the repository starts with the head difftest writes, as rustfmt left it.
     #[test]
@@ -359,6 +375,7 @@ mod tests {
             returns,
             wrt: Vec::new(),
             data: false,
+            structs: Vec::new(),
             body: vec![Chunk::line("let mut v1 = x0.sin();")],
             result: vec!["v1".into(); result],
         };
@@ -407,6 +424,34 @@ mod tests {
             assert!(entry.contains("let data = Data { scale: 0.75, shift: -0.25, k: 1 };"));
             assert!(entry.contains("n, &data"));
         }
+    }
+
+    #[test]
+    fn a_program_that_takes_structs_defines_them_and_checks_their_invariants() {
+        let mut p = program(Returns::Scalar);
+        p.functions[0].structs = vec![Struct::P];
+        p.functions[0].result = vec!["v1 * p.s".into()];
+        let line = failure("fd").line.replace(
+            ": detail",
+            &format!(
+                ", s = {:?}, sdir = {:?}, fixed = 0.5, tfixed = 2.0, pn = 1: detail",
+                [0.25; 33], [-0.5; 33]
+            ),
+        );
+        let failure = Failure::parse(&line).expect("a mismatch line");
+        let kept = entry(&p, &origin(&failure, None));
+        assert!(kept.contains("pub struct Params<T: Float> {"), "{kept}");
+        assert!(kept.contains("pub fn params_at<T: Float>("));
+        assert!(kept.contains("mod plain {"));
+        assert!(kept.contains("let (s, sdir, fixed, tfixed, pn) = ([0.25, "));
+        assert!(kept.contains("let x: Vec<f64> = [&x[..], &s[0..17]].concat();"));
+        assert!(kept.contains("assert!(sp.to_flat()[..] == s[0..17], \"flat\");"));
+        assert!(kept.contains("gp.fixed == sp.fixed && gp.n == sp.n }, \"kept\");"));
+        assert!(!kept.contains("hvp-kept"));
+        assert!(kept.contains("forward_gradient(|v: &[Dual<f64>]| plain::p9::<Dual<f64>>("));
+        let failure = Failure::parse(&line.replace(" fd ", " hvp-fd ")).unwrap();
+        let hvp = entry(&p, &origin(&failure, None));
+        assert!(hvp.contains("\"hvp-kept\");") && !hvp.contains("\"kept\");"));
     }
 
     #[test]

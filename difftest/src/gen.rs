@@ -30,7 +30,16 @@
 //!   the other floats are data.
 //!
 //! Every function takes `x0, x1, x2: T`, `w: &[T]` of length 4 and `n: usize` (below 4), and
-//! returns `T`, `Vec<T>` or `[T; 3]`. Half of those with `wrt` also take `d: &Data<T>` last
+//! returns `T`, `Vec<T>` or `[T; 3]`. About one in three also takes parameters of the derived
+//! structs of [`crate::program::STRUCTS`] after `n` ([`pick_structs`]), differentiated: its
+//! expressions read their fields at any depth (`p.s`, `p.w[i % 4]`, `p.inner.v[j % 3]`,
+//! `qs[(i + 1) % 3].a`, `p.fixed`, which is `#[no_derivative]`, as a float that carries no
+//! derivative), reduce their `Vec` fields (`dot(&p.w, w)`, `norm(&q.v)`, ...), bound ranges by
+//! `p.n` (`0..p.n`) and add it to indices (`(i + p.n) % 4`), loop over `qs` and `p.layers`
+//! (`for qe1 in qs.iter()`, `for qe1 in qs`, `for qe1 in &p.layers`,
+//! `for (i, qe1) in qs.iter().enumerate()`, `for i in 0..qs.len()`), bind places
+//! (`let r3 = &p.layers[i % 2];`) and pass `&p.inner`, `&qs[i]`, `&p.layers[j]`, a loop's
+//! element or a bound place to the callees that take `q: &Inner<T>` alone. Half of those with `wrt` also take `d: &Data<T>` last
 //! (see [`crate::program::DATA_STRUCT`]), a user struct that `wrt` leaves out: their bodies
 //! read `d.scale` and `d.shift` as data floats (in expressions, conditions and the products
 //! above) and `d.k` (below 4) as an integer (in indices, ranges and casts), and pass `d` on
@@ -39,7 +48,7 @@
 //! input makes a primitive undefined; indices are taken modulo the length they index, and
 //! ranges are at most six long.
 
-use crate::program::{Chunk, Function, Returns};
+use crate::program::{Chunk, Function, Returns, Struct};
 
 /// A small deterministic generator (SplitMix64), so a seed reproduces a batch.
 pub struct Rng(u64);
@@ -168,11 +177,14 @@ const INDICES: [&str; 3] = ["i", "j", "k"];
 /// The largest cost (statements run, see [`Writer::cost`]) a single call may add.
 const CALL_BUDGET: u64 = 300;
 
-/// A function that may be called, with its cost and whether it takes `d`.
+/// A function that may be called, with its cost and whether it takes `d` and `q`.
+#[derive(Clone)]
 struct Callee {
     name: String,
     cost: u64,
     data: bool,
+    /// It takes `q: &Inner<T>` (and no other struct).
+    inner: bool,
 }
 
 /// An enclosing loop: an integer expression that counts its iterations, and at most how many.
@@ -186,8 +198,15 @@ struct Frame {
 struct Head {
     lines: Vec<String>,
     frame: Frame,
-    element: Option<String>,
+    element: Option<Element>,
     steps: Option<String>,
+}
+
+/// What a loop over elements binds: an element of `w` (a float, `wi`) or of `qs` (an
+/// `&Inner<T>`, `qe1`).
+enum Element {
+    Float(String),
+    Inner(String),
 }
 
 /// What a statement does; [`Writer::kinds`] weighs them.
@@ -208,6 +227,7 @@ enum Kind {
     IntLet,
     Write,
     Centered,
+    BindPlace,
 }
 
 /// The lengths of a [`Writer`]'s scoped lists when a block starts.
@@ -217,6 +237,7 @@ struct Scope {
     ints: usize,
     inductions: usize,
     inactive: usize,
+    inners: usize,
 }
 
 /// The state of one function being written.
@@ -248,6 +269,11 @@ struct Writer<'a> {
     w_is_data: bool,
     /// Whether the function takes `d: &Data<T>`, which it may pass to callees.
     data: bool,
+    /// The struct parameters the function takes.
+    structs: Vec<Struct>,
+    /// The `Inner`s in scope, to read and pass on: `p.inner`, `q`, the elements of loops over
+    /// `qs` (`qe1`) and bound places (`r3`); besides the elements of `qs`.
+    inners: Vec<String>,
     /// What was in scope where the block being written starts.
     block_start: Scope,
 }
@@ -273,6 +299,7 @@ impl Writer<'_> {
             ints: self.ints.len(),
             inductions: self.inductions.len(),
             inactive: self.inactive.len(),
+            inners: self.inners.len(),
         }
     }
 
@@ -282,6 +309,7 @@ impl Writer<'_> {
         self.ints.truncate(scope.ints);
         self.inductions.truncate(scope.inductions);
         self.inactive.truncate(scope.inactive);
+        self.inners.truncate(scope.inners);
     }
 
     /// `write`'s result, written with only what was in scope at the start of the block in
@@ -292,11 +320,13 @@ impl Writer<'_> {
         let ints = self.ints.split_off(start.ints);
         let inductions = self.inductions.split_off(start.inductions);
         let inactive = self.inactive.split_off(start.inactive);
+        let inners = self.inners.split_off(start.inners);
         let r = write(self);
         self.vars.extend(vars);
         self.ints.extend(ints);
         self.inductions.extend(inductions);
         self.inactive.extend(inactive);
+        self.inners.extend(inners);
         r
     }
 
@@ -304,11 +334,14 @@ impl Writer<'_> {
     /// of the buffers, and (in loops) integers cast to floats.
     fn expr(&mut self, depth: usize) -> String {
         if depth == 0 || self.rng.chance(30) {
+            let structs = !self.structs.is_empty();
             return match self.rng.below(20) {
                 0..=13 if self.data && self.rng.chance(15) => self.data_read(),
+                0..=13 if structs && self.rng.chance(30) => self.field(),
                 0..=13 => self.var(),
                 14 | 15 => self.element(),
                 16 if !self.loops.is_empty() => format!("T::from({}).unwrap()", self.small_int()),
+                17 | 18 if structs => self.field_reduction(),
                 _ => self.constant(),
             };
         }
@@ -360,13 +393,141 @@ impl Writer<'_> {
     }
 
     /// The left side of a condition: a variable or, in a function that takes `d`, now and
-    /// then a float of `d`.
+    /// then a float of `d`, or in one that takes structs, a field.
     fn compared(&mut self) -> String {
         if self.data && self.rng.chance(25) {
             self.data_float()
+        } else if !self.structs.is_empty() && self.rng.chance(25) {
+            self.field()
         } else {
             self.var()
         }
+    }
+
+    /// Whether the function takes the struct parameter `s`.
+    fn has(&self, s: Struct) -> bool {
+        self.structs.contains(&s)
+    }
+
+    /// The slices of `Inner`s the function can read, with their lengths: `qs` (3) and the
+    /// field `p.layers` (2).
+    fn inner_slices(&self) -> Vec<(&'static str, usize)> {
+        let mut slices = Vec::new();
+        if self.has(Struct::Qs) {
+            slices.push(("qs", 3));
+        }
+        if self.has(Struct::P) {
+            slices.push(("p.layers", 2));
+        }
+        slices
+    }
+
+    /// An element of a slice of `Inner`s, at an index of the integers in scope:
+    /// `qs[i % 3]`, `p.layers[(j + 1) % 2]`; the function must have one.
+    fn inner_element(&mut self) -> String {
+        let slices = self.inner_slices();
+        let (slice, len) = slices[self.rng.below(slices.len())];
+        format!("{slice}[{}]", self.index(len))
+    }
+
+    /// An `Inner` to read: one in scope (more often the latest bound, as the element of the
+    /// loop around) or an element of a slice.
+    fn inner(&mut self) -> String {
+        let latest = self
+            .inners
+            .last()
+            .filter(|i| i.starts_with('r') || i.starts_with("qe"));
+        if let Some(latest) = latest.filter(|_| self.rng.chance(40)) {
+            return latest.clone();
+        }
+        let slices = usize::from(!self.inner_slices().is_empty());
+        let k = self.rng.below(self.inners.len() + slices);
+        match self.inners.get(k) {
+            Some(inner) => inner.clone(),
+            None => self.inner_element(),
+        }
+    }
+
+    /// Whether an `Inner` can be passed to a callee here: there is one in scope besides `q`
+    /// (the parameter itself, which does not compile passed on: see docs/difftest.md).
+    fn can_pass_inner(&self) -> bool {
+        !self.inner_slices().is_empty() || self.inners.iter().any(|i| i != "q")
+    }
+
+    /// An `Inner` passed to a callee that takes `q`: `&p.inner`, `&qs[..]`, `&p.layers[..]`,
+    /// the element of a loop over a slice or a bound place.
+    fn inner_argument(&mut self) -> String {
+        let passable: Vec<String> = self.inners.iter().filter(|i| *i != "q").cloned().collect();
+        let slices = usize::from(!self.inner_slices().is_empty());
+        match passable.get(self.rng.below(passable.len() + slices)) {
+            Some(place) if place.contains('.') => format!("&{place}"),
+            Some(reference) => reference.clone(),
+            None => format!("&{}", self.inner_element()),
+        }
+    }
+
+    /// A float field of a struct parameter, at any depth: `p.s`, `p.w[i % 4]`, `p.fixed`
+    /// (`#[no_derivative]`), `p.inner.a`, `p.layers[j % 2].v[..]`, `q.v[(j + 1) % 3]`,
+    /// `qs[i % 3].v[..]`, `qe1.a`, `r3.v[..]`.
+    fn field(&mut self) -> String {
+        if self.has(Struct::P) && self.rng.chance(40) {
+            return match self.rng.below(7) {
+                0..=2 => "p.s".into(),
+                3..=5 => format!("p.w[{}]", self.index(4)),
+                _ => "p.fixed".into(),
+            };
+        }
+        let inner = self.inner();
+        if self.rng.chance(35) {
+            format!("{inner}.a")
+        } else {
+            format!("{inner}.v[{}]", self.index(3))
+        }
+    }
+
+    /// A slice function of a `Vec` field: `dot` with a slice of its length (`dot(&p.w, w)`,
+    /// `dot(&q.v, &qe1.v)`, `dot(&r2.v, &b3)`), `sum`, `mean`, `norm`, `norm_squared`. Not
+    /// `logsumexp`, `max_of` nor `min_of`, whose code does not compile on a field (see
+    /// docs/difftest.md).
+    fn field_reduction(&mut self) -> String {
+        let (v, len) = if self.has(Struct::P) && self.rng.chance(40) {
+            ("p.w".to_string(), 4)
+        } else {
+            (format!("{}.v", self.inner()), 3)
+        };
+        match self.rng.below(6) {
+            0 | 1 => {
+                let buffers: Vec<String> = self
+                    .arrays
+                    .iter()
+                    .filter(|(_, l)| *l == len)
+                    .map(|(b, _)| format!("&{b}"))
+                    .collect();
+                let other = match buffers.get(self.rng.below(buffers.len() + 2)) {
+                    Some(b) => b.clone(),
+                    None if len == 4 => "w".to_string(),
+                    None => format!("&{}.v", self.inner()),
+                };
+                format!("dot(&{v}, {other})")
+            }
+            2 => format!("sum(&{v})"),
+            3 => format!("mean(&{v})"),
+            4 => format!("norm(&{v})"),
+            _ => format!("norm_squared(&{v})"),
+        }
+    }
+
+    /// `let r3 = &p.inner;`, `let r3 = &qs[..];` or `let r3 = &p.layers[..];`: a place bound
+    /// to a name, which reads and calls then use as an `Inner`.
+    fn bind_place(&mut self) -> Chunk {
+        let place = if self.has(Struct::P) && self.rng.chance(30) {
+            "p.inner".to_string()
+        } else {
+            self.inner_element()
+        };
+        let r = self.new_name("r");
+        self.inners.push(r.clone());
+        Chunk::line(format!("let {r} = &{place};"))
     }
 
     /// An integer in scope: a loop counter, an induction variable, a `let`, or `n`.
@@ -401,7 +562,12 @@ impl Writer<'_> {
     /// `(i * m3 + j) % 4`, ...
     fn index(&mut self, len: usize) -> String {
         let a = self.int();
-        match self.rng.below(6) {
+        let p = usize::from(self.has(Struct::P));
+        match self.rng.below(6 + p) {
+            // `p.n` only next to an integer the transform knows: alone (`p.n % 4`), it is taken
+            // for a float (see docs/difftest.md).
+            6 if a.starts_with("d.") => format!("(n + p.n) % {len}"),
+            6 => format!("({a} + p.n) % {len}"),
             0 | 1 => format!("{a} % {len}"),
             2 => format!("({a} + {}) % {len}", self.int()),
             3 => {
@@ -427,38 +593,49 @@ impl Writer<'_> {
     /// loop-carried value by: a constant, an integer cast, data (a parameter outside `wrt`, an
     /// element of `w` when `w` is) or a constant computed from integers; or an element of `w`.
     fn inactive_factor(&mut self) -> String {
-        match self.rng.below(6) {
+        let p = 2 * usize::from(self.has(Struct::P));
+        match self.rng.below(6 + p) {
             0 | 1 => format!("k({:.3})", self.rng.float(0.5, 0.95)),
             2 => format!("(T::from({}).unwrap() * k(0.3))", self.small_int()),
             3 | 4 if !self.inactive.is_empty() => {
                 let i = self.rng.below(self.inactive.len());
                 self.inactive[i].clone()
             }
+            6 => "p.fixed".to_string(),
+            7 => "(T::from(p.n).unwrap() * k(0.3))".to_string(),
             _ => format!("w[{}]", self.index(4)),
         }
     }
 
-    /// A call of `callee`, whose cost is counted; `d` is passed on when it takes it.
+    /// A call of `callee`, whose cost is counted; an `Inner` is passed when it takes `q`, and
+    /// `d` is passed on when it takes it.
     fn call(&mut self, callee: &str, a: &str, b: &str, c: &str) -> String {
-        let (cost, data) = self
+        let (cost, data, inner) = self
             .callees
             .iter()
             .find(|f| f.name == callee)
-            .map_or((0, false), |f| (f.cost, f.data));
+            .map_or((0, false, false), |f| (f.cost, f.data, f.inner));
         self.cost += cost * self.multiplier();
+        let q = if inner {
+            format!(", {}", self.inner_argument())
+        } else {
+            String::new()
+        };
         let d = if data { ", d" } else { "" };
-        format!("{callee}({a}, {b}, {c}, w, n{d})")
+        format!("{callee}({a}, {b}, {c}, w, n{q}{d})")
     }
 
     /// One of the callees cheap enough to call here, if there is one (also where `w` is data:
     /// the zero tangent of `w` once went to the callee's `tangent` as a `Vec`); one that takes
-    /// `d` only if this function has it.
+    /// `d` only if this function has it, one that takes `q` only if it has an `Inner` to pass.
     fn affordable_callee(&mut self) -> Option<String> {
         let multiplier = self.multiplier();
+        let inner = self.can_pass_inner();
         let affordable: Vec<&Callee> = self
             .callees
             .iter()
             .filter(|f| f.cost * multiplier <= CALL_BUDGET && (self.data || !f.data))
+            .filter(|f| inner || !f.inner)
             .collect();
         if affordable.is_empty() {
             return None;
@@ -513,6 +690,9 @@ impl Writer<'_> {
         } else {
             kinds.extend([(1, Kind::Buffer), (1, Kind::Centered)]);
         }
+        if self.has(Struct::P) || self.has(Struct::Qs) {
+            kinds.push((2, Kind::BindPlace));
+        }
         kinds
     }
 
@@ -549,6 +729,7 @@ impl Writer<'_> {
             Kind::IntLet => self.int_let(),
             Kind::Write => self.write(),
             Kind::Centered => self.centered(),
+            Kind::BindPlace => self.bind_place(),
         };
         self.block.push(chunk);
     }
@@ -727,15 +908,21 @@ impl Writer<'_> {
         &mut self,
         head: Vec<String>,
         frame: Frame,
-        element: Option<String>,
+        element: Option<Element>,
         fill: impl FnOnce(&mut Self),
     ) -> Chunk {
         let outer = std::mem::take(&mut self.block);
         let scope = self.scope();
-        if self.w_is_data {
-            self.inactive.extend(element.clone());
+        match element {
+            Some(Element::Float(e)) => {
+                if self.w_is_data {
+                    self.inactive.push(e.clone());
+                }
+                self.vars.push(e);
+            }
+            Some(Element::Inner(e)) => self.inners.push(e),
+            None => {}
         }
-        self.vars.extend(element);
         self.ints.push(frame.index.clone());
         self.loops.push(frame);
         let inner_start = self.scope();
@@ -813,7 +1000,12 @@ impl Writer<'_> {
         let by_index = |index: String, trips| Frame { index, trips };
         // Nested loops are over ranges more often: those the reverse sweep may evaluate again.
         let ranges = if depth > 1 { 6 } else { 4 };
-        let (mut lines, frame, element, over_range) = match self.rng.below(ranges + 3) {
+        let slices = 5 * usize::from(!self.inner_slices().is_empty());
+        let (mut lines, frame, element, over_range) = match self.rng.below(ranges + 3 + slices) {
+            r if r >= ranges + 3 => {
+                let (head, frame, element) = self.inner_loop(depth, &index, &counter, label);
+                (head, frame, Some(element), false)
+            }
             r if r < ranges => {
                 let range = self.range();
                 let head = vec![format!("{label}for {index} in {range} {{")];
@@ -824,7 +1016,12 @@ impl Writer<'_> {
                 let head = vec![format!(
                     "{label}for ({index}, &{element}) in w.iter().enumerate() {{"
                 )];
-                (head, by_index(index, 4), Some(element), false)
+                (
+                    head,
+                    by_index(index, 4),
+                    Some(Element::Float(element)),
+                    false,
+                )
             }
             r if r == ranges + 1 => {
                 let v = self.var();
@@ -856,6 +1053,42 @@ impl Writer<'_> {
         }
     }
 
+    /// A loop over the elements of a slice of `Inner`s (`qs`, `p.layers`), binding `qeD` at
+    /// depth `D`: with its index (`for (i, qe1) in qs.iter().enumerate()`) or with a counter
+    /// (`for qe1 in qs.iter()`, `for qe1 in qs`, `for qe1 in &p.layers`).
+    fn inner_loop(
+        &mut self,
+        depth: usize,
+        index: &str,
+        counter: &str,
+        label: &str,
+    ) -> (Vec<String>, Frame, Element) {
+        let element = format!("qe{depth}");
+        let slices = self.inner_slices();
+        let (slice, len) = slices[self.rng.below(slices.len())];
+        let frame = |index: &str| Frame {
+            index: index.to_string(),
+            trips: len as u64,
+        };
+        let over = match self.rng.below(3) {
+            0 => {
+                let head =
+                    format!("{label}for ({index}, {element}) in {slice}.iter().enumerate() {{");
+                return (vec![head], frame(index), Element::Inner(element));
+            }
+            1 => format!("{slice}.iter()"),
+            // A slice parameter is iterated as it is, a `Vec` field by reference.
+            _ if slice == "qs" => slice.to_string(),
+            _ => format!("&{slice}"),
+        };
+        let head = vec![
+            format!("let mut {counter} = 0;"),
+            format!("{label}for {element} in {over} {{"),
+            format!("    {counter} += 1;"),
+        ];
+        (head, frame(counter), Element::Inner(element))
+    }
+
     /// With `percent` chance, an induction variable for a loop to step by one: one in scope, or
     /// a new one declared in `lines`, before the loop.
     fn induction(&mut self, lines: &mut Vec<String>, percent: usize) -> Option<String> {
@@ -883,6 +1116,13 @@ impl Writer<'_> {
     fn range(&mut self) -> String {
         let nested = !self.loops.is_empty();
         if !self.rng.chance(if nested { 80 } else { 30 }) {
+            if self.has(Struct::P) && self.rng.chance(30) {
+                let ranges = ["0..p.n", "(0..p.n).rev()", "0..p.layers.len()"];
+                return self.rng.pick(&ranges).to_string();
+            }
+            if self.has(Struct::Qs) && self.rng.chance(15) {
+                return "0..qs.len()".to_string();
+            }
             let fixed = ["0..n", "0..3", "(0..n).rev()", "(0..4).step_by(2)"];
             return self.rng.pick(&fixed).to_string();
         }
@@ -939,7 +1179,11 @@ impl Writer<'_> {
     /// An update of a value that lives across iterations; two in five multiply it by a factor
     /// that carries no derivative (`acc = acc * c + e`).
     fn carried(&mut self) -> Chunk {
-        let w = self.w_at_index();
+        let w = if !self.structs.is_empty() && self.rng.chance(30) {
+            self.field()
+        } else {
+            self.w_at_index()
+        };
         self.carried_at(w)
     }
 
@@ -1225,12 +1469,46 @@ fn pick_wrt(rng: &mut Rng) -> Vec<String> {
     }
 }
 
+/// The struct parameters of a function: none (two in three), or `q` alone (a third of the
+/// others: such a function may be called, with `&p.inner`, `&qs[i]`, ...), or some of `p`,
+/// `q`, `qs`, `p` or `qs` among them. A function that takes `p` or `qs` is not called: passing
+/// a struct parameter on (`f(x, p)`, `f(x, qs)`, `f(x, q)`) does not compile (see
+/// docs/difftest.md).
+fn pick_structs(rng: &mut Rng) -> Vec<Struct> {
+    if !rng.chance(35) {
+        return Vec::new();
+    }
+    if rng.chance(30) {
+        return vec![Struct::Q];
+    }
+    loop {
+        let chosen: Vec<Struct> = Struct::ALL
+            .into_iter()
+            .filter(|s| {
+                rng.chance(match s {
+                    Struct::P => 70,
+                    Struct::Q => 30,
+                    Struct::Qs => 60,
+                })
+            })
+            .collect();
+        if chosen.contains(&Struct::P) || chosen.contains(&Struct::Qs) {
+            return chosen;
+        }
+    }
+}
+
 /// A random differentiable function named `name` returning `returns`, which may call
 /// `callees`; with its cost. Half of those with `wrt` take `d: &Data<T>`: its floats are
 /// data (`d.scale`, `d.shift`: factors without derivative, see [`Writer::data_read`] for
-/// where else), its integer one of the integers (`d.k`).
+/// where else), its integer one of the integers (`d.k`). Its struct parameters
+/// ([`pick_structs`]) are differentiated: named in its `wrt` when it has one.
 fn function(rng: &mut Rng, name: &str, returns: Returns, callees: &[Callee]) -> (Function, u64) {
-    let wrt = pick_wrt(rng);
+    let structs = pick_structs(rng);
+    let mut wrt = pick_wrt(rng);
+    if !wrt.is_empty() {
+        wrt.extend(structs.iter().map(|s| s.name().to_string()));
+    }
     let data = !wrt.is_empty() && rng.chance(50);
     let differentiates = |p: &str| wrt.is_empty() || wrt.iter().any(|q| q == p);
     let mut inactive: Vec<String> = ["x0", "x1", "x2"]
@@ -1244,11 +1522,20 @@ fn function(rng: &mut Rng, name: &str, returns: Returns, callees: &[Callee]) -> 
         inactive.extend(["d.scale".to_string(), "d.shift".to_string()]);
         ints.push("d.k".to_string());
     }
+    let inners: Vec<String> = structs
+        .iter()
+        .filter_map(|s| match s {
+            Struct::P => Some("p.inner".to_string()),
+            Struct::Q => Some("q".to_string()),
+            Struct::Qs => None,
+        })
+        .collect();
     let block_start = Scope {
         vars: vars.len(),
         ints: ints.len(),
         inductions: 0,
         inactive: inactive.len(),
+        inners: inners.len(),
     };
     let mut w = Writer {
         rng,
@@ -1265,6 +1552,8 @@ fn function(rng: &mut Rng, name: &str, returns: Returns, callees: &[Callee]) -> 
         inactive,
         w_is_data: !differentiates("w"),
         data,
+        structs: structs.clone(),
+        inners,
         block_start,
     };
     let statements = 2 + w.rng.below(6);
@@ -1278,6 +1567,7 @@ fn function(rng: &mut Rng, name: &str, returns: Returns, callees: &[Callee]) -> 
         returns,
         wrt,
         data,
+        structs,
         body: w.block,
         result,
     };
@@ -1285,10 +1575,12 @@ fn function(rng: &mut Rng, name: &str, returns: Returns, callees: &[Callee]) -> 
 }
 
 /// A batch of `programs` functions `p0`, `p1`, ... from `seed`. One in five returns three
-/// floats; each of the others may be called by the three scalar functions written after it.
+/// floats; each of the others may be called by the functions written after it: one that takes
+/// no struct by the next three functions, one that takes `q` alone by the next two that have an
+/// `Inner` to pass; one that takes `p` or `qs` by none (see [`pick_structs`]).
 pub fn batch(seed: u64, programs: usize) -> Vec<Function> {
     let mut rng = Rng::new(seed);
-    let mut callees: Vec<Callee> = Vec::new();
+    let (mut plain, mut inner): (Vec<Callee>, Vec<Callee>) = (Vec::new(), Vec::new());
     let mut functions = Vec::new();
     for k in 0..programs {
         let returns = match rng.below(10) {
@@ -1296,14 +1588,21 @@ pub fn batch(seed: u64, programs: usize) -> Vec<Function> {
             1 => Returns::Array3,
             _ => Returns::Scalar,
         };
-        let recent = &callees[callees.len().saturating_sub(3)..];
-        let (f, cost) = function(&mut rng, &format!("p{k}"), returns, recent);
+        let mut recent = plain[plain.len().saturating_sub(3)..].to_vec();
+        recent.extend_from_slice(&inner[inner.len().saturating_sub(2)..]);
+        let (f, cost) = function(&mut rng, &format!("p{k}"), returns, &recent);
         if returns == Returns::Scalar {
-            callees.push(Callee {
+            let callee = Callee {
                 name: f.name.clone(),
                 cost,
                 data: f.data,
-            });
+                inner: f.structs == [Struct::Q],
+            };
+            match f.structs.as_slice() {
+                [] => plain.push(callee),
+                [Struct::Q] => inner.push(callee),
+                _ => {}
+            }
         }
         functions.push(f);
     }
@@ -1592,7 +1891,9 @@ mod tests {
             computed(&|i| format!(" in {i} + 1.."), true),
             "no exit in such a loop"
         );
-        let from_a_let = loops.iter().any(|(around, l, _)| {
+        // A handful in 400 programs (none in seed 1's since the struct parameters): two batches.
+        let more = batch(3, 400);
+        let from_a_let = loops.iter().chain(&all_loops(&more)).any(|(around, l, _)| {
             let head = parts(l).0.last().expect("a head");
             let range = head.split(" in ").nth(1).unwrap_or("");
             let is_let =
@@ -1739,7 +2040,10 @@ mod tests {
             let source = f.source();
             assert_eq!(f.data, source.contains("d: &Data<T>"), "{source}");
             assert!(!f.data || !f.wrt.is_empty(), "{source}");
-            assert!(f.data || !source.contains("d."), "{source}");
+            let reads_d = ["d.scale", "d.shift", "d.k"]
+                .iter()
+                .any(|r| source.contains(r));
+            assert!(f.data || !reads_d, "{source}");
         }
         let in_loop = |s: &str| with.iter().any(|f| f.has_in_loop("for ", s));
         assert!(
@@ -1776,9 +2080,137 @@ mod tests {
                 let callee = functions.iter().find(|g| g.name == callee).unwrap();
                 assert!(f.data || !callee.data, "{} calls {}", f.name, callee.name);
                 let passed = f.source().contains(&format!("{}(", callee.name))
-                    && f.source().contains(", w, n, d)");
+                    && f.source().contains(", d)");
                 assert!(!callee.data || passed, "{} calls {}", f.name, callee.name);
             }
+        }
+    }
+
+    /// Struct parameters (7): `p: &Params<T>`, `q: &Inner<T>`, `qs: &[Inner<T>]`, with the
+    /// bound the transform needs and in `wrt` when there is one; fields read at any depth,
+    /// `p.n` in ranges and indices (next to another integer), loops over `qs` in its three
+    /// forms, bound places, slice functions of `Vec` fields, and `Inner`s passed to the callees
+    /// that take `q` alone; none of what does not compile (see docs/difftest.md).
+    #[test]
+    fn a_batch_takes_struct_parameters() {
+        let functions = batch(1, 400);
+        for s in Struct::ALL {
+            let taking = functions.iter().filter(|f| f.takes(s)).count();
+            assert!(taking > 20, "{taking} functions take {}", s.name());
+        }
+        let with: Vec<&Function> = functions.iter().filter(|f| !f.structs.is_empty()).collect();
+        let all: String = with.iter().map(|f| f.source()).collect();
+        for f in &functions {
+            let source = f.source();
+            let bound = source.contains("<T: Float + Differentiable<Scalar = T>>(");
+            assert_eq!(bound, !f.structs.is_empty(), "{source}");
+            for s in &f.structs {
+                assert!(f.differentiates(s.name()), "{source}");
+            }
+            // What does not compile: `p.n` alone in `%` or an index, slice functions but for
+            // `dot`, `sum`, `mean`, `norm`, `norm_squared` of a field.
+            let known = ["+ p.n) % ", "..p.n", "T::from(p.n)"];
+            let next_to_an_integer: usize = known.iter().map(|k| source.matches(k).count()).sum();
+            assert_eq!(
+                source.matches("p.n").count(),
+                next_to_an_integer,
+                "{source}"
+            );
+            for r in ["logsumexp(&", "max_of(&", "min_of(&", "softmax(&"] {
+                for field in ["p.", "q.", "qs[", "qe", "r"] {
+                    let read = format!("{r}{field}");
+                    assert!(!source.contains(&read), "{read} in {source}");
+                }
+            }
+        }
+        for construct in [
+            "p.s",
+            "p.w[",
+            "p.fixed",
+            "p.inner.a",
+            "p.inner.v[",
+            "q.a",
+            "q.v[",
+            "qs[",
+            "].v[",
+            "0..p.n",
+            "(0..p.n).rev()",
+            " + p.n) % ",
+            "T::from(p.n).unwrap()",
+            "for qe1 in qs.iter() {",
+            "for qe1 in qs {",
+            "for (i, qe1) in qs.iter().enumerate() {",
+            "qe1.a",
+            "qe1.v[",
+            "qe2 in ",
+            "p.layers[",
+            "].a",
+            "in p.layers.iter() {",
+            "in &p.layers {",
+            "in p.layers.iter().enumerate() {",
+            "0..p.layers.len()",
+            "0..qs.len()",
+            " = &p.layers[",
+            " = &p.inner;",
+            " = &qs[",
+            "dot(&p.w, w)",
+            "dot(&q.v, &",
+            "sum(&p.w)",
+            "norm(&",
+            "mean(&",
+            "norm_squared(&",
+        ] {
+            assert!(all.contains(construct), "no program has {construct}");
+        }
+        let with_a_buffer = ["dot(&p.w, &b", ".v, &b"].iter().any(|d| all.contains(d));
+        assert!(with_a_buffer, "no field dotted with a buffer");
+        let bound_place = with.iter().any(|f| {
+            let source = f.source();
+            (1..40).any(|k| {
+                source.contains(&format!("let r{k} = ")) && source.contains(&format!("r{k}."))
+            })
+        });
+        assert!(bound_place, "no field read through a bound place");
+        // Calls: `q` callees take `q` alone and get an `Inner` other than `q` itself; callees
+        // that take `p` or `qs` are not called.
+        let mut passed = Vec::new();
+        for f in &functions {
+            for callee in f.calls() {
+                let callee = functions.iter().find(|g| g.name == callee).unwrap();
+                assert!(callee.structs.is_empty() || callee.structs == [Struct::Q]);
+                if callee.structs.is_empty() {
+                    continue;
+                }
+                assert!(
+                    f.takes(Struct::P) || f.takes(Struct::Qs),
+                    "{} calls {}",
+                    f.name,
+                    callee.name
+                );
+                let source = f.source();
+                // (A call whose first argument is a call of the same callee leaves an empty piece.)
+                let opening = format!("{}(", callee.name);
+                let calls = source.split(&opening).skip(1);
+                for call in calls.filter(|c| !c.is_empty()) {
+                    let argument = call
+                        .split(", n, ")
+                        .nth(1)
+                        .unwrap_or_else(|| panic!("{}( {call}", callee.name));
+                    let argument = argument
+                        .split([',', ')'])
+                        .next()
+                        .unwrap_or_default()
+                        .to_string();
+                    assert_ne!(argument, "q", "{source}");
+                    passed.push(argument);
+                }
+            }
+        }
+        for argument in ["&p.inner", "&qs[", "&p.layers[", "qe1", "r"] {
+            assert!(
+                passed.iter().any(|a| a.starts_with(argument)),
+                "no call passes {argument}: {passed:?}"
+            );
         }
     }
 

@@ -4,7 +4,10 @@
 //! Every function has the signature
 //! `fn NAME<T: Float>(x0: T, x1: T, x2: T, w: &[T], n: usize) -> R`, with `R` one of
 //! [`Returns`], and is differentiated with respect to every float parameter or, with
-//! `#[differentiable(wrt(..))]`, some of them (the others are data). A function with `wrt` may
+//! `#[differentiable(wrt(..))]`, some of them (the others are data). It may also take, after
+//! `n`, parameters of the derived structs of [`STRUCTS`] ([`Struct`]: `p: &Params<T>`,
+//! `q: &Inner<T>`, `qs: &[Inner<T>]`), always differentiated (named in its `wrt` when it has
+//! one); it is then bound by `T: Float + Differentiable<Scalar = T>`. A function with `wrt` may
 //! also take `d: &Data<T>` last, a user struct ([`DATA_STRUCT`]) the transform cannot see
 //! into: left out by `wrt`, it is data that the body reads (`d.scale`, `d.shift`, `d.k`). Lines
 //! write constants as `k(0.5)`; the source spells them `T::from(0.5).unwrap()`.
@@ -20,6 +23,112 @@ pub struct Data<T> {
     pub k: usize,
 }
 "#;
+
+/// The derived structs a function may take as differentiable parameters ([`Struct`]), and
+/// the functions that build them from their floats in field order, for any float type: dual
+/// numbers included, which are not `Differentiable` (so `from_flat` cannot build a
+/// `Params<Dual<f64>>`). Every crate or module that holds such a function defines them.
+pub const STRUCTS: &str = r#"/// A struct a generated function may take, differentiated: `q: &Inner<T>`,
+/// `qs: &[Inner<T>]` (three of them), and in `Params` (`inner`, `layers`).
+#[derive(Clone, Debug, Differentiable)]
+pub struct Inner<T: Float> {
+    pub a: T,
+    /// Three elements.
+    pub v: Vec<T>,
+}
+
+/// A struct a generated function may take as `p: &Params<T>`, differentiated but for `n` (an
+/// integer below 4, a bound of ranges) and `fixed` (its gradient holds the value's own, its
+/// tangent is zero).
+#[derive(Clone, Debug, Differentiable)]
+pub struct Params<T: Float> {
+    pub s: T,
+    /// Four elements.
+    pub w: Vec<T>,
+    pub inner: Inner<T>,
+    /// Two elements.
+    pub layers: Vec<Inner<T>>,
+    pub n: usize,
+    #[no_derivative]
+    pub fixed: T,
+}
+
+/// An `Inner` from its 4 floats, in field order.
+pub fn inner_at<T: Float>(v: &[T]) -> Inner<T> {
+    Inner {
+        a: v[0],
+        v: v[1..4].to_vec(),
+    }
+}
+
+/// `Inner`s from 4 floats each.
+pub fn inners_at<T: Float>(v: &[T]) -> Vec<Inner<T>> {
+    v.chunks(4).map(inner_at).collect()
+}
+
+/// A `Params` from its 17 floats with a derivative, in field order, and its other fields.
+pub fn params_at<T: Float>(v: &[T], fixed: T, n: usize) -> Params<T> {
+    Params {
+        s: v[0],
+        w: v[1..5].to_vec(),
+        inner: inner_at(&v[5..9]),
+        layers: inners_at(&v[9..17]),
+        n,
+        fixed,
+    }
+}
+"#;
+
+/// A struct parameter of a generated function, after `n` in this order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Struct {
+    /// `p: &Params<T>`.
+    P,
+    /// `q: &Inner<T>`.
+    Q,
+    /// `qs: &[Inner<T>]`, three of them.
+    Qs,
+}
+
+impl Struct {
+    pub const ALL: [Struct; 3] = [Struct::P, Struct::Q, Struct::Qs];
+
+    /// The parameter's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Struct::P => "p",
+            Struct::Q => "q",
+            Struct::Qs => "qs",
+        }
+    }
+
+    fn rust_type(self) -> &'static str {
+        match self {
+            Struct::P => "&Params<T>",
+            Struct::Q => "&Inner<T>",
+            Struct::Qs => "&[Inner<T>]",
+        }
+    }
+
+    /// How many floats with a derivative it holds (its `to_flat`'s length).
+    pub fn flat_len(self) -> usize {
+        match self {
+            Struct::P => 17,
+            Struct::Q => 4,
+            Struct::Qs => 12,
+        }
+    }
+
+    /// Where its floats start in a point's struct coordinates: `p`'s, `q`'s and `qs`'s one
+    /// after the other, 33 in all.
+    pub fn offset(self) -> usize {
+        match self {
+            Struct::P => 0,
+            Struct::Q => 17,
+            Struct::Qs => 21,
+        }
+    }
+}
 
 /// What a function returns: a float, or three floats in a `Vec` or an array.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -121,6 +230,8 @@ pub struct Function {
     pub wrt: Vec<String>,
     /// Whether it takes `d: &Data<T>` last (only with `wrt`, which leaves it out).
     pub data: bool,
+    /// The struct parameters it takes after `n`, in [`Struct::ALL`]'s order.
+    pub structs: Vec<Struct>,
     pub body: Vec<Chunk>,
     /// The result: one float expression, or one per element of a `Vec3` or `Array3`.
     pub result: Vec<String>,
@@ -129,19 +240,41 @@ pub struct Function {
 impl Function {
     /// The function as Rust source, with its `#[differentiable]`.
     pub fn source(&self) -> String {
-        let mut lines = Vec::new();
-        for chunk in &self.body {
-            chunk.render(1, &mut lines);
-        }
-        lines.extend(self.result_lines().iter().map(|l| format!("    {l}")));
         let wrt = if self.wrt.is_empty() {
             String::new()
         } else {
             format!("(wrt({}))", self.wrt.join(", "))
         };
+        let bound = if self.structs.is_empty() {
+            "Float"
+        } else {
+            "Float + Differentiable<Scalar = T>"
+        };
+        format!("#[differentiable{wrt}]\n{}", self.render(bound))
+    }
+
+    /// The function without `#[differentiable]`, bound by `T: Float` alone: what the
+    /// dual-number references of a function that takes structs run, since dual numbers are
+    /// not `Differentiable` (see [`plain_module`]).
+    pub fn plain_source(&self) -> String {
+        self.render("Float")
+    }
+
+    /// `pub fn ...` with `T: BOUND`.
+    fn render(&self, bound: &str) -> String {
+        let mut lines = Vec::new();
+        for chunk in &self.body {
+            chunk.render(1, &mut lines);
+        }
+        lines.extend(self.result_lines().iter().map(|l| format!("    {l}")));
+        let structs: String = self
+            .structs
+            .iter()
+            .map(|s| format!(", {}: {}", s.name(), s.rust_type()))
+            .collect();
         let data = if self.data { ", d: &Data<T>" } else { "" };
         format!(
-            "#[differentiable{wrt}]\npub fn {}<T: Float>(x0: T, x1: T, x2: T, w: &[T], n: usize{data}) -> {} {{\n{}\n}}\n",
+            "pub fn {}<T: {bound}>(x0: T, x1: T, x2: T, w: &[T], n: usize{structs}{data}) -> {} {{\n{}\n}}\n",
             self.name,
             self.returns.rust_type(),
             lines.join("\n")
@@ -168,6 +301,11 @@ impl Function {
     /// Whether it is differentiated with respect to the parameter `param`.
     pub fn differentiates(&self, param: &str) -> bool {
         self.wrt.is_empty() || self.wrt.iter().any(|p| p == param)
+    }
+
+    /// Whether it takes the struct parameter `s`.
+    pub fn takes(&self, s: Struct) -> bool {
+        self.structs.contains(&s)
     }
 
     /// The names of the functions `pN` it calls, each once.
@@ -235,10 +373,35 @@ impl Program {
         self.functions.iter().any(|f| f.data)
     }
 
+    /// Whether one of its functions takes a struct parameter, so that its source needs
+    /// [`STRUCTS`] and [`plain_module`].
+    pub fn takes_structs(&self) -> bool {
+        self.functions.iter().any(|f| !f.structs.is_empty())
+    }
+
     /// The number of lines of its source: the size the shrinker reduces.
     pub fn line_count(&self) -> usize {
         self.source().lines().count()
     }
+}
+
+/// `mod plain`, with a copy of each of `functions` that takes a struct, bound by `T: Float`
+/// alone and without `#[differentiable]` ([`Function::plain_source`]), for dual numbers to
+/// run; empty when none does. Its copies call each other, and the other functions (generic
+/// over `T: Float`) through `use super::*`.
+pub fn plain_module<'f>(functions: impl IntoIterator<Item = &'f Function>) -> String {
+    let copies: Vec<String> = functions
+        .into_iter()
+        .filter(|f| !f.structs.is_empty())
+        .map(Function::plain_source)
+        .collect();
+    if copies.is_empty() {
+        return String::new();
+    }
+    format!(
+        "/// The functions that take structs, for dual numbers: see `Function::plain_source`.\nmod plain {{\n    use super::*;\n\n{}}}\n",
+        copies.join("\n")
+    )
 }
 
 /// The identifiers `pN` followed by `(`: calls of generated functions.
@@ -297,6 +460,7 @@ mod tests {
             returns: Returns::Scalar,
             wrt: Vec::new(),
             data: false,
+            structs: Vec::new(),
             body,
             result: vec![result.into()],
         }
@@ -332,6 +496,39 @@ mod tests {
             .source()
             .starts_with("#[differentiable(wrt(x0, x2))]\npub fn p0"));
         assert!(f.differentiates("x2") && !f.differentiates("x1") && !f.differentiates("w"));
+    }
+
+    #[test]
+    fn structs_come_after_n_with_the_bound_and_a_plain_copy() {
+        let mut f = function("p0", vec![], "x0 * p.s + qs[0].a");
+        f.structs = vec![Struct::P, Struct::Qs];
+        assert!(f.source().starts_with(
+            "#[differentiable]\npub fn p0<T: Float + Differentiable<Scalar = T>>(x0: T, x1: T, x2: T, w: &[T], n: usize, p: &Params<T>, qs: &[Inner<T>]) -> T {\n"
+        ));
+        assert!(f.plain_source().starts_with(
+            "pub fn p0<T: Float>(x0: T, x1: T, x2: T, w: &[T], n: usize, p: &Params<T>, qs: &[Inner<T>]) -> T {\n"
+        ));
+        f.wrt = vec!["x1".into(), "p".into(), "qs".into()];
+        f.data = true;
+        assert!(f
+            .source()
+            .contains("#[differentiable(wrt(x1, p, qs))]\npub fn p0<"));
+        assert!(f.source().contains("qs: &[Inner<T>], d: &Data<T>) -> T {"));
+        assert!(f.differentiates("p") && f.takes(Struct::Qs) && !f.takes(Struct::Q));
+        let program = Program {
+            functions: vec![function("p1", vec![], "x0"), f],
+        };
+        assert!(program.takes_structs());
+        let plain = plain_module(&program.functions);
+        assert!(plain.contains("mod plain {\n    use super::*;\n\npub fn p0<T: Float>("));
+        assert!(!plain.contains("p1") && !plain.contains("#[differentiable"));
+        assert_eq!(plain_module(&program.functions[..1]), "");
+        // The layout of the point's struct coordinates.
+        let ends: Vec<usize> = Struct::ALL
+            .iter()
+            .map(|s| s.offset() + s.flat_len())
+            .collect();
+        assert_eq!(ends, [Struct::Q.offset(), Struct::Qs.offset(), 33]);
     }
 
     #[test]

@@ -285,6 +285,7 @@ mod tests {
             returns: Returns::Scalar,
             wrt: Vec::new(),
             data: false,
+            structs: Vec::new(),
             body,
             result: vec![result.into()],
         }
