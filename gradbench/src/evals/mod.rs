@@ -1,0 +1,32 @@
+//! One module per GradBench eval, each answering its functions.
+
+use crate::runs::Evaluated;
+use serde_json::Value;
+
+pub mod hello;
+pub mod llsq;
+pub mod lse;
+
+/// Whether the tool implements `module`, and if not, why.
+pub fn define(module: &str) -> Result<(), String> {
+    match module {
+        "hello" | "llsq" | "lse" => Ok(()),
+        _ => Err(format!(
+            "autodiff-gradbench does not implement the eval `{module}`"
+        )),
+    }
+}
+
+/// Runs `function` of `module` on `input`.
+pub fn evaluate(module: &str, function: &str, input: Value) -> Result<Evaluated, String> {
+    match module {
+        "hello" => hello::evaluate(function, &input),
+        "llsq" => llsq::evaluate(function, &input),
+        "lse" => lse::evaluate(function, &input),
+        _ => Err(format!("no such module: {module}")),
+    }
+}
+
+pub(crate) fn unknown(module: &str, function: &str) -> String {
+    format!("the eval `{module}` has no function `{function}`")
+}
