@@ -3,14 +3,18 @@
 use crate::runs::Evaluated;
 use serde_json::Value;
 
+pub mod det;
+pub mod gmm;
 pub mod hello;
+pub mod kmeans;
 pub mod llsq;
 pub mod lse;
+pub mod ode;
 
 /// Whether the tool implements `module`, and if not, why.
 pub fn define(module: &str) -> Result<(), String> {
     match module {
-        "hello" | "llsq" | "lse" => Ok(()),
+        "hello" | "llsq" | "lse" | "det" | "kmeans" | "gmm" | "ode" => Ok(()),
         _ => Err(format!(
             "autodiff-gradbench does not implement the eval `{module}`"
         )),
@@ -23,6 +27,10 @@ pub fn evaluate(module: &str, function: &str, input: Value) -> Result<Evaluated,
         "hello" => hello::evaluate(function, &input),
         "llsq" => llsq::evaluate(function, &input),
         "lse" => lse::evaluate(function, &input),
+        "det" => det::evaluate(function, &input),
+        "kmeans" => kmeans::evaluate(function, &input),
+        "gmm" => gmm::evaluate(function, &input),
+        "ode" => ode::evaluate(function, &input),
         _ => Err(format!("no such module: {module}")),
     }
 }
