@@ -18,7 +18,18 @@ pub fn parse<T: DeserializeOwned>(input: &Value) -> Result<T, String> {
 
 /// Runs `f` while `runs < min_runs || elapsed < min_seconds` (at least once), timing each run
 /// alone, and answers the output of the last run.
-pub fn measure<T: Serialize>(input: &Value, mut f: impl FnMut() -> T) -> Result<Evaluated, String> {
+pub fn measure<T: Serialize>(input: &Value, f: impl FnMut() -> T) -> Result<Evaluated, String> {
+    measure_with(input, f, |output| {
+        serde_json::to_value(output).unwrap_or_else(|error| Value::String(error.to_string()))
+    })
+}
+
+/// [`measure`], with the output put in the protocol's form by `to_json` (not timed).
+pub fn measure_with<T>(
+    input: &Value,
+    mut f: impl FnMut() -> T,
+    to_json: impl FnOnce(&T) -> Value,
+) -> Result<Evaluated, String> {
     let min_runs = input
         .get("min_runs")
         .and_then(Value::as_u64)
@@ -41,9 +52,8 @@ pub fn measure<T: Serialize>(input: &Value, mut f: impl FnMut() -> T) -> Result<
             break;
         }
     }
-    let output = serde_json::to_value(output).map_err(|error| error.to_string())?;
     Ok(Evaluated {
-        output,
+        output: to_json(&output),
         nanoseconds,
     })
 }

@@ -3,18 +3,20 @@
 use crate::runs::Evaluated;
 use serde_json::Value;
 
+pub mod ba;
 pub mod det;
 pub mod gmm;
 pub mod hello;
 pub mod kmeans;
 pub mod llsq;
 pub mod lse;
+pub mod lstm;
 pub mod ode;
 
 /// Whether the tool implements `module`, and if not, why.
 pub fn define(module: &str) -> Result<(), String> {
     match module {
-        "hello" | "llsq" | "lse" | "det" | "kmeans" | "gmm" | "ode" => Ok(()),
+        "hello" | "llsq" | "lse" | "det" | "kmeans" | "gmm" | "ode" | "lstm" | "ba" => Ok(()),
         _ => Err(format!(
             "autodiff-gradbench does not implement the eval `{module}`"
         )),
@@ -31,6 +33,8 @@ pub fn evaluate(module: &str, function: &str, input: Value) -> Result<Evaluated,
         "kmeans" => kmeans::evaluate(function, &input),
         "gmm" => gmm::evaluate(function, &input),
         "ode" => ode::evaluate(function, &input),
+        "lstm" => lstm::evaluate(function, &input),
+        "ba" => ba::evaluate(function, &input),
         _ => Err(format!("no such module: {module}")),
     }
 }
