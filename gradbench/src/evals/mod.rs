@@ -7,6 +7,7 @@ pub mod ba;
 pub mod det;
 pub mod gmm;
 pub mod hello;
+pub mod ht;
 pub mod kmeans;
 pub mod llsq;
 pub mod lse;
@@ -16,7 +17,9 @@ pub mod ode;
 /// Whether the tool implements `module`, and if not, why.
 pub fn define(module: &str) -> Result<(), String> {
     match module {
-        "hello" | "llsq" | "lse" | "det" | "kmeans" | "gmm" | "ode" | "lstm" | "ba" => Ok(()),
+        "hello" | "llsq" | "lse" | "det" | "kmeans" | "gmm" | "ode" | "lstm" | "ba" | "ht" => {
+            Ok(())
+        }
         _ => Err(format!(
             "autodiff-gradbench does not implement the eval `{module}`"
         )),
@@ -35,6 +38,7 @@ pub fn evaluate(module: &str, function: &str, input: Value) -> Result<Evaluated,
         "ode" => ode::evaluate(function, &input),
         "lstm" => lstm::evaluate(function, &input),
         "ba" => ba::evaluate(function, &input),
+        "ht" => ht::evaluate(function, &input),
         _ => Err(format!("no such module: {module}")),
     }
 }
