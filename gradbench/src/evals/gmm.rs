@@ -99,9 +99,9 @@ pub fn objective(params: &Params, x: &[Vec<f64>], wishart: &Wishart) -> f64 {
     let mut qdiag = vec![vec![0.0; d]; k];
     let mut sum_q = vec![0.0; k];
     for c in 0..k {
-        for j in 0..d {
-            qdiag[c][j] = params.q[c][j].exp();
-            sum_q[c] += params.q[c][j];
+        for (j, &q) in params.q[c].iter().enumerate() {
+            qdiag[c][j] = q.exp();
+            sum_q[c] += q;
         }
     }
 

@@ -174,26 +174,7 @@ pub fn objective(theta: &[f64], us: &[[f64; 2]], data: &Data) -> Vec<f64> {
         }
     }
 
-    // Skinning: each vertex is the weighted sum of its positions under every bone.
-    let mut positions = vec![vec![0.0; 3]; verts];
-    for v in 0..verts {
-        let p = &model.base_positions[v];
-        for b in 0..bones {
-            let weight = model.weights[v][b];
-            for r in 0..3 {
-                let moved = transforms[b][4 * r] * p[0]
-                    + transforms[b][4 * r + 1] * p[1]
-                    + transforms[b][4 * r + 2] * p[2]
-                    + transforms[b][4 * r + 3] * p[3];
-                positions[v][r] += weight * moved;
-            }
-        }
-        if model.is_mirrored {
-            positions[v][0] = -positions[v][0];
-        }
-    }
-
-    // The global transform: rotation by the angle-axis vector (columns scaled), then
+    // The global transform: rotation by the angle-axis vector, its columns scaled, then
     // translation.
     let norm = (pose[0][0] * pose[0][0] + pose[0][1] * pose[0][1] + pose[0][2] * pose[0][2]).sqrt();
     let mut rot = [0.0; 9];
@@ -221,11 +202,26 @@ pub fn objective(theta: &[f64], us: &[[f64; 2]], data: &Data) -> Vec<f64> {
             rot[3 * r + c] *= pose[1][c];
         }
     }
-    for v in 0..verts {
-        let (p0, p1, p2) = (positions[v][0], positions[v][1], positions[v][2]);
+
+    // Skinning: each vertex is the weighted sum of its positions under every bone's
+    // transform; then mirrored if the model is, and moved by the global transform.
+    let mut positions = vec![vec![0.0; 3]; verts];
+    for (v, p) in model.base_positions.iter().enumerate() {
+        let mut s0 = 0.0;
+        let mut s1 = 0.0;
+        let mut s2 = 0.0;
+        for (b, &weight) in model.weights[v].iter().enumerate() {
+            let t = &transforms[b];
+            s0 += weight * (t[0] * p[0] + t[1] * p[1] + t[2] * p[2] + t[3] * p[3]);
+            s1 += weight * (t[4] * p[0] + t[5] * p[1] + t[6] * p[2] + t[7] * p[3]);
+            s2 += weight * (t[8] * p[0] + t[9] * p[1] + t[10] * p[2] + t[11] * p[3]);
+        }
+        if model.is_mirrored {
+            s0 = -s0;
+        }
         for r in 0..3 {
             positions[v][r] =
-                rot[3 * r] * p0 + rot[3 * r + 1] * p1 + rot[3 * r + 2] * p2 + pose[2][r];
+                rot[3 * r] * s0 + rot[3 * r + 1] * s1 + rot[3 * r + 2] * s2 + pose[2][r];
         }
     }
 

@@ -12,9 +12,9 @@ struct Input {
 
 #[differentiable]
 pub fn lse(x: &[f64]) -> f64 {
-    let mut a = x[0];
-    for i in 1..x.len() {
-        a = a.max(x[i]);
+    let mut a: f64 = f64::NEG_INFINITY;
+    for &xi in x.iter() {
+        a = a.max(xi);
     }
     let mut total = 0.0;
     for &xi in x.iter() {
