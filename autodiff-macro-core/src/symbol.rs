@@ -51,6 +51,62 @@ pub const TANGENT_PULLBACK: &str = "tangent_pullback";
 pub const TANGENT_FLOATS: &str = "tangent_floats";
 pub const TANGENT_PULLBACK_FLOATS: &str = "tangent_pullback_floats";
 
+/// The generated derivatives a `#[differentiable]` body may call (nested differentiation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Nested {
+    /// `f_grad(params) -> G`
+    Grad,
+    /// `f_value_and_grad(params) -> (R, G)`
+    ValueAndGrad,
+    /// `f_jvp(params, tangents) -> (R, R)`
+    Jvp,
+}
+
+/// Their names: the suffix after the callee's name, and the prefix of its rules, which are methods of
+/// `f_derivative()` too: `<prefix>_pullback(<args>, seed, <Option<&mut ..> per argument>)`
+/// (the reverse of the call, for callers' reverse sweeps) and `<prefix>_tangent(<args>, <a
+/// tangent slot per argument>) -> <result>` (its tangent, for callers' forward mode).
+pub fn nested_names(kind: Nested) -> (&'static str, &'static str) {
+    match kind {
+        Nested::Grad => ("_grad", "grad"),
+        Nested::ValueAndGrad => ("_value_and_grad", "value_and_grad"),
+        Nested::Jvp => ("_jvp", "jvp"),
+    }
+}
+
+/// The callee and the kind of a call of a generated derivative (`f_grad` is `f`, `Grad`).
+/// `_value_and_grad` is tried before `_grad`, which it ends with.
+pub fn nested_call(path: &syn::ExprPath) -> Option<(syn::ExprPath, Nested)> {
+    let name = path.path.segments.last()?.ident.to_string();
+    let kind = [Nested::ValueAndGrad, Nested::Grad, Nested::Jvp]
+        .into_iter()
+        .find(|k| {
+            let suffix = nested_names(*k).0;
+            name.len() > suffix.len() && name.ends_with(suffix)
+        })?;
+    let mut base = path.clone();
+    let last = base.path.segments.last_mut()?;
+    let stem = &name[..name.len() - nested_names(kind).0.len()];
+    last.ident = syn::Ident::new(stem, last.ident.span());
+    Some((base, kind))
+}
+
+/// The generated derivative `kind` of the callee `path` (`f` and `Grad`: `f_grad`).
+pub fn nested_path(path: &syn::ExprPath, kind: Nested) -> syn::ExprPath {
+    let mut written = path.clone();
+    if let Some(last) = written.path.segments.last_mut() {
+        let suffix = nested_names(kind).0;
+        last.ident = quote::format_ident!("{}{}", last.ident, suffix, span = last.ident.span());
+    }
+    written
+}
+
+/// The rule of the generated derivative `kind`: `<prefix>_pullback` or `<prefix>_tangent`.
+pub fn nested_rule(kind: Nested, tangent: bool) -> String {
+    let prefix = nested_names(kind).1;
+    format!("{prefix}_{}", if tangent { TANGENT } else { PULLBACK })
+}
+
 /// How the primal of a primitive is spelled in generated code.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Form {

@@ -250,6 +250,16 @@ fn length_mismatch(op: &str, this: usize, other: usize) -> ! {
 )]
 pub trait SecondOrder {}
 
+/// Implemented by nothing: the bound of `NAME_hvp` for a function whose body calls a
+/// generated derivative (nested differentiation), which would need third derivatives.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`_hvp` is not generated for a function that calls a generated derivative (`f_grad`, `f_value_and_grad`, `f_jvp`)",
+    label = "called here",
+    note = "its Hessian would need third derivatives of the function whose derivative it calls; use `_jvp` or `_grad` of this function, which differentiate through that call"
+)]
+pub trait ThirdOrder {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -94,7 +94,7 @@ pub use check::{check_grad, GradCheck};
 pub use consts::constant;
 pub use cotangent::{Accumulate, Cotangent, ZeroGrad};
 pub use dense::{hessian, jacobian, jacobian_fwd, jacobian_rev};
-pub use differentiable::{check_flat_len, take_flat, Differentiable, SecondOrder};
+pub use differentiable::{check_flat_len, take_flat, Differentiable, SecondOrder, ThirdOrder};
 pub use dual::Dual;
 #[doc(hidden)]
 pub use fields::{

@@ -31,7 +31,9 @@ pub fn plan(body: &Body, needed: &[bool], replayed: &[bool]) -> Vec<Option<Assig
             }
         }
         Stmt::Call(c) => {
-            defs[c.dst.0] += 1;
+            for o in &c.outs {
+                defs[o.0] += 1;
+            }
             for s in c.args.iter().flat_map(crate::ir::walk::call_arg_slots) {
                 rule_reads[s.0] += 2; // never recomputed for a call
             }
@@ -222,7 +224,7 @@ fn assigned_in(stmts: &[Stmt], slot: usize) -> bool {
     let mut found = false;
     crate::ir::walk::for_each_stmt(stmts, &mut |s| match s {
         Stmt::Assign(a) => found |= a.dst.0 == slot,
-        Stmt::Call(c) => found |= c.dst.0 == slot,
+        Stmt::Call(c) => found |= c.outs.iter().any(|o| o.0 == slot),
         _ => {}
     });
     found

@@ -73,7 +73,7 @@ impl Analysis {
     /// Whether the call `c` must save the value it overwrites (its result is read later by a
     /// rule, and the call runs in a loop).
     pub fn saves_call(&self, c: &crate::ir::Call, in_loop: bool) -> bool {
-        self.needed[c.dst.0] && in_loop
+        c.outs.iter().any(|o| self.needed[o.0]) && in_loop
     }
 
     /// Whether `w` must save the element it overwrites.
@@ -94,12 +94,12 @@ impl Analysis {
 fn assigned_once_outside_loops(body: &Body) -> Vec<bool> {
     fn walk(block: &[Stmt], in_loop: bool, defs: &mut [usize], looped: &mut [bool]) {
         for stmt in block {
-            let dst = match stmt {
-                Stmt::Assign(a) => Some(a.dst),
-                Stmt::Call(c) => Some(c.dst),
-                _ => None,
+            let dsts = match stmt {
+                Stmt::Assign(a) => std::slice::from_ref(&a.dst),
+                Stmt::Call(c) => c.outs.as_slice(),
+                _ => &[],
             };
-            if let Some(dst) = dst {
+            for dst in dsts {
                 defs[dst.0] += 1;
                 looped[dst.0] |= in_loop;
             }
@@ -176,7 +176,9 @@ pub fn body(cx: &Ctxt, f: &Function, body: &Body) -> Analysis {
             }
         }
         Stmt::Call(c) => {
-            used[c.dst.0] = true;
+            for o in &c.outs {
+                used[o.0] = true;
+            }
             for s in c.args.iter().flat_map(call_arg_slots) {
                 used[s.0] = true;
             }

@@ -109,7 +109,11 @@ fn plan_with(
     let mut defs = vec![0usize; body.slots.len()];
     for_each_stmt(&body.block, &mut |s| match s {
         Stmt::Assign(a) => defs[a.dst.0] += 1,
-        Stmt::Call(c) => defs[c.dst.0] += 1,
+        Stmt::Call(c) => {
+            for o in &c.outs {
+                defs[o.0] += 1;
+            }
+        }
         _ => {}
     });
     let (mut outputs, mut output_arrays) = (Vec::new(), Vec::new());

@@ -70,7 +70,7 @@ pub fn needed(body: &Body, active: &[bool], array_active: &[bool]) -> (Vec<bool>
             Op::Copy | Op::Const(_) => {}
         },
         // A callee's pullback reads every argument again.
-        Stmt::Call(c) if active[c.dst.0] => {
+        Stmt::Call(c) if c.outs.iter().any(|o| active[o.0]) => {
             for arg in &c.args {
                 for s in crate::ir::walk::call_arg_slots(arg) {
                     needed[s.0] = true;

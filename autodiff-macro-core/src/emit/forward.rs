@@ -75,13 +75,22 @@ impl TangentReverse {
     }
 }
 
-/// `NAME_hvp` without the `second-order` feature: a stub of its signature whose first
-/// parameter's type must implement `SecondOrder`, which nothing does, so that a call is a
-/// compile error with that trait's message (turn the feature on), and nothing more is compiled.
+/// Why `NAME_hvp` is not generated.
+pub(crate) enum NoHvp {
+    /// The `second-order` feature is off.
+    Feature,
+    /// The body calls a generated derivative: the Hessian would need third derivatives.
+    Nested,
+}
+
+/// `NAME_hvp` when it is not generated: a stub of its signature whose first parameter's type
+/// must implement a trait which nothing implements (`SecondOrder`, `ThirdOrder`), so that a
+/// call is a compile error with that trait's message, and nothing more is compiled.
 pub(crate) fn hvp_not_generated(
     f: &Function,
     wrt: &[bool],
     tangent_names: &[Ident],
+    why: NoHvp,
 ) -> TokenStream {
     let name = f.name();
     let hvp = format_ident!("{}_hvp", name);
@@ -100,19 +109,29 @@ pub(crate) fn hvp_not_generated(
         ..
     } = Sig::of(&fs);
     let mut generics = generics.clone();
-    generics.params.push(syn::parse_quote!(
-        __NotGenerated: ::autodiff::__private::SecondOrder
-    ));
+    let (bound, doc, panic): (syn::Path, String, &str) = match why {
+        NoHvp::Feature => (
+            syn::parse_quote!(::autodiff::__private::SecondOrder),
+            format!(" Not generated: [`{name}`]'s Hessian-vector product needs the `second-order` feature of `autodiff` (on by default); a call is a compile error that says so."),
+            "`_hvp` needs the `second-order` feature of `autodiff`",
+        ),
+        NoHvp::Nested => (
+            syn::parse_quote!(::autodiff::__private::ThirdOrder),
+            format!(" Not generated: [`{name}`] calls a generated derivative, so its Hessian-vector product would need third derivatives; a call is a compile error that says so."),
+            "`_hvp` of a function that calls a generated derivative is not generated",
+        ),
+    };
+    generics.params.push(syn::parse_quote!(__NotGenerated: #bound));
     if let Some(syn::FnArg::Typed(first)) = params.first_mut() {
         *first.ty = syn::parse_quote!(__NotGenerated);
     }
     let grad_ty = gradient_type(f);
     generated(
-        format!(" Not generated: [`{name}`]'s Hessian-vector product needs the `second-order` feature of `autodiff` (on by default); a call is a compile error that says so."),
+        doc,
         true,
         quote! {
             #vis fn #hvp #generics (#params) -> #grad_ty #where_clause {
-                ::core::unreachable!("`_hvp` needs the `second-order` feature of `autodiff`")
+                ::core::unreachable!(#panic)
             }
         },
     )

@@ -10,6 +10,7 @@
 pub mod fallback;
 pub mod forward;
 pub mod method;
+pub mod nested;
 
 use crate::parse::{Function, ParamKind, Shape};
 use crate::sweep::Sweeps;

@@ -14,7 +14,7 @@
 
 use crate::ctxt::Ctxt;
 use crate::emit::forward::{
-    hvp_not_generated, hvp_wrapper, method, plain_fn, slotted_rule, TangentReverse,
+    hvp_not_generated, hvp_wrapper, method, plain_fn, slotted_rule, NoHvp, TangentReverse,
 };
 use crate::emit::{pullback, sweeps_body, Generated, Sig};
 use crate::ir::Output;
@@ -44,12 +44,24 @@ pub fn functions(cx: &Ctxt, f: &Function) -> Option<Generated> {
             rules: TokenStream::new(),
         });
     }
+    let nested = crate::ir::walk::calls_derivatives(&with_wrt.0.body.block);
     let (tangent_items, tangent) = tangent_fn(cx, f, &wrt, &floats, with_floats.clone())?;
     if !crate::SECOND_ORDER {
-        let hvp = hvp_not_generated(f, &wrt, &with_wrt.0.tangent_names);
+        let hvp = hvp_not_generated(f, &wrt, &with_wrt.0.tangent_names, NoHvp::Feature);
         return Some(Generated {
             items: quote!(#jvp #tangent_items #hvp),
             rules: tangent,
+        });
+    }
+    if nested {
+        // Nested differentiation: second order of this function would be third order of
+        // the one whose derivative it calls.
+        let hvp = hvp_not_generated(f, &wrt, &with_wrt.0.tangent_names, NoHvp::Nested);
+        let (stub, tangent_pullback) =
+            third_order_stub(f, &floats, &with_floats.0.tangent_names);
+        return Some(Generated {
+            items: quote!(#jvp #tangent_items #hvp #stub),
+            rules: quote!(#tangent #tangent_pullback),
         });
     }
     let (core, tangent_pullback, all_floats, all_core) =
@@ -61,10 +73,54 @@ pub fn functions(cx: &Ctxt, f: &Function) -> Option<Generated> {
     } else {
         hvp(cx, f, &wrt, with_wrt)?
     };
+    let nested_rules = crate::emit::nested::rules(f);
     Some(Generated {
         items: quote!(#jvp #tangent_items #hvp #core),
-        rules: quote!(#tangent #tangent_pullback),
+        rules: quote!(#tangent #tangent_pullback #nested_rules),
     })
+}
+
+/// The rule `tangent_pullback` of a function that calls a generated derivative: its
+/// signature, so that callers' `_hvp` compile, and a panic that says why it has no body. A
+/// caller's `NAME_hvp` reaches it only through a call of this function, and then needs third
+/// derivatives of the function whose derivative this one calls.
+fn third_order_stub(
+    f: &Function,
+    floats: &[bool],
+    tangent_names: &[Ident],
+) -> (TokenStream, TokenStream) {
+    let name = f.name();
+    let core = format_ident!("__{}_tangent_vjp_into", name);
+    let fs = f.synthetic(floats, tangent_names, core.clone(), f.ret.clone(), Diff::AllFloats);
+    let mut namer = Namer::new(&fs.item);
+    let seed = namer.fresh("seed");
+    let dests = crate::emit::destination_names(&fs, &mut namer);
+    let message = format!(
+        "the Hessian-vector product through a call of `{name}` is not generated: `{name}` calls a generated derivative, and this would need third derivatives"
+    );
+    let tr = TangentReverse {
+        fs,
+        code: quote!(::core::panic!(#message)),
+        seed,
+        dests,
+    };
+    let core_item = tr.core_item(&core, format!(" Not generated: {message}."));
+    let inner = pullback(
+        &tr.fs,
+        &tr.seed,
+        &tr.dests,
+        &core,
+        crate::symbol::TANGENT_PULLBACK_FLOATS,
+    );
+    let slotted = slotted_rule(
+        f,
+        floats,
+        tangent_names,
+        crate::symbol::TANGENT_PULLBACK,
+        crate::symbol::TANGENT_PULLBACK_FLOATS,
+        true,
+    );
+    (quote!(#[doc(hidden)] #core_item), quote!(#inner #slotted))
 }
 
 fn is_float(p: &Param, only_diff: bool) -> bool {

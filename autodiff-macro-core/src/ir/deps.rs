@@ -49,17 +49,20 @@ pub fn edges(body: &Body) -> Vec<(Node, Vec<Node>)> {
             float_slot(&p.value).map(Node::Slot).into_iter().collect(),
         )),
         Stmt::Map(m) => out.push((Node::Array(m.dst), vec![Node::Array(m.src.array)])),
-        Stmt::Call(c) => out.push((
-            Node::Slot(c.dst),
-            c.args
+        Stmt::Call(c) => {
+            let inputs: Vec<Node> = c
+                .args
                 .iter()
                 .filter_map(|a| match a {
                     CallArg::Float(op) => float_slot(op).map(Node::Slot),
                     CallArg::Array { r, .. } => Some(Node::Array(r.array)),
                     _ => None,
                 })
-                .collect(),
-        )),
+                .collect();
+            for dst in &c.outs {
+                out.push((Node::Slot(*dst), inputs.clone()));
+            }
+        }
         _ => {}
     });
     out

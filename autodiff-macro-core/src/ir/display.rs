@@ -140,10 +140,13 @@ fn block(body: &Body, b: &Block, depth: usize, s: &mut String) {
                 let path = quote::ToTokens::to_token_stream(&c.path)
                     .to_string()
                     .replace(' ', "");
+                let outs: Vec<String> =
+                    c.outs.iter().map(|o| body.slot(*o).name.to_string()).collect();
                 let _ = writeln!(
                     s,
-                    "{pad}{} = call {path}({})",
-                    body.slot(c.dst).name,
+                    "{pad}{} = call {:?} {path}({})",
+                    outs.join(", "),
+                    c.kind,
                     args.join(", ")
                 );
             }

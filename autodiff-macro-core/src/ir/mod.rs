@@ -33,6 +33,7 @@ pub mod deps;
 mod display;
 pub mod walk;
 
+pub use crate::symbol::Nested;
 use proc_macro2::{Span, TokenStream};
 use syn::Ident;
 
@@ -256,18 +257,84 @@ pub enum Stmt {
     Call(Call),
 }
 
-/// `dst = path(args)`, differentiated by the callee's generated derivative-rule function.
+/// `outs = path(args)`, differentiated by the callee's generated derivative-rule function.
 #[derive(Clone, Debug)]
 pub struct Call {
-    pub dst: SlotId,
-    /// The callee's path as written, turbofish included.
+    /// Where the result goes: one slot per float of `shape`, in order.
+    pub outs: Vec<SlotId>,
+    /// The result's shape: a float, or a tuple of floats (`f_grad` of several parameters,
+    /// `f_jvp`).
+    pub shape: CallShape,
+    /// The callee's path as written, turbofish included; for a call of one of its generated
+    /// derivatives (`CallKind::Derivative`), the path of the function it derives (`f` for
+    /// `f_grad`).
     pub path: syn::ExprPath,
     pub args: Vec<CallArg>,
-    /// A call of the callee's tangent (`symbol::TANGENT`), whose arguments are followed by a
-    /// tangent per float argument; a call of the callee itself when false.
-    pub tangent: bool,
+    pub kind: CallKind,
     pub span: Span,
 }
+
+/// The shape of a call's result.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CallShape {
+    Float,
+    Tuple(Vec<CallShape>),
+}
+
+impl CallShape {
+    /// How many floats it holds.
+    pub fn len(&self) -> usize {
+        match self {
+            CallShape::Float => 1,
+            CallShape::Tuple(parts) => parts.iter().map(CallShape::len).sum(),
+        }
+    }
+
+    /// This shape with `leaf(k)` for its k-th float: a pattern, a tuple of seeds.
+    pub fn tokens(&self, leaf: &mut dyn FnMut(usize) -> TokenStream) -> TokenStream {
+        fn go(
+            shape: &CallShape,
+            next: &mut usize,
+            leaf: &mut dyn FnMut(usize) -> TokenStream,
+        ) -> TokenStream {
+            match shape {
+                CallShape::Float => {
+                    *next += 1;
+                    leaf(*next - 1)
+                }
+                CallShape::Tuple(parts) => {
+                    let parts: Vec<TokenStream> =
+                        parts.iter().map(|p| go(p, next, leaf)).collect();
+                    quote::quote!((#(#parts,)*))
+                }
+            }
+        }
+        go(self, &mut 0, leaf)
+    }
+}
+
+/// What a call computes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallKind {
+    /// `f(args)`.
+    Value,
+    /// The callee's tangent rule (`symbol::TANGENT`): the arguments are followed by one
+    /// tangent per argument.
+    Tangent,
+    /// A generated derivative of the callee, called by the body (`f_grad(args)`): nested
+    /// differentiation.
+    Derivative(Nested),
+    /// The tangent rule of that derivative; arguments as for `Tangent`.
+    DerivativeTangent(Nested),
+}
+
+impl CallKind {
+    /// Whether the arguments are followed by one tangent per argument.
+    pub fn has_tangents(self) -> bool {
+        matches!(self, CallKind::Tangent | CallKind::DerivativeTangent(_))
+    }
+}
+
 
 #[derive(Clone, Debug)]
 pub enum CallArg {

@@ -44,6 +44,16 @@ pub fn array_written(s: &Stmt) -> Option<ArrayId> {
 }
 
 /// Calls `f` on every statement of `block`, in program order, nested ones included.
+/// Whether the body calls a generated derivative of another function (`f_grad`): nested
+/// differentiation, whose tangent bodies cannot be swept in reverse (third order).
+pub fn calls_derivatives(block: &[Stmt]) -> bool {
+    let mut found = false;
+    for_each_stmt(block, &mut |s| {
+        found |= matches!(s, Stmt::Call(c) if !matches!(c.kind, super::CallKind::Value | super::CallKind::Tangent));
+    });
+    found
+}
+
 pub fn for_each_stmt(block: &[Stmt], f: &mut dyn FnMut(&Stmt)) {
     for stmt in block {
         f(stmt);

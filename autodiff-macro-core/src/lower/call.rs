@@ -9,9 +9,9 @@
 //! sweep reads, and a non-float argument computed in the body is kept in a slot of its own.
 
 use super::{Binding, Lowerer, Val};
-use crate::ir::{Block, Call, CallArg, Op, Operand, SlotTy, Stmt};
+use crate::ir::{Block, Call, CallArg, CallKind, CallShape, Nested, Op, Operand, SlotTy, Stmt};
 use syn::spanned::Spanned;
-use syn::Expr;
+use syn::{Expr, Pat};
 
 impl Lowerer<'_> {
     /// `path(args)` where some argument is a float or an array: a differentiable call. None
@@ -21,6 +21,44 @@ impl Lowerer<'_> {
         e: &Expr,
         path: &syn::ExprPath,
         args: &[&Expr],
+        out: &mut Block,
+    ) -> Option<Val> {
+        self.call_of(e, path, args, None, out)
+    }
+
+    /// `let <pat> = f_grad(args);`: a call of a generated derivative, whose result has the
+    /// shape of the pattern (the gradient of several floats is a tuple); None when `init` is
+    /// not such a call.
+    pub(super) fn let_derivative_call(
+        &mut self,
+        pat: &Pat,
+        init: &Expr,
+        out: &mut Block,
+    ) -> Option<Val> {
+        let Expr::Call(c) = init else { return None };
+        let Expr::Path(path) = &*c.func else {
+            return None;
+        };
+        let name = path.path.get_ident().map(|i| i.to_string());
+        if name.is_some_and(|n| self.lookup(&n).is_some()) {
+            return None;
+        }
+        crate::symbol::nested_call(path)?;
+        let args: Vec<&Expr> = c.args.iter().collect();
+        // Ordinary code when no argument carries a derivative, as in `call`.
+        let val = self.call_of(init, path, &args, Some(pat), out);
+        Some(val.unwrap_or_else(|| Val::Opaque(init.clone())))
+    }
+
+    /// A call of `path` with some argument carrying a derivative, or of one of the generated
+    /// derivatives of a `#[differentiable]` function (`f_grad`, `f_value_and_grad`,
+    /// `f_jvp`: nested differentiation), the shape of whose result is read from `pat`.
+    fn call_of(
+        &mut self,
+        e: &Expr,
+        path: &syn::ExprPath,
+        args: &[&Expr],
+        pat: Option<&Pat>,
         out: &mut Block,
     ) -> Option<Val> {
         let mut lowered = Vec::new();
@@ -75,15 +113,24 @@ impl Lowerer<'_> {
                 Val::Never => return Some(Val::Never),
             });
         }
-        let dst = self.temp(SlotTy::Float);
+        let (callee, kind, shape) = match crate::symbol::nested_call(path) {
+            Some((callee, nested)) => {
+                let shape = nested_shape(nested, pat);
+                (callee, CallKind::Derivative(nested), shape)
+            }
+            None => (path.clone(), CallKind::Value, CallShape::Float),
+        };
+        let outs: Vec<_> = (0..shape.len()).map(|_| self.temp(SlotTy::Float)).collect();
+        let val = shape_val(&shape, &mut outs.iter().copied());
         out.push(Stmt::Call(Call {
-            dst,
-            path: path.clone(),
+            outs,
+            shape,
+            path: callee,
             args: call_args,
-            tangent: false,
+            kind,
             span: e.span(),
         }));
-        Some(Val::Float(Operand::Slot(dst)))
+        Some(val)
     }
 
     /// A non-float argument: as written when it is the same in the reverse sweep (a literal,
@@ -127,5 +174,45 @@ impl Lowerer<'_> {
             Expr::Field(f) => self.is_stable(&f.base),
             _ => false,
         }
+    }
+}
+
+/// The shape of the result of the generated derivative `kind`, bound to `pat`: `f_jvp` gives
+/// `(R, R)`; `f_grad` a float, or a tuple as the pattern destructures it; `f_value_and_grad`
+/// the value and that.
+fn nested_shape(kind: Nested, pat: Option<&Pat>) -> CallShape {
+    fn of(pat: Option<&Pat>) -> CallShape {
+        match pat {
+            Some(Pat::Type(t)) => of(Some(&t.pat)),
+            Some(Pat::Paren(p)) => of(Some(&p.pat)),
+            Some(Pat::Tuple(t)) => CallShape::Tuple(t.elems.iter().map(|p| of(Some(p))).collect()),
+            _ => CallShape::Float,
+        }
+    }
+    let pat = match pat {
+        Some(Pat::Type(t)) => Some(&*t.pat),
+        p => p,
+    };
+    match kind {
+        Nested::Grad => of(pat),
+        Nested::Jvp => CallShape::Tuple(vec![CallShape::Float, CallShape::Float]),
+        Nested::ValueAndGrad => {
+            let grad = match pat {
+                Some(Pat::Tuple(t)) if t.elems.len() == 2 => of(t.elems.iter().nth(1)),
+                _ => CallShape::Float,
+            };
+            CallShape::Tuple(vec![CallShape::Float, grad])
+        }
+    }
+}
+
+/// The value of a call's result: its slots, in the shape of the result.
+fn shape_val(shape: &CallShape, outs: &mut dyn Iterator<Item = crate::ir::SlotId>) -> Val {
+    match shape {
+        CallShape::Float => match outs.next() {
+            Some(s) => Val::Float(Operand::Slot(s)),
+            None => Val::Never,
+        },
+        CallShape::Tuple(parts) => Val::Tuple(parts.iter().map(|p| shape_val(p, outs)).collect()),
     }
 }

@@ -193,7 +193,10 @@ impl Lowerer<'_> {
                 return;
             }
         }
-        let val = self.expr(&init.expr, out);
+        let val = match self.let_derivative_call(pat, &init.expr, out) {
+            Some(val) => val,
+            None => self.expr(&init.expr, out),
+        };
         match (&val, &declared) {
             // As computed: an iterator chain over floats is its result's name by now.
             (Val::Opaque(v), None) => self.opaque_let(local, Some(v), out),

@@ -2,7 +2,7 @@
 
 use super::Sweeper;
 use crate::ir::walk::slot_of;
-use crate::ir::{Call, CallArg, SlotTy};
+use crate::ir::{Call, CallArg, CallKind, SlotTy};
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 
@@ -43,13 +43,19 @@ impl Sweeper<'_> {
     //         reverse:  { let mut __g0 = 0.0;
     //                     f_derivative().pullback(x, &w, n, __d_y, Some(&mut __g0), Some(&mut __d_w[..]), None);
     //                     __d_y = 0.0; __d_x += __g0; }
+    // A call of a generated derivative, `(g0, g1) = f_grad(x, y)`, has the reverse
+    // `f_derivative().grad_pullback(x, y, (__d_g0, __d_g1), ..)`.
     pub(super) fn call(&mut self, c: &Call) -> (TokenStream, TokenStream) {
-        let dst = &self.body.slot(c.dst).name;
         let path = &c.path;
-        // A call of the callee's tangent passes one tangent slot per parameter after the
-        // arguments: `Tan(t)` for a tangent the body computes (a `Stable` slot is written
-        // whole by the tangent transform: `NoTangent`).
-        let slots = if c.tangent {
+        let outs: Vec<_> = c.outs.iter().map(|o| self.body.slot(*o).name.clone()).collect();
+        let pattern = c.shape.tokens(&mut |k| {
+            let name = &outs[k];
+            quote!(#name)
+        });
+        // A call of a tangent rule passes one tangent slot per argument after the arguments:
+        // `Tan(t)` for a tangent the body computes (a `Stable` slot is written whole by the
+        // tangent transform: `NoTangent`).
+        let slots = if c.kind.has_tangents() {
             c.args.len() / 2
         } else {
             c.args.len()
@@ -69,24 +75,54 @@ impl Sweeper<'_> {
             })
             .collect();
         let in_loop = self.in_loop();
-        let (save, restore) = if self.an.saves_call(c, in_loop) {
-            self.save_place(quote!(#dst), SlotTy::Float, in_loop)
-        } else {
-            (quote!(), quote!())
+        let (mut save, mut restore) = (TokenStream::new(), TokenStream::new());
+        if self.an.saves_call(c, in_loop) {
+            for name in &outs {
+                let (s, r) = self.save_place(quote!(#name), SlotTy::Float, in_loop);
+                save.extend(s);
+                restore.extend(r);
+            }
+        }
+        use crate::symbol::{nested_path, nested_rule, rule_call, PULLBACK, TANGENT};
+        let (callee, rule) = match c.kind {
+            CallKind::Value => (quote!(#path), Some(PULLBACK.to_string())),
+            CallKind::Tangent => (
+                rule_call(path, TANGENT),
+                Some(crate::symbol::TANGENT_PULLBACK.to_string()),
+            ),
+            CallKind::Derivative(k) => {
+                let written = nested_path(path, k);
+                (quote!(#written), Some(nested_rule(k, false)))
+            }
+            // Third order: `expand` never sweeps a tangent body with these in reverse.
+            CallKind::DerivativeTangent(k) => (rule_call(path, &nested_rule(k, true)), None),
         };
-        let (callee, rule) = if c.tangent {
-            let tangent = crate::symbol::rule_call(path, crate::symbol::TANGENT);
-            (tangent, crate::symbol::TANGENT_PULLBACK)
-        } else {
-            (quote!(#path), crate::symbol::PULLBACK)
-        };
-        let forward = quote_spanned!(c.span=> #save #dst = #callee(#(#args),*););
-        if !self.an.is_active(c.dst) {
+        let forward = quote_spanned!(c.span=> #save #pattern = #callee(#(#args),*););
+        if !c.outs.iter().any(|o| self.an.is_active(*o)) {
             return (forward, restore);
         }
-        let pullback = crate::symbol::rule_call(path, rule);
-        let d_dst = self.adjoint(c.dst).clone();
+        let Some(rule) = rule else {
+            let error = quote_spanned!(c.span=> ::core::compile_error!(
+                "third derivatives through a call of a generated derivative are not generated"
+            ););
+            return (forward, error);
+        };
+        let pullback = rule_call(path, &rule);
         let zero = self.f.float.adjoint_zero();
+        // A result nothing reads back has no adjoint: its seed is zero.
+        let adjoints: Vec<Option<TokenStream>> = c
+            .outs
+            .iter()
+            .map(|o| {
+                self.an.is_active(*o).then(|| {
+                    let d = self.adjoint(*o);
+                    quote!(#d)
+                })
+            })
+            .collect();
+        let d_dst = c
+            .shape
+            .tokens(&mut |k| adjoints[k].clone().unwrap_or_else(|| zero.clone()));
         let float = self.float();
         // Scalar cotangents arrive in locals, then go to the operands' adjoints; arrays add
         // into their adjoint buffers directly. An array passed twice gets one call per
@@ -138,11 +174,13 @@ impl Sweeper<'_> {
             });
             quote!(#pullback(#(#args,)* #d_dst, #(#options),*);)
         });
-        let reset = if self.an.resets_adjoint(c.dst) {
-            quote!(#d_dst = #zero;)
-        } else {
-            quote!()
-        };
+        let mut reset = TokenStream::new();
+        for (o, d) in c.outs.iter().zip(&adjoints) {
+            let Some(d) = d else { continue };
+            if self.an.resets_adjoint(*o) {
+                reset.extend(quote!(#d = #zero;));
+            }
+        }
         (
             forward,
             quote!({

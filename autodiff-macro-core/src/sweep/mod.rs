@@ -568,7 +568,9 @@ impl Sweeper<'_> {
             Stmt::Write(w) => self.an.is_array_active(w.target.array) || self.an.saves_element(w),
             Stmt::Push(p) => self.an.is_array_active(p.array) || self.an.array_needed[p.array.0],
             Stmt::Map(m) => self.an.is_array_active(m.dst),
-            Stmt::Call(c) => self.an.is_active(c.dst) || self.an.saves_call(c, in_loop),
+            Stmt::Call(c) => {
+                c.outs.iter().any(|o| self.an.is_active(*o)) || self.an.saves_call(c, in_loop)
+            }
             Stmt::Opaque(_) | Stmt::Exit(_) | Stmt::ArrayInit(_) => false,
         })
     }

@@ -22,7 +22,8 @@ mod arrays;
 mod partials;
 
 use crate::ir::{
-    Array, ArrayId, ArrayOrigin, ArrayRef, Assign, Block, Body, Call, CallArg, LoopId, Op, Operand,
+    Array, ArrayId, ArrayOrigin, ArrayRef, Assign, Block, Body, Call, CallArg, CallKind, LoopId, Op,
+    Operand,
     Origin, Output, ParamVar, Slot, SlotId, SlotTy, Stmt,
 };
 use crate::names::Namer;
@@ -474,8 +475,11 @@ impl Tangents<'_> {
 
     /// `ẏ = g_tangent(args, tangents)` before `y = g(args)`: the callee's generated tangent
     /// function, with a tangent for each float or array argument (zero where none reaches).
+    /// A call of a generated derivative (`f_grad`) gets the tangent rule of that derivative.
+    /// Every result of a call depends on the same arguments, so all have tangents or none.
     fn call(&mut self, c: &Call, out: &mut Block) {
-        if let Some(tan) = self.slot_tan[c.dst.0] {
+        let tangents: Option<Vec<SlotId>> = c.outs.iter().map(|o| self.slot_tan[o.0]).collect();
+        if let Some(tangents) = tangents {
             let mut args = c.args.clone();
             for arg in &c.args {
                 match arg {
@@ -496,11 +500,18 @@ impl Tangents<'_> {
                     }
                 }
             }
+            // Tangent bodies are emitted or swept in reverse, never transformed again, so
+            // their tangent calls are not seen here.
+            let kind = match c.kind {
+                CallKind::Derivative(nested) => CallKind::DerivativeTangent(nested),
+                _ => CallKind::Tangent,
+            };
             out.push(Stmt::Call(Call {
-                dst: tan,
+                outs: tangents,
+                shape: c.shape.clone(),
                 path: c.path.clone(),
                 args,
-                tangent: true,
+                kind,
                 span: c.span,
             }));
         }
