@@ -127,8 +127,7 @@ pub mod __private {
         mean, min_of, no_gradient, norm, norm_squared, rules, softmax, sum, take_flat,
         tangent_or_zero, tangent_slice_or_zero, Accumulate, Cotangent, Counter, Differentiable,
         FieldDerivative, Float, NoGradient, NoTangent, Recycle, RecycledTape, SecondOrder, Tan,
-        ThirdOrder,
-        TangentArg, Tape, ZeroGrad,
+        TangentArg, Tape, ThirdOrder, ZeroGrad,
     };
     pub use num_traits::{One, Zero};
 }

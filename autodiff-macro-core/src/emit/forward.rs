@@ -121,7 +121,9 @@ pub(crate) fn hvp_not_generated(
             "`_hvp` of a function that calls a generated derivative is not generated",
         ),
     };
-    generics.params.push(syn::parse_quote!(__NotGenerated: #bound));
+    generics
+        .params
+        .push(syn::parse_quote!(__NotGenerated: #bound));
     if let Some(syn::FnArg::Typed(first)) = params.first_mut() {
         *first.ty = syn::parse_quote!(__NotGenerated);
     }

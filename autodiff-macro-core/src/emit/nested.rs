@@ -72,7 +72,13 @@ impl<'a> Nest<'a> {
     }
 
     /// `fn name(self, <params>, rest) -> ret { body }`, with `f`'s generics.
-    fn method(&self, name: &str, rest: TokenStream, ret: TokenStream, body: TokenStream) -> TokenStream {
+    fn method(
+        &self,
+        name: &str,
+        rest: TokenStream,
+        ret: TokenStream,
+        body: TokenStream,
+    ) -> TokenStream {
         let Sig {
             generics,
             where_clause,
@@ -176,7 +182,11 @@ impl<'a> Nest<'a> {
 
     /// The tangent slots `__slot_<x>: impl TangentArg<F>` (`()` for data), read into floats
     /// `__dx_<x>` (zero for `NoTangent`).
-    fn slots(&self, prefix: &str, which: &[bool]) -> (Vec<Option<Ident>>, TokenStream, TokenStream) {
+    fn slots(
+        &self,
+        prefix: &str,
+        which: &[bool],
+    ) -> (Vec<Option<Ident>>, TokenStream, TokenStream) {
         let (ty, zero) = (&self.float_ty, self.f.float.zero());
         let mut params = TokenStream::new();
         let mut read = TokenStream::new();
@@ -254,7 +264,10 @@ impl<'a> Nest<'a> {
     }
 
     /// `H·δ` over every float, its `wrt` rows, and `∇f` over every float.
-    fn hessian_times(&self, d: &[Option<Ident>]) -> (TokenStream, Vec<Option<Ident>>, Vec<Option<Ident>>) {
+    fn hessian_times(
+        &self,
+        d: &[Option<Ident>],
+    ) -> (TokenStream, Vec<Option<Ident>>, Vec<Option<Ident>>) {
         let h = self.names("h", &self.float);
         let g = self.names("g", &self.float);
         let call = self.tangent_pullback(
@@ -360,7 +373,11 @@ impl<'a> Nest<'a> {
         let ty = &self.float_ty;
         let (v, v_params) = self.jvp_tangent_params();
         let (options, option_params) = self.options();
-        let v_options: Vec<Ident> = v.iter().flatten().map(|t| format_ident!("__pullback_{}", t)).collect();
+        let v_options: Vec<Ident> = v
+            .iter()
+            .flatten()
+            .map(|t| format_ident!("__pullback_{}", t))
+            .collect();
         let v_option_params = v_options
             .iter()
             .map(|o| quote!(, #o: ::core::option::Option<&mut #ty>));

@@ -57,8 +57,7 @@ pub fn functions(cx: &Ctxt, f: &Function) -> Option<Generated> {
         // Nested differentiation: second order of this function would be third order of
         // the one whose derivative it calls.
         let hvp = hvp_not_generated(f, &wrt, &with_wrt.0.tangent_names, NoHvp::Nested);
-        let (stub, tangent_pullback) =
-            third_order_stub(f, &floats, &with_floats.0.tangent_names);
+        let (stub, tangent_pullback) = third_order_stub(f, &floats, &with_floats.0.tangent_names);
         return Some(Generated {
             items: quote!(#jvp #tangent_items #hvp #stub),
             rules: quote!(#tangent #tangent_pullback),
@@ -91,7 +90,13 @@ fn third_order_stub(
 ) -> (TokenStream, TokenStream) {
     let name = f.name();
     let core = format_ident!("__{}_tangent_vjp_into", name);
-    let fs = f.synthetic(floats, tangent_names, core.clone(), f.ret.clone(), Diff::AllFloats);
+    let fs = f.synthetic(
+        floats,
+        tangent_names,
+        core.clone(),
+        f.ret.clone(),
+        Diff::AllFloats,
+    );
     let mut namer = Namer::new(&fs.item);
     let seed = namer.fresh("seed");
     let dests = crate::emit::destination_names(&fs, &mut namer);

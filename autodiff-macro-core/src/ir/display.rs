@@ -140,8 +140,11 @@ fn block(body: &Body, b: &Block, depth: usize, s: &mut String) {
                 let path = quote::ToTokens::to_token_stream(&c.path)
                     .to_string()
                     .replace(' ', "");
-                let outs: Vec<String> =
-                    c.outs.iter().map(|o| body.slot(*o).name.to_string()).collect();
+                let outs: Vec<String> = c
+                    .outs
+                    .iter()
+                    .map(|o| body.slot(*o).name.to_string())
+                    .collect();
                 let _ = writeln!(
                     s,
                     "{pad}{} = call {:?} {path}({})",

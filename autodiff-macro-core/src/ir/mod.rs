@@ -303,8 +303,7 @@ impl CallShape {
                     leaf(*next - 1)
                 }
                 CallShape::Tuple(parts) => {
-                    let parts: Vec<TokenStream> =
-                        parts.iter().map(|p| go(p, next, leaf)).collect();
+                    let parts: Vec<TokenStream> = parts.iter().map(|p| go(p, next, leaf)).collect();
                     quote::quote!((#(#parts,)*))
                 }
             }
@@ -334,7 +333,6 @@ impl CallKind {
         matches!(self, CallKind::Tangent | CallKind::DerivativeTangent(_))
     }
 }
-
 
 #[derive(Clone, Debug)]
 pub enum CallArg {

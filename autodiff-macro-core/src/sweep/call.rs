@@ -47,7 +47,11 @@ impl Sweeper<'_> {
     // `f_derivative().grad_pullback(x, y, (__d_g0, __d_g1), ..)`.
     pub(super) fn call(&mut self, c: &Call) -> (TokenStream, TokenStream) {
         let path = &c.path;
-        let outs: Vec<_> = c.outs.iter().map(|o| self.body.slot(*o).name.clone()).collect();
+        let outs: Vec<_> = c
+            .outs
+            .iter()
+            .map(|o| self.body.slot(*o).name.clone())
+            .collect();
         let pattern = c.shape.tokens(&mut |k| {
             let name = &outs[k];
             quote!(#name)

@@ -22,9 +22,8 @@ mod arrays;
 mod partials;
 
 use crate::ir::{
-    Array, ArrayId, ArrayOrigin, ArrayRef, Assign, Block, Body, Call, CallArg, CallKind, LoopId, Op,
-    Operand,
-    Origin, Output, ParamVar, Slot, SlotId, SlotTy, Stmt,
+    Array, ArrayId, ArrayOrigin, ArrayRef, Assign, Block, Body, Call, CallArg, CallKind, LoopId,
+    Op, Operand, Origin, Output, ParamVar, Slot, SlotId, SlotTy, Stmt,
 };
 use crate::names::Namer;
 use crate::parse::FloatTy;

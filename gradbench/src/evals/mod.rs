@@ -5,6 +5,7 @@ use serde_json::Value;
 
 pub mod ba;
 pub mod det;
+mod gd;
 pub mod gmm;
 pub mod hello;
 pub mod ht;
@@ -13,25 +14,14 @@ pub mod llsq;
 pub mod lse;
 pub mod lstm;
 pub mod ode;
-
-/// Why `particle` and `saddle` are not implemented: they need nested differentiation, a
-/// `#[differentiable]` function calling another's generated `_grad`, and the macro does not
-/// differentiate such a call yet. What it says, for
-/// `#[differentiable(wrt(x))] fn h(x: f64, y: f64) -> f64 { g_grad(x, y) * x }` with `g` a
-/// `#[differentiable(wrt(y))]` function of `(x, y)`:
-const NESTED: &str = "needs nested differentiation (a #[differentiable] function calling \
-    another's generated g_grad), which #[differentiable] does not support yet: it reports \
-    `error[E0425]: cannot find function `g_grad_derivative` in this scope` for a scalar \
-    gradient, and `error: this tuple pattern does not match the value's shape` for \
-    `let (g1, g2) = f_grad(x1, x2, y1, y2);`";
+pub mod particle;
+pub mod saddle;
 
 /// Whether the tool implements `module`, and if not, why.
 pub fn define(module: &str) -> Result<(), String> {
     match module {
-        "hello" | "llsq" | "lse" | "det" | "kmeans" | "gmm" | "ode" | "lstm" | "ba" | "ht" => {
-            Ok(())
-        }
-        "particle" | "saddle" => Err(format!("`{module}` {NESTED}")),
+        "hello" | "llsq" | "lse" | "det" | "kmeans" | "gmm" | "ode" | "lstm" | "ba" | "ht"
+        | "particle" | "saddle" => Ok(()),
         _ => Err(format!(
             "autodiff-gradbench does not implement the eval `{module}`"
         )),
@@ -51,6 +41,8 @@ pub fn evaluate(module: &str, function: &str, input: Value) -> Result<Evaluated,
         "lstm" => lstm::evaluate(function, &input),
         "ba" => ba::evaluate(function, &input),
         "ht" => ht::evaluate(function, &input),
+        "particle" => particle::evaluate(function, &input),
+        "saddle" => saddle::evaluate(function, &input),
         _ => Err(format!("no such module: {module}")),
     }
 }
