@@ -386,3 +386,75 @@ proptest! {
         check_grad(|f| adapters(&x, f), &y, &gy).assert_within(1e-5);
     }
 }
+
+/// `if let`, `let ... else` and `while let` on values without a float, with floats computed
+/// in their arms: lowered as the `match`es they stand for.
+#[differentiable]
+fn option_patterns(x: f64, k: Option<usize>, steps: &[usize]) -> f64 {
+    let mut y = if let Some(n) = k {
+        x * n as f64
+    } else {
+        x.sin()
+    };
+    if let Some(&first) = steps.first() {
+        y += x * first as f64;
+    }
+    let Some(&last) = steps.last() else {
+        return y * x;
+    };
+    let mut stack = steps.to_vec();
+    while let Some(s) = stack.pop() {
+        if s > last {
+            break;
+        }
+        y = y * x + s as f64;
+    }
+    y
+}
+
+fn option_patterns_by_hand(x: f64, k: Option<usize>, steps: &[usize]) -> (f64, f64) {
+    // The value and its derivative, by dual-number arithmetic written out.
+    let (mut y, mut dy) = match k {
+        Some(n) => (x * n as f64, n as f64),
+        None => (x.sin(), x.cos()),
+    };
+    if let Some(&first) = steps.first() {
+        y += x * first as f64;
+        dy += first as f64;
+    }
+    let Some(&last) = steps.last() else {
+        return (y * x, dy * x + y);
+    };
+    for &s in steps.iter().rev() {
+        if s > last {
+            break;
+        }
+        dy = dy * x + y;
+        y = y * x + s as f64;
+    }
+    (y, dy)
+}
+
+proptest! {
+    #[test]
+    fn if_let_let_else_while_let(
+        x in -1.5..1.5f64,
+        k in prop::option::of(0usize..4),
+        steps in prop::collection::vec(0usize..5, 0..5),
+    ) {
+        let g = option_patterns_grad(x, k, &steps);
+        let (value, expected) = option_patterns_by_hand(x, k, &steps);
+        prop_assert!(close(option_patterns(x, k, &steps), value));
+        prop_assert!(close(g, expected), "{g} vs {expected}");
+        check_grad(|v| option_patterns(v[0], k, &steps), &[x], &[g]).assert_within(1e-6);
+        let (_, t) = option_patterns_jvp(x, k, &steps, 1.0);
+        prop_assert!(close(t, expected), "{t} vs {expected}");
+        let h = option_patterns_hvp(x, k, &steps, 1.0);
+        let (_, h_fd) = {
+            let e = 1e-5;
+            let (a, b) = (option_patterns_grad(x + e, k, &steps), option_patterns_grad(x - e, k, &steps));
+            (0.0, (a - b) / (2.0 * e))
+        };
+        prop_assert!((h - h_fd).abs() <= 1e-4 * (1.0 + h.abs()), "{h} vs {h_fd}");
+    }
+}

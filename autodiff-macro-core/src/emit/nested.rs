@@ -14,7 +14,8 @@
 //! | `f_jvp(x, v) = (f, ∇f·v)` | `x̄ += s₀·∇f + s₁·H·v`, `v̄ += s₁·∇_W f` | `(∇f·δx, vᵀH·δx + ∇_W f·δv)` |
 //!
 //! (`H` is symmetric, so `H·s` is the reverse of `∇f` as well as its tangent.) Generated for
-//! free functions of scalar float parameters (and data) with a float value, when second
+//! free functions of scalar float parameters (and data that is `Copy` by its syntax) with a
+//! float value, when second
 //! order is on; a function whose own body calls generated derivatives has no second-order
 //! rule, so it has none of these either.
 
@@ -25,8 +26,9 @@ use quote::{format_ident, quote};
 
 /// The nested rules of `f`, or nothing when it does not qualify (see the module doc).
 pub fn rules(f: &Function) -> TokenStream {
+    // Data is passed to two rules, so it must be `Copy` by its syntax.
     let scalar_params = f.params.iter().all(|p| match &p.kind {
-        ParamKind::PassThrough => true,
+        ParamKind::PassThrough => is_copy(&p.ty),
         ParamKind::Float { shape, .. } => matches!(shape, Shape::Scalar),
     });
     if !crate::SECOND_ORDER
@@ -45,6 +47,23 @@ pub fn rules(f: &Function) -> TokenStream {
     out.extend(n.jvp_pullback());
     out.extend(n.jvp_tangent());
     out
+}
+
+/// Whether `ty` is `Copy` by its syntax: a shared reference, a primitive, a tuple of those.
+fn is_copy(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Reference(r) => r.mutability.is_none(),
+        syn::Type::Paren(p) => is_copy(&p.elem),
+        syn::Type::Tuple(t) => t.elems.iter().all(is_copy),
+        syn::Type::Path(p) if p.qself.is_none() => p.path.get_ident().is_some_and(|i| {
+            const PRIMITIVES: [&str; 16] = [
+                "bool", "char", "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32",
+                "i64", "i128", "isize", "f32", "f64",
+            ];
+            PRIMITIVES.contains(&i.to_string().as_str())
+        }),
+        _ => false,
+    }
 }
 
 struct Nest<'a> {

@@ -28,9 +28,10 @@ impl Lowerer<'_> {
     /// (an iterator chain over floats, `x.iter().any(..)`) goes into `out`.
     fn cond_in(&mut self, cond: &Expr, out: &mut Block) -> TokenStream {
         if let Expr::Let(l) = cond {
+            // `if let` is a `match` (`desugar::if_let`); this is a `let` chain.
             self.cx.error_spanned_by(
                 l.let_token,
-                "`if let` is not supported in a #[differentiable] function; use `match`",
+                "`let` inside a condition is not supported in a #[differentiable] function; use `if let` alone, or `match`",
             );
             return quote!(false);
         }
@@ -65,6 +66,8 @@ impl Lowerer<'_> {
                         self.stmt_expr(&tail, &mut block);
                         unit()
                     }
+                    // A block that ends in a jump (`{ return y; }`) has no value.
+                    None if matches!(block.last(), Some(Stmt::Exit(_))) => Val::Never,
                     None => unit(),
                 }
             }
@@ -98,6 +101,9 @@ impl Lowerer<'_> {
     }
 
     pub(super) fn if_stmt(&mut self, e: &Expr, i: &syn::ExprIf, out: &mut Block) {
+        if let Some(m) = super::desugar::if_let(i) {
+            return self.match_stmt(&Expr::Match(m.clone()), &m, out);
+        }
         let before = out.len();
         let cond = self.cond_in(&i.cond, out);
         let id = self.next_branch();
@@ -128,6 +134,9 @@ impl Lowerer<'_> {
     }
 
     pub(super) fn if_expr(&mut self, e: &Expr, i: &syn::ExprIf, out: &mut Block) -> Val {
+        if let Some(m) = super::desugar::if_let(i) {
+            return self.match_expr(&Expr::Match(m.clone()), &m, out);
+        }
         let cond = self.cond_in(&i.cond, out);
         let id = self.next_branch();
         let then = self.arm_value(&Expr::Block(block_expr(&i.then_branch)), true);
@@ -260,6 +269,11 @@ impl Lowerer<'_> {
     }
 
     pub(super) fn loop_stmt(&mut self, e: &Expr, out: &mut Block) {
+        if let Expr::While(w) = e {
+            if let Some(l) = super::desugar::while_let(w) {
+                return self.loop_stmt(&Expr::Loop(l), out);
+            }
+        }
         if let Expr::ForLoop(f) = e {
             match self.desugar_for(f) {
                 Some(Ok(block)) => return self.stmt_expr(&block, out),
@@ -310,12 +324,7 @@ impl Lowerer<'_> {
                     )
                 }
                 Expr::While(w) => {
-                    let cond = if let Expr::Let(l) = &*w.cond {
-                        self.cx.error_spanned_by(l.let_token, "`while let` is not supported in a #[differentiable] function; use `loop` with a `match` that breaks");
-                        quote!(false)
-                    } else {
-                        self.cond(&w.cond)
-                    };
+                    let cond = self.cond(&w.cond);
                     (&w.label, LoopKind::While { cond }, &w.body)
                 }
                 Expr::Loop(l) => (&l.label, LoopKind::Loop, &l.body),

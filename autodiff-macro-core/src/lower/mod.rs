@@ -25,6 +25,7 @@ mod call;
 mod closure;
 
 mod control;
+mod desugar;
 mod expr;
 mod iter;
 mod opaque;

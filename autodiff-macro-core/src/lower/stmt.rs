@@ -24,6 +24,9 @@ impl Lowerer<'_> {
     /// Lowers all statements of a block but its tail expression, which is returned for the
     /// caller to lower as a value or as a statement.
     pub(super) fn block_stmts(&mut self, stmts: &[syn::Stmt], out: &mut Block) -> Option<Expr> {
+        if let Some(stmts) = super::desugar::let_else(stmts) {
+            return self.block_stmts(&stmts, out);
+        }
         let (tail, body) = match stmts.split_last() {
             Some((syn::Stmt::Expr(e, None), body)) => (Some(e.clone()), body),
             _ => (None, stmts),
@@ -125,11 +128,11 @@ impl Lowerer<'_> {
     pub(super) fn let_stmt(&mut self, local: &syn::Local, out: &mut Block) {
         if let Some(init) = &local.init {
             if let Some((else_token, _)) = &init.diverge {
-                self.cx.error_spanned_by(
+                // `block_stmts` takes every `let ... else` apart (`desugar::let_else`).
+                return self.cx.error_spanned_by(
                     else_token,
-                    "`let ... else` is not supported in a #[differentiable] function; use `match`",
+                    "this `let ... else` could not be read; write it as a `match`",
                 );
-                return;
             }
         }
         let (pat, ty) = match &local.pat {
