@@ -136,3 +136,30 @@ proptest! {
         prop_assert!(close(t, gy), "{t} {gy}");
     }
 }
+
+/// The README's example.
+#[differentiable]
+fn saddle_f(x1: f64, x2: f64, y1: f64, y2: f64) -> f64 {
+    (x1 * x1 + x2 * x2) - (y1 * y1 + y2 * y2)
+}
+
+#[differentiable(wrt(x1, x2))]
+fn best_response(x1: f64, x2: f64, mut y1: f64, mut y2: f64) -> f64 {
+    for _ in 0..10 {
+        let (_, _, g1, g2) = saddle_f_grad(x1, x2, y1, y2);
+        y1 += 0.1 * g1;
+        y2 += 0.1 * g2;
+    }
+    saddle_f(x1, x2, y1, y2)
+}
+
+#[test]
+fn readme_best_response() {
+    let (x1, x2, y1, y2) = (0.3, -0.8, 1.0, 0.5);
+    let (g1, g2) = best_response_grad(x1, x2, y1, y2);
+    // y does not depend on x (∂f/∂y = −2y), so the gradient is ∂f/∂x = 2x.
+    assert!(close(g1, 2.0 * x1) && close(g2, 2.0 * x2), "{g1} {g2}");
+    check_grad(|v| best_response(v[0], v[1], y1, y2), &[x1, x2], &[g1, g2]).assert_within(1e-6);
+    let (_, t) = best_response_jvp(x1, x2, y1, y2, 1.0, 0.0);
+    assert!(close(t, g1));
+}
