@@ -188,6 +188,63 @@ impl<T: Differentiable> Differentiable for Vec<T> {
     }
 }
 
+/// An optional value: the gradient of an `Option<F>` or `Option<S>` parameter has the same
+/// shape, `None` where the argument was `None`. Operations between a `Some` and a `None`
+/// panic, naming the operation, as between vectors of different lengths.
+impl<T: Differentiable> Differentiable for Option<T> {
+    type Scalar = T::Scalar;
+
+    fn zeros_like(&self) -> Self {
+        self.as_ref().map(Differentiable::zeros_like)
+    }
+
+    #[track_caller]
+    fn add_scaled(&mut self, alpha: T::Scalar, other: &Self) {
+        match (self, other) {
+            (Some(a), Some(b)) => a.add_scaled(alpha, b),
+            (None, None) => {}
+            (a, b) => option_mismatch("add_scaled", a.is_some(), b.is_some()),
+        }
+    }
+
+    #[track_caller]
+    fn dot(&self, other: &Self) -> T::Scalar {
+        match (self, other) {
+            (Some(a), Some(b)) => a.dot(b),
+            (None, None) => <T::Scalar as num_traits::Zero>::zero(),
+            (a, b) => option_mismatch("dot", a.is_some(), b.is_some()),
+        }
+    }
+
+    fn to_flat(&self) -> Vec<T::Scalar> {
+        self.as_ref()
+            .map(Differentiable::to_flat)
+            .unwrap_or_default()
+    }
+
+    #[track_caller]
+    fn from_flat(&self, flat: &[T::Scalar]) -> Self {
+        check_flat_len(self.flat_len(), flat.len());
+        self.as_ref().map(|item| item.from_flat(flat))
+    }
+
+    fn flat_len(&self) -> usize {
+        self.as_ref().map_or(0, Differentiable::flat_len)
+    }
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn option_mismatch(op: &str, this: bool, other: bool) -> ! {
+    let shape = |some: bool| if some { "Some" } else { "None" };
+    panic!(
+        "Differentiable::{op}: one value is {} and the other {}",
+        shape(this),
+        shape(other)
+    )
+}
+
 /// The floats of `items`, one after the other (a container's `to_flat`).
 fn flat_of_items<T: Differentiable>(items: &[T]) -> Vec<T::Scalar> {
     items.iter().flat_map(Differentiable::to_flat).collect()

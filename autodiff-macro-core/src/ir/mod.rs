@@ -72,18 +72,20 @@ pub struct FieldOf {
     pub tangent: bool,
 }
 
-/// One step of a place: a field (`.w1`, `.0`), or an index (`[i]`).
+/// One step of a place: a field (`.w1`, `.0`), an index (`[i]`), or the value inside an
+/// `Option` that is `Some` (the arm `Some(l)` of a `match` on it).
 #[derive(Clone, Debug)]
 pub enum Seg {
     Field(syn::Member),
     Index,
+    Some,
 }
 
 impl PartialEq for Seg {
     fn eq(&self, other: &Seg) -> bool {
         match (self, other) {
             (Seg::Field(a), Seg::Field(b)) => member_name(a) == member_name(b),
-            (Seg::Index, Seg::Index) => true,
+            (Seg::Index, Seg::Index) | (Seg::Some, Seg::Some) => true,
             _ => false,
         }
     }
@@ -100,8 +102,14 @@ pub fn member_name(m: &syn::Member) -> String {
 }
 
 /// `root` followed by the steps of `path`, the indices taken from `idx` in order; stops at
-/// the first index step `idx` has no index for (a row: `m.layers[l].b`).
-pub fn place_tokens(root: &TokenStream, path: &[Seg], idx: &[TokenStream]) -> TokenStream {
+/// the first index step `idx` has no index for (a row: `m.layers[l].b`). A `Some` step is
+/// `(*root.as_ref().unwrap())`, or `as_mut` when the place is written (`mutable`).
+pub fn place_tokens(
+    root: &TokenStream,
+    path: &[Seg],
+    idx: &[TokenStream],
+    mutable: bool,
+) -> TokenStream {
     let mut out = root.clone();
     let mut idx = idx.iter();
     for seg in path {
@@ -111,6 +119,8 @@ pub fn place_tokens(root: &TokenStream, path: &[Seg], idx: &[TokenStream]) -> To
                 Some(i) => out.extend(quote::quote!([#i])),
                 None => break,
             },
+            Seg::Some if mutable => out = quote::quote!((*#out.as_mut().unwrap())),
+            Seg::Some => out = quote::quote!((*#out.as_ref().unwrap())),
         }
     }
     out
@@ -546,10 +556,15 @@ impl Body {
 
 impl Array {
     /// `x[i][j]` for an array named `x`; `m.w1[i][j]` for a place inside `m`; with `root` in
-    /// place of the name (an adjoint, a destination).
-    pub fn element_with(&self, root: &TokenStream, idx: &[TokenStream]) -> TokenStream {
+    /// place of the name (an adjoint, a destination, which is `mutable`).
+    pub fn element_with(
+        &self,
+        root: &TokenStream,
+        idx: &[TokenStream],
+        mutable: bool,
+    ) -> TokenStream {
         match &self.origin {
-            ArrayOrigin::Field(f) => place_tokens(root, &f.path, idx),
+            ArrayOrigin::Field(f) => place_tokens(root, &f.path, idx, mutable),
             _ => quote::quote!(#root #([#idx])*),
         }
     }
@@ -573,6 +588,7 @@ impl Array {
                     prefix.extend(quote::quote!(.#m));
                 }
                 Seg::Index => prefix.extend(quote::quote!([0])),
+                Seg::Some => prefix = quote::quote!((*#prefix.as_ref().unwrap())),
             }
         }
         (!checks.is_empty()).then(|| quote::quote_spanned!(self.span=> (#(#checks)&&*)))

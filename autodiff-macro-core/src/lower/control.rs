@@ -10,7 +10,7 @@ use syn::spanned::Spanned;
 use syn::{Expr, Pat};
 
 /// The arms of a branch, lowered: each its block and the value of its tail.
-type Arms = Vec<(Block, Val)>;
+pub(super) type Arms = Vec<(Block, Val)>;
 
 /// Where a branch's value goes.
 enum Result_ {
@@ -55,7 +55,7 @@ impl Lowerer<'_> {
     }
 
     /// An arm: a block lowered in its own scope, with the value of its tail.
-    fn arm_value(&mut self, body: &Expr, value_wanted: bool) -> (Block, Val) {
+    pub(super) fn arm_value(&mut self, body: &Expr, value_wanted: bool) -> (Block, Val) {
         let mut block = Block::new();
         self.push_scope();
         let val = match body {
@@ -163,6 +163,10 @@ impl Lowerer<'_> {
         value_wanted: bool,
     ) -> (TokenStream, Vec<TokenStream>, Arms) {
         let v = self.expr(&m.expr, &mut Block::new());
+        if let Val::Place(place) = &v {
+            // `match ridge { Some(l) => .., None => .. }` on an `Option` parameter.
+            return self.option_arms(m, place, value_wanted);
+        }
         if !matches!(v, Val::Opaque(_) | Val::Never) {
             self.cx.error_spanned_by(
                 &m.expr,

@@ -90,7 +90,7 @@ impl Lowerer<'_> {
             .iter()
             .map(|op| crate::ir::walk::operand_tokens(&self.slots, op))
             .collect();
-        crate::ir::place_tokens(&quote::quote!(#root), &place.path, &idx)
+        crate::ir::place_tokens(&quote::quote!(#root), &place.path, &idx, false)
     }
 
     /// A method of a place: `len`/`is_empty` are non-float, `iter`/`as_slice` the place
@@ -192,5 +192,84 @@ impl Lowerer<'_> {
                 method = m.method
             ),
         )
+    }
+
+    /// The arms of a `match` on a place holding an `Option` (an `Option<F>` or `Option<S>`
+    /// parameter, or a field of that type): in an arm `Some(l)`, `l` is the place inside
+    /// (`Seg::Some`), whose gradient goes into the destination's `Some`; the arm's pattern
+    /// is `Some(_)`, so nothing is moved out of the parameter. Other arms (`None`, `_`) are
+    /// kept as written, and bind nothing.
+    pub(super) fn option_arms(
+        &mut self,
+        m: &syn::ExprMatch,
+        place: &PlaceRef,
+        value_wanted: bool,
+    ) -> (TokenStream, Vec<TokenStream>, super::control::Arms) {
+        let scrutinee = self.place_tokens(place);
+        let mut pats = Vec::new();
+        let mut arms = Vec::new();
+        for arm in &m.arms {
+            self.push_scope();
+            let pat = match &arm.pat {
+                syn::Pat::Guard(g) => {
+                    self.cx.error_spanned_by(&g.guard, "a guard on a `match` of an `Option` parameter is not supported; test inside the arm");
+                    quote::quote!(_)
+                }
+                p => self.option_pat(p, place),
+            };
+            pats.push(pat);
+            arms.push(self.arm_value(&arm.body, value_wanted));
+            self.pop_scope();
+        }
+        (scrutinee, pats, arms)
+    }
+
+    /// An arm's pattern on an `Option` place, its binding made (see `option_arms`).
+    fn option_pat(&mut self, pat: &syn::Pat, place: &PlaceRef) -> TokenStream {
+        use syn::Pat;
+        let inner = match pat {
+            Pat::TupleStruct(t)
+                if t.path.segments.last().is_some_and(|s| s.ident == "Some")
+                    && t.elems.len() == 1 =>
+            {
+                &t.elems[0]
+            }
+            Pat::Ident(p) if p.ident == "None" => {
+                return quote::quote!(::core::option::Option::None)
+            }
+            Pat::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "None") => {
+                return quote::quote!(::core::option::Option::None)
+            }
+            Pat::Wild(_) => return quote::quote!(_),
+            other => {
+                self.cx.error_spanned_by(
+                    other,
+                    "on an `Option` parameter, match `Some(name)`, `None` or `_`",
+                );
+                return quote::quote!(_);
+            }
+        };
+        let ident = match inner {
+            Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => Some(&p.ident),
+            Pat::Reference(r) => match &*r.pat {
+                Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => Some(&p.ident),
+                _ => None,
+            },
+            Pat::Wild(_) => None,
+            other => {
+                self.cx.error_spanned_by(other, "inside `Some(..)` of an `Option` parameter, bind a name (`Some(l)`, `Some(&l)`) or `_`");
+                None
+            }
+        };
+        if let Some(ident) = ident {
+            let mut inside = place.clone();
+            inside.path.push(Seg::Some);
+            // `Some(l)` on an `&Option<S>` binds a reference, as Rust's binding modes do.
+            let by_ref =
+                place.reference || matches!(self.f.params[place.param].ty, syn::Type::Reference(_));
+            inside.reference = by_ref && matches!(inner, Pat::Ident(_));
+            self.bind(ident, super::Binding::Place(inside));
+        }
+        quote::quote!(::core::option::Option::Some(_))
     }
 }

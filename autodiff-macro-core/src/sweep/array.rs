@@ -33,7 +33,7 @@ impl Sweeper<'_> {
         let array = self.body.array(r.array);
         let name = &array.name;
         let bounds = self.bounds(r);
-        let place = array.element_with(&quote!(#name), &self.indices(r));
+        let place = array.element_with(&quote!(#name), &self.indices(r), false);
         quote!(#place #bounds)
     }
 
@@ -65,7 +65,7 @@ impl Sweeper<'_> {
         let place = self
             .body
             .array(r.array)
-            .element_with(&quote!(#name), &self.indices(r));
+            .element_with(&quote!(#name), &self.indices(r), true);
         quote!(#place #bounds)
     }
 
