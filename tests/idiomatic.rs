@@ -458,3 +458,75 @@ proptest! {
         prop_assert!((h - h_fd).abs() <= 1e-4 * (1.0 + h.abs()), "{h} vs {h_fd}");
     }
 }
+
+/// Test functions as the optimisation-test crates publish them: generic over `T: Float +
+/// FromPrimitive + Sum`, constants by `T::from_f64(..).unwrap()`, sums by iterator chains.
+mod test_functions {
+    use autodiff::prelude::*;
+    use autodiff::Float;
+    use num_traits::FromPrimitive;
+    use std::f64::consts::PI;
+    use std::iter::Sum;
+
+    #[differentiable]
+    pub fn rastrigin<T>(param: &[T]) -> T
+    where
+        T: Float + FromPrimitive + Sum,
+    {
+        rastrigin_a(param, T::from_f64(10.0).unwrap())
+    }
+
+    #[differentiable]
+    pub fn rastrigin_a<T>(param: &[T], a: T) -> T
+    where
+        T: Float + FromPrimitive + Sum,
+    {
+        a * T::from_usize(param.len()).unwrap()
+            + param
+                .iter()
+                .map(|&x| x.powi(2) - a * (T::from_f64(2.0 * PI).unwrap() * x).cos())
+                .sum()
+    }
+
+    #[differentiable]
+    pub fn ackley_param<T>(param: &[T], a: T, b: T, c: T) -> T
+    where
+        T: Float + FromPrimitive + Sum,
+    {
+        let num1 = T::from_f64(1.0).unwrap();
+        let n = T::from_usize(param.len()).unwrap();
+        -a * (-b * ((num1 / n) * param.iter().map(|x| x.powi(2)).sum()).sqrt()).exp()
+            - ((num1 / n) * param.iter().map(|x| (c * *x).cos()).sum()).exp()
+            + a
+            + num1.exp()
+    }
+}
+
+proptest! {
+    #[test]
+    fn published_test_functions(x in prop::collection::vec(-2.0..2.0f64, 1..5)) {
+        use std::f64::consts::PI;
+        use test_functions::*;
+        let g = rastrigin_grad(&x);
+        let expected: Vec<f64> = x
+            .iter()
+            .map(|&v| 2.0 * v + 10.0 * 2.0 * PI * (2.0 * PI * v).sin())
+            .collect();
+        prop_assert!(close_all(&g, &expected), "{g:?} {expected:?}");
+        check_grad(|v| rastrigin(v), &x, &g).assert_within(1e-6);
+        let (a, b, c) = (20.0, 0.2, 2.0 * PI);
+        let (ga, ..) = ackley_param_grad(&x, a, b, c);
+        let n = x.len() as f64;
+        let r = (x.iter().map(|v| v * v).sum::<f64>() / n).sqrt();
+        let s = x.iter().map(|v| (c * v).cos()).sum::<f64>() / n;
+        let expected: Vec<f64> = x
+            .iter()
+            .map(|&v| {
+                let first = if r > 0.0 { a * b * (-b * r).exp() * v / (n * r) } else { 0.0 };
+                first + s.exp() * c * (c * v).sin() / n
+            })
+            .collect();
+        prop_assert!(close_all(&ga, &expected), "{ga:?} {expected:?}");
+        check_grad(|v| ackley_param(v, a, b, c), &x, &ga).assert_within(1e-6);
+    }
+}
