@@ -530,3 +530,95 @@ proptest! {
         check_grad(|v| ackley_param(v, a, b, c), &x, &ga).assert_within(1e-6);
     }
 }
+
+/// `_jvp` against the gradient (`∇f·v`), and `_hvp` against central differences of the
+/// gradient, for a function of a flat vector.
+fn check_forward_and_second_order(
+    name: &str,
+    x: &[f64],
+    v: &[f64],
+    grad: impl Fn(&[f64]) -> Vec<f64>,
+    jvp: impl Fn(&[f64], &[f64]) -> f64,
+    hvp: impl Fn(&[f64], &[f64]) -> Vec<f64>,
+) -> Result<(), TestCaseError> {
+    let g = grad(x);
+    let expected: f64 = g.iter().zip(v).map(|(a, b)| a * b).sum();
+    let t = jvp(x, v);
+    prop_assert!(close(t, expected), "{name}: _jvp {t} vs ∇f·v {expected}");
+    let h = hvp(x, v);
+    let e = 1e-5;
+    let plus: Vec<f64> = x.iter().zip(v).map(|(a, b)| a + e * b).collect();
+    let minus: Vec<f64> = x.iter().zip(v).map(|(a, b)| a - e * b).collect();
+    let (gp, gm) = (grad(&plus), grad(&minus));
+    for k in 0..x.len() {
+        let fd = (gp[k] - gm[k]) / (2.0 * e);
+        prop_assert!(
+            (h[k] - fd).abs() <= 1e-5 * (1.0 + fd.abs()),
+            "{name}: _hvp[{k}] {} vs central differences {fd}",
+            h[k]
+        );
+    }
+    Ok(())
+}
+
+proptest! {
+    /// Forward mode and Hessian-vector products through every construct of this file.
+    #[test]
+    fn forward_mode_and_hvp_of_every_construct(
+        x in prop::collection::vec(-1.5..1.5f64, 4),
+        y in prop::collection::vec(-1.5..1.5f64, 4),
+        v in prop::collection::vec(-1.0..1.0f64, 8),
+    ) {
+        use test_functions::*;
+        let xy = [x.clone(), y.clone()].concat();
+        let split = |f: &[f64]| (f[..4].to_vec(), f[4..].to_vec());
+        // Sub-slices and split_at.
+        check_forward_and_second_order("partial_sums", &xy, &v,
+            |f| { let (a, b) = split(f); let (ga, gb) = partial_sums_grad(&a, &b); [ga, gb].concat() },
+            |f, t| { let (a, b) = split(f); let (ta, tb) = split(t); partial_sums_jvp(&a, &b, &ta, &tb).1 },
+            |f, t| { let (a, b) = split(f); let (ta, tb) = split(t); let (ha, hb) = partial_sums_hvp(&a, &b, &ta, &tb); [ha, hb].concat() })?;
+        // Closures: the Huber loss, captures.
+        check_forward_and_second_order("huber_loss", &x, &v[..4],
+            |f| huber_loss_grad(f, 0.7).0,
+            |f, t| huber_loss_jvp(f, 0.7, t, 0.0).1,
+            |f, t| huber_loss_hvp(f, 0.7, t, 0.0).0)?;
+        check_forward_and_second_order("captures", &x[..2], &v[..2],
+            |f| { let (a, b) = captures_grad(f[0], f[1]); vec![a, b] },
+            |f, t| captures_jvp(f[0], f[1], t[0], t[1]).1,
+            |f, t| { let (a, b) = captures_hvp(f[0], f[1], t[0], t[1]); vec![a, b] })?;
+        // Iterator chains: zip/map/sum, fold with max, windows, zip/skip, every adapter.
+        check_forward_and_second_order("mse", &xy, &v,
+            |f| { let (a, b) = split(f); let (ga, gb) = mse_grad(&a, &b); [ga, gb].concat() },
+            |f, t| { let (a, b) = split(f); let (ta, tb) = split(t); mse_jvp(&a, &b, &ta, &tb).1 },
+            |f, t| { let (a, b) = split(f); let (ta, tb) = split(t); let (ha, hb) = mse_hvp(&a, &b, &ta, &tb); [ha, hb].concat() })?;
+        check_forward_and_second_order("cross_entropy", &x, &v[..4],
+            |f| cross_entropy_grad(f, 2),
+            |f, t| cross_entropy_jvp(f, 2, t).1,
+            |f, t| cross_entropy_hvp(f, 2, t))?;
+        check_forward_and_second_order("rosenbrock_windows", &x, &v[..4],
+            rosenbrock_windows_grad,
+            |f, t| rosenbrock_windows_jvp(f, t).1,
+            rosenbrock_windows_hvp)?;
+        check_forward_and_second_order("rosenbrock_ab", &x, &v[..4],
+            |f| rosenbrock_ab_grad(f, 1.0, 100.0).0,
+            |f, t| rosenbrock_ab_jvp(f, 1.0, 100.0, t, 0.0, 0.0).1,
+            |f, t| rosenbrock_ab_hvp(f, 1.0, 100.0, t, 0.0, 0.0).0)?;
+        check_forward_and_second_order("adapters", &xy, &v,
+            |f| { let (a, b) = split(f); let (ga, gb) = adapters_grad(&a, &b); [ga, gb].concat() },
+            |f, t| { let (a, b) = split(f); let (ta, tb) = split(t); adapters_jvp(&a, &b, &ta, &tb).1 },
+            |f, t| { let (a, b) = split(f); let (ta, tb) = split(t); let (ha, hb) = adapters_hvp(&a, &b, &ta, &tb); [ha, hb].concat() })?;
+        check_forward_and_second_order("rastrigin", &x, &v[..4],
+            rastrigin_grad,
+            |f, t| rastrigin_jvp(f, t).1,
+            rastrigin_hvp)?;
+        // Array patterns and references.
+        check_forward_and_second_order("rosenbrock2", &x[..2], &v[..2],
+            |f| rosenbrock2_grad(&[f[0], f[1]]).to_vec(),
+            |f, t| rosenbrock2_jvp(&[f[0], f[1]], &[t[0], t[1]]).1,
+            |f, t| rosenbrock2_hvp(&[f[0], f[1]], &[t[0], t[1]]).to_vec())?;
+        check_forward_and_second_order("refs", &xy[..5], &v[..5],
+            |f| { let (g, gy) = refs_grad(&f[..4], f[4]); [g, vec![gy]].concat() },
+            |f, t| refs_jvp(&f[..4], f[4], &t[..4], t[4]).1,
+            |f, t| { let (h, hy) = refs_hvp(&f[..4], f[4], &t[..4], t[4]); [h, vec![hy]].concat() })?;
+    }
+}
