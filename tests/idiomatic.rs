@@ -513,7 +513,7 @@ proptest! {
             .map(|&v| 2.0 * v + 10.0 * 2.0 * PI * (2.0 * PI * v).sin())
             .collect();
         prop_assert!(close_all(&g, &expected), "{g:?} {expected:?}");
-        check_grad(|v| rastrigin(v), &x, &g).assert_within(1e-6);
+        check_grad(rastrigin, &x, &g).assert_within(1e-6);
         let (a, b, c) = (20.0, 0.2, 2.0 * PI);
         let (ga, ..) = ackley_param_grad(&x, a, b, c);
         let n = x.len() as f64;
