@@ -1,6 +1,7 @@
 //! The rules of `f`'s generated derivatives, for bodies that call them (nested
-//! differentiation): `grad`, `value_and_grad` and `jvp`, each with a `_pullback` and a
-//! `_tangent` (`symbol::nested_names`), methods of `f_derivative()` like `f`'s own rules.
+//! differentiation): `grad` and `jvp`, each with a `_pullback` and a `_tangent`
+//! (`symbol::nested_names`), methods of `f_derivative()` like `f`'s own rules. A call of
+//! `f_value_and_grad` is lowered as calls of `f` and `f_grad`, and needs none of its own.
 //!
 //! They are written with `f`'s second-order rule `tangent_pullback` (the reverse sweep of
 //! its tangent, `∂(∇f·v)/∂x = H·v` and `∂(∇f·v)/∂v = ∇f`) and its `pullback`: no derivative
@@ -10,7 +11,6 @@
 //! | call | pullback (cotangents of the arguments) | tangent |
 //! |---|---|---|
 //! | `f_grad(x) = ∇_W f` | `x̄ += H·s` | `(H·δx)_W` |
-//! | `f_value_and_grad(x)` | `x̄ += s₀·∇f + H·s₁` | `(∇f·δx, (H·δx)_W)` |
 //! | `f_jvp(x, v) = (f, ∇f·v)` | `x̄ += s₀·∇f + s₁·H·v`, `v̄ += s₁·∇_W f` | `(∇f·δx, vᵀH·δx + ∇_W f·δv)` |
 //!
 //! (`H` is symmetric, so `H·s` is the reverse of `∇f` as well as its tangent.) Generated for
@@ -42,8 +42,6 @@ pub fn rules(f: &Function) -> TokenStream {
     let mut out = TokenStream::new();
     out.extend(n.grad_pullback());
     out.extend(n.grad_tangent());
-    out.extend(n.value_and_grad_pullback());
-    out.extend(n.value_and_grad_tangent());
     out.extend(n.jvp_pullback());
     out.extend(n.jvp_tangent());
     out
@@ -309,48 +307,6 @@ impl<'a> Nest<'a> {
             slot_params,
             self.grad_ty(),
             quote!(#read #compute #result),
-        )
-    }
-
-    fn value_and_grad_pullback(&self) -> TokenStream {
-        let (g, ty) = (self.grad_ty(), &self.float_ty);
-        let s = self.names("s", &self.wrt);
-        let pattern = self.grad_tuple(&s);
-        let (options, option_params) = self.options();
-        let args = &self.sig.args;
-        let first: Vec<TokenStream> = options.iter().map(|o| quote!(#o.as_deref_mut())).collect();
-        let then: Vec<TokenStream> = options.iter().map(|o| quote!(#o)).collect();
-        let call = self.tangent_pullback(
-            &self.per_float(&s),
-            self.f.float.one(),
-            &then,
-            &self.none_per_float(),
-        );
-        let pullback = format_ident!("{}", crate::symbol::PULLBACK);
-        self.method(
-            "value_and_grad_pullback",
-            quote!(, __seed: (#ty, #g) #option_params),
-            quote!(()),
-            quote! {
-                let (__s_value, #pattern) = __seed;
-                #(let mut #options = #options;)*
-                self.#pullback(#(#args,)* __s_value, #(#first),*);
-                #call
-            },
-        )
-    }
-
-    fn value_and_grad_tangent(&self) -> TokenStream {
-        let (g, ty) = (self.grad_ty(), &self.float_ty);
-        let (d, slot_params, read) = self.slots("dx", &self.float);
-        let (compute, h, grad) = self.hessian_times(&d);
-        let result = self.grad_tuple(&h);
-        let value = self.dot(&grad, &d);
-        self.method(
-            "value_and_grad_tangent",
-            slot_params,
-            quote!((#ty, #g)),
-            quote!(#read #compute (#value, #result)),
         )
     }
 

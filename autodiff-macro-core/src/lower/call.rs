@@ -113,24 +113,50 @@ impl Lowerer<'_> {
                 Val::Never => return Some(Val::Never),
             });
         }
-        let (callee, kind, shape) = match crate::symbol::nested_call(path) {
-            Some((callee, nested)) => {
-                let shape = nested_shape(nested, pat);
-                (callee, CallKind::Derivative(nested), shape)
-            }
-            None => (path.clone(), CallKind::Value, CallShape::Float),
+        let Some((callee, nested)) = crate::symbol::nested_call(path) else {
+            let (kind, shape) = (CallKind::Value, CallShape::Float);
+            return Some(self.push_call(path.clone(), kind, shape, call_args, e, out));
         };
+        let shape = nested_shape(nested, pat);
+        match (nested, shape) {
+            // `f_value_and_grad(x)` is `(f(x), f_grad(x))`: two calls, and no rules of its own.
+            (Nested::ValueAndGrad, CallShape::Tuple(mut parts)) if parts.len() == 2 => {
+                let grad = parts.pop().unwrap_or(CallShape::Float);
+                let (value_kind, grad_kind) = (CallKind::Value, CallKind::Derivative(Nested::Grad));
+                let args = call_args.clone();
+                let value =
+                    self.push_call(callee.clone(), value_kind, CallShape::Float, args, e, out);
+                let grad = self.push_call(callee, grad_kind, grad, call_args, e, out);
+                Some(Val::Tuple(vec![value, grad]))
+            }
+            (nested, shape) => {
+                let kind = CallKind::Derivative(nested);
+                Some(self.push_call(callee, kind, shape, call_args, e, out))
+            }
+        }
+    }
+
+    /// `outs = callee(args)`, the results in new slots; their value, in the result's shape.
+    fn push_call(
+        &mut self,
+        callee: syn::ExprPath,
+        kind: CallKind,
+        shape: CallShape,
+        args: Vec<CallArg>,
+        e: &Expr,
+        out: &mut Block,
+    ) -> Val {
         let outs: Vec<_> = (0..shape.len()).map(|_| self.temp(SlotTy::Float)).collect();
         let val = shape_val(&shape, &mut outs.iter().copied());
         out.push(Stmt::Call(Call {
             outs,
             shape,
             path: callee,
-            args: call_args,
+            args,
             kind,
             span: e.span(),
         }));
-        Some(val)
+        val
     }
 
     /// A non-float argument: as written when it is the same in the reverse sweep (a literal,
