@@ -191,3 +191,28 @@ fn adam_steps_a_struct_with_a_gradient_of_its_own_shape() {
     }
     assert_eq!((l.width, l.scale), (2, 7.0));
 }
+
+/// A struct whose floats are all in nested containers, two fields of the same type (the
+/// derive once bounded the second by the first's own scalar, which overflowed rustc).
+#[derive(Clone, Debug, PartialEq, autodiff::Differentiable)]
+struct NestedOnly {
+    main: Vec<Vec<f64>>,
+    extra: Vec<Vec<f64>>,
+    pairs: Option<[f64; 2]>,
+}
+
+#[test]
+fn fields_made_of_nested_containers() {
+    use autodiff::Differentiable;
+    let a = NestedOnly {
+        main: vec![vec![1.0, 2.0], vec![3.0]],
+        extra: vec![vec![4.0]],
+        pairs: Some([5.0, 6.0]),
+    };
+    assert_eq!(a.to_flat(), vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+    assert_eq!(a.dot(&a), 91.0);
+    let mut b = a.zeros_like();
+    b.add_scaled(2.0, &a);
+    assert_eq!(b.to_flat(), vec![2.0, 4.0, 6.0, 8.0, 10.0, 12.0]);
+    assert_eq!(a.from_flat(&b.to_flat()), b);
+}

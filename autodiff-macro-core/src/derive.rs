@@ -58,11 +58,13 @@ fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
             format!("`{name}` has no field a derivative flows into; a `Differentiable` struct holds at least one float (a field of a float type, a `Vec` or array of floats, or another `Differentiable` struct)"),
         ));
     };
-    // The scalar: the first float field's type when there is one, else the first field's
-    // scalar (that field is then bound by `Differentiable` alone, the others by its scalar).
+    // The scalar: the float of the first field made of floats (`f64`, `Vec<Vec<f64>>`,
+    // `[T; 3]`) when there is one, else the first field's scalar (that field is then bound by
+    // `Differentiable` alone, the others by its scalar: bounding two fields of one type by
+    // that type's own scalar overflows rustc).
     let float_field = with
         .iter()
-        .find_map(|f| scalar_float(&f.ty, &floats).map(|s| s.ty()));
+        .find_map(|f| inner_float(&f.ty, &floats).map(|s| s.ty()));
     let scalar = match &float_field {
         Some(ty) => quote!(#ty),
         None => {
@@ -205,4 +207,30 @@ fn fields(fields: &syn::Fields) -> syn::Result<Vec<Field>> {
         });
     }
     Ok(out)
+}
+
+/// The float a field's type is made of, seen through `Vec`s, arrays, `Option`s and `Box`es:
+/// `f64` for `Vec<Vec<f64>>`, `T` for `[T; 3]`; None for another type (a struct).
+fn inner_float(ty: &syn::Type, floats: &[syn::Ident]) -> Option<crate::parse::FloatTy> {
+    if let Some(f) = scalar_float(ty, floats) {
+        return Some(f);
+    }
+    match ty {
+        syn::Type::Array(a) => inner_float(&a.elem, floats),
+        syn::Type::Paren(p) => inner_float(&p.elem, floats),
+        syn::Type::Path(p) if p.qself.is_none() => {
+            let last = p.path.segments.last()?;
+            if !["Vec", "Option", "Box"].iter().any(|n| last.ident == n) {
+                return None;
+            }
+            let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+                return None;
+            };
+            match args.args.first()? {
+                syn::GenericArgument::Type(t) => inner_float(t, floats),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
 }

@@ -3,6 +3,7 @@
 //! feature, weighted; each weight has an error `1 − w²`. The Jacobian is sparse: for each
 //! observation, the two rows of the reprojection error in its camera's 11 parameters, its
 //! point's 3 and its weight, from two vector-Jacobian products; then one row per weight.
+//! The camera is a `#[derive(Differentiable)]` struct, so its gradient is a `Camera`.
 
 use crate::runs::{measure_with, parse, Evaluated};
 use autodiff::prelude::*;
@@ -10,6 +11,39 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 const CAM_PARAMS: usize = 11;
+
+/// A camera: angle-axis rotation, centre, focal length, principal point, radial distortion,
+/// GradBench's eleven parameters in this order.
+#[derive(Clone, Debug, Differentiable)]
+pub struct Camera {
+    pub rotation: [f64; 3],
+    pub center: [f64; 3],
+    pub focal: f64,
+    pub principal: [f64; 2],
+    pub distortion: [f64; 2],
+}
+
+impl Camera {
+    /// From GradBench's eleven numbers.
+    fn new(c: &[f64]) -> Camera {
+        Camera {
+            rotation: [c[0], c[1], c[2]],
+            center: [c[3], c[4], c[5]],
+            focal: c[6],
+            principal: [c[7], c[8]],
+            distortion: [c[9], c[10]],
+        }
+    }
+
+    /// Its eleven numbers, in GradBench's order, appended to `out`.
+    fn extend(&self, out: &mut Vec<f64>) {
+        out.extend_from_slice(&self.rotation);
+        out.extend_from_slice(&self.center);
+        out.push(self.focal);
+        out.extend_from_slice(&self.principal);
+        out.extend_from_slice(&self.distortion);
+    }
+}
 
 #[derive(Deserialize)]
 struct Input {
@@ -26,8 +60,8 @@ struct Input {
 /// `n` cameras, `m` points, `p` observations, observation `i` of camera `i mod n` and point
 /// `i mod m`.
 pub struct Problem {
-    cams: Vec<Vec<f64>>,
-    points: Vec<Vec<f64>>,
+    cams: Vec<Camera>,
+    points: Vec<[f64; 3]>,
     weights: Vec<f64>,
     features: Vec<Vec<f64>>,
     obs: Vec<(usize, usize)>,
@@ -36,8 +70,8 @@ pub struct Problem {
 impl Problem {
     fn new(input: Input) -> Problem {
         Problem {
-            cams: vec![input.cam; input.n],
-            points: vec![input.x; input.m],
+            cams: vec![Camera::new(&input.cam); input.n],
+            points: vec![[input.x[0], input.x[1], input.x[2]]; input.m],
             weights: vec![input.w; input.p],
             features: vec![input.feat; input.p],
             obs: (0..input.p).map(|i| (i % input.n, i % input.m)).collect(),
@@ -45,22 +79,22 @@ impl Problem {
     }
 }
 
-/// Reprojection error of `x` seen by the camera `cam` (`[r₁ r₂ r₃ C₁ C₂ C₃ f u₀ v₀ k₁ k₂]`:
-/// angle-axis rotation, centre, focal length, principal point, radial distortion) against
-/// the feature `feat`, weighted by `w`.
+/// Reprojection error of `x` seen by the camera `cam` against the feature `feat`, weighted
+/// by `w`.
 #[differentiable(wrt(cam, x, w))]
-pub fn reprojection_error(cam: &[f64], x: &[f64], w: f64, feat: &[f64]) -> [f64; 2] {
+pub fn reprojection_error(cam: &Camera, x: &[f64; 3], w: f64, feat: &[f64]) -> [f64; 2] {
     // Into the camera's frame: X − C, rotated by Rodrigues' formula.
-    let p0 = x[0] - cam[3];
-    let p1 = x[1] - cam[4];
-    let p2 = x[2] - cam[5];
-    let sqtheta = cam[0] * cam[0] + cam[1] * cam[1] + cam[2] * cam[2];
-    let (r0, r1, r2) = if sqtheta != 0.0 {
+    let [r0, r1, r2] = cam.rotation;
+    let p0 = x[0] - cam.center[0];
+    let p1 = x[1] - cam.center[1];
+    let p2 = x[2] - cam.center[2];
+    let sqtheta = r0 * r0 + r1 * r1 + r2 * r2;
+    let (q0, q1, q2) = if sqtheta != 0.0 {
         let theta = sqtheta.sqrt();
         let (sin, cos) = (theta.sin(), theta.cos());
-        let w0 = cam[0] / theta;
-        let w1 = cam[1] / theta;
-        let w2 = cam[2] / theta;
+        let w0 = r0 / theta;
+        let w1 = r1 / theta;
+        let w2 = r2 / theta;
         let tmp = (w0 * p0 + w1 * p1 + w2 * p2) * (1.0 - cos);
         (
             p0 * cos + (w1 * p2 - w2 * p1) * sin + w0 * tmp,
@@ -69,18 +103,18 @@ pub fn reprojection_error(cam: &[f64], x: &[f64], w: f64, feat: &[f64]) -> [f64;
         )
     } else {
         (
-            p0 + (cam[1] * p2 - cam[2] * p1),
-            p1 + (cam[2] * p0 - cam[0] * p2),
-            p2 + (cam[0] * p1 - cam[1] * p0),
+            p0 + (r1 * p2 - r2 * p1),
+            p1 + (r2 * p0 - r0 * p2),
+            p2 + (r0 * p1 - r1 * p0),
         )
     };
     // Perspective division, radial distortion, focal length and principal point.
-    let u = r0 / r2;
-    let v = r1 / r2;
+    let u = q0 / q2;
+    let v = q1 / q2;
     let rsq = u * u + v * v;
-    let distortion = 1.0 + cam[9] * rsq + cam[10] * rsq * rsq;
-    let proj_u = u * distortion * cam[6] + cam[7];
-    let proj_v = v * distortion * cam[6] + cam[8];
+    let distortion = 1.0 + cam.distortion[0] * rsq + cam.distortion[1] * rsq * rsq;
+    let proj_u = u * distortion * cam.focal + cam.principal[0];
+    let proj_v = v * distortion * cam.focal + cam.principal[1];
     [w * (proj_u - feat[0]), w * (proj_v - feat[1])]
 }
 
@@ -127,12 +161,10 @@ pub fn jacobian(problem: &Problem) -> SparseMat {
         vals: Vec::with_capacity(2 * per_row * p + p),
     };
     jac.rows.push(0);
-    let mut dcam = [0.0; CAM_PARAMS];
-    let mut dx = [0.0; 3];
     for (i, &(c, pt)) in problem.obs.iter().enumerate() {
         for seed in [[1.0, 0.0], [0.0, 1.0]] {
-            dcam.fill(0.0);
-            dx.fill(0.0);
+            let mut dcam = problem.cams[c].zeros_like();
+            let mut dx = [0.0; 3];
             let mut dw = 0.0;
             reprojection_error_vjp_into(
                 &problem.cams[c],
@@ -146,7 +178,7 @@ pub fn jacobian(problem: &Problem) -> SparseMat {
             );
             jac.rows.push(jac.rows.last().unwrap() + per_row);
             jac.cols.extend(CAM_PARAMS * c..CAM_PARAMS * (c + 1));
-            jac.vals.extend_from_slice(&dcam);
+            dcam.extend(&mut jac.vals);
             jac.cols
                 .extend(CAM_PARAMS * n + 3 * pt..CAM_PARAMS * n + 3 * (pt + 1));
             jac.vals.extend_from_slice(&dx);

@@ -1,6 +1,7 @@
 //! `lstm`: ADBench's LSTM (with diagonal weight matrices) predicting each character of a
 //! text from the previous ones; the objective is the mean log-likelihood's negative, and its
-//! gradient is taken with respect to `main_params` and `extra_params`.
+//! gradient is taken with respect to the weights, a `#[derive(Differentiable)]` struct: the
+//! gradient has the struct's type, flattened by `to_flat` in GradBench's order.
 
 use crate::runs::{measure, parse, Evaluated};
 use autodiff::prelude::*;
@@ -15,23 +16,25 @@ struct Input {
     sequence: Vec<Vec<f64>>,
 }
 
+/// The weights: `main` holds two rows a layer, the weights then the biases, each the four
+/// gates (forget, input, output, change) of `b` elements one after the other; `extra` the
+/// input weights, output weights and output biases.
+#[derive(Clone, Debug, Differentiable)]
+pub struct Weights {
+    pub main: Vec<Vec<f64>>,
+    pub extra: Vec<Vec<f64>>,
+}
+
 #[differentiable]
 pub fn sigmoid(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
-/// `main_params` holds two rows a layer, the weights then the biases, each the four gates
-/// (forget, input, output, change) of `b` elements one after the other; `extra_params` the
-/// input weights, output weights and output biases; `state` two rows a layer, hidden then
-/// cell; `sequence` one row of `b` bits a character.
-#[differentiable(wrt(main_params, extra_params))]
-pub fn objective(
-    main_params: &[Vec<f64>],
-    extra_params: &[Vec<f64>],
-    state: &[Vec<f64>],
-    sequence: &[Vec<f64>],
-) -> f64 {
-    let layers = main_params.len() / 2;
+/// `state` holds two rows a layer, hidden then cell; `sequence` one row of `b` bits a
+/// character.
+#[differentiable(wrt(weights))]
+pub fn objective(weights: &Weights, state: &[Vec<f64>], sequence: &[Vec<f64>]) -> f64 {
+    let layers = weights.main.len() / 2;
     let b = sequence[0].len();
     let mut hidden = vec![vec![0.0; b]; layers];
     let mut cell = vec![vec![0.0; b]; layers];
@@ -47,11 +50,11 @@ pub fn objective(
     let mut count = 0;
     for t in 0..sequence.len() - 1 {
         for i in 0..b {
-            input[i] = sequence[t][i] * extra_params[0][i];
+            input[i] = sequence[t][i] * weights.extra[0][i];
         }
         for layer in 0..layers {
-            let weight = &main_params[2 * layer];
-            let bias = &main_params[2 * layer + 1];
+            let weight = &weights.main[2 * layer];
+            let bias = &weights.main[2 * layer + 1];
             for i in 0..b {
                 let x = if layer == 0 {
                     input[i]
@@ -67,7 +70,7 @@ pub fn objective(
             }
         }
         for i in 0..b {
-            ypred[i] = hidden[layers - 1][i] * extra_params[1][i] + extra_params[2][i];
+            ypred[i] = hidden[layers - 1][i] * weights.extra[1][i] + weights.extra[2][i];
         }
         // ADBench's "logsumexp": ln(Σ exp(yᵢ) + 2).
         let mut sum = 2.0;
@@ -83,15 +86,9 @@ pub fn objective(
     -total / count as f64
 }
 
-/// The gradient, `main_params`' rows then `extra_params`' rows, flat.
-pub fn jacobian(
-    main_params: &[Vec<f64>],
-    extra_params: &[Vec<f64>],
-    state: &[Vec<f64>],
-    sequence: &[Vec<f64>],
-) -> Vec<f64> {
-    let (main, extra) = objective_grad(main_params, extra_params, state, sequence);
-    main.into_iter().chain(extra).flatten().collect()
+/// The gradient, the rows of `main` then those of `extra`, flat.
+pub fn jacobian(weights: &Weights, state: &[Vec<f64>], sequence: &[Vec<f64>]) -> Vec<f64> {
+    objective_grad(weights, state, sequence).to_flat()
 }
 
 pub fn evaluate(function: &str, input: &Value) -> Result<Evaluated, String> {
@@ -101,10 +98,14 @@ pub fn evaluate(function: &str, input: &Value) -> Result<Evaluated, String> {
         state,
         sequence,
     } = parse(input)?;
-    let (m, e, s, q) = (&main_params, &extra_params, &state, &sequence);
+    let weights = Weights {
+        main: main_params,
+        extra: extra_params,
+    };
+    let (w, s, q) = (&weights, &state, &sequence);
     match function {
-        "objective" => measure(input, || objective(m, e, s, q)),
-        "jacobian" => measure(input, || jacobian(m, e, s, q)),
+        "objective" => measure(input, || objective(w, s, q)),
+        "jacobian" => measure(input, || jacobian(w, s, q)),
         _ => Err(super::unknown("lstm", function)),
     }
 }
