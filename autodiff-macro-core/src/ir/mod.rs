@@ -101,9 +101,13 @@ pub fn member_name(m: &syn::Member) -> String {
     }
 }
 
+/// The panic of a `Some` step whose value is `None`: the primal is `Some` there (the arm
+/// matched it), so a tangent, a direction or a destination of another shape was passed.
+const NONE_INSIDE: &str = "an Option parameter's tangent, direction or gradient destination is None where the argument is Some";
+
 /// `root` followed by the steps of `path`, the indices taken from `idx` in order; stops at
 /// the first index step `idx` has no index for (a row: `m.layers[l].b`). A `Some` step is
-/// `(*root.as_ref().unwrap())`, or `as_mut` when the place is written (`mutable`).
+/// `(*root.as_ref().expect(..))`, or `as_mut` when the place is written (`mutable`).
 pub fn place_tokens(
     root: &TokenStream,
     path: &[Seg],
@@ -119,8 +123,8 @@ pub fn place_tokens(
                 Some(i) => out.extend(quote::quote!([#i])),
                 None => break,
             },
-            Seg::Some if mutable => out = quote::quote!((*#out.as_mut().unwrap())),
-            Seg::Some => out = quote::quote!((*#out.as_ref().unwrap())),
+            Seg::Some if mutable => out = quote::quote!((*#out.as_mut().expect(#NONE_INSIDE))),
+            Seg::Some => out = quote::quote!((*#out.as_ref().expect(#NONE_INSIDE))),
         }
     }
     out
