@@ -102,7 +102,9 @@ proptest! {
 }
 
 #[test]
-#[should_panic(expected = "an Option parameter's tangent, direction or gradient destination is None where the argument is Some")]
+#[should_panic(
+    expected = "an Option parameter's tangent, direction or gradient destination is None where the argument is Some"
+)]
 fn a_tangent_of_another_shape_panics_with_what_is_wrong() {
     let layer = Some(Affine { a: 1.0, b: 0.5 });
     let _ = maybe_affine_jvp(0.3, &layer, 1.0, &None);

@@ -197,12 +197,15 @@ impl<'a> Nest<'a> {
         (names, params)
     }
 
-    /// The tangent slots `__slot_<x>: impl TangentArg<F>` (`()` for data), read into floats
-    /// `__dx_<x>` (zero for `NoTangent`).
+    /// The tangent slots `__slot_<prefix>_<x>: impl TangentArg<F>` of the parameters `which`
+    /// marks, read into floats `__<prefix>_<x>` (zero for `NoTangent`); for the others, a slot
+    /// `impl TangentArg<()>` when `unit_slots` (a tangent slot per parameter of `f`, as
+    /// callers pass them), else none (`f_jvp`'s tangent arguments, one per `wrt` parameter).
     fn slots(
         &self,
         prefix: &str,
         which: &[bool],
+        unit_slots: bool,
     ) -> (Vec<Option<Ident>>, TokenStream, TokenStream) {
         let (ty, zero) = (&self.float_ty, self.f.float.zero());
         let mut params = TokenStream::new();
@@ -221,7 +224,9 @@ impl<'a> Nest<'a> {
                 });
                 names.push(Some(d));
             } else {
-                params.extend(quote!(, #slot: impl ::autodiff::__private::TangentArg<()>));
+                if unit_slots {
+                    params.extend(quote!(, #slot: impl ::autodiff::__private::TangentArg<()>));
+                }
                 names.push(None);
             }
         }
@@ -299,7 +304,7 @@ impl<'a> Nest<'a> {
     }
 
     fn grad_tangent(&self) -> TokenStream {
-        let (d, slot_params, read) = self.slots("dx", &self.float);
+        let (d, slot_params, read) = self.slots("dx", &self.float, true);
         let (compute, h, _) = self.hessian_times(&d);
         let result = self.grad_tuple(&h);
         self.method(
@@ -316,32 +321,6 @@ impl<'a> Nest<'a> {
         let v = self.names("tan", &self.wrt);
         let params = v.iter().flatten().map(|t| quote!(, #t: #ty));
         (v.clone(), quote!(#(#params)*))
-    }
-
-    /// The tangent slots of `f_jvp`'s tangent arguments (one per `wrt` parameter), read
-    /// into floats `__dv_<x>`.
-    fn tangent_slots(&self) -> (Vec<Option<Ident>>, TokenStream, TokenStream) {
-        let (ty, zero) = (&self.float_ty, self.f.float.zero());
-        let mut params = TokenStream::new();
-        let mut read = TokenStream::new();
-        let mut names = Vec::new();
-        for (p, w) in self.f.params.iter().zip(&self.wrt) {
-            if !*w {
-                names.push(None);
-                continue;
-            }
-            let slot = format_ident!("__slot_dv_{}", p.ident);
-            let d = format_ident!("__dv_{}", p.ident);
-            params.extend(quote!(, #slot: impl ::autodiff::__private::TangentArg<#ty>));
-            read.extend(quote! {
-                let #d: #ty = match ::autodiff::__private::TangentArg::tangent(#slot) {
-                    ::core::option::Option::Some(t) => t,
-                    ::core::option::Option::None => #zero,
-                };
-            });
-            names.push(Some(d));
-        }
-        (names, params, read)
     }
 
     fn jvp_pullback(&self) -> TokenStream {
@@ -390,8 +369,8 @@ impl<'a> Nest<'a> {
     fn jvp_tangent(&self) -> TokenStream {
         let ty = &self.float_ty;
         let (v, v_params) = self.jvp_tangent_params();
-        let (dx, slot_params, read) = self.slots("dx", &self.float);
-        let (dv, v_slot_params, v_read) = self.tangent_slots();
+        let (dx, slot_params, read) = self.slots("dx", &self.float, true);
+        let (dv, v_slot_params, v_read) = self.slots("dv", &self.wrt, false);
         let (compute, hv, grad) = self.hessian_times(&v);
         let value = self.dot(&grad, &dx);
         let second = self.dot(&hv, &dx);

@@ -34,21 +34,24 @@ pub fn f(x1: f64, x2: f64, y1: f64, y2: f64) -> f64 {
 #[differentiable(wrt(x1, x2))]
 pub fn max_over_y(x1: f64, x2: f64, s1: f64, s2: f64, forward_inner: bool) -> f64 {
     let (mut y1, mut y2) = (s1, s2);
-    // The ascent is a descent of −f.
+    // The ascent is a descent of −f; its gradient is taken again after each step taken.
     let mut fy = -f(x1, x2, y1, y2);
-    let mut g1: f64;
-    let mut g2: f64;
-    if forward_inner {
-        g1 = -f_jvp(x1, x2, y1, y2, 0.0, 0.0, 1.0, 0.0).1;
-        g2 = -f_jvp(x1, x2, y1, y2, 0.0, 0.0, 0.0, 1.0).1;
-    } else {
-        let (_, _, h1, h2) = f_grad(x1, x2, y1, y2);
-        g1 = -h1;
-        g2 = -h2;
-    }
+    let (mut g1, mut g2) = (0.0, 0.0);
+    let mut moved = true;
     let mut i = 0;
     let mut eta = 1e-5;
     loop {
+        if moved {
+            if forward_inner {
+                g1 = -f_jvp(x1, x2, y1, y2, 0.0, 0.0, 1.0, 0.0).1;
+                g2 = -f_jvp(x1, x2, y1, y2, 0.0, 0.0, 0.0, 1.0).1;
+            } else {
+                let (_, _, h1, h2) = f_grad(x1, x2, y1, y2);
+                g1 = -h1;
+                g2 = -h2;
+            }
+            moved = false;
+        }
         if (g1 * g1 + g2 * g2).sqrt() <= 1e-5 {
             break;
         } else if i == 10 {
@@ -65,14 +68,7 @@ pub fn max_over_y(x1: f64, x2: f64, s1: f64, s2: f64, forward_inner: bool) -> f6
                 y1 = p1;
                 y2 = p2;
                 fy = fp;
-                if forward_inner {
-                    g1 = -f_jvp(x1, x2, y1, y2, 0.0, 0.0, 1.0, 0.0).1;
-                    g2 = -f_jvp(x1, x2, y1, y2, 0.0, 0.0, 0.0, 1.0).1;
-                } else {
-                    let (_, _, h1, h2) = f_grad(x1, x2, y1, y2);
-                    g1 = -h1;
-                    g2 = -h2;
-                }
+                moved = true;
                 i += 1;
             } else {
                 eta /= 2.0;
