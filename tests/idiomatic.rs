@@ -63,8 +63,11 @@ proptest! {
             }
         }
         prop_assert!(close_all(&gx, &ex) && close(gy, ey));
-        check_grad(|f| refs(&f[..x.len()], f[x.len()]), &[x.clone(), vec![y]].concat(), &[gx, vec![gy]].concat())
-            .assert_within(1e-6);
+        // Central differences only away from the kink of `v > 0`.
+        if x.iter().all(|v| v.abs() > 1e-3) {
+            check_grad(|f| refs(&f[..x.len()], f[x.len()]), &[x.clone(), vec![y]].concat(), &[gx, vec![gy]].concat())
+                .assert_within(1e-6);
+        }
     }
 }
 
@@ -256,10 +259,13 @@ proptest! {
         let (gz, ga, gb) = rosenbrock_ab_grad(&x, 1.0, 100.0);
         prop_assert!(close_all(&gz, &h) && close(ga, ha) && close(gb, hb));
         check_grad(rosenbrock_windows, &x, &gw).assert_within(1e-6);
-        let hv = rosenbrock_windows_hvp(&x, &h);
-        let step = 1e-6;
-        let plus: Vec<f64> = x.iter().zip(&h).map(|(a, b)| a + step * b).collect();
-        let minus: Vec<f64> = x.iter().zip(&h).map(|(a, b)| a - step * b).collect();
+        // Along the gradient's direction, of unit length, so that the step stays small.
+        let norm = h.iter().map(|v| v * v).sum::<f64>().sqrt().max(1e-300);
+        let dir: Vec<f64> = h.iter().map(|v| v / norm).collect();
+        let hv = rosenbrock_windows_hvp(&x, &dir);
+        let step = 1e-5;
+        let plus: Vec<f64> = x.iter().zip(&dir).map(|(a, b)| a + step * b).collect();
+        let minus: Vec<f64> = x.iter().zip(&dir).map(|(a, b)| a - step * b).collect();
         let (gp2, gm2) = (rosenbrock_windows_grad(&plus), rosenbrock_windows_grad(&minus));
         for i in 0..x.len() {
             let fd = (gp2[i] - gm2[i]) / (2.0 * step);
@@ -382,8 +388,18 @@ proptest! {
         let (hx, hy) = adapters_by_hand(&x, &y);
         prop_assert!(close_all(&gx, &hx), "x {:?}\n{:?}\n{:?}", &x, &gx, &hx);
         prop_assert!(close_all(&gy, &hy), "y {:?}\n{:?}\n{:?}", &y, &gy, &hy);
-        check_grad(|f| adapters(f, &y), &x, &gx).assert_within(1e-5);
-        check_grad(|f| adapters(&x, f), &y, &gy).assert_within(1e-5);
+        // Central differences only away from the kinks: the count of x > 0, y's ties for
+        // max and min, any y > 1.
+        let near = |a: f64, b: f64| (a - b).abs() < 1e-3;
+        let x_smooth = x.iter().all(|v| !near(*v, 0.0));
+        let y_smooth = y.iter().all(|v| !near(*v, 1.0))
+            && y.iter().enumerate().all(|(i, a)| y[..i].iter().all(|b| !near(*a, *b)));
+        if x_smooth {
+            check_grad(|f| adapters(f, &y), &x, &gx).assert_within(1e-5);
+        }
+        if x_smooth && y_smooth {
+            check_grad(|f| adapters(&x, f), &y, &gy).assert_within(1e-5);
+        }
     }
 }
 
@@ -570,6 +586,13 @@ proptest! {
         v in prop::collection::vec(-1.0..1.0f64, 8),
     ) {
         use test_functions::*;
+        // Away from the kinks (refs' and adapters' v > 0, the Huber loss at |r| = 0.7,
+        // adapters' ties and y > 1), where central differences of the gradient are not a
+        // Hessian.
+        let near = |a: f64, b: f64| (a - b).abs() < 1e-3;
+        prop_assume!(x.iter().all(|v| !near(*v, 0.0) && !near(v.abs(), 0.7)));
+        prop_assume!(y.iter().all(|v| !near(*v, 1.0)));
+        prop_assume!(y.iter().enumerate().all(|(i, a)| y[..i].iter().all(|b| !near(*a, *b))));
         let xy = [x.clone(), y.clone()].concat();
         let split = |f: &[f64]| (f[..4].to_vec(), f[4..].to_vec());
         // Sub-slices and split_at.
