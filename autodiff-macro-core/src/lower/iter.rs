@@ -28,7 +28,9 @@ use std::rc::Rc;
 use syn::spanned::Spanned;
 use syn::Expr;
 
-/// The element at an index, as an expression of the index.
+/// The element at an index, as an expression of the index. The adapters pass it index
+/// expressions in parentheses (`(n - 1 - i)`), since it substitutes them into its own
+/// (`&x[i * size..]` of `chunks`: `rev` of it must give `(n - 1 - i) * size`).
 type Elem = Rc<dyn Fn(&Expr) -> Expr>;
 
 /// An indexed sequence: statements to run first, its length, and its element at `i`.
@@ -231,22 +233,37 @@ impl Lowerer<'_> {
         let (Some(a), Some(b)) = (&range.start, &range.end) else {
             return None;
         };
-        let (start, n) = (self.namer.fresh("__a"), self.namer.fresh("__n"));
+        let (start, end, n) = (
+            self.namer.fresh("__a"),
+            self.namer.fresh("__b"),
+            self.namer.fresh("__n"),
+        );
         let len: Expr = match range.limits {
             syn::RangeLimits::HalfOpen(_) => {
-                syn::parse_quote!(if #b > #start { (#b - #start) as usize } else { 0 })
+                syn::parse_quote!(if #end > #start { (#end - #start) as usize } else { 0 })
             }
             syn::RangeLimits::Closed(_) => {
-                syn::parse_quote!(if #b >= #start { (#b - #start) as usize + 1 } else { 0 })
+                syn::parse_quote!(if #end >= #start { (#end - #start) as usize + 1 } else { 0 })
             }
         };
+        // The element at `i` is the range's own `nth` (constant time), of the range's type:
+        // `start + i as _` leaves rustc two `Add` impls to choose from (`usize` and `&usize`)
+        // and does not compile (`(0..n).map(|i| x[i])`).
+        let closed = matches!(range.limits, syn::RangeLimits::Closed(_));
         Some(Seq {
             setup: vec![
                 syn::parse_quote!(let #start = #a;),
+                syn::parse_quote!(let #end = #b;),
                 syn::parse_quote!(let #n: usize = #len;),
             ],
             len: syn::parse_quote!(#n),
-            elem: Rc::new(move |i| syn::parse_quote!((#start + (#i) as _))),
+            elem: Rc::new(move |i| {
+                if closed {
+                    syn::parse_quote!(::core::iter::Iterator::nth(&mut (#start..=#end), #i).unwrap())
+                } else {
+                    syn::parse_quote!(::core::iter::Iterator::nth(&mut (#start..#end), #i).unwrap())
+                }
+            }),
             stages: Vec::new(),
         })
     }
@@ -336,7 +353,7 @@ impl Lowerer<'_> {
                 seq.setup.push(syn::parse_quote!(let #first: usize = #la;));
                 seq.len = syn::parse_quote!(#first + #lb);
                 seq.elem = Rc::new(move |i| {
-                    let (a, b) = (ea(i), eb(&syn::parse_quote!(#i - #first)));
+                    let (a, b) = (ea(i), eb(&syn::parse_quote!((#i - #first))));
                     syn::parse_quote!(if #i < #first { #a } else { #b })
                 });
                 Ok(Some(seq))
@@ -346,7 +363,7 @@ impl Lowerer<'_> {
                 seq.setup.push(syn::parse_quote!(let #k: usize = #n;));
                 seq.len = syn::parse_quote!(#len.saturating_sub(#k));
                 let elem = seq.elem.clone();
-                seq.elem = Rc::new(move |i| elem(&syn::parse_quote!(#i + #k)));
+                seq.elem = Rc::new(move |i| elem(&syn::parse_quote!((#i + #k))));
                 Ok(Some(seq))
             }
             ("take", [n]) => {
@@ -361,7 +378,7 @@ impl Lowerer<'_> {
                     .push(syn::parse_quote!(assert!(#k != 0, "assertion failed: step != 0");));
                 seq.len = syn::parse_quote!((#len + #k - 1) / #k);
                 let elem = seq.elem.clone();
-                seq.elem = Rc::new(move |i| elem(&syn::parse_quote!(#i * #k)));
+                seq.elem = Rc::new(move |i| elem(&syn::parse_quote!((#i * #k))));
                 Ok(Some(seq))
             }
             ("rev", []) => {
@@ -369,7 +386,7 @@ impl Lowerer<'_> {
                 seq.setup.push(syn::parse_quote!(let #n: usize = #len;));
                 seq.len = syn::parse_quote!(#n);
                 let elem = seq.elem.clone();
-                seq.elem = Rc::new(move |i| elem(&syn::parse_quote!(#n - 1 - #i)));
+                seq.elem = Rc::new(move |i| elem(&syn::parse_quote!((#n - 1 - #i))));
                 Ok(Some(seq))
             }
             _ => Ok(None),
