@@ -548,3 +548,251 @@ mod sub_slices_of_fields {
         );
     }
 }
+
+/// Found while extending difftest to iterator chains: in a function of more than a hundred
+/// generated locals (declared in groups, as a tuple pattern), a `map` after a `filter` bound
+/// the chain's element a second time under the same made-up name (`__item`), which rustc
+/// refuses in one pattern (E0416). Each stage now binds a name of its own. And `skip` after
+/// `step_by` took `len / k.saturating_sub(s)` for `(len / k).saturating_sub(s)`: too many
+/// elements (a panic of `nth`) or a division by zero.
+#[allow(unused_parens)]
+mod chain_stages_and_precedence {
+    use super::*;
+
+    #[differentiable]
+    pub fn filtered_then_mapped(x: f64, w: &[f64]) -> f64 {
+        // Many locals, so that the declarations are grouped.
+        let y = ((((((((((((((((((((((((((((((((((((((((x
+            * 0.9
+            + 0.01)
+            * 0.9
+            + 0.02)
+            * 0.9
+            + 0.03)
+            * 0.9
+            + 0.04)
+            * 0.9
+            + 0.05)
+            * 0.9
+            + 0.06)
+            * 0.9
+            + 0.07)
+            * 0.9
+            + 0.08)
+            * 0.9
+            + 0.09)
+            * 0.9
+            + 0.10)
+            * 0.9
+            + 0.11)
+            * 0.9
+            + 0.12)
+            * 0.9
+            + 0.13)
+            * 0.9
+            + 0.14)
+            * 0.9
+            + 0.15)
+            * 0.9
+            + 0.16)
+            * 0.9
+            + 0.17)
+            * 0.9
+            + 0.18)
+            * 0.9
+            + 0.19)
+            * 0.9
+            + 0.20)
+            * 0.9
+            + 0.21)
+            * 0.9
+            + 0.22)
+            * 0.9
+            + 0.23)
+            * 0.9
+            + 0.24)
+            * 0.9
+            + 0.25)
+            * 0.9
+            + 0.26)
+            * 0.9
+            + 0.27)
+            * 0.9
+            + 0.28)
+            * 0.9
+            + 0.29)
+            * 0.9
+            + 0.30)
+            * 0.9
+            + 0.31)
+            * 0.9
+            + 0.32)
+            * 0.9
+            + 0.33)
+            * 0.9
+            + 0.34)
+            * 0.9
+            + 0.35)
+            * 0.9
+            + 0.36)
+            * 0.9
+            + 0.37)
+            * 0.9
+            + 0.38)
+            * 0.9
+            + 0.39)
+            * 0.9
+            + 0.40);
+        let z = ((((((((((((((((((((((((((((((((((((((((y
+            * 0.9
+            + 0.01)
+            * 0.9
+            + 0.02)
+            * 0.9
+            + 0.03)
+            * 0.9
+            + 0.04)
+            * 0.9
+            + 0.05)
+            * 0.9
+            + 0.06)
+            * 0.9
+            + 0.07)
+            * 0.9
+            + 0.08)
+            * 0.9
+            + 0.09)
+            * 0.9
+            + 0.10)
+            * 0.9
+            + 0.11)
+            * 0.9
+            + 0.12)
+            * 0.9
+            + 0.13)
+            * 0.9
+            + 0.14)
+            * 0.9
+            + 0.15)
+            * 0.9
+            + 0.16)
+            * 0.9
+            + 0.17)
+            * 0.9
+            + 0.18)
+            * 0.9
+            + 0.19)
+            * 0.9
+            + 0.20)
+            * 0.9
+            + 0.21)
+            * 0.9
+            + 0.22)
+            * 0.9
+            + 0.23)
+            * 0.9
+            + 0.24)
+            * 0.9
+            + 0.25)
+            * 0.9
+            + 0.26)
+            * 0.9
+            + 0.27)
+            * 0.9
+            + 0.28)
+            * 0.9
+            + 0.29)
+            * 0.9
+            + 0.30)
+            * 0.9
+            + 0.31)
+            * 0.9
+            + 0.32)
+            * 0.9
+            + 0.33)
+            * 0.9
+            + 0.34)
+            * 0.9
+            + 0.35)
+            * 0.9
+            + 0.36)
+            * 0.9
+            + 0.37)
+            * 0.9
+            + 0.38)
+            * 0.9
+            + 0.39)
+            * 0.9
+            + 0.40);
+        let kept = w
+            .iter()
+            .copied()
+            .filter(|&t| t > 0.0)
+            .map(|t| t * x)
+            .sum::<f64>();
+        y * z
+            + kept
+            + w.iter()
+                .filter(|t| **t < 0.5)
+                .map(|&t| t * t * x)
+                .sum::<f64>()
+    }
+
+    #[differentiable]
+    pub fn stepped_then_skipped(x: f64, w: &[f64]) -> f64 {
+        (0..4).step_by(2).skip(1).map(|i| w[i] * x).sum::<f64>()
+            + w.iter()
+                .rev()
+                .step_by(2)
+                .skip(1)
+                .map(|&t| t * x * x)
+                .sum::<f64>()
+    }
+
+    #[test]
+    fn gradients() {
+        let w = [0.3, -0.2, 0.7, 0.1];
+        let x = 0.8;
+        let (g, _) = filtered_then_mapped_grad(x, &w);
+        common::fd1(|x| filtered_then_mapped(x, &w), x, g);
+        // (0..4).step_by(2).skip(1) is [2]; w reversed, every second, skipping one: [w[1]].
+        assert_eq!(stepped_then_skipped(x, &w), w[2] * x + w[1] * x * x);
+        let (gx, gw) = stepped_then_skipped_grad(x, &w);
+        assert!((gx - (w[2] + 2.0 * w[1] * x)).abs() < 1e-12);
+        assert_eq!(gw, vec![0.0, x * x, x, 0.0]);
+    }
+}
+
+/// Found while extending difftest to iterator chains: `for` loops over chains the array
+/// loops do not take, `w.iter().zip(0..n)`, `(0..4).zip(w.iter())` and `.enumerate()` after
+/// `zip`, were refused (`zip` on a float array or a range); they are now lowered as chains.
+mod loops_over_zips_with_ranges {
+    use super::*;
+
+    #[differentiable]
+    pub fn zipped(x: f64, w: &[f64], y: &[f64], n: usize) -> f64 {
+        let mut acc = x;
+        for (t, i) in w.iter().zip(0..n) {
+            acc = acc * t + y[i] * x;
+        }
+        for (i, &t) in (0..4).zip(y.iter()) {
+            acc += t * i as f64;
+        }
+        for (i, (&a, &b)) in w.iter().zip(y.iter()).enumerate() {
+            acc += a * b * i as f64 * x;
+        }
+        acc
+    }
+
+    #[test]
+    fn gradients() {
+        let (w, y) = ([0.3, -0.2, 0.7, 0.1], [0.5, 0.25, -0.5, 1.0]);
+        let x = 0.8;
+        for n in 0..4 {
+            let (gx, gw, gy) = zipped_grad(x, &w, &y, n);
+            let f = |v: &[f64]| zipped(v[0], &v[1..5], &v[5..9], n);
+            let point = [&[x][..], &w, &y].concat();
+            common::fd(f, &point, &[&[gx][..], &gw, &gy].concat());
+        }
+    }
+}
