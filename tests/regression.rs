@@ -384,3 +384,415 @@ mod data_fields_passed_to_a_callee {
         common::fd1(|x| slice_caller(&w, x), 2.0, 6.0);
     }
 }
+
+/// Found while extending difftest to closures (issue 15's constructs): a closure called at two
+/// places gave its parameter's slot the user's name at each call, so the second call's
+/// declaration shadowed the first's and the reverse sweep of the first read the second's
+/// argument (`g(x) * g(y)` with `g = |t| t * t` gave ∂/∂x = 2y·y² for 2x·y²). Each call now
+/// binds the parameters in slots of fresh names.
+mod closure_called_twice {
+    use super::*;
+
+    #[differentiable]
+    pub fn squares(x: f64, y: f64) -> f64 {
+        let g = |t: f64| t * t;
+        g(x) * g(y)
+    }
+
+    #[differentiable]
+    pub fn pairs<T: Float>(x: T, y: T, w: &[T]) -> T {
+        let g = |(a, b): (T, T)| a * b;
+        let h = |&t: &T| (t * y).tanh();
+        g((x, y)) * g((y, x)) + h(&x) * h(&w[1])
+    }
+
+    #[test]
+    fn each_call_has_its_own_parameter() {
+        // f = x²y²: ∇f = (2xy², 2x²y).
+        let (x, y) = (0.5, 0.7);
+        assert_eq!(squares_grad(x, y), (2.0 * x * y * y, 2.0 * x * x * y));
+        fd2(squares, x, y, squares_grad(x, y));
+        assert_eq!(squares_hvp(x, y, 1.0, 0.0), (2.0 * y * y, 4.0 * x * y));
+        let w = [0.1, -0.3];
+        let (gx, gy, gw) = pairs_grad(x, y, &w);
+        let f = |v: &[f64]| pairs(v[0], v[1], &v[2..]);
+        common::fd(f, &[x, y, w[0], w[1]], &[gx, gy, gw[0], gw[1]]);
+    }
+}
+
+/// Found while extending difftest to closures: a `move` closure copies the floats it
+/// captures, but read an integer it captured where it was called, so a counter stepped after
+/// the closure was made moved its reads (`w[l % 4]` with `l += 1;` in between). It now
+/// copies every captured binding, as Rust does.
+mod move_closure_keeps_its_integers {
+    use super::*;
+
+    #[differentiable]
+    pub fn stepped(x: f64, w: &[f64], n: usize) -> f64 {
+        let mut l = n;
+        let g = move |t: f64| t * w[l % 4];
+        l += 1;
+        g(x) + w[l % 4] * x
+    }
+
+    #[test]
+    fn the_copy_is_read() {
+        let w = [0.1, -0.2, 0.3, 0.4];
+        // f = x·w[n] + x·w[n + 1].
+        assert_eq!(stepped(2.0, &w, 1), 2.0 * (-0.2 + 0.3));
+        let (gx, gw) = stepped_grad(2.0, &w, 1);
+        assert_eq!(gx, -0.2 + 0.3);
+        assert_eq!(gw, vec![0.0, 2.0, 2.0, 0.0]);
+    }
+}
+
+/// Found while extending difftest to iterator chains: a range as a chain's source,
+/// `(0..n).map(|i| w[i] * x)`, gave generated code rustc could not type (`start + i as _`);
+/// and an adapter's index expression substituted into a source's without parentheses made
+/// `chunks(2).rev()` read `x[n - 1 - i * 2..]` (an overflow panic), `chunks(2).skip(1)` the
+/// wrong chunks.
+mod chains_over_ranges_and_reversed_chunks {
+    use super::*;
+
+    #[differentiable]
+    pub fn ranges<T: Float + std::iter::Sum + std::iter::Product>(x: T, w: &[T], n: usize) -> T {
+        (0..n).map(|i| w[i] * x).sum::<T>()
+            + (1..=2).map(|i| w[i] * x).product::<T>()
+            + (0..4)
+                .rev()
+                .zip(w.iter())
+                .map(|(i, &t)| t * T::from(i).unwrap())
+                .sum::<T>()
+    }
+
+    #[differentiable]
+    pub fn chunks(x: f64, w: &[f64]) -> f64 {
+        let mut acc = x;
+        for c in w.chunks(3).rev() {
+            acc = acc * c[0] + sum(c);
+        }
+        acc + w.chunks(2).skip(1).map(|c| c[1] * x).sum::<f64>()
+            + w.chunks_exact(2)
+                .rev()
+                .map(|c| c[0] * x)
+                .fold(0.0, |a, b| a * 2.0 + b)
+    }
+
+    #[test]
+    fn elements_and_gradients() {
+        let w = [0.1, -0.2, 0.3, 0.4];
+        let x = 0.7;
+        // ranges = x·(w0 + w1 + w2) + x²·w1·w2 + Σ (3 - i)·w_i.
+        let value = x * (0.1 - 0.2 + 0.3) + x * x * -0.2 * 0.3 + (3.0 * 0.1 - 2.0 * 0.2 + 0.3);
+        assert!((ranges(x, &w, 3) - value).abs() < 1e-12);
+        let (gx, gw) = ranges_grad(x, &w, 3);
+        assert!((gx - (0.2 + 2.0 * x * -0.06)).abs() < 1e-12);
+        let f = |v: &[f64]| ranges(v[0], &v[1..], 3);
+        common::fd(
+            f,
+            &[x, 0.1, -0.2, 0.3, 0.4],
+            &[[gx].as_slice(), &gw].concat(),
+        );
+        // chunks: [w3] then [w0, w1, w2] reversed; then chunk [w2, w3]; then [w2, w3], [w0, w1].
+        let acc = (x * 0.4 + 0.4) * 0.1 + 0.2;
+        let expected = acc + 0.4 * x + (0.3 * x * 2.0 + 0.1 * x);
+        assert!((chunks(x, &w) - expected).abs() < 1e-12);
+        let (gx, gw) = chunks_grad(x, &w);
+        let f = |v: &[f64]| chunks(v[0], &v[1..]);
+        common::fd(
+            f,
+            &[x, 0.1, -0.2, 0.3, 0.4],
+            &[[gx].as_slice(), &gw].concat(),
+        );
+    }
+}
+
+/// Found while extending difftest to sub-slices: a sub-slice of a vector inside a struct
+/// parameter (`&p.w[1..]`, `p.w[1..3].iter()`, `p.w.windows(2)`) gave generated code that
+/// named the parameter instead of its field (`p[1..]`, `p.len()`).
+mod sub_slices_of_fields {
+    use super::*;
+
+    #[derive(Clone, Debug, Differentiable)]
+    pub struct Params {
+        pub s: f64,
+        pub w: Vec<f64>,
+    }
+
+    #[differentiable]
+    pub fn fields(p: &Params, x: f64) -> f64 {
+        let head = &p.w[..2];
+        sum(&p.w[1..]) * x + head[1] * p.s + p.w.windows(2).map(|c| c[0] * c[1]).sum::<f64>()
+    }
+
+    #[test]
+    fn gradient_lands_in_the_field() {
+        let p = Params {
+            s: 0.5,
+            w: vec![0.1, -0.2, 0.3],
+        };
+        let x = 2.0;
+        let (gp, gx) = fields_grad(&p, x);
+        // f = x(w1 + w2) + w1·s + w0w1 + w1w2.
+        assert_eq!(gx, -0.2 + 0.3);
+        assert_eq!(gp.s, -0.2);
+        let expected = [-0.2, x + 0.5 + 0.1 + 0.3, x - 0.2];
+        for (g, e) in gp.w.iter().zip(expected) {
+            assert!((g - e).abs() < 1e-12, "{g} vs {e}");
+        }
+        let f = |v: &[f64]| fields(&p.from_flat(&v[..4]), v[4]);
+        common::fd(
+            f,
+            &[&p.to_flat()[..], &[x]].concat(),
+            &[&gp.to_flat()[..], &[gx]].concat(),
+        );
+    }
+}
+
+/// Found while extending difftest to iterator chains: in a function of more than a hundred
+/// generated locals (declared in groups, as a tuple pattern), a `map` after a `filter` bound
+/// the chain's element a second time under the same made-up name (`__item`), which rustc
+/// refuses in one pattern (E0416). Each stage now binds a name of its own. And `skip` after
+/// `step_by` took `len / k.saturating_sub(s)` for `(len / k).saturating_sub(s)`: too many
+/// elements (a panic of `nth`) or a division by zero.
+#[allow(unused_parens)]
+mod chain_stages_and_precedence {
+    use super::*;
+
+    #[differentiable]
+    pub fn filtered_then_mapped(x: f64, w: &[f64]) -> f64 {
+        // Many locals, so that the declarations are grouped.
+        let y = ((((((((((((((((((((((((((((((((((((((((x
+            * 0.9
+            + 0.01)
+            * 0.9
+            + 0.02)
+            * 0.9
+            + 0.03)
+            * 0.9
+            + 0.04)
+            * 0.9
+            + 0.05)
+            * 0.9
+            + 0.06)
+            * 0.9
+            + 0.07)
+            * 0.9
+            + 0.08)
+            * 0.9
+            + 0.09)
+            * 0.9
+            + 0.10)
+            * 0.9
+            + 0.11)
+            * 0.9
+            + 0.12)
+            * 0.9
+            + 0.13)
+            * 0.9
+            + 0.14)
+            * 0.9
+            + 0.15)
+            * 0.9
+            + 0.16)
+            * 0.9
+            + 0.17)
+            * 0.9
+            + 0.18)
+            * 0.9
+            + 0.19)
+            * 0.9
+            + 0.20)
+            * 0.9
+            + 0.21)
+            * 0.9
+            + 0.22)
+            * 0.9
+            + 0.23)
+            * 0.9
+            + 0.24)
+            * 0.9
+            + 0.25)
+            * 0.9
+            + 0.26)
+            * 0.9
+            + 0.27)
+            * 0.9
+            + 0.28)
+            * 0.9
+            + 0.29)
+            * 0.9
+            + 0.30)
+            * 0.9
+            + 0.31)
+            * 0.9
+            + 0.32)
+            * 0.9
+            + 0.33)
+            * 0.9
+            + 0.34)
+            * 0.9
+            + 0.35)
+            * 0.9
+            + 0.36)
+            * 0.9
+            + 0.37)
+            * 0.9
+            + 0.38)
+            * 0.9
+            + 0.39)
+            * 0.9
+            + 0.40);
+        let z = ((((((((((((((((((((((((((((((((((((((((y
+            * 0.9
+            + 0.01)
+            * 0.9
+            + 0.02)
+            * 0.9
+            + 0.03)
+            * 0.9
+            + 0.04)
+            * 0.9
+            + 0.05)
+            * 0.9
+            + 0.06)
+            * 0.9
+            + 0.07)
+            * 0.9
+            + 0.08)
+            * 0.9
+            + 0.09)
+            * 0.9
+            + 0.10)
+            * 0.9
+            + 0.11)
+            * 0.9
+            + 0.12)
+            * 0.9
+            + 0.13)
+            * 0.9
+            + 0.14)
+            * 0.9
+            + 0.15)
+            * 0.9
+            + 0.16)
+            * 0.9
+            + 0.17)
+            * 0.9
+            + 0.18)
+            * 0.9
+            + 0.19)
+            * 0.9
+            + 0.20)
+            * 0.9
+            + 0.21)
+            * 0.9
+            + 0.22)
+            * 0.9
+            + 0.23)
+            * 0.9
+            + 0.24)
+            * 0.9
+            + 0.25)
+            * 0.9
+            + 0.26)
+            * 0.9
+            + 0.27)
+            * 0.9
+            + 0.28)
+            * 0.9
+            + 0.29)
+            * 0.9
+            + 0.30)
+            * 0.9
+            + 0.31)
+            * 0.9
+            + 0.32)
+            * 0.9
+            + 0.33)
+            * 0.9
+            + 0.34)
+            * 0.9
+            + 0.35)
+            * 0.9
+            + 0.36)
+            * 0.9
+            + 0.37)
+            * 0.9
+            + 0.38)
+            * 0.9
+            + 0.39)
+            * 0.9
+            + 0.40);
+        let kept = w
+            .iter()
+            .copied()
+            .filter(|&t| t > 0.0)
+            .map(|t| t * x)
+            .sum::<f64>();
+        y * z
+            + kept
+            + w.iter()
+                .filter(|t| **t < 0.5)
+                .map(|&t| t * t * x)
+                .sum::<f64>()
+    }
+
+    #[differentiable]
+    pub fn stepped_then_skipped(x: f64, w: &[f64]) -> f64 {
+        (0..4).step_by(2).skip(1).map(|i| w[i] * x).sum::<f64>()
+            + w.iter()
+                .rev()
+                .step_by(2)
+                .skip(1)
+                .map(|&t| t * x * x)
+                .sum::<f64>()
+    }
+
+    #[test]
+    fn gradients() {
+        let w = [0.3, -0.2, 0.7, 0.1];
+        let x = 0.8;
+        let (g, _) = filtered_then_mapped_grad(x, &w);
+        common::fd1(|x| filtered_then_mapped(x, &w), x, g);
+        // (0..4).step_by(2).skip(1) is [2]; w reversed, every second, skipping one: [w[1]].
+        assert_eq!(stepped_then_skipped(x, &w), w[2] * x + w[1] * x * x);
+        let (gx, gw) = stepped_then_skipped_grad(x, &w);
+        assert!((gx - (w[2] + 2.0 * w[1] * x)).abs() < 1e-12);
+        assert_eq!(gw, vec![0.0, x * x, x, 0.0]);
+    }
+}
+
+/// Found while extending difftest to iterator chains: `for` loops over chains the array
+/// loops do not take, `w.iter().zip(0..n)`, `(0..4).zip(w.iter())` and `.enumerate()` after
+/// `zip`, were refused (`zip` on a float array or a range); they are now lowered as chains.
+mod loops_over_zips_with_ranges {
+    use super::*;
+
+    #[differentiable]
+    pub fn zipped(x: f64, w: &[f64], y: &[f64], n: usize) -> f64 {
+        let mut acc = x;
+        for (t, i) in w.iter().zip(0..n) {
+            acc = acc * t + y[i] * x;
+        }
+        for (i, &t) in (0..4).zip(y.iter()) {
+            acc += t * i as f64;
+        }
+        for (i, (&a, &b)) in w.iter().zip(y.iter()).enumerate() {
+            acc += a * b * i as f64 * x;
+        }
+        acc
+    }
+
+    #[test]
+    fn gradients() {
+        let (w, y) = ([0.3, -0.2, 0.7, 0.1], [0.5, 0.25, -0.5, 1.0]);
+        let x = 0.8;
+        for n in 0..4 {
+            let (gx, gw, gy) = zipped_grad(x, &w, &y, n);
+            let f = |v: &[f64]| zipped(v[0], &v[1..5], &v[5..9], n);
+            let point = [&[x][..], &w, &y].concat();
+            common::fd(f, &point, &[&[gx][..], &gw, &gy].concat());
+        }
+    }
+}

@@ -46,18 +46,28 @@ impl Lowerer<'_> {
             CollectPaths(&mut names).visit_expr(&c.body);
             let mut copies = HashMap::new();
             for name in names {
-                if let Some(Binding::Float(slot)) = self.lookup(&name).cloned() {
-                    let fresh = self.namer.fresh(&format!("{name}_moved"));
-                    let copy = self.new_slot(fresh, SlotTy::Float, crate::ir::Origin::User);
-                    self.assign(
-                        out,
-                        copy,
-                        Op::Copy,
-                        vec![Operand::Slot(slot)],
-                        true,
-                        c.span(),
-                    );
-                    copies.insert(name, Binding::Float(copy));
+                match self.lookup(&name).cloned() {
+                    Some(Binding::Float(slot)) => {
+                        let fresh = self.namer.fresh(&format!("{name}_moved"));
+                        let copy = self.new_slot(fresh, SlotTy::Float, crate::ir::Origin::User);
+                        self.assign(
+                            out,
+                            copy,
+                            Op::Copy,
+                            vec![Operand::Slot(slot)],
+                            true,
+                            c.span(),
+                        );
+                        copies.insert(name, Binding::Float(copy));
+                    }
+                    // An integer (a counter the body steps later, say) is copied too: the
+                    // closure reads it as it was here.
+                    Some(Binding::Opaque(ident)) => {
+                        let fresh = self.namer.fresh(&format!("{name}_moved"));
+                        out.push(crate::ir::Stmt::Opaque(quote::quote!(let #fresh = #ident;)));
+                        copies.insert(name, Binding::Opaque(fresh));
+                    }
+                    _ => {}
                 }
             }
             scopes.push(copies);
@@ -108,7 +118,7 @@ impl Lowerer<'_> {
                         self.let_stmt(&local, out);
                     }
                 }
-                (pat, val) => self.bind_pat(pat, val, None, span, out),
+                (pat, val) => self.bind_param(pat, val, span, out),
             }
         }
         let val = self.expr(&c.body, out);
@@ -117,6 +127,31 @@ impl Lowerer<'_> {
         let inner = std::mem::replace(&mut self.scopes, saved);
         drop(inner);
         val
+    }
+
+    /// A parameter of a closure bound to an argument at one call: each float in a slot of a
+    /// fresh name. A closure is lowered once per call, and the names its parameters bind are
+    /// written once in the function, so the user's name would be given to the slot of every
+    /// call: the later call's declaration would shadow the earlier's, whose reverse sweep
+    /// would then read the later argument (`g(x) * g(y)` with `g = |t| t * t`).
+    fn bind_param(&mut self, pat: &syn::Pat, val: Val, span: proc_macro2::Span, out: &mut Block) {
+        match (pat, val) {
+            (syn::Pat::Type(pt), val) => self.bind_param(&pt.pat, val, span, out),
+            (syn::Pat::Paren(p), val) => self.bind_param(&p.pat, val, span, out),
+            (syn::Pat::Reference(r), val) => self.bind_param(&r.pat, val, span, out),
+            (syn::Pat::Ident(p), val @ Val::Float(_))
+                if p.by_ref.is_none() && p.subpat.is_none() =>
+            {
+                let b = self.binding_of(&p.ident, true, val, None, span, out);
+                self.bind(&p.ident, b);
+            }
+            (syn::Pat::Tuple(t), Val::Tuple(vals)) if vals.len() == t.elems.len() => {
+                for (p, v) in t.elems.iter().zip(vals) {
+                    self.bind_param(p, v, span, out);
+                }
+            }
+            (pat, val) => self.bind_pat(pat, val, None, span, out),
+        }
     }
 }
 

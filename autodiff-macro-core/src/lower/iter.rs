@@ -28,7 +28,9 @@ use std::rc::Rc;
 use syn::spanned::Spanned;
 use syn::Expr;
 
-/// The element at an index, as an expression of the index.
+/// The element at an index, as an expression of the index. The adapters pass it index
+/// expressions in parentheses (`(n - 1 - i)`), since it substitutes them into its own
+/// (`&x[i * size..]` of `chunks`: `rev` of it must give `(n - 1 - i) * size`).
 type Elem = Rc<dyn Fn(&Expr) -> Expr>;
 
 /// An indexed sequence: statements to run first, its length, and its element at `i`.
@@ -88,15 +90,19 @@ impl Lowerer<'_> {
     pub(super) fn desugar_for(&mut self, f: &syn::ExprForLoop) -> Option<Result<Expr, Refusal>> {
         // `for i in 0..n`, `for i in (0..n).rev()`: ordinary loops. A chain over floats the
         // array loops do not take (`map`, `skip`, `windows`, ...) is desugared.
-        let needs = adapters(&f.expr)
+        // So is one the array loops do not take (`zip` with a range, `enumerate` after `zip`).
+        let needs = (adapters(&f.expr)
             .iter()
             .any(|a| DESUGARED.contains(&a.as_str()))
+            || array_loop_sources(&f.expr).is_none())
             && (self.touches_floats(&f.expr));
         let closure_over_floats = has_closure(&f.expr) && self.touches_floats(&f.expr);
         if !needs && !closure_over_floats {
             return None;
         }
-        if matches!(range_source(&f.expr), Some(true)) && !closure_over_floats {
+        // A range zipped with, or chained to, floats is a chain over them.
+        let with_floats = adapters(&f.expr).iter().any(|a| a == "zip" || a == "chain");
+        if matches!(range_source(&f.expr), Some(true)) && !closure_over_floats && !with_floats {
             return None;
         }
         let seq = match self.sequence(&f.expr) {
@@ -231,22 +237,37 @@ impl Lowerer<'_> {
         let (Some(a), Some(b)) = (&range.start, &range.end) else {
             return None;
         };
-        let (start, n) = (self.namer.fresh("__a"), self.namer.fresh("__n"));
+        let (start, end, n) = (
+            self.namer.fresh("__a"),
+            self.namer.fresh("__b"),
+            self.namer.fresh("__n"),
+        );
         let len: Expr = match range.limits {
             syn::RangeLimits::HalfOpen(_) => {
-                syn::parse_quote!(if #b > #start { (#b - #start) as usize } else { 0 })
+                syn::parse_quote!(if #end > #start { (#end - #start) as usize } else { 0 })
             }
             syn::RangeLimits::Closed(_) => {
-                syn::parse_quote!(if #b >= #start { (#b - #start) as usize + 1 } else { 0 })
+                syn::parse_quote!(if #end >= #start { (#end - #start) as usize + 1 } else { 0 })
             }
         };
+        // The element at `i` is the range's own `nth` (constant time), of the range's type:
+        // `start + i as _` leaves rustc two `Add` impls to choose from (`usize` and `&usize`)
+        // and does not compile (`(0..n).map(|i| x[i])`).
+        let closed = matches!(range.limits, syn::RangeLimits::Closed(_));
         Some(Seq {
             setup: vec![
                 syn::parse_quote!(let #start = #a;),
+                syn::parse_quote!(let #end = #b;),
                 syn::parse_quote!(let #n: usize = #len;),
             ],
             len: syn::parse_quote!(#n),
-            elem: Rc::new(move |i| syn::parse_quote!((#start + (#i) as _))),
+            elem: Rc::new(move |i| {
+                if closed {
+                    syn::parse_quote!(::core::iter::Iterator::nth(&mut (#start..=#end), #i).unwrap())
+                } else {
+                    syn::parse_quote!(::core::iter::Iterator::nth(&mut (#start..#end), #i).unwrap())
+                }
+            }),
             stages: Vec::new(),
         })
     }
@@ -336,7 +357,7 @@ impl Lowerer<'_> {
                 seq.setup.push(syn::parse_quote!(let #first: usize = #la;));
                 seq.len = syn::parse_quote!(#first + #lb);
                 seq.elem = Rc::new(move |i| {
-                    let (a, b) = (ea(i), eb(&syn::parse_quote!(#i - #first)));
+                    let (a, b) = (ea(i), eb(&syn::parse_quote!((#i - #first))));
                     syn::parse_quote!(if #i < #first { #a } else { #b })
                 });
                 Ok(Some(seq))
@@ -344,9 +365,9 @@ impl Lowerer<'_> {
             ("skip", [n]) => {
                 let (len, k) = (seq.len.clone(), self.namer.fresh("__skip"));
                 seq.setup.push(syn::parse_quote!(let #k: usize = #n;));
-                seq.len = syn::parse_quote!(#len.saturating_sub(#k));
+                seq.len = syn::parse_quote!((#len).saturating_sub(#k));
                 let elem = seq.elem.clone();
-                seq.elem = Rc::new(move |i| elem(&syn::parse_quote!(#i + #k)));
+                seq.elem = Rc::new(move |i| elem(&syn::parse_quote!((#i + #k))));
                 Ok(Some(seq))
             }
             ("take", [n]) => {
@@ -361,7 +382,7 @@ impl Lowerer<'_> {
                     .push(syn::parse_quote!(assert!(#k != 0, "assertion failed: step != 0");));
                 seq.len = syn::parse_quote!((#len + #k - 1) / #k);
                 let elem = seq.elem.clone();
-                seq.elem = Rc::new(move |i| elem(&syn::parse_quote!(#i * #k)));
+                seq.elem = Rc::new(move |i| elem(&syn::parse_quote!((#i * #k))));
                 Ok(Some(seq))
             }
             ("rev", []) => {
@@ -369,7 +390,7 @@ impl Lowerer<'_> {
                 seq.setup.push(syn::parse_quote!(let #n: usize = #len;));
                 seq.len = syn::parse_quote!(#n);
                 let elem = seq.elem.clone();
-                seq.elem = Rc::new(move |i| elem(&syn::parse_quote!(#n - 1 - #i)));
+                seq.elem = Rc::new(move |i| elem(&syn::parse_quote!((#n - 1 - #i))));
                 Ok(Some(seq))
             }
             _ => Ok(None),
@@ -422,8 +443,11 @@ impl Lowerer<'_> {
         })
     }
 
-    /// The setup, the length, and the statements that bind the element at `i` to `__item`
-    /// (with `continue` for one a filter drops).
+    /// The setup, the length, and the statements that bind the element at `i` to `item`
+    /// (with `continue` for one a filter drops). Each stage's element is a name of its own,
+    /// and `item` is bound once: a name the transform made up is not counted among the
+    /// user's bindings, so binding it twice (a `map` after a `filter`) would give both slots
+    /// the same name.
     fn loop_parts(
         &mut self,
         seq: &Seq,
@@ -432,18 +456,36 @@ impl Lowerer<'_> {
     ) -> (Vec<syn::Stmt>, Expr, TokenStream) {
         let index: Expr = syn::parse_quote!(#i);
         let first = (seq.elem)(&index);
-        let mut element = quote!(let #item = #first;);
+        let maps = seq
+            .stages
+            .iter()
+            .filter(|s| matches!(s, Stage::Map(_)))
+            .count();
+        let mut current = if maps == 0 {
+            item.clone()
+        } else {
+            self.namer.fresh("__item")
+        };
+        let mut element = quote!(let #current = #first;);
+        let mut left = maps;
         for stage in &seq.stages {
             match stage {
                 Stage::Filter(p) => {
                     // Bound first, so that its patterns bind as `let`s do.
-                    let test = apply(p, &[syn::parse_quote!(&#item)]);
+                    let test = apply(p, &[syn::parse_quote!(&#current)]);
                     let keep = self.namer.fresh("__keep");
                     element.extend(quote!(let #keep: bool = #test; if !#keep { continue; }));
                 }
                 Stage::Map(f) => {
-                    let mapped = apply(f, &[syn::parse_quote!(#item)]);
-                    element.extend(quote!(let #item = #mapped;));
+                    let mapped = apply(f, &[syn::parse_quote!(#current)]);
+                    left -= 1;
+                    let next = if left == 0 {
+                        item.clone()
+                    } else {
+                        self.namer.fresh("__item")
+                    };
+                    element.extend(quote!(let #next = #mapped;));
+                    current = next;
                 }
             }
         }
@@ -605,6 +647,30 @@ const DESUGARED: &[&str] = &[
     "cloned",
     "into_iter",
 ];
+
+/// The shape of the iterators `array.rs` loops over, by their syntax: how many arrays, and
+/// whether enumerated (`x`, `&x`, `x.iter()`, `.enumerate()` of one, `.zip(..)` of two);
+/// `None` for any other.
+fn array_loop_sources(e: &Expr) -> Option<(usize, bool)> {
+    match e {
+        Expr::MethodCall(m) if m.method == "enumerate" && m.args.is_empty() => {
+            let (n, enumerated) = array_loop_sources(&m.receiver)?;
+            (!enumerated && n == 1).then_some((1, true))
+        }
+        Expr::MethodCall(m) if m.method == "zip" && m.args.len() == 1 => {
+            let (na, ea) = array_loop_sources(&m.receiver)?;
+            let (nb, eb) = array_loop_sources(&m.args[0])?;
+            (!ea && !eb && na == 1 && nb == 1).then_some((2, false))
+        }
+        Expr::MethodCall(m) if m.method == "iter" && m.args.is_empty() => {
+            array_loop_sources(&m.receiver)
+        }
+        Expr::Reference(r) => array_loop_sources(&r.expr),
+        Expr::Paren(p) => array_loop_sources(&p.expr),
+        Expr::Path(_) | Expr::Field(_) | Expr::Index(_) => Some((1, false)),
+        _ => None,
+    }
+}
 
 /// The methods of a chain, innermost first.
 fn adapters(e: &Expr) -> Vec<String> {

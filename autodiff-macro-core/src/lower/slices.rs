@@ -124,15 +124,17 @@ impl Lowerer<'_> {
         Val::Tuple(vec![a, b])
     }
 
-    /// `x[i][a..b]`: the forward-sweep tokens of an array, a row or a view.
+    /// `x[i][a..b]`: the forward-sweep tokens of an array, a row or a view; `p.w[a..b]` for a
+    /// vector inside a parameter (its array is named after the parameter).
     pub(super) fn array_tokens(&self, r: &ArrayRef) -> TokenStream {
-        let name = &self.arrays[r.array.0].name;
+        let array = &self.arrays[r.array.0];
+        let name = &array.name;
         let dims: Vec<TokenStream> = r
             .dims()
             .iter()
             .map(|op| crate::ir::walk::operand_tokens(&self.slots, op))
             .collect();
-        let mut tokens = quote!(#name #([#dims])*);
+        let mut tokens = array.element_with(&quote!(#name), &dims, false);
         if let Some((a, b)) = r.bounds() {
             let (a, b) = (
                 crate::ir::walk::operand_tokens(&self.slots, a),
