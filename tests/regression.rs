@@ -389,7 +389,8 @@ mod data_fields_passed_to_a_callee {
 /// places gave its parameter's slot the user's name at each call, so the second call's
 /// declaration shadowed the first's and the reverse sweep of the first read the second's
 /// argument (`g(x) * g(y)` with `g = |t| t * t` gave ∂/∂x = 2y·y² for 2x·y²). Each call now
-/// binds the parameters in slots of fresh names.
+/// binds the parameters in slots of fresh names (floats, and places of parameters read as
+/// floats).
 mod closure_called_twice {
     use super::*;
 
@@ -406,8 +407,30 @@ mod closure_called_twice {
         g((x, y)) * g((y, x)) + h(&x) * h(&w[1])
     }
 
+    #[derive(Clone, Debug, Differentiable)]
+    pub struct Pair {
+        pub a: f64,
+        pub w: Vec<f64>,
+    }
+
+    /// The same with fields of a parameter as the arguments (`h(p.a, ..)`), which took the
+    /// user's name too.
+    #[differentiable]
+    pub fn fields(p: &Pair, x: f64) -> f64 {
+        let h = |t: f64, u: f64| t * u + x;
+        h(p.a, x) * h(p.w[1], p.w[0])
+    }
+
     #[test]
     fn each_call_has_its_own_parameter() {
+        let p = Pair {
+            a: 0.3,
+            w: vec![-0.5, 0.9],
+        };
+        let (gp, gx) = fields_grad(&p, 0.7);
+        let f = |v: &[f64]| fields(&p.from_flat(&v[..3]), v[3]);
+        let point = [&p.to_flat()[..], &[0.7]].concat();
+        common::fd(f, &point, &[&gp.to_flat()[..], &[gx]].concat());
         // f = x²y²: ∇f = (2xy², 2x²y).
         let (x, y) = (0.5, 0.7);
         assert_eq!(squares_grad(x, y), (2.0 * x * y * y, 2.0 * x * x * y));
