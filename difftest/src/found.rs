@@ -231,14 +231,14 @@ fn entry(program: &Program, origin: &Origin) -> String {
         ));
     }
     s.push_str(&format!(
-        "#[allow(warnings, clippy::all)]\nmod {} {{\n    use super::*;\n    use autodiff::prelude::*;\n\n",
+        "#[allow(warnings, clippy::all)]\nmod {} {{\n    use super::*;\n    use autodiff::prelude::*;\n    use std::iter::{{Product, Sum}};\n\n",
         origin.module()
     ));
     if program.takes_data() {
         s.push_str(DATA_STRUCT);
         s.push('\n');
     }
-    if program.takes_structs() {
+    if program.uses_structs() {
         s.push_str(STRUCTS);
         s.push('\n');
     }
@@ -435,7 +435,7 @@ mod tests {
             ": detail",
             &format!(
                 ", s = {:?}, sdir = {:?}, fixed = 0.5, tfixed = 2.0, pn = 1: detail",
-                [0.25; 33], [-0.5; 33]
+                [0.25; 35], [-0.5; 35]
             ),
         );
         let failure = Failure::parse(&line).expect("a mismatch line");
