@@ -299,6 +299,9 @@ struct Writer<'a> {
     collected: Vec<(String, usize)>,
     /// How many chains the expression being written is in.
     chain_depth: usize,
+    /// Whether to write what the transform has a known bug in (`--known-bugs`): element
+    /// writes of a struct local's `Vec` field (`s1.v[j] = ..`, which it drops).
+    known_bugs: bool,
     /// What was in scope where the block being written starts.
     block_start: Scope,
 }
@@ -1626,7 +1629,13 @@ fn pick_structs(rng: &mut Rng) -> Vec<Struct> {
 /// data (`d.scale`, `d.shift`: factors without derivative, see [`Writer::data_read`] for
 /// where else), its integer one of the integers (`d.k`). Its struct parameters
 /// ([`pick_structs`]) are differentiated: named in its `wrt` when it has one.
-fn function(rng: &mut Rng, name: &str, returns: Returns, callees: &[Callee]) -> (Function, u64) {
+fn function(
+    rng: &mut Rng,
+    name: &str,
+    returns: Returns,
+    callees: &[Callee],
+    known_bugs: bool,
+) -> (Function, u64) {
     let structs = pick_structs(rng);
     let mut wrt = pick_wrt(rng);
     if !wrt.is_empty() {
@@ -1686,6 +1695,7 @@ fn function(rng: &mut Rng, name: &str, returns: Returns, callees: &[Callee]) -> 
         locals: Vec::new(),
         collected: Vec::new(),
         chain_depth: 0,
+        known_bugs,
         block_start,
     };
     let statements = 2 + w.rng.below(6);
@@ -1713,7 +1723,14 @@ fn function(rng: &mut Rng, name: &str, returns: Returns, callees: &[Callee]) -> 
 /// floats; each of the others may be called by the functions written after it: one that takes
 /// no struct by the next three functions, one that takes `q` alone by the next two that have an
 /// `Inner` to pass; one that takes `p` or `qs` by none (see [`pick_structs`]).
+#[cfg(test)]
 pub fn batch(seed: u64, programs: usize) -> Vec<Function> {
+    batch_of(seed, programs, false)
+}
+
+/// [`batch`], with the constructs the transform has known bugs in when `known_bugs` (see
+/// [`Writer::known_bugs`]).
+pub fn batch_of(seed: u64, programs: usize, known_bugs: bool) -> Vec<Function> {
     let mut rng = Rng::new(seed);
     let (mut plain, mut inner): (Vec<Callee>, Vec<Callee>) = (Vec::new(), Vec::new());
     let mut functions = Vec::new();
@@ -1726,7 +1743,7 @@ pub fn batch(seed: u64, programs: usize) -> Vec<Function> {
         };
         let mut recent = plain[plain.len().saturating_sub(3)..].to_vec();
         recent.extend_from_slice(&inner[inner.len().saturating_sub(2)..]);
-        let (f, cost) = function(&mut rng, &format!("p{k}"), returns, &recent);
+        let (f, cost) = function(&mut rng, &format!("p{k}"), returns, &recent, known_bugs);
         if returns == Returns::Scalar {
             let callee = Callee {
                 name: f.name.clone(),

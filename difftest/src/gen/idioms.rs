@@ -1045,6 +1045,10 @@ impl Writer<'_> {
     pub(super) fn field_write(&mut self) -> Chunk {
         let s = self.locals[self.rng.below(self.locals.len())].clone();
         let e = self.expr(2);
+        if self.known_bugs && self.rng.chance(50) {
+            let at = self.index(3);
+            return Chunk::line(format!("{s}.v[{at}] = {s}.v[{at}] * k(0.5) + {e};"));
+        }
         Chunk::line(match self.rng.below(3) {
             0 => format!("{s}.a = {s}.a * k(0.5) + {e};"),
             1 => format!("{s}.a = ({s}.a + {e}).tanh();"),
