@@ -605,3 +605,185 @@ mod seed10_p166 {
         );
     }
 }
+
+/// Found by `cargo run -p difftest --release -- --programs 100 --seed 1 --known-bugs` in `p99`, shrunk:
+/// MISMATCH p99 jvp-value component 2 at x = [0.15466923918025444, 0.4260627637846435, -0.8674230356817234, 0.3463086224433818, -0.5082947947050214, -0.9486062563351476, -0.7742289170133632], n = 0, seed = [1.6107372535823266, -0.39095434095796344, 0.31842550177841433], dir = [-0.33486310851534107, 0.23978307042946012, -0.5883065236249512, -0.11111228527636219, 0.7493416434327893, 0.46371830395177405, 0.5591259537001172], scale = 0.2645339872156056, shift = -0.33477876414486296, k = 3: jvp vs the primal: value -0.8674230356817234 but the primal gives -1.3011345535225851
+#[allow(warnings, clippy::all)]
+mod known_seed1_p99_jvp {
+    use super::*;
+    use autodiff::prelude::*;
+    use std::iter::{Product, Sum};
+
+    /// A struct a generated function may take, differentiated: `q: &Inner<T>`,
+    /// `qs: &[Inner<T>]` (three of them), and in `Params` (`inner`, `layers`).
+    #[derive(Clone, Debug, Differentiable)]
+    pub struct Inner<T: Float> {
+        pub a: T,
+        /// Three elements.
+        pub v: Vec<T>,
+    }
+
+    /// A struct a generated function may take as `p: &Params<T>`, differentiated but for `n` (an
+    /// integer below 4, a bound of ranges) and `fixed` (its gradient holds the value's own, its
+    /// tangent is zero).
+    #[derive(Clone, Debug, Differentiable)]
+    pub struct Params<T: Float> {
+        pub s: T,
+        /// Four elements.
+        pub w: Vec<T>,
+        pub inner: Inner<T>,
+        /// Two elements.
+        pub layers: Vec<Inner<T>>,
+        pub n: usize,
+        #[no_derivative]
+        pub fixed: T,
+    }
+
+    /// An `Inner` from its 4 floats, in field order.
+    pub fn inner_at<T: Float>(v: &[T]) -> Inner<T> {
+        Inner {
+            a: v[0],
+            v: v[1..4].to_vec(),
+        }
+    }
+
+    /// `Inner`s from 4 floats each.
+    pub fn inners_at<T: Float>(v: &[T]) -> Vec<Inner<T>> {
+        v.chunks(4).map(inner_at).collect()
+    }
+
+    /// An `Inner`'s floats in field order: `a`, then `v`.
+    pub fn inner_flat<T: Float>(s: &Inner<T>) -> Vec<T> {
+        let mut flat = vec![s.a];
+        flat.extend(s.v.iter().copied());
+        flat
+    }
+
+    /// The cotangent seed of a function that returns an `Inner`, from the point's three seeds
+    /// (its fourth float is a combination of them, so that a point keeps three).
+    pub fn inner_seed(seed: [f64; 3]) -> Inner<f64> {
+        Inner {
+            a: seed[0],
+            v: vec![seed[1], seed[2], seed[0] - seed[2]],
+        }
+    }
+
+    /// `seed·y` for an `Inner` output `y` and the seed of [`inner_seed`].
+    pub fn weigh_inner<T: Float>(seed: [f64; 3], y: &Inner<T>) -> T {
+        let weights = inner_flat(&inner_seed(seed));
+        let terms = inner_flat(y).into_iter().zip(weights);
+        terms.fold(T::zero(), |s, (yi, si)| s + yi * T::from(si).unwrap())
+    }
+
+    /// A `Params` from its 17 floats with a derivative, in field order, and its other fields.
+    pub fn params_at<T: Float>(v: &[T], fixed: T, n: usize) -> Params<T> {
+        Params {
+            s: v[0],
+            w: v[1..5].to_vec(),
+            inner: inner_at(&v[5..9]),
+            layers: inners_at(&v[9..17]),
+            n,
+            fixed,
+        }
+    }
+
+    #[differentiable(wrt(x0))]
+    pub fn p99<T: Float + Sum + Product + Differentiable<Scalar = T>>(
+        x0: T,
+        x1: T,
+        x2: T,
+        w: &[T],
+        n: usize,
+    ) -> Inner<T> {
+        let m1 = w.chunks(1).count();
+        let q2 = T::from(m1).unwrap() * T::from(0.25).unwrap();
+        let mut l9 = m1 % 2 + 1;
+        let mut b8 = vec![T::zero(); 4];
+        for i in (0..n) {}
+        let mut v10 = ((T::from(1.508).unwrap().tanh().sinh()) - (w[(m1 + 2) % 4]));
+        let mut s15 = Inner {
+            a: sinh(q2.tanh()),
+            v: vec![v10, x2, w[(2 * l9 + 1) % 4]],
+        };
+        s15.v[m1 % 3] = s15.v[m1 % 3] * T::from(0.5).unwrap() + x2;
+        s15
+    }
+
+    /// The functions that use structs, for dual numbers: see `Function::plain_source`.
+    mod plain {
+        use super::*;
+
+        pub fn p99<T: Float + Sum + Product>(x0: T, x1: T, x2: T, w: &[T], n: usize) -> Inner<T> {
+            let m1 = w.chunks(1).count();
+            let q2 = T::from(m1).unwrap() * T::from(0.25).unwrap();
+            let mut l9 = m1 % 2 + 1;
+            let mut b8 = vec![T::zero(); 4];
+            for i in (0..n) {}
+            let mut v10 = ((T::from(1.508).unwrap().tanh().sinh()) - (w[(m1 + 2) % 4]));
+            let mut s15 = Inner {
+                a: sinh(q2.tanh()),
+                v: vec![v10, x2, w[(2 * l9 + 1) % 4]],
+            };
+            s15.v[m1 % 3] = s15.v[m1 % 3] * T::from(0.5).unwrap() + x2;
+            s15
+        }
+    }
+
+    #[test]
+    #[ignore = "difftest found this mismatch; it fails until the macro is fixed"]
+    fn at_the_failing_point() {
+        let (x, n, seed, dir) = (
+            [
+                0.15466923918025444,
+                0.4260627637846435,
+                -0.8674230356817234,
+                0.3463086224433818,
+                -0.5082947947050214,
+                -0.9486062563351476,
+                -0.7742289170133632,
+            ],
+            0,
+            [
+                1.6107372535823266,
+                -0.39095434095796344,
+                0.31842550177841433,
+            ],
+            [
+                -0.33486310851534107,
+                0.23978307042946012,
+                -0.5883065236249512,
+                -0.11111228527636219,
+                0.7493416434327893,
+                0.46371830395177405,
+                0.5591259537001172,
+            ],
+        );
+        let grad = {
+            let g0 = p99_vjp::<f64>(x[0], x[1], x[2], &x[3..], n, inner_seed(seed)).1;
+            [g0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+        };
+        let (value, tangent) = {
+            let (value, tangent) = p99_jvp::<f64>(x[0], x[1], x[2], &x[3..], n, dir[0]);
+            (inner_flat(&value), inner_flat(&tangent))
+        };
+        let d = duals_along(&x, &dir);
+        let along = inner_flat(&plain::p99::<Dual<f64>>(
+            d[0],
+            Dual::constant(x[1]),
+            Dual::constant(x[2]),
+            &x[3..]
+                .iter()
+                .map(|&a| Dual::constant(a))
+                .collect::<Vec<Dual<f64>>>(),
+            n,
+        ));
+        assert_jvp(
+            (&value, &tangent),
+            &inner_flat(&p99::<f64>(x[0], x[1], x[2], &x[3..], n)),
+            &along,
+            &inner_flat(&inner_seed(seed)),
+            &grad,
+            &dir,
+        );
+    }
+}

@@ -151,16 +151,20 @@ pub struct Origin<'a> {
     pub seed: u64,
     pub programs: usize,
     pub injected: Option<Inject>,
+    /// Made with `--known-bugs`: a construct the transform has a known bug in.
+    pub known_bugs: bool,
     pub failure: &'a Failure,
 }
 
 impl Origin<'_> {
-    /// The entry's module name: `seed1_p45`, `injected_seed1_p45`; `seed1_p45_jvp` and
-    /// `seed1_p45_hvp` for findings about `_jvp` and `_hvp`, which a program may have besides
-    /// one about its gradient.
+    /// The entry's module name: `seed1_p45`, `injected_seed1_p45`, `known_seed1_p45` (with
+    /// `--known-bugs`); `seed1_p45_jvp` and `seed1_p45_hvp` for findings about `_jvp` and
+    /// `_hvp`, which a program may have besides one about its gradient.
     fn module(&self) -> String {
         let prefix = if self.injected.is_some() {
             "injected_"
+        } else if self.known_bugs {
+            "known_"
         } else {
             ""
         };
@@ -220,8 +224,13 @@ pub fn keep(repo: &Path, program: &Program, origin: &Origin) -> std::io::Result<
 fn entry(program: &Program, origin: &Origin) -> String {
     let f = program.checked();
     let failure = origin.failure;
+    let known = if origin.known_bugs {
+        " --known-bugs"
+    } else {
+        ""
+    };
     let mut s = format!(
-        "/// Found by `cargo run -p difftest --release -- --programs {} --seed {}` in `{}`, shrunk:\n/// {}\n",
+        "/// Found by `cargo run -p difftest --release -- --programs {} --seed {}{known}` in `{}`, shrunk:\n/// {}\n",
         origin.programs, origin.seed, f.name, failure.line
     );
     if origin.injected.is_some() {
@@ -231,14 +240,14 @@ fn entry(program: &Program, origin: &Origin) -> String {
         ));
     }
     s.push_str(&format!(
-        "#[allow(warnings, clippy::all)]\nmod {} {{\n    use super::*;\n    use autodiff::prelude::*;\n\n",
+        "#[allow(warnings, clippy::all)]\nmod {} {{\n    use super::*;\n    use autodiff::prelude::*;\n    use std::iter::{{Product, Sum}};\n\n",
         origin.module()
     ));
     if program.takes_data() {
         s.push_str(DATA_STRUCT);
         s.push('\n');
     }
-    if program.takes_structs() {
+    if program.uses_structs() {
         s.push_str(STRUCTS);
         s.push('\n');
     }
@@ -392,6 +401,7 @@ mod tests {
             seed: 4,
             programs: 100,
             injected,
+            known_bugs: false,
             failure,
         }
     }
@@ -435,7 +445,7 @@ mod tests {
             ": detail",
             &format!(
                 ", s = {:?}, sdir = {:?}, fixed = 0.5, tfixed = 2.0, pn = 1: detail",
-                [0.25; 33], [-0.5; 33]
+                [0.25; 35], [-0.5; 35]
             ),
         );
         let failure = Failure::parse(&line).expect("a mismatch line");

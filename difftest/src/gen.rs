@@ -50,6 +50,9 @@
 
 use crate::program::{Chunk, Function, Returns, Struct};
 
+mod idioms;
+use idioms::{Bound, Closure, Slice};
+
 /// A small deterministic generator (SplitMix64), so a seed reproduces a batch.
 pub struct Rng(u64);
 
@@ -202,11 +205,12 @@ struct Head {
     steps: Option<String>,
 }
 
-/// What a loop over elements binds: an element of `w` (a float, `wi`) or of `qs` (an
-/// `&Inner<T>`, `qe1`).
+/// What a loop over elements binds: an element of `w` (a float, `wi`), of `qs` (an
+/// `&Inner<T>`, `qe1`), or what the pattern of a loop over a chain binds.
 enum Element {
     Float(String),
     Inner(String),
+    Bound(Bound),
 }
 
 /// What a statement does; [`Writer::kinds`] weighs them.
@@ -228,6 +232,12 @@ enum Kind {
     Write,
     Centered,
     BindPlace,
+    Closure,
+    Chain,
+    Pattern,
+    BindSlice,
+    StructLocal,
+    FieldWrite,
 }
 
 /// The lengths of a [`Writer`]'s scoped lists when a block starts.
@@ -238,6 +248,10 @@ struct Scope {
     inductions: usize,
     inactive: usize,
     inners: usize,
+    closures: usize,
+    slices: usize,
+    locals: usize,
+    collected: usize,
 }
 
 /// The state of one function being written.
@@ -274,6 +288,20 @@ struct Writer<'a> {
     /// The `Inner`s in scope, to read and pass on: `p.inner`, `q`, the elements of loops over
     /// `qs` (`qe1`) and bound places (`r3`); besides the elements of `qs`.
     inners: Vec<String>,
+    /// The closures in scope (`h3`).
+    closures: Vec<Closure>,
+    /// The bound sub-slices in scope (`s4`, the halves of `split_at`), and in a closure of a
+    /// chain the windows it takes (`c5`): slices of data the body never writes.
+    slices: Vec<Slice>,
+    /// The struct locals in scope (`s6`, an `Inner<T>`).
+    locals: Vec<String>,
+    /// The buffers collected from chains (`b7`), read only, with their lengths.
+    collected: Vec<(String, usize)>,
+    /// How many chains the expression being written is in.
+    chain_depth: usize,
+    /// Whether to write what the transform has a known bug in (`--known-bugs`): element
+    /// writes of a struct local's `Vec` field (`s1.v[j] = ..`, which it drops).
+    known_bugs: bool,
     /// What was in scope where the block being written starts.
     block_start: Scope,
 }
@@ -300,6 +328,10 @@ impl Writer<'_> {
             inductions: self.inductions.len(),
             inactive: self.inactive.len(),
             inners: self.inners.len(),
+            closures: self.closures.len(),
+            slices: self.slices.len(),
+            locals: self.locals.len(),
+            collected: self.collected.len(),
         }
     }
 
@@ -310,6 +342,10 @@ impl Writer<'_> {
         self.inductions.truncate(scope.inductions);
         self.inactive.truncate(scope.inactive);
         self.inners.truncate(scope.inners);
+        self.closures.truncate(scope.closures);
+        self.slices.truncate(scope.slices);
+        self.locals.truncate(scope.locals);
+        self.collected.truncate(scope.collected);
     }
 
     /// `write`'s result, written with only what was in scope at the start of the block in
@@ -321,12 +357,20 @@ impl Writer<'_> {
         let inductions = self.inductions.split_off(start.inductions);
         let inactive = self.inactive.split_off(start.inactive);
         let inners = self.inners.split_off(start.inners);
+        let closures = self.closures.split_off(start.closures);
+        let slices = self.slices.split_off(start.slices);
+        let locals = self.locals.split_off(start.locals);
+        let collected = self.collected.split_off(start.collected);
         let r = write(self);
         self.vars.extend(vars);
         self.ints.extend(ints);
         self.inductions.extend(inductions);
         self.inactive.extend(inactive);
         self.inners.extend(inners);
+        self.closures.extend(closures);
+        self.slices.extend(slices);
+        self.locals.extend(locals);
+        self.collected.extend(collected);
         r
     }
 
@@ -334,7 +378,13 @@ impl Writer<'_> {
     /// of the buffers, and (in loops) integers cast to floats.
     fn expr(&mut self, depth: usize) -> String {
         if depth == 0 || self.rng.chance(30) {
-            let structs = !self.structs.is_empty();
+            // One leaf in six, when there is one, of the constructs of `idioms`.
+            if self.rng.chance(17) {
+                if let Some(leaf) = self.idiom_leaf() {
+                    return leaf;
+                }
+            }
+            let structs = self.has_fields();
             return match self.rng.below(20) {
                 0..=13 if self.data && self.rng.chance(15) => self.data_read(),
                 0..=13 if structs && self.rng.chance(30) => self.field(),
@@ -345,13 +395,28 @@ impl Writer<'_> {
                 _ => self.constant(),
             };
         }
-        let a = self.expr(depth - 1);
-        match self.rng.below(20) {
+        let roll = self.rng.below(20);
+        // `floor` and `signum` read their receiver as code the transform does not
+        // differentiate: no closure call nor chain there (see `Writer::plain_expr`).
+        let unary = self.rng.pick(UNARY);
+        let a = if (6..=14).contains(&roll)
+            && (unary.contains(".floor()") || unary.contains(".signum()"))
+        {
+            self.plain_expr(depth - 1)
+        } else {
+            self.expr(depth - 1)
+        };
+        if self.rng.chance(15) {
+            if let Some(call) = self.closure_call(&a) {
+                return call;
+            }
+        }
+        match roll {
             0..=5 => {
                 let op = self.rng.pick(&["+", "-", "*"]);
                 format!("({a} {op} {})", self.expr(depth - 1))
             }
-            6..=14 => self.rng.pick(UNARY).replace("{a}", &a),
+            6..=14 => unary.replace("{a}", &a),
             15..=17 => {
                 let b = self.expr(depth - 1);
                 self.rng.pick(BINARY).replace("{a}", &a).replace("{b}", &b)
@@ -397,7 +462,7 @@ impl Writer<'_> {
     fn compared(&mut self) -> String {
         if self.data && self.rng.chance(25) {
             self.data_float()
-        } else if !self.structs.is_empty() && self.rng.chance(25) {
+        } else if self.has_fields() && self.rng.chance(25) {
             self.field()
         } else {
             self.var()
@@ -407,6 +472,11 @@ impl Writer<'_> {
     /// Whether the function takes the struct parameter `s`.
     fn has(&self, s: Struct) -> bool {
         self.structs.contains(&s)
+    }
+
+    /// Whether it takes a struct with fields to read (`p`, `q` or `qs`; not `ar` alone).
+    fn has_fields(&self) -> bool {
+        self.has(Struct::P) || self.has(Struct::Q) || self.has(Struct::Qs)
     }
 
     /// The slices of `Inner`s the function can read, with their lengths: `qs` (3) and the
@@ -457,6 +527,15 @@ impl Writer<'_> {
     /// An `Inner` passed to a callee that takes `q`: `&p.inner`, `&qs[..]`, `&p.layers[..]`,
     /// the element of a loop over a slice or a bound place.
     fn inner_argument(&mut self) -> String {
+        // More often the element of the loop around, or the place bound last.
+        let latest = self
+            .inners
+            .last()
+            .filter(|i| i.starts_with('r') || i.starts_with("qe"))
+            .cloned();
+        if let Some(latest) = latest.filter(|_| self.rng.chance(40)) {
+            return latest;
+        }
         let passable: Vec<String> = self.inners.iter().filter(|i| *i != "q").cloned().collect();
         let slices = usize::from(!self.inner_slices().is_empty());
         match passable.get(self.rng.below(passable.len() + slices)) {
@@ -622,7 +701,8 @@ impl Writer<'_> {
             String::new()
         };
         let d = if data { ", d" } else { "" };
-        format!("{callee}({a}, {b}, {c}, w, n{q}{d})")
+        let w = self.w_argument();
+        format!("{callee}({a}, {b}, {c}, {w}, n{q}{d})")
     }
 
     /// One of the callees cheap enough to call here, if there is one (also where `w` is data:
@@ -693,6 +773,18 @@ impl Writer<'_> {
         if self.has(Struct::P) || self.has(Struct::Qs) {
             kinds.push((2, Kind::BindPlace));
         }
+        kinds.extend([
+            (1, Kind::Closure),
+            (2, Kind::Chain),
+            (1, Kind::Pattern),
+            (1, Kind::BindSlice),
+        ]);
+        if !in_loop {
+            kinds.push((1, Kind::StructLocal));
+        }
+        if !self.locals.is_empty() {
+            kinds.push((1, Kind::FieldWrite));
+        }
         kinds
     }
 
@@ -730,6 +822,12 @@ impl Writer<'_> {
             Kind::Write => self.write(),
             Kind::Centered => self.centered(),
             Kind::BindPlace => self.bind_place(),
+            Kind::Closure => self.closure(),
+            Kind::Chain => self.chain_statement(),
+            Kind::Pattern => self.pattern(),
+            Kind::BindSlice => self.bind_slice(),
+            Kind::StructLocal => self.struct_local(),
+            Kind::FieldWrite => self.field_write(),
         };
         self.block.push(chunk);
     }
@@ -883,6 +981,19 @@ impl Writer<'_> {
         let e = self.expr(2);
         let v = self.new_var();
         let b = self.new_name("b");
+        // Now and then eight long, for callees to take four of (`&b[m..m + 4]`).
+        if self.rng.chance(20) {
+            let reduce = self.reduction(&b, 8);
+            self.vars.push(v.clone());
+            self.arrays.push((b.clone(), 8));
+            return Chunk::Lines(vec![
+                format!("let mut {b} = vec![T::zero(); 8];"),
+                "for i in 0..8 {".into(),
+                format!("    {b}[i] = w[i % 4] * {e};"),
+                "}".into(),
+                format!("let mut {v} = {reduce};"),
+            ]);
+        }
         let mut lines = vec![
             format!("let mut {b} = vec![T::zero(); 4];"),
             "for i in 0..4 {".into(),
@@ -921,6 +1032,11 @@ impl Writer<'_> {
                 self.vars.push(e);
             }
             Some(Element::Inner(e)) => self.inners.push(e),
+            Some(Element::Bound(b)) => {
+                self.vars.extend(b.floats);
+                self.ints.extend(b.ints);
+                self.slices.extend(b.windows);
+            }
             None => {}
         }
         self.ints.push(frame.index.clone());
@@ -1001,49 +1117,55 @@ impl Writer<'_> {
         // Nested loops are over ranges more often: those the reverse sweep may evaluate again.
         let ranges = if depth > 1 { 6 } else { 4 };
         let slices = 5 * usize::from(!self.inner_slices().is_empty());
-        let (mut lines, frame, element, over_range) = match self.rng.below(ranges + 3 + slices) {
-            r if r >= ranges + 3 => {
-                let (head, frame, element) = self.inner_loop(depth, &index, &counter, label);
-                (head, frame, Some(element), false)
-            }
-            r if r < ranges => {
-                let range = self.range();
-                let head = vec![format!("{label}for {index} in {range} {{")];
-                (head, by_index(index, 4), None, true)
-            }
-            r if r == ranges => {
-                let element = format!("w{index}");
-                let head = vec![format!(
-                    "{label}for ({index}, &{element}) in w.iter().enumerate() {{"
-                )];
-                (
-                    head,
-                    by_index(index, 4),
-                    Some(Element::Float(element)),
-                    false,
-                )
-            }
-            r if r == ranges + 1 => {
-                let v = self.var();
-                let head = vec![
-                    format!("let mut {counter} = 0;"),
-                    format!("{label}while {counter} < 4 && {v} < k(1.5) {{"),
-                    format!("    {counter} += 1;"),
-                ];
-                (head, by_index(counter, 4), None, false)
-            }
-            _ => {
-                let head = vec![
-                    format!("let mut {counter} = 0;"),
-                    format!("{label}loop {{"),
-                    format!("    {counter} += 1;"),
-                    format!("    if {counter} > 3 {{"),
-                    "        break;".into(),
-                    "    }".into(),
-                ];
-                (head, by_index(counter, 3), None, false)
-            }
-        };
+        let chains = 3;
+        let (mut lines, frame, element, over_range) =
+            match self.rng.below(ranges + 3 + slices + chains) {
+                r if r >= ranges + 3 + slices => {
+                    let head = self.chain_loop(&counter, label);
+                    (head.lines, head.frame, head.element, false)
+                }
+                r if r >= ranges + 3 => {
+                    let (head, frame, element) = self.inner_loop(depth, &index, &counter, label);
+                    (head, frame, Some(element), false)
+                }
+                r if r < ranges => {
+                    let range = self.range();
+                    let head = vec![format!("{label}for {index} in {range} {{")];
+                    (head, by_index(index, 4), None, true)
+                }
+                r if r == ranges => {
+                    let element = format!("w{index}");
+                    let head = vec![format!(
+                        "{label}for ({index}, &{element}) in w.iter().enumerate() {{"
+                    )];
+                    (
+                        head,
+                        by_index(index, 4),
+                        Some(Element::Float(element)),
+                        false,
+                    )
+                }
+                r if r == ranges + 1 => {
+                    let v = self.var();
+                    let head = vec![
+                        format!("let mut {counter} = 0;"),
+                        format!("{label}while {counter} < 4 && {v} < k(1.5) {{"),
+                        format!("    {counter} += 1;"),
+                    ];
+                    (head, by_index(counter, 4), None, false)
+                }
+                _ => {
+                    let head = vec![
+                        format!("let mut {counter} = 0;"),
+                        format!("{label}loop {{"),
+                        format!("    {counter} += 1;"),
+                        format!("    if {counter} > 3 {{"),
+                        "        break;".into(),
+                        "    }".into(),
+                    ];
+                    (head, by_index(counter, 3), None, false)
+                }
+            };
         let steps = self.induction(&mut lines, if over_range { 35 } else { 10 });
         Head {
             lines,
@@ -1179,7 +1301,7 @@ impl Writer<'_> {
     /// An update of a value that lives across iterations; two in five multiply it by a factor
     /// that carries no derivative (`acc = acc * c + e`).
     fn carried(&mut self) -> Chunk {
-        let w = if !self.structs.is_empty() && self.rng.chance(30) {
+        let w = if self.has_fields() && self.rng.chance(30) {
             self.field()
         } else {
             self.w_at_index()
@@ -1203,7 +1325,7 @@ impl Writer<'_> {
     /// `break` or `continue`, of this loop or (two deep or more) of the outer one, on a
     /// condition.
     fn exit(&mut self) -> Chunk {
-        let (a, b) = (self.compared(), self.expr(1));
+        let (a, b) = (self.compared(), self.condition_expr(1));
         let mut exits = vec!["break;", "continue;"];
         if self.loops.len() >= 2 {
             exits.extend(["break 'l1;", "continue 'l1;"]);
@@ -1469,17 +1591,20 @@ fn pick_wrt(rng: &mut Rng) -> Vec<String> {
     }
 }
 
-/// The struct parameters of a function: none (two in three), or `q` alone (a third of the
-/// others: such a function may be called, with `&p.inner`, `&qs[i]`, ...), or some of `p`,
-/// `q`, `qs`, `p` or `qs` among them. A function that takes `p` or `qs` is not called: passing
+/// The struct parameters of a function: none (three in five), or `q` alone (a quarter of the
+/// others: such a function may be called, with `&p.inner`, `&qs[i]`, ...), or `ar` alone, or
+/// some of `p`, `q`, `qs`, `ar`, `p` or `qs` among them. A function that takes `p` or `qs` is not called: passing
 /// a struct parameter on (`f(x, p)`, `f(x, qs)`, `f(x, q)`) does not compile (see
 /// docs/difftest.md).
 fn pick_structs(rng: &mut Rng) -> Vec<Struct> {
-    if !rng.chance(35) {
+    if !rng.chance(40) {
         return Vec::new();
     }
-    if rng.chance(30) {
+    if rng.chance(25) {
         return vec![Struct::Q];
+    }
+    if rng.chance(20) {
+        return vec![Struct::Ar];
     }
     loop {
         let chosen: Vec<Struct> = Struct::ALL
@@ -1489,6 +1614,7 @@ fn pick_structs(rng: &mut Rng) -> Vec<Struct> {
                     Struct::P => 70,
                     Struct::Q => 30,
                     Struct::Qs => 60,
+                    Struct::Ar => 25,
                 })
             })
             .collect();
@@ -1503,7 +1629,13 @@ fn pick_structs(rng: &mut Rng) -> Vec<Struct> {
 /// data (`d.scale`, `d.shift`: factors without derivative, see [`Writer::data_read`] for
 /// where else), its integer one of the integers (`d.k`). Its struct parameters
 /// ([`pick_structs`]) are differentiated: named in its `wrt` when it has one.
-fn function(rng: &mut Rng, name: &str, returns: Returns, callees: &[Callee]) -> (Function, u64) {
+fn function(
+    rng: &mut Rng,
+    name: &str,
+    returns: Returns,
+    callees: &[Callee],
+    known_bugs: bool,
+) -> (Function, u64) {
     let structs = pick_structs(rng);
     let mut wrt = pick_wrt(rng);
     if !wrt.is_empty() {
@@ -1527,7 +1659,7 @@ fn function(rng: &mut Rng, name: &str, returns: Returns, callees: &[Callee]) -> 
         .filter_map(|s| match s {
             Struct::P => Some("p.inner".to_string()),
             Struct::Q => Some("q".to_string()),
-            Struct::Qs => None,
+            Struct::Qs | Struct::Ar => None,
         })
         .collect();
     let block_start = Scope {
@@ -1536,6 +1668,10 @@ fn function(rng: &mut Rng, name: &str, returns: Returns, callees: &[Callee]) -> 
         inductions: 0,
         inactive: inactive.len(),
         inners: inners.len(),
+        closures: 0,
+        slices: 0,
+        locals: 0,
+        collected: 0,
     };
     let mut w = Writer {
         rng,
@@ -1554,14 +1690,23 @@ fn function(rng: &mut Rng, name: &str, returns: Returns, callees: &[Callee]) -> 
         data,
         structs: structs.clone(),
         inners,
+        closures: Vec::new(),
+        slices: Vec::new(),
+        locals: Vec::new(),
+        collected: Vec::new(),
+        chain_depth: 0,
+        known_bugs,
         block_start,
     };
     let statements = 2 + w.rng.below(6);
     for _ in 0..statements {
         w.stmt();
     }
-    let elements = if returns == Returns::Scalar { 1 } else { 3 };
-    let result = (0..elements).map(|_| w.expr(2)).collect();
+    let result = match returns {
+        Returns::Scalar => vec![w.expr(2)],
+        Returns::Vec3 | Returns::Array3 => (0..3).map(|_| w.expr(2)).collect(),
+        Returns::Inner => w.inner_result(),
+    };
     let function = Function {
         name: name.to_string(),
         returns,
@@ -1578,19 +1723,27 @@ fn function(rng: &mut Rng, name: &str, returns: Returns, callees: &[Callee]) -> 
 /// floats; each of the others may be called by the functions written after it: one that takes
 /// no struct by the next three functions, one that takes `q` alone by the next two that have an
 /// `Inner` to pass; one that takes `p` or `qs` by none (see [`pick_structs`]).
+#[cfg(test)]
 pub fn batch(seed: u64, programs: usize) -> Vec<Function> {
+    batch_of(seed, programs, false)
+}
+
+/// [`batch`], with the constructs the transform has known bugs in when `known_bugs` (see
+/// [`Writer::known_bugs`]).
+pub fn batch_of(seed: u64, programs: usize, known_bugs: bool) -> Vec<Function> {
     let mut rng = Rng::new(seed);
     let (mut plain, mut inner): (Vec<Callee>, Vec<Callee>) = (Vec::new(), Vec::new());
     let mut functions = Vec::new();
     for k in 0..programs {
-        let returns = match rng.below(10) {
-            0 => Returns::Vec3,
-            1 => Returns::Array3,
+        let returns = match rng.below(20) {
+            0 | 1 => Returns::Vec3,
+            2 | 3 => Returns::Array3,
+            4 | 5 => Returns::Inner,
             _ => Returns::Scalar,
         };
         let mut recent = plain[plain.len().saturating_sub(3)..].to_vec();
         recent.extend_from_slice(&inner[inner.len().saturating_sub(2)..]);
-        let (f, cost) = function(&mut rng, &format!("p{k}"), returns, &recent);
+        let (f, cost) = function(&mut rng, &format!("p{k}"), returns, &recent, known_bugs);
         if returns == Returns::Scalar {
             let callee = Callee {
                 name: f.name.clone(),
@@ -1598,8 +1751,10 @@ pub fn batch(seed: u64, programs: usize) -> Vec<Function> {
                 data: f.data,
                 inner: f.structs == [Struct::Q],
             };
+            // One that uses structs otherwise (builds an `Inner`) runs as a plain copy on dual
+            // numbers: only callers that have plain copies could call it.
             match f.structs.as_slice() {
-                [] => plain.push(callee),
+                [] if !f.uses_structs() => plain.push(callee),
                 [Struct::Q] => inner.push(callee),
                 _ => {}
             }
@@ -1891,8 +2046,10 @@ mod tests {
             computed(&|i| format!(" in {i} + 1.."), true),
             "no exit in such a loop"
         );
-        // A handful in 400 programs (none in seed 1's since the struct parameters): two batches.
-        let more = batch(3, 400);
+        // A handful in 400 programs (none in seed 1's since the struct parameters): three
+        // batches.
+        let mut more = batch(3, 400);
+        more.extend(batch(2, 400));
         let from_a_let = loops.iter().chain(&all_loops(&more)).any(|(around, l, _)| {
             let head = parts(l).0.last().expect("a head");
             let range = head.split(" in ").nth(1).unwrap_or("");
@@ -2046,15 +2203,16 @@ mod tests {
             assert!(f.data || !reads_d, "{source}");
         }
         let in_loop = |s: &str| with.iter().any(|f| f.has_in_loop("for ", s));
-        assert!(
-            in_loop(" * d.scale + "),
-            "no product with d.scale in a loop"
-        );
+        assert!(in_loop(" * d.scale"), "no product with d.scale in a loop");
         assert!(in_loop(" * d.shift"), "no product with d.shift in a loop");
         let condition = |field: &str| {
-            let (left, right) = (format!("if {field} > "), format!(" > {field} {{"));
-            with.iter()
-                .any(|f| f.body.iter().any(|c| has(c, &left) || has(c, &right)))
+            let (left, right) = (format!("if {field} "), format!(" {field} {{"));
+            with.iter().any(|f| {
+                f.body
+                    .iter()
+                    .flat_map(lines_of)
+                    .any(|l| l.contains("if ") && (l.contains(&left) || l.contains(&right)))
+            })
         };
         assert!(condition("d.scale"), "no condition on d.scale");
         assert!(condition("d.shift"), "no condition on d.shift");
@@ -2099,11 +2257,18 @@ mod tests {
             assert!(taking > 20, "{taking} functions take {}", s.name());
         }
         let with: Vec<&Function> = functions.iter().filter(|f| !f.structs.is_empty()).collect();
-        let all: String = with.iter().map(|f| f.source()).collect();
+        // The constructs, in two batches (some are a handful per 400 programs).
+        let mut all: String = with.iter().map(|f| f.source()).collect();
+        let more = batch(3, 400);
+        all.extend(
+            more.iter()
+                .filter(|f| !f.structs.is_empty())
+                .map(Function::source),
+        );
         for f in &functions {
             let source = f.source();
-            let bound = source.contains("<T: Float + Differentiable<Scalar = T>>(");
-            assert_eq!(bound, !f.structs.is_empty(), "{source}");
+            let bound = source.contains("<T: Float + Sum + Product + Differentiable<Scalar = T>>(");
+            assert_eq!(bound, f.uses_structs(), "{source}");
             for s in &f.structs {
                 assert!(f.differentiates(s.name()), "{source}");
             }
@@ -2172,9 +2337,23 @@ mod tests {
         });
         assert!(bound_place, "no field read through a bound place");
         // Calls: `q` callees take `q` alone and get an `Inner` other than `q` itself; callees
-        // that take `p` or `qs` are not called.
+        // that take `p` or `qs` are not called. (Two batches: a loop's element passed is a
+        // handful per 400 programs.)
+        let mut passed = calls_with_inners(&functions);
+        passed.extend(calls_with_inners(&batch(3, 400)));
+        for argument in ["&p.inner", "&qs[", "&p.layers[", "qe1", "r"] {
+            assert!(
+                passed.iter().any(|a| a.starts_with(argument)),
+                "no call passes {argument}: {passed:?}"
+            );
+        }
+    }
+
+    /// The `Inner`s the calls of `functions` pass to callees that take `q`, checking that only
+    /// such callees take structs and only functions with `p` or `qs` call them.
+    fn calls_with_inners(functions: &[Function]) -> Vec<String> {
         let mut passed = Vec::new();
-        for f in &functions {
+        for f in functions {
             for callee in f.calls() {
                 let callee = functions.iter().find(|g| g.name == callee).unwrap();
                 assert!(callee.structs.is_empty() || callee.structs == [Struct::Q]);
@@ -2188,14 +2367,12 @@ mod tests {
                     callee.name
                 );
                 let source = f.source();
-                // (A call whose first argument is a call of the same callee leaves an empty piece.)
+                // (A call with an argument that is a call of the same callee leaves a piece
+                // without its `n`: the nested call's piece has the arguments.)
                 let opening = format!("{}(", callee.name);
                 let calls = source.split(&opening).skip(1);
-                for call in calls.filter(|c| !c.is_empty()) {
-                    let argument = call
-                        .split(", n, ")
-                        .nth(1)
-                        .unwrap_or_else(|| panic!("{}( {call}", callee.name));
+                for call in calls.filter(|c| c.contains(", n, ")) {
+                    let argument = call.split(", n, ").nth(1).unwrap_or_default();
                     let argument = argument
                         .split([',', ')'])
                         .next()
@@ -2206,11 +2383,121 @@ mod tests {
                 }
             }
         }
-        for argument in ["&p.inner", "&qs[", "&p.layers[", "qe1", "r"] {
-            assert!(
-                passed.iter().any(|a| a.starts_with(argument)),
-                "no call passes {argument}: {passed:?}"
-            );
+        passed
+    }
+
+    /// Issue 15's constructs (`idioms`): iterator chains (every source, adapter and consumer,
+    /// `for` loops over chains), closures (`move`, of two floats, called, passed by name),
+    /// patterns, sub-slices (every range form, `split_at`, a callee's `w`), struct values
+    /// built, written and returned; and none of what the transform refuses or gets wrong
+    /// (see docs/difftest.md).
+    #[test]
+    fn a_batch_writes_idiomatic_rust() {
+        let functions = batch(1, 400);
+        let all: String = functions.iter().map(Function::source).collect();
+        for construct in [
+            // Chains: sources, adapters, consumers.
+            ".iter().map(|",
+            ".iter().copied()",
+            "(0..n).",
+            "(1..=3).",
+            ".windows(",
+            ".chunks(",
+            ".chunks_exact(",
+            ".rev()",
+            ".zip(",
+            ".enumerate()",
+            ".filter(|",
+            ".skip(",
+            ".take(",
+            ".step_by(",
+            ".chain(",
+            ".sum::<T>()",
+            ".product::<T>()",
+            ".fold(",
+            ".reduce(|",
+            ".max_by(|",
+            ".min_by(|",
+            ".partial_cmp(",
+            ".count();",
+            ".any(|",
+            ".all(|",
+            ": Vec<T> = ",
+            ".collect::<Vec<T>>()",
+            // Closures.
+            "let h",
+            " = move |t",
+            ": T, t",
+            // Patterns.
+            " = *ar;",
+            ", _] = *ar;",
+            "let (u",
+            "let (mut v",
+            "let &u",
+            "|&t",
+            "|(e",
+            "|(&t",
+            "|&&t",
+            // Sub-slices.
+            "..=",
+            ".split_at(",
+            " = &w[",
+            "&w[0..4]",
+            "&w[..4]",
+            "&w[..]",
+            "&w[0..=3]",
+            "% 5 + 4]",
+            "sum(&w[",
+            "&p.w[",
+            ".v[",
+            // Struct values.
+            "-> Inner<T>",
+            "Inner { a: ",
+            "vec![T::zero(); 8]",
+            ".a = ",
+        ] {
+            assert!(all.contains(construct), "no program has {construct}");
+        }
+        let chain_loop = all
+            .lines()
+            .any(|l| l.contains("for ") && l.contains(" in ") && l.contains(".map(|"));
+        assert!(chain_loop, "no for loop over a chain with a map");
+        let calls = |by_name: &str| {
+            (1..400).any(|k| {
+                all.contains(&format!("{by_name}h{k})")) || all.contains(&format!("h{k}("))
+            })
+        };
+        assert!(
+            calls("(") && calls(".map("),
+            "no closure called, or passed by name"
+        );
+        let returns = |len: usize| {
+            functions
+                .iter()
+                .any(|f| f.returns == Returns::Inner && f.result.len() == len)
+        };
+        assert!(
+            returns(4) && returns(2) && returns(1),
+            "not every form of an Inner result"
+        );
+        // What the transform refuses or gets wrong stays out.
+        for line in all.lines() {
+            assert!(!line.contains("!w.iter()"), "{line}");
+            let in_vec = line.split("vec![").skip(1).any(|rest| rest.contains('|'));
+            assert!(!in_vec, "a closure in vec![..]: {line}");
+        }
+        for f in functions.iter().filter(|f| f.uses_structs()) {
+            let source = f.source();
+            for local in (1..400).map(|k| format!("s{k}.v")) {
+                for l in source.lines() {
+                    let written =
+                        l.trim_start().starts_with(&format!("{local}[")) && l.contains("] = ");
+                    assert!(!written, "{} writes an element of {local}: {l}", f.name);
+                    let iterated =
+                        l.contains(&format!("{local}.")) || l.contains(&format!("{local}[..]."));
+                    assert!(!iterated, "{} iterates over {local}: {l}", f.name);
+                }
+            }
         }
     }
 

@@ -48,9 +48,11 @@ struct Options {
     shrink: usize,
     /// The reference `--inject-bug` or `--inject-bug-in` corrupts.
     inject: Option<Inject>,
+    /// `--known-bugs`: write the constructs the transform has known bugs in too.
+    known_bugs: bool,
 }
 
-const USAGE: &str = "options: --programs N --seed S --points P --shrink K (programs to shrink) --inject-bug --inject-bug-in grad|jvp|hvp";
+const USAGE: &str = "options: --programs N --seed S --points P --shrink K (programs to shrink) --inject-bug --inject-bug-in grad|jvp|hvp --known-bugs";
 
 fn options() -> Options {
     let mut o = Options {
@@ -59,11 +61,16 @@ fn options() -> Options {
         points: 3,
         shrink: 3,
         inject: None,
+        known_bugs: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         if flag == "--inject-bug" {
             o.inject = Some(Inject::Gradient);
+            continue;
+        }
+        if flag == "--known-bugs" {
+            o.known_bugs = true;
             continue;
         }
         let value = args
@@ -105,7 +112,7 @@ fn main() {
         .join("..")
         .canonicalize()
         .expect("the repository");
-    let functions = gen::batch(o.seed, o.programs);
+    let functions = gen::batch_of(o.seed, o.programs, o.known_bugs);
     let source = harness::batch_source(&functions, o.seed, o.points, |f| injected(&o, f));
     let batch = Crate::write(&repo, &format!("seed-{}", o.seed), &source);
     let (code, output) = batch.run_showing_output();
@@ -137,6 +144,7 @@ fn keep_shrunk(repo: &Path, functions: &[Function], failures: &[Failure], o: &Op
             seed: o.seed,
             programs: o.programs,
             injected: injected(o, minimal.checked()),
+            known_bugs: o.known_bugs,
             failure,
         };
         match found::keep(repo, &minimal, &origin) {

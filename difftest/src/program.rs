@@ -2,12 +2,15 @@
 //! result, and their Rust source.
 //!
 //! Every function has the signature
-//! `fn NAME<T: Float>(x0: T, x1: T, x2: T, w: &[T], n: usize) -> R`, with `R` one of
-//! [`Returns`], and is differentiated with respect to every float parameter or, with
+//! `fn NAME<T: Float + Sum + Product>(x0: T, x1: T, x2: T, w: &[T], n: usize) -> R`, with `R`
+//! one of [`Returns`] (`Sum` and `Product` for the iterator chains' `sum::<T>()` and
+//! `product::<T>()`), and is differentiated with respect to every float parameter or, with
 //! `#[differentiable(wrt(..))]`, some of them (the others are data). It may also take, after
-//! `n`, parameters of the derived structs of [`STRUCTS`] ([`Struct`]: `p: &Params<T>`,
-//! `q: &Inner<T>`, `qs: &[Inner<T>]`), always differentiated (named in its `wrt` when it has
-//! one); it is then bound by `T: Float + Differentiable<Scalar = T>`. A function with `wrt` may
+//! `n`, parameters of the derived structs of [`STRUCTS`] and an array ([`Struct`]:
+//! `p: &Params<T>`, `q: &Inner<T>`, `qs: &[Inner<T>]`, `ar: &[T; 2]`), always differentiated
+//! (named in its `wrt` when it has one); it is then bound by `Differentiable<Scalar = T>` too,
+//! as is a function that returns an `Inner<T>` or builds one (see
+//! [`Function::uses_structs`]). A function with `wrt` may
 //! also take `d: &Data<T>` last, a user struct ([`DATA_STRUCT`]) the transform cannot see
 //! into: left out by `wrt`, it is data that the body reads (`d.scale`, `d.shift`, `d.k`). Lines
 //! write constants as `k(0.5)`; the source spells them `T::from(0.5).unwrap()`.
@@ -24,10 +27,11 @@ pub struct Data<T> {
 }
 "#;
 
-/// The derived structs a function may take as differentiable parameters ([`Struct`]), and
-/// the functions that build them from their floats in field order, for any float type: dual
-/// numbers included, which are not `Differentiable` (so `from_flat` cannot build a
-/// `Params<Dual<f64>>`). Every crate or module that holds such a function defines them.
+/// The derived structs a function may take as differentiable parameters ([`Struct`]), build
+/// and return, the functions that build them from their floats in field order, for any float
+/// type (dual numbers included, which are not `Differentiable`, so `from_flat` cannot build a
+/// `Params<Dual<f64>>`), and those that weigh an `Inner` output by a cotangent seed. Every
+/// crate or module that holds such a function defines them.
 pub const STRUCTS: &str = r#"/// A struct a generated function may take, differentiated: `q: &Inner<T>`,
 /// `qs: &[Inner<T>]` (three of them), and in `Params` (`inner`, `layers`).
 #[derive(Clone, Debug, Differentiable)]
@@ -66,6 +70,29 @@ pub fn inners_at<T: Float>(v: &[T]) -> Vec<Inner<T>> {
     v.chunks(4).map(inner_at).collect()
 }
 
+/// An `Inner`'s floats in field order: `a`, then `v`.
+pub fn inner_flat<T: Float>(s: &Inner<T>) -> Vec<T> {
+    let mut flat = vec![s.a];
+    flat.extend(s.v.iter().copied());
+    flat
+}
+
+/// The cotangent seed of a function that returns an `Inner`, from the point's three seeds
+/// (its fourth float is a combination of them, so that a point keeps three).
+pub fn inner_seed(seed: [f64; 3]) -> Inner<f64> {
+    Inner {
+        a: seed[0],
+        v: vec![seed[1], seed[2], seed[0] - seed[2]],
+    }
+}
+
+/// `seed·y` for an `Inner` output `y` and the seed of [`inner_seed`].
+pub fn weigh_inner<T: Float>(seed: [f64; 3], y: &Inner<T>) -> T {
+    let weights = inner_flat(&inner_seed(seed));
+    let terms = inner_flat(y).into_iter().zip(weights);
+    terms.fold(T::zero(), |s, (yi, si)| s + yi * T::from(si).unwrap())
+}
+
 /// A `Params` from its 17 floats with a derivative, in field order, and its other fields.
 pub fn params_at<T: Float>(v: &[T], fixed: T, n: usize) -> Params<T> {
     Params {
@@ -79,7 +106,8 @@ pub fn params_at<T: Float>(v: &[T], fixed: T, n: usize) -> Params<T> {
 }
 "#;
 
-/// A struct parameter of a generated function, after `n` in this order.
+/// A struct parameter of a generated function, after `n` in this order; or an array, `ar`,
+/// which the harness takes apart into coordinates the same way.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Struct {
     /// `p: &Params<T>`.
@@ -88,10 +116,12 @@ pub enum Struct {
     Q,
     /// `qs: &[Inner<T>]`, three of them.
     Qs,
+    /// `ar: &[T; 2]`, read by array patterns (`let [u1, u2] = *ar;`).
+    Ar,
 }
 
 impl Struct {
-    pub const ALL: [Struct; 3] = [Struct::P, Struct::Q, Struct::Qs];
+    pub const ALL: [Struct; 4] = [Struct::P, Struct::Q, Struct::Qs, Struct::Ar];
 
     /// The parameter's name.
     pub fn name(self) -> &'static str {
@@ -99,6 +129,7 @@ impl Struct {
             Struct::P => "p",
             Struct::Q => "q",
             Struct::Qs => "qs",
+            Struct::Ar => "ar",
         }
     }
 
@@ -107,6 +138,7 @@ impl Struct {
             Struct::P => "&Params<T>",
             Struct::Q => "&Inner<T>",
             Struct::Qs => "&[Inner<T>]",
+            Struct::Ar => "&[T; 2]",
         }
     }
 
@@ -116,26 +148,30 @@ impl Struct {
             Struct::P => 17,
             Struct::Q => 4,
             Struct::Qs => 12,
+            Struct::Ar => 2,
         }
     }
 
-    /// Where its floats start in a point's struct coordinates: `p`'s, `q`'s and `qs`'s one
-    /// after the other, 33 in all.
+    /// Where its floats start in a point's struct coordinates: `p`'s, `q`'s, `qs`'s and
+    /// `ar`'s one after the other, 35 in all.
     pub fn offset(self) -> usize {
         match self {
             Struct::P => 0,
             Struct::Q => 17,
             Struct::Qs => 21,
+            Struct::Ar => 33,
         }
     }
 }
 
-/// What a function returns: a float, or three floats in a `Vec` or an array.
+/// What a function returns: a float, three floats in a `Vec` or an array, or an `Inner<T>`
+/// (four floats).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Returns {
     Scalar,
     Vec3,
     Array3,
+    Inner,
 }
 
 impl Returns {
@@ -144,6 +180,7 @@ impl Returns {
             Returns::Scalar => "T",
             Returns::Vec3 => "Vec<T>",
             Returns::Array3 => "[T; 3]",
+            Returns::Inner => "Inner<T>",
         }
     }
 }
@@ -233,7 +270,9 @@ pub struct Function {
     /// The struct parameters it takes after `n`, in [`Struct::ALL`]'s order.
     pub structs: Vec<Struct>,
     pub body: Vec<Chunk>,
-    /// The result: one float expression, or one per element of a `Vec3` or `Array3`.
+    /// The result: one float expression, or one per element of a `Vec3` or `Array3`; for an
+    /// `Inner`, its four floats (`a` and `v`), or `a` and a buffer of three for `v`, or one
+    /// `Inner` the body built (see [`Function::result_lines`]).
     pub result: Vec<String>,
 }
 
@@ -245,19 +284,28 @@ impl Function {
         } else {
             format!("(wrt({}))", self.wrt.join(", "))
         };
-        let bound = if self.structs.is_empty() {
-            "Float"
+        let bound = if self.uses_structs() {
+            "Float + Sum + Product + Differentiable<Scalar = T>"
         } else {
-            "Float + Differentiable<Scalar = T>"
+            "Float + Sum + Product"
         };
         format!("#[differentiable{wrt}]\n{}", self.render(bound))
     }
 
-    /// The function without `#[differentiable]`, bound by `T: Float` alone: what the
-    /// dual-number references of a function that takes structs run, since dual numbers are
-    /// not `Differentiable` (see [`plain_module`]).
+    /// The function without `#[differentiable]`, bound by `T: Float + Sum + Product` alone:
+    /// what the dual-number references of a function that uses structs run, since dual
+    /// numbers are not `Differentiable` (see [`plain_module`]).
     pub fn plain_source(&self) -> String {
-        self.render("Float")
+        self.render("Float + Sum + Product")
+    }
+
+    /// Whether it takes a struct parameter (or `ar`), returns an `Inner` or builds one
+    /// (`Inner { .. }`): its `T` must then be `Differentiable`, and dual numbers run its
+    /// plain copy.
+    pub fn uses_structs(&self) -> bool {
+        !self.structs.is_empty()
+            || self.returns == Returns::Inner
+            || self.body.iter().any(|c| c.mentions("Inner {"))
     }
 
     /// `pub fn ...` with `T: BOUND`.
@@ -295,6 +343,11 @@ impl Function {
                 lines.push("out".to_string());
                 lines
             }
+            Returns::Inner => match result.as_slice() {
+                [a, v0, v1, v2] => vec![format!("Inner {{ a: {a}, v: vec![{v0}, {v1}, {v2}] }}")],
+                [a, buffer] => vec![format!("Inner {{ a: {a}, v: {buffer} }}")],
+                _ => result,
+            },
         }
     }
 
@@ -373,10 +426,10 @@ impl Program {
         self.functions.iter().any(|f| f.data)
     }
 
-    /// Whether one of its functions takes a struct parameter, so that its source needs
-    /// [`STRUCTS`] and [`plain_module`].
-    pub fn takes_structs(&self) -> bool {
-        self.functions.iter().any(|f| !f.structs.is_empty())
+    /// Whether one of its functions uses structs ([`Function::uses_structs`]), so that its
+    /// source needs [`STRUCTS`] and [`plain_module`].
+    pub fn uses_structs(&self) -> bool {
+        self.functions.iter().any(Function::uses_structs)
     }
 
     /// The number of lines of its source: the size the shrinker reduces.
@@ -385,21 +438,22 @@ impl Program {
     }
 }
 
-/// `mod plain`, with a copy of each of `functions` that takes a struct, bound by `T: Float`
-/// alone and without `#[differentiable]` ([`Function::plain_source`]), for dual numbers to
-/// run; empty when none does. Its copies call each other, and the other functions (generic
-/// over `T: Float`) through `use super::*`.
+/// `mod plain`, with a copy of each of `functions` that uses structs, bound by
+/// `T: Float + Sum + Product` alone and without `#[differentiable]`
+/// ([`Function::plain_source`]), for dual numbers to run; empty when none does. Its copies
+/// call each other, and the other functions (generic over `T: Float + Sum + Product`) through
+/// `use super::*`.
 pub fn plain_module<'f>(functions: impl IntoIterator<Item = &'f Function>) -> String {
     let copies: Vec<String> = functions
         .into_iter()
-        .filter(|f| !f.structs.is_empty())
+        .filter(|f| f.uses_structs())
         .map(Function::plain_source)
         .collect();
     if copies.is_empty() {
         return String::new();
     }
     format!(
-        "/// The functions that take structs, for dual numbers: see `Function::plain_source`.\nmod plain {{\n    use super::*;\n\n{}}}\n",
+        "/// The functions that use structs, for dual numbers: see `Function::plain_source`.\nmod plain {{\n    use super::*;\n\n{}}}\n",
         copies.join("\n")
     )
 }
@@ -482,7 +536,7 @@ mod tests {
         );
         assert_eq!(
             f.source(),
-            "#[differentiable]\npub fn p0<T: Float>(x0: T, x1: T, x2: T, w: &[T], n: usize) -> T {\n    let mut v1 = x0 * T::from(0.5).unwrap();\n    for i in 0..n {\n        v1 = v1 + w[i % 4];\n    }\n    v1\n}\n"
+            "#[differentiable]\npub fn p0<T: Float + Sum + Product>(x0: T, x1: T, x2: T, w: &[T], n: usize) -> T {\n    let mut v1 = x0 * T::from(0.5).unwrap();\n    for i in 0..n {\n        v1 = v1 + w[i % 4];\n    }\n    v1\n}\n"
         );
     }
 
@@ -503,10 +557,10 @@ mod tests {
         let mut f = function("p0", vec![], "x0 * p.s + qs[0].a");
         f.structs = vec![Struct::P, Struct::Qs];
         assert!(f.source().starts_with(
-            "#[differentiable]\npub fn p0<T: Float + Differentiable<Scalar = T>>(x0: T, x1: T, x2: T, w: &[T], n: usize, p: &Params<T>, qs: &[Inner<T>]) -> T {\n"
+            "#[differentiable]\npub fn p0<T: Float + Sum + Product + Differentiable<Scalar = T>>(x0: T, x1: T, x2: T, w: &[T], n: usize, p: &Params<T>, qs: &[Inner<T>]) -> T {\n"
         ));
         assert!(f.plain_source().starts_with(
-            "pub fn p0<T: Float>(x0: T, x1: T, x2: T, w: &[T], n: usize, p: &Params<T>, qs: &[Inner<T>]) -> T {\n"
+            "pub fn p0<T: Float + Sum + Product>(x0: T, x1: T, x2: T, w: &[T], n: usize, p: &Params<T>, qs: &[Inner<T>]) -> T {\n"
         ));
         f.wrt = vec!["x1".into(), "p".into(), "qs".into()];
         f.data = true;
@@ -518,9 +572,10 @@ mod tests {
         let program = Program {
             functions: vec![function("p1", vec![], "x0"), f],
         };
-        assert!(program.takes_structs());
+        assert!(program.uses_structs());
         let plain = plain_module(&program.functions);
-        assert!(plain.contains("mod plain {\n    use super::*;\n\npub fn p0<T: Float>("));
+        assert!(plain
+            .contains("mod plain {\n    use super::*;\n\npub fn p0<T: Float + Sum + Product>("));
         assert!(!plain.contains("p1") && !plain.contains("#[differentiable"));
         assert_eq!(plain_module(&program.functions[..1]), "");
         // The layout of the point's struct coordinates.
@@ -528,7 +583,15 @@ mod tests {
             .iter()
             .map(|s| s.offset() + s.flat_len())
             .collect();
-        assert_eq!(ends, [Struct::Q.offset(), Struct::Qs.offset(), 33]);
+        assert_eq!(
+            ends,
+            [
+                Struct::Q.offset(),
+                Struct::Qs.offset(),
+                Struct::Ar.offset(),
+                35
+            ]
+        );
     }
 
     #[test]
@@ -537,7 +600,7 @@ mod tests {
         f.wrt = vec!["x0".into()];
         f.data = true;
         assert!(f.source().starts_with(
-            "#[differentiable(wrt(x0))]\npub fn p0<T: Float>(x0: T, x1: T, x2: T, w: &[T], n: usize, d: &Data<T>) -> T {\n"
+            "#[differentiable(wrt(x0))]\npub fn p0<T: Float + Sum + Product>(x0: T, x1: T, x2: T, w: &[T], n: usize, d: &Data<T>) -> T {\n"
         ));
         assert!(!f.differentiates("d"));
         let program = Program {

@@ -32,6 +32,16 @@ enum Edit {
         line: usize,
         by: String,
     },
+    /// Replace line `line` of the chunk at `path` (of its head when `head`: a loop's) by
+    /// `by`: the same with an iterator chain replaced by a variable, an adapter removed, or a
+    /// closure call replaced by its argument (see [`simplified_lines`]).
+    Line {
+        function: usize,
+        path: Vec<usize>,
+        head: bool,
+        line: usize,
+        by: String,
+    },
     /// Drop function `function`, a callee.
     Drop(usize),
 }
@@ -73,6 +83,7 @@ fn edits(p: &Program) -> Vec<Edit> {
     }));
     edits.extend(sites.iter().flat_map(line_deletions));
     edits.extend(sites.iter().flat_map(right_hand_sides));
+    edits.extend(sites.iter().flat_map(line_simplifications));
     edits.extend((0..p.functions.len() - 1).map(Edit::Drop));
     edits
 }
@@ -153,6 +164,14 @@ fn right_hand_sides(site: &Site) -> Vec<Edit> {
         let Some((left, right)) = text.strip_suffix(';').and_then(|t| t.split_once(" = ")) else {
             continue;
         };
+        // Not a pattern, a closure, a struct or a sub-slice: replaced by a variable, they do
+        // not compile.
+        let name = left.trim_start_matches("let ").trim_start_matches("mut ");
+        let plain = !name.starts_with(['(', '[', '&']) && !name.contains(':');
+        let value = !right.starts_with(['|', '&']) && !right.starts_with("move ");
+        if !plain || !value || right.starts_with("Inner {") {
+            continue;
+        }
         edits.extend(
             variables(right)
                 .into_iter()
@@ -194,11 +213,177 @@ fn apply(p: &Program, edit: &Edit) -> Program {
             line,
             by,
         } => lines_at(&mut p.functions[*function].body, path)[*line] = by.clone(),
+        Edit::Line {
+            function,
+            path,
+            head,
+            line,
+            by,
+        } => {
+            let body = &mut p.functions[*function].body;
+            if *head {
+                let (block, i) = block_of(body, path);
+                match &mut block[i] {
+                    Chunk::Loop { head, .. } => head[*line] = by.clone(),
+                    Chunk::Lines(_) => unreachable!("a head is a loop's"),
+                }
+            } else {
+                lines_at(body, path)[*line] = by.clone();
+            }
+        }
         Edit::Drop(function) => {
             p.functions.remove(*function);
         }
     }
     p
+}
+
+/// The rewrites of each line of a chunk (and of a loop's head) by [`simplified_lines`].
+fn line_simplifications(site: &Site) -> Vec<Edit> {
+    let (lines, head) = match site.chunk {
+        Chunk::Lines(lines) => (lines, false),
+        Chunk::Loop { head, .. } => (head, true),
+    };
+    let mut edits = Vec::new();
+    for (line, text) in lines.iter().enumerate() {
+        edits.extend(simplified_lines(text).into_iter().map(|by| Edit::Line {
+            function: site.function,
+            path: site.path.clone(),
+            head,
+            line,
+            by,
+        }));
+    }
+    edits
+}
+
+/// The consumers of a chain that give a float, and whether `unwrap()` follows them.
+const CONSUMERS: &[(&str, bool)] = &[
+    (".sum::<T>()", false),
+    (".product::<T>()", false),
+    (".fold(", false),
+    (".reduce(", true),
+    (".max_by(", true),
+    (".min_by(", true),
+];
+
+/// The adapters a chain keeps its items' type without.
+const ADAPTERS: &[&str] = &[
+    ".rev()",
+    ".skip(",
+    ".take(",
+    ".step_by(",
+    ".filter(",
+    ".chain(",
+];
+
+/// Simpler versions of `line`: each iterator chain with a float consumer replaced by `x0` or
+/// by one of the variables it reads; each adapter of [`ADAPTERS`] removed; each call of a
+/// closure of one argument (`h3(e)`) replaced by its argument.
+pub fn simplified_lines(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (consumer, unwrapped) in CONSUMERS {
+        for (at, _) in line.match_indices(consumer) {
+            let mut end = if consumer.ends_with('(') {
+                match closing(line, at + consumer.len() - 1) {
+                    Some(end) => end + 1,
+                    None => continue,
+                }
+            } else {
+                at + consumer.len()
+            };
+            if *unwrapped {
+                if !line[end..].starts_with(".unwrap()") {
+                    continue;
+                }
+                end += ".unwrap()".len();
+            }
+            let start = chain_start(line, at);
+            let chain = &line[start..end];
+            let mut by = variables(chain);
+            by.truncate(2);
+            if !by.iter().any(|v| v == "x0") {
+                by.push("x0".into());
+            }
+            out.extend(
+                by.into_iter()
+                    .map(|v| format!("{}{v}{}", &line[..start], &line[end..])),
+            );
+        }
+    }
+    for adapter in ADAPTERS {
+        for (at, _) in line.match_indices(adapter) {
+            let end = if adapter.ends_with("()") {
+                at + adapter.len()
+            } else {
+                match closing(line, at + adapter.len() - 1) {
+                    Some(end) => end + 1,
+                    None => continue,
+                }
+            };
+            out.push(format!("{}{}", &line[..at], &line[end..]));
+        }
+    }
+    for (at, _) in line.match_indices('h') {
+        let name_end = at
+            + 1
+            + line[at + 1..]
+                .bytes()
+                .take_while(u8::is_ascii_digit)
+                .count();
+        let boundary = at == 0 || !line.as_bytes()[at - 1].is_ascii_alphanumeric();
+        if !boundary || name_end == at + 1 || !line[name_end..].starts_with('(') {
+            continue;
+        }
+        let Some(end) = closing(line, name_end) else {
+            continue;
+        };
+        let argument = &line[name_end + 1..end];
+        if !argument.contains(", ") {
+            out.push(format!("{}({argument}){}", &line[..at], &line[end + 1..]));
+        }
+    }
+    out.retain(|l| l != line);
+    out
+}
+
+/// The position of the bracket that closes the one at `open`.
+fn closing(line: &str, open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, b) in line.bytes().enumerate().skip(open) {
+        match b {
+            b'(' | b'[' => depth += 1,
+            b')' | b']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Where the postfix expression that ends at `at` (a method call's `.`) starts: back over
+/// identifiers, paths, `.` and bracketed groups, to an operator, a space or an opening
+/// bracket.
+fn chain_start(line: &str, at: usize) -> usize {
+    let bytes = line.as_bytes();
+    let (mut i, mut depth) = (at, 0usize);
+    while i > 0 {
+        let b = bytes[i - 1];
+        match b {
+            b')' | b']' => depth += 1,
+            b'(' | b'[' if depth == 0 => break,
+            b'(' | b'[' => depth -= 1,
+            _ if depth > 0 => {}
+            b if b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b':' => {}
+            _ => break,
+        }
+        i -= 1;
+    }
+    i
 }
 
 /// The paths of all chunks, with the chunks, each before those inside it.
@@ -249,12 +434,12 @@ fn simpler(expr: &str) -> Vec<String> {
     }
 }
 
-/// The variables an expression reads (`x0`, `v3`), each once, in order.
+/// The variables an expression reads (`x0`, `v3`, `u4`), each once, in order.
 fn variables(expr: &str) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
     let words = expr.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'));
     for word in words {
-        let is_variable = (word.starts_with('x') || word.starts_with('v'))
+        let is_variable = word.starts_with(['x', 'v', 'u'])
             && word.len() > 1
             && word[1..].bytes().all(|b| b.is_ascii_digit());
         if is_variable && !found.iter().any(|v| v == word) {
@@ -435,6 +620,42 @@ mod tests {
             minimal.checked().body,
             [Chunk::Lines(expected.map(String::from).to_vec())]
         );
+    }
+
+    #[test]
+    fn a_line_loses_a_chain_an_adapter_or_a_closure() {
+        let line = "v1 = v1 * w.iter().rev().map(|&t2| t2 * x1).sum::<T>() + h3(v1.sin());";
+        let simpler = simplified_lines(line);
+        for expected in [
+            "v1 = v1 * x1 + h3(v1.sin());",
+            "v1 = v1 * x0 + h3(v1.sin());",
+            "v1 = v1 * w.iter().map(|&t2| t2 * x1).sum::<T>() + h3(v1.sin());",
+            "v1 = v1 * w.iter().rev().map(|&t2| t2 * x1).sum::<T>() + (v1.sin());",
+        ] {
+            assert!(
+                simpler.iter().any(|l| l == expected),
+                "{expected}: {simpler:?}"
+            );
+        }
+        let head = "for (e4, &t5) in (0..4).zip(w[1..].iter()).skip(1) {";
+        assert_eq!(
+            simplified_lines(head),
+            ["for (e4, &t5) in (0..4).zip(w[1..].iter()) {"]
+        );
+        let reduce =
+            "let mut v6 = (x0 - b2[1..].iter().copied().reduce(|a7, t8| a7 * t8).unwrap());";
+        assert!(simplified_lines(reduce).contains(&"let mut v6 = (x0 - x0);".to_string()));
+        // A pattern or a closure keeps its right-hand side.
+        let program = Program {
+            functions: vec![function(
+                "p0",
+                lines(&["let (u1, u2) = (x0, x1 * x2);", "let h3 = |t4: T| t4 * x1;"]),
+                "u1",
+            )],
+        };
+        assert!(!edits(&program)
+            .iter()
+            .any(|e| matches!(e, Edit::Assign { .. })));
     }
 
     #[test]

@@ -139,7 +139,8 @@ impl Lowerer<'_> {
             (syn::Pat::Type(pt), val) => self.bind_param(&pt.pat, val, span, out),
             (syn::Pat::Paren(p), val) => self.bind_param(&p.pat, val, span, out),
             (syn::Pat::Reference(r), val) => self.bind_param(&r.pat, val, span, out),
-            (syn::Pat::Ident(p), val @ Val::Float(_))
+            // A float, or a place of a parameter read as one (`h(p.s)`).
+            (syn::Pat::Ident(p), val @ (Val::Float(_) | Val::Place(_)))
                 if p.by_ref.is_none() && p.subpat.is_none() =>
             {
                 let b = self.binding_of(&p.ident, true, val, None, span, out);
