@@ -730,7 +730,6 @@ mod known_seed1_p99_jvp {
     }
 
     #[test]
-    #[ignore = "difftest found this mismatch; it fails until the macro is fixed"]
     fn at_the_failing_point() {
         let (x, n, seed, dir) = (
             [

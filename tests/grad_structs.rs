@@ -582,3 +582,36 @@ fn struct_parameters_by_value_in_vecs_and_arrays() {
     let (_, dy) = kinds_jvp(a.clone(), v.clone(), arr.clone(), &ga, &gv, &garr);
     assert!(close(dy, ga.dot(&ga) + gv.dot(&gv) + garr.dot(&garr)));
 }
+
+/// Elements of a struct local's vector field written, assigned and compound-assigned (found by
+/// difftest: the write was dropped).
+#[derive(Clone, Debug, PartialEq, Differentiable)]
+pub struct Neuron {
+    pub w: Vec<f64>,
+    pub b: f64,
+}
+
+#[differentiable]
+fn layer_written(x: f64, y: f64) -> f64 {
+    let mut l = Neuron {
+        w: vec![x, y, x * y],
+        b: 1.0,
+    };
+    l.w[1] = l.w[1] * 0.5 + x;
+    l.w[2] += y;
+    l.w[0] *= l.w[2];
+    l.w[0] + l.w[1] * l.b
+}
+
+proptest! {
+    #[test]
+    fn elements_of_a_struct_local_written(x in -2.0..2.0f64, y in -2.0..2.0f64) {
+        // w0 = x·(xy + y), w1 = y/2 + x: f = x²y + xy + y/2 + x.
+        let (gx, gy) = layer_written_grad(x, y);
+        let (ex, ey) = (2.0 * x * y + y + 1.0, x * x + x + 0.5);
+        prop_assert!(close(gx, ex) && close(gy, ey), "{gx} {gy}");
+        check_grad(|v| layer_written(v[0], v[1]), &[x, y], &[gx, gy]).assert_within(1e-6);
+        let (_, t) = layer_written_jvp(x, y, 1.0, -1.0);
+        prop_assert!(close(t, ex - ey));
+    }
+}

@@ -820,14 +820,11 @@ mod loops_over_zips_with_ranges {
     }
 }
 
-/// Found while extending difftest to closures, NOT FIXED (the fix is the `Namer`'s, outside
-/// `lower/closure.rs`): a name bound inside a closure's body (`let u = ..;`) is written once in
-/// the function, so each call of the closure gives its slot the user's name, as parameters
-/// did (`closure_called_twice`): the second call's declaration shadows the first's, whose
-/// reverse sweep reads the second's value; in a function of more than a hundred locals rustc
-/// refuses the grouped declarations instead (E0416). Names bound by the closures of a chain
-/// inside a closure, and by closures inside `vec![..]` (whose tokens the `Namer` does not
-/// visit), are bound again the same way.
+/// Found while extending difftest to closures: a name bound inside a closure's body
+/// (`let u = ..;`) is written once in the function, so each call of the closure gave its slot
+/// the user's name, as parameters did (`closure_called_twice`): the second call's declaration
+/// shadowed the first's, whose reverse sweep read the second's value. Fixed: inside an inlined
+/// closure every binding gets a fresh name (`Lowerer::local_name`).
 mod closure_body_binding_called_twice {
     use super::*;
 
@@ -841,7 +838,6 @@ mod closure_body_binding_called_twice {
     }
 
     #[test]
-    #[ignore = "known bug: a closure body's `let` shares one slot across calls"]
     fn each_call_has_its_own_binding() {
         // f = x²y²: ∇f = (2xy², 2x²y).
         let (x, y) = (0.5, 0.7);

@@ -322,7 +322,7 @@ impl Lowerer<'_> {
         let span = e.span();
         let float = self.float_ty();
         let zero = self.f.float.zero();
-        let array_name = self.namer.binding(name);
+        let array_name = self.local_name(name);
         match self.literal(e, declared_vec) {
             Some(Literal::Filled { rank, fill, init, decl }) => {
                 let mut scratch = Block::new();
@@ -444,6 +444,11 @@ impl Lowerer<'_> {
                 _ => None,
             },
             Expr::Paren(p) => self.place_array(&p.expr),
+            // A vector field of a struct local (`s.v`).
+            Expr::Field(_) => match self.place_binding(e) {
+                Some(Binding::Array(r)) => Some(r),
+                _ => None,
+            },
             _ => None,
         }
     }

@@ -109,6 +109,7 @@ impl Lowerer<'_> {
     ) -> Val {
         let saved = std::mem::replace(&mut self.scopes, (**scopes).clone());
         self.push_scope();
+        self.inlining += 1;
         for (pat, val) in c.inputs.iter().zip(vals) {
             match (pat, val) {
                 // A parameter that is not a float: an ordinary `let`.
@@ -122,6 +123,7 @@ impl Lowerer<'_> {
             }
         }
         let val = self.expr(&c.body, out);
+        self.inlining -= 1;
         // Bindings made inside the body are the closure's; what it wrote to captured
         // variables stays written (they are the same slots).
         let inner = std::mem::replace(&mut self.scopes, saved);

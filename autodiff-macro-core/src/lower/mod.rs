@@ -116,6 +116,10 @@ struct Lowerer<'a> {
     n_branches: usize,
     n_loops: usize,
     n_sites: usize,
+    /// How many closure bodies are being inlined around the current expression: inside one,
+    /// every name bound gets a fresh name (`local_name`), since the body is lowered once per
+    /// call and the calls must not share slots.
+    inlining: usize,
 }
 
 /// Lowers the body of `f`. Errors go to `cx`; the returned body is meaningful only when
@@ -136,6 +140,7 @@ pub fn body(cx: &Ctxt, f: &Function, namer: &mut Namer) -> Body {
         n_branches: 0,
         n_loops: 0,
         n_sites: 0,
+        inlining: 0,
         namer,
     };
     let mut params = Vec::new();
@@ -259,8 +264,18 @@ impl Lowerer<'_> {
 
     /// A new float slot for a user binding named `user`.
     fn user_slot(&mut self, user: &Ident) -> SlotId {
-        let name = self.namer.binding(user);
+        let name = self.local_name(user);
         self.new_slot(name, SlotTy::Float, Origin::User)
+    }
+
+    /// The generated name of a binding of `user`: the user's own where it is bound once in
+    /// the function, a fresh one otherwise, and always a fresh one inside an inlined closure.
+    fn local_name(&mut self, user: &Ident) -> Ident {
+        if self.inlining > 0 {
+            self.namer.fresh(&user.to_string())
+        } else {
+            self.namer.binding(user)
+        }
     }
 
     fn bind(&mut self, name: &Ident, b: Binding) {

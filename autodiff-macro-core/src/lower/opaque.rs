@@ -67,7 +67,7 @@ struct Binder<'a, 'b> {
 
 impl VisitMut for Binder<'_, '_> {
     fn visit_pat_ident_mut(&mut self, p: &mut syn::PatIdent) {
-        let new = self.lw.namer.binding(&p.ident);
+        let new = self.lw.local_name(&p.ident);
         self.lw.bind(&p.ident, Binding::Opaque(new.clone()));
         p.ident = new;
         visit_mut::visit_pat_ident_mut(self, p);

@@ -422,7 +422,7 @@ impl Lowerer<'_> {
                 let new = if synthetic {
                     self.namer.fresh(&name.to_string())
                 } else {
-                    self.namer.binding(name)
+                    self.local_name(name)
                 };
                 out.push(Stmt::Opaque(quote!(let #new = #tokens;)));
                 Binding::Opaque(new)
@@ -480,7 +480,10 @@ impl Lowerer<'_> {
             }
             lhs if self.is_float_element(lhs) => {
                 let val = self.expr(&a.right, out);
-                self.write_element(lhs, val, e, out);
+                if !self.write_element(lhs, val, e, out) {
+                    // Never dropped silently.
+                    self.cx.error_spanned_by(lhs, "this element cannot be written in a #[differentiable] function; write to a local buffer (`let mut v = vec![..];`)");
+                }
             }
             lhs => {
                 if let Some(Binding::Error) = self.place_binding(lhs) {
@@ -526,7 +529,7 @@ impl Lowerer<'_> {
     }
 
     /// The binding an assignment target refers to.
-    fn place_binding(&self, lhs: &Expr) -> Option<Binding> {
+    pub(super) fn place_binding(&self, lhs: &Expr) -> Option<Binding> {
         match lhs {
             Expr::Path(p) if p.qself.is_none() => p
                 .path
@@ -619,7 +622,8 @@ impl Lowerer<'_> {
             let rhs = self.expr(&b.right, out);
             let rhs = self.operand(rhs, b.right.span(), out);
             let Some((r, span)) = self.element_place(&b.left, out) else {
-                return;
+                // Never dropped silently.
+                return self.cx.error_spanned_by(&b.left, "this element cannot be written in a #[differentiable] function; write to a local buffer (`let mut v = vec![..];`)");
             };
             let old = self.temp(SlotTy::Float);
             self.assign(out, old, Op::Read(r.clone()), vec![], true, span);
