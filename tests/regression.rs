@@ -828,6 +828,8 @@ mod loops_over_zips_with_ranges {
 mod closure_body_binding_called_twice {
     use super::*;
 
+    // The `let` in the closure's body is the point.
+    #[allow(clippy::let_and_return)]
     #[differentiable]
     pub fn squares(x: f64, y: f64) -> f64 {
         let g = |t: f64| {
