@@ -848,20 +848,24 @@ fn inject_literal(inject: Option<Inject>) -> String {
     format!("{:?}", inject.map_or("", Inject::name))
 }
 
-/// A batch crate's source: every function checked at `points` random points drawn from
-/// `seed`; a reference is corrupted for the functions `inject` selects.
+/// A batch crate's source: the functions of `functions` that `check` selects checked at
+/// `points` random points each (the others are their callees), drawn from `seed` and the
+/// program's number, so that a program has the same points whatever else the crate holds; a
+/// reference is corrupted for the functions `inject` selects.
 pub fn batch_source(
     functions: &[Function],
+    check: impl Fn(&Function) -> bool,
     seed: u64,
     points: usize,
     inject: impl Fn(&Function) -> Option<Inject>,
 ) -> String {
     let mut s = functions_and_checks(functions);
     s.push_str("fn main() {\n    quiet_panics();\n    let mut t = Tally::default();\n");
-    s.push_str(&format!("    let mut points = Points::new({seed});\n"));
-    for f in functions {
+    let checked: Vec<&Function> = functions.iter().filter(|f| check(f)).collect();
+    for f in &checked {
         s.push_str(&format!(
-            "    for _ in 0..{points} {{ let p = points.next({}); checked(\"{}\", &p, &mut t, |t| check_{}(&p, {}, t)); }}\n",
+            "    let mut points = Points::new({});\n    for _ in 0..{points} {{ let p = points.next({}); checked(\"{}\", &p, &mut t, |t| check_{}(&p, {}, t)); }}\n",
+            program_seed(seed, &f.name),
             !f.structs.is_empty(),
             f.name,
             f.name,
@@ -870,9 +874,15 @@ pub fn batch_source(
     }
     s.push_str(&format!(
         "    println!(\"difftest: {} programs, seed {seed}\");\n    t.report();\n}}\n",
-        functions.len()
+        checked.len()
     ));
     s
+}
+
+/// The seed of the points of program `name` (`pK`) of the batch of `seed`.
+fn program_seed(seed: u64, name: &str) -> u64 {
+    let k: u64 = name[1..].parse().expect("programs are named pK");
+    seed.wrapping_mul(1_000_003).wrapping_add(k)
 }
 
 /// A shrink candidate's source: the program's checked function at `point`.

@@ -10,8 +10,10 @@
 //! ```
 //!
 //! A function of one output has its `_grad` checked, and its `_vjp` with a random seed must
-//! be the gradient scaled by the seed. A function of three outputs (`Vec<T>` or `[T; 3]`)
-//! has its `_vjp` with a random seed vector checked as the gradient of `seed·f`. Every
+//! be the gradient scaled by the seed. A function of three outputs (`Vec<T>` or `[T; 3]`), or
+//! returning an `Inner<T>` (four floats), has its `_vjp` with a random seed vector (an
+//! `Inner<f64>`) checked as the gradient of `seed·f`, and its `_jvp` gives a tangent of its
+//! type. A program that panics fails a check (`panic`). Every
 //! function's `_jvp` along a random direction `dir` must give the primal's value, the tangent
 //! of one dual-number sweep along `dir` (output by output) and `grad·dir`; a function of one
 //! output has its `_hvp` along `dir` checked against nested dual numbers
@@ -25,6 +27,10 @@
 //! dual-number reference of the gradient of the programs with `.cos()` in a `while` loop, to
 //! watch that path end to end; `--inject-bug-in jvp` (or `hvp`, or `grad`) corrupts the
 //! dual-number reference of `_jvp` (the nested duals of `_hvp`, the gradient's) instead.
+//! `--known-bugs` also writes the constructs the transform has a known bug in (see
+//! `gen/idioms.rs`), for whoever fixes it. A batch of more than `--chunk` programs (500) is
+//! built and run in crates of that many (with their callees): a program's points depend on
+//! the seed and its number only, so chunking changes nothing but the build times.
 
 mod found;
 mod gen;
@@ -50,9 +56,12 @@ struct Options {
     inject: Option<Inject>,
     /// `--known-bugs`: write the constructs the transform has known bugs in too.
     known_bugs: bool,
+    /// How many programs one crate checks (with their callees): a batch of more is built and
+    /// run in chunks of this many.
+    chunk: usize,
 }
 
-const USAGE: &str = "options: --programs N --seed S --points P --shrink K (programs to shrink) --inject-bug --inject-bug-in grad|jvp|hvp --known-bugs";
+const USAGE: &str = "options: --programs N --seed S --points P --shrink K (programs to shrink) --inject-bug --inject-bug-in grad|jvp|hvp --known-bugs --chunk C (programs per crate, 500)";
 
 fn options() -> Options {
     let mut o = Options {
@@ -62,6 +71,7 @@ fn options() -> Options {
         shrink: 3,
         inject: None,
         known_bugs: false,
+        chunk: 500,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -91,6 +101,7 @@ fn options() -> Options {
             "--seed" => o.seed = number(),
             "--points" => o.points = number() as usize,
             "--shrink" => o.shrink = number() as usize,
+            "--chunk" => o.chunk = (number() as usize).max(1),
             other => panic!("unknown option {other}; {USAGE}"),
         }
     }
@@ -113,12 +124,76 @@ fn main() {
         .canonicalize()
         .expect("the repository");
     let functions = gen::batch_of(o.seed, o.programs, o.known_bugs);
-    let source = harness::batch_source(&functions, o.seed, o.points, |f| injected(&o, f));
-    let batch = Crate::write(&repo, &format!("seed-{}", o.seed), &source);
-    let (code, output) = batch.run_showing_output();
+    let start = Instant::now();
+    let (mut output, mut code) = (Vec::new(), 0);
+    let chunks: Vec<&[Function]> = functions.chunks(o.chunk).collect();
+    for (i, chunk) in chunks.iter().enumerate() {
+        if chunks.len() > 1 {
+            println!(
+                "difftest: programs {} to {} of {} ({:.0?} so far)",
+                chunk[0].name,
+                chunk[chunk.len() - 1].name,
+                o.programs,
+                start.elapsed()
+            );
+        }
+        let with_callees = with_callees(&functions, chunk);
+        let checked = |f: &Function| chunk.iter().any(|c| c.name == f.name);
+        let source = harness::batch_source(&with_callees, checked, o.seed, o.points, |f| {
+            injected(&o, f)
+        });
+        let name = if i == 0 {
+            format!("seed-{}", o.seed)
+        } else {
+            format!("seed-{}-{i}", o.seed)
+        };
+        let (chunk_code, chunk_output) = Crate::write(&repo, &name, &source).run_showing_output();
+        code = code.max(chunk_code);
+        output.extend(chunk_output);
+    }
+    if chunks.len() > 1 {
+        let (passed, failed) = totals(&output);
+        println!(
+            "difftest: {} programs, seed {}, in {} chunks ({:.0?}): {passed} passed, {failed} failed",
+            o.programs,
+            o.seed,
+            chunks.len(),
+            start.elapsed()
+        );
+    }
     let failures = first_failure_per_program(&output);
     keep_shrunk(&repo, &functions, &failures, &o);
     std::process::exit(code);
+}
+
+/// `chunk` and every function of `all` its functions call, directly or not, in batch order.
+fn with_callees(all: &[Function], chunk: &[Function]) -> Vec<Function> {
+    let mut wanted: Vec<String> = chunk.iter().map(|f| f.name.clone()).collect();
+    let mut kept = Vec::new();
+    for f in all.iter().rev() {
+        if wanted.contains(&f.name) {
+            wanted.extend(f.calls());
+            kept.push(f.clone());
+        }
+    }
+    kept.reverse();
+    kept
+}
+
+/// The checks passed and failed, summed over the `difftest: N passed, M failed` lines.
+fn totals(output: &[String]) -> (usize, usize) {
+    let mut totals = (0, 0);
+    for line in output {
+        let Some(rest) = line.strip_prefix("difftest: ") else {
+            continue;
+        };
+        let words: Vec<&str> = rest.split([' ', ',']).filter(|w| !w.is_empty()).collect();
+        if let [p, "passed", f, "failed"] = words.as_slice() {
+            totals.0 += p.parse::<usize>().unwrap_or(0);
+            totals.1 += f.parse::<usize>().unwrap_or(0);
+        }
+    }
+    totals
 }
 
 /// The first `MISMATCH` line of each program that has one.
@@ -199,4 +274,38 @@ fn shrink_failure(
         start.elapsed()
     );
     Some(minimal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chunk_takes_its_callees_and_the_totals_add_up() {
+        let all = gen::batch_of(3, 60, false);
+        let chunk = &all[40..50];
+        let with = with_callees(&all, chunk);
+        for f in chunk {
+            assert!(with.iter().any(|g| g.name == f.name));
+            for callee in f.calls() {
+                assert!(
+                    with.iter().any(|g| g.name == callee),
+                    "{} needs {callee}",
+                    f.name
+                );
+            }
+        }
+        let position = |name: &str| with.iter().position(|g| g.name == name);
+        assert!(with
+            .windows(2)
+            .all(|p| position(&p[0].name) < position(&p[1].name)));
+        let output = [
+            "difftest: 25 programs, seed 7",
+            "difftest: 3976 passed, 0 failed",
+            "MISMATCH p3 dual component 0 at ...",
+            "difftest: 4524 passed, 2 failed",
+        ]
+        .map(String::from);
+        assert_eq!(totals(&output), (8500, 2));
+    }
 }
