@@ -47,6 +47,15 @@
 //! Values are kept in the domains of the primitives (see [`UNARY`] and [`BINARY`]), so no
 //! input makes a primitive undefined; indices are taken modulo the length they index, and
 //! ranges are at most six long.
+//!
+//! And Rust as people write it ([`idioms`]): iterator chains over float slices (every source,
+//! adapter and consumer the transform takes, and `for` loops over chains), closures (called,
+//! `move`, passed to adapters by name), array, tuple and reference patterns (`ar: &[T; 2]` is
+//! a parameter of one function in eight or so, taken apart by `let [u1, u2] = *ar;`),
+//! sub-slices bound, read, reduced, iterated and passed to callees as their `w`, and struct
+//! values: `Inner` locals whose `a` is written, and one function in ten returning `Inner<T>`.
+//! Functions are bound by `T: Float + Sum + Product` (`+ Differentiable<Scalar = T>` when they
+//! use structs, [`Function::uses_structs`]).
 
 use crate::program::{Chunk, Function, Returns, Struct};
 

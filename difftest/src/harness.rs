@@ -1,10 +1,12 @@
 //! The checking code written next to the generated functions: a batch's `main`, which checks
 //! every function at random points, and a shrink candidate's `main`, which checks one
 //! function at one point. Both print a `MISMATCH` line per failed check, which
-//! [`Failure::parse`] reads back.
+//! [`Failure::parse`] reads back; a program that panics fails a check of its own (`panic`),
+//! and the others go on.
 //!
-//! At each point: the gradient (`_grad`, or `_vjp` of a function of three outputs) against
-//! dual numbers and finite differences, and `_vjp` of one output against the scaled gradient;
+//! At each point: the gradient (`_grad`, or `_vjp` of a function of three outputs or of an
+//! `Inner<T>` output, with a seed of its type, `inner_seed`) against dual numbers and finite
+//! differences, and `_vjp` of one output against the scaled gradient;
 //! `_jvp` along a random direction against the primal (its value), one sweep of dual numbers
 //! along that direction (its tangent, output by output) and the gradient (`grad·dir`); and
 //! `_hvp` of one output along the direction against nested dual numbers and against central
