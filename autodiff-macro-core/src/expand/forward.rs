@@ -109,18 +109,34 @@ fn third_order_stub(
         seed,
         dests,
     };
-    let core_item = tr.core_item(&core, format!(" Not generated: {message}."));
+    tangent_pullback_items(f, floats, &tr, &core, format!(" Not generated: {message}."))
+}
+
+/// The core function of the rule `tangent_pullback` made of `tr` (doc `doc`), and the rule:
+/// its form with one tangent per float and its slotted form.
+fn tangent_pullback_items(
+    f: &Function,
+    floats: &[bool],
+    tr: &TangentReverse,
+    core: &Ident,
+    doc: String,
+) -> (TokenStream, TokenStream) {
+    let core_item = tr.core_item(core, doc);
     let inner = pullback(
         &tr.fs,
         &tr.seed,
         &tr.dests,
-        &core,
+        core,
         crate::symbol::TANGENT_PULLBACK_FLOATS,
     );
+    let tangent_names: Vec<Ident> = tr.fs.params[f.params.len()..]
+        .iter()
+        .map(|p| p.ident.clone())
+        .collect();
     let slotted = slotted_rule(
         f,
         floats,
-        tangent_names,
+        &tangent_names,
         crate::symbol::TANGENT_PULLBACK,
         crate::symbol::TANGENT_PULLBACK_FLOATS,
         true,
@@ -316,29 +332,7 @@ fn tangent_derivative(
     let core = format_ident!("__{}_tangent_vjp_into", name);
     let what = "the second derivative (`_hvp`)";
     let tr = reverse_of_tangent(cx, f, floats, made, core.clone(), Diff::AllFloats, what)?;
-    let core_item = tr.core_item(
-        &core,
-        format!(" Reverse mode of the tangent of [`{name}`]."),
-    );
-    let inner = pullback(
-        &tr.fs,
-        &tr.seed,
-        &tr.dests,
-        &core,
-        crate::symbol::TANGENT_PULLBACK_FLOATS,
-    );
-    let tangent_names: Vec<Ident> = tr.fs.params[f.params.len()..]
-        .iter()
-        .map(|p| p.ident.clone())
-        .collect();
-    let slotted = slotted_rule(
-        f,
-        floats,
-        &tangent_names,
-        crate::symbol::TANGENT_PULLBACK,
-        crate::symbol::TANGENT_PULLBACK_FLOATS,
-        true,
-    );
-    let rule = quote!(#inner #slotted);
-    Some((quote!(#[doc(hidden)] #core_item), rule, tr, core))
+    let doc = format!(" Reverse mode of the tangent of [`{name}`].");
+    let (core_item, rule) = tangent_pullback_items(f, floats, &tr, &core, doc);
+    Some((core_item, rule, tr, core))
 }
