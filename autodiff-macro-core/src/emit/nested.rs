@@ -15,9 +15,9 @@
 //!
 //! (`H` is symmetric, so `H·s` is the reverse of `∇f` as well as its tangent.) Generated for
 //! free functions of scalar float parameters (and data that is `Copy` by its syntax) with a
-//! float value, when second
-//! order is on; a function whose own body calls generated derivatives has no second-order
-//! rule, so it has none of these either.
+//! float value, when second order is on; a function whose own body calls generated
+//! derivatives has no second-order rule, so it has none of these either. For any other
+//! callee, rustc reports the missing rule (`no method named grad_pullback`) on the call.
 
 use super::{generated, rules_receiver, Sig};
 use crate::parse::{Function, ParamKind, RetShape, Shape};
