@@ -615,3 +615,26 @@ proptest! {
         prop_assert!(close(t, ex - ey));
     }
 }
+
+/// A branch whose arms are fields of parameters, and a chain of two fields (its element is
+/// such a branch).
+#[differentiable]
+fn pick(c: f64, p: &Neuron, q: &Neuron) -> f64 {
+    let a = if c > 0.0 { p.b } else { q.b };
+    let s: f64 = p.w.iter().chain(q.w.iter()).map(|v| v * v).sum();
+    a * c + s
+}
+
+#[test]
+fn branches_over_places() {
+    let p = Neuron { w: vec![1.0, 2.0], b: 3.0 };
+    let q = Neuron { w: vec![4.0], b: 5.0 };
+    for c in [0.5, -0.5] {
+        let (gc, gp, gq) = pick_grad(c, &p, &q);
+        let b = if c > 0.0 { 3.0 } else { 5.0 };
+        assert_eq!(gc, b);
+        assert_eq!(gp.w, vec![2.0, 4.0]);
+        assert_eq!(gq.w, vec![8.0]);
+        assert_eq!((gp.b, gq.b), if c > 0.0 { (c, 0.0) } else { (0.0, c) });
+    }
+}

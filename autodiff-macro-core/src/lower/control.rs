@@ -223,7 +223,7 @@ impl Lowerer<'_> {
     fn join(&mut self, e: &Expr, arms: &mut Arms) -> Joined {
         let model = arms
             .iter()
-            .find(|(_, v)| matches!(v, Val::Float(_) | Val::Tuple(_)))
+            .find(|(_, v)| matches!(v, Val::Float(_) | Val::Tuple(_) | Val::Place(_)))
             .map(|(_, v)| v.clone());
         let Some(model) = model else {
             if arms.iter().all(|(b, _)| all_opaque(b)) {
