@@ -627,8 +627,14 @@ fn pick(c: f64, p: &Neuron, q: &Neuron) -> f64 {
 
 #[test]
 fn branches_over_places() {
-    let p = Neuron { w: vec![1.0, 2.0], b: 3.0 };
-    let q = Neuron { w: vec![4.0], b: 5.0 };
+    let p = Neuron {
+        w: vec![1.0, 2.0],
+        b: 3.0,
+    };
+    let q = Neuron {
+        w: vec![4.0],
+        b: 5.0,
+    };
     for c in [0.5, -0.5] {
         let (gc, gp, gq) = pick_grad(c, &p, &q);
         let b = if c > 0.0 { 3.0 } else { 5.0 };
