@@ -2077,8 +2077,10 @@ mod tests {
     /// (`b[j] * b[k]`), or reduces it whole (`norm_squared`, `dot`, `sum`), with exits in it.
     #[test]
     fn a_batch_rewrites_buffers_then_reads_them() {
-        let functions = batch(1, 400);
-        let loops = all_loops(&functions);
+        // Two batches: some of the forms are a handful per 400 programs.
+        let (functions, more) = (batch(1, 400), batch(3, 400));
+        let mut loops = all_loops(&functions);
+        loops.extend(all_loops(&more));
         // The buffers an outer loop rewrites in an inner loop, with the rest of its body.
         let rewritten = |l: &Chunk| -> Vec<(String, usize)> {
             let body = parts(l).1;
@@ -2402,8 +2404,12 @@ mod tests {
     /// (see docs/difftest.md).
     #[test]
     fn a_batch_writes_idiomatic_rust() {
-        let functions = batch(1, 400);
-        let all: String = functions.iter().map(Function::source).collect();
+        // Two batches: some of the forms are a handful per 400 programs.
+        let mut functions = batch(1, 400);
+        let mut all: String = functions.iter().map(Function::source).collect();
+        let more = batch(3, 400);
+        all.extend(more.iter().map(Function::source));
+        functions.extend(more);
         for construct in [
             // Chains: sources, adapters, consumers.
             ".iter().map(|",
