@@ -457,7 +457,16 @@ impl Writer<'_> {
     /// assigned a float, or as the receiver of a method with a float argument, it is refused
     /// (see docs/difftest.md). As an argument of a callee it is fine (`Writer::expr`).
     fn data_read(&mut self) -> String {
-        let (v, field) = (self.var(), self.data_float());
+        // Not next to a name bound to an element of a field (`t` of `p.w.iter()`, `u` of
+        // `let &u = &p.w[j];`): `d.scale * p.w[1]` does not compile (see docs/difftest.md).
+        let plain: Vec<String> = self
+            .vars
+            .iter()
+            .filter(|v| !v.starts_with(['t', 'u', '(']))
+            .cloned()
+            .collect();
+        let v = plain[self.rng.below(plain.len())].clone();
+        let field = self.data_float();
         match self.rng.below(4) {
             0 => format!("({v} * {field})"),
             1 => format!("({field} * {v})"),
