@@ -459,7 +459,16 @@ impl Writer<'_> {
     /// assigned a float, or as the receiver of a method with a float argument, it is refused
     /// (see docs/difftest.md). As an argument of a callee it is fine (`Writer::expr`).
     fn data_read(&mut self) -> String {
-        let (v, field) = (self.var(), self.data_float());
+        // Not next to a name bound to an element of a field (`t` of `p.w.iter()`, `u` of
+        // `let &u = &p.w[j];`): `d.scale * p.w[1]` does not compile (see docs/difftest.md).
+        let plain: Vec<String> = self
+            .vars
+            .iter()
+            .filter(|v| !v.starts_with(['t', 'u', '(']))
+            .cloned()
+            .collect();
+        let v = plain[self.rng.below(plain.len())].clone();
+        let field = self.data_float();
         match self.rng.below(4) {
             0 => format!("({v} * {field})"),
             1 => format!("({field} * {v})"),
@@ -2081,8 +2090,10 @@ mod tests {
     /// (`b[j] * b[k]`), or reduces it whole (`norm_squared`, `dot`, `sum`), with exits in it.
     #[test]
     fn a_batch_rewrites_buffers_then_reads_them() {
-        let functions = batch(1, 400);
-        let loops = all_loops(&functions);
+        // Two batches: some of the forms are a handful per 400 programs.
+        let (functions, more) = (batch(1, 400), batch(3, 400));
+        let mut loops = all_loops(&functions);
+        loops.extend(all_loops(&more));
         // The buffers an outer loop rewrites in an inner loop, with the rest of its body.
         let rewritten = |l: &Chunk| -> Vec<(String, usize)> {
             let body = parts(l).1;

@@ -35,13 +35,23 @@ impl Crate {
         }
     }
 
+    /// `cargo COMMAND` on the crate, without incremental compilation nor debug information:
+    /// a crate of 500 programs would leave 2 GB of incremental cache and a binary of 230 MB
+    /// (`--chunk` builds several), and builds once.
     fn cargo(&self, command: &str) -> Command {
         let mut cargo = Command::new(env!("CARGO"));
         cargo
             .args([command, "--quiet", "--manifest-path"])
             .arg(self.dir.join("Cargo.toml"))
-            .env("CARGO_TARGET_DIR", &self.target);
+            .env("CARGO_TARGET_DIR", &self.target)
+            .env("CARGO_INCREMENTAL", "0")
+            .env("CARGO_PROFILE_DEV_DEBUG", "0");
         cargo
+    }
+
+    /// Deletes the crate's binary (a chunk's, once run).
+    pub fn remove_binary(&self) {
+        let _ = std::fs::remove_file(self.target.join("debug").join(&self.package));
     }
 
     /// Builds and runs it, showing its output as it comes (compiler messages included): its

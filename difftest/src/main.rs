@@ -147,7 +147,11 @@ fn main() {
         } else {
             format!("seed-{}-{i}", o.seed)
         };
-        let (chunk_code, chunk_output) = Crate::write(&repo, &name, &source).run_showing_output();
+        let krate = Crate::write(&repo, &name, &source);
+        let (chunk_code, chunk_output) = krate.run_showing_output();
+        if chunks.len() > 1 {
+            krate.remove_binary();
+        }
         code = code.max(chunk_code);
         output.extend(chunk_output);
     }

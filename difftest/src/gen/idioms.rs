@@ -605,7 +605,8 @@ impl Writer<'_> {
         let body = self.with_bound(&bound, |w| w.element_body(&bound, 1));
         c.text.push_str(&format!(".map(|{}| {body})", bound.pat));
         c.item = Item::F;
-        c.place = false;
+        // `|t| t` maps an element of a field to itself: still a place.
+        c.place = c.place && bound.floats.contains(&body);
     }
 
     /// `.filter(..)` of floats, references or enumerated items: a comparison, or a test of
