@@ -367,7 +367,8 @@ impl Tangents<'_> {
     //         __tan_y = __t0 + __t1;
     //         y = f(a, b);
     // Each term is f's reverse rule with the operand's tangent as its seed
-    // (`symbol::tangent_term`); a linear f (`+`, `-`, `to_degrees`) is its own tangent. When
+    // (`symbol::tangent_term`); a linear f (`+`, `-`, `to_degrees`) is its own tangent, and
+    // a product's terms are products (`ḃ·a`). When
     // the rule reads y, y is computed into a temporary first and copied last.
     fn prim(
         &mut self,
@@ -393,8 +394,12 @@ impl Tangents<'_> {
                 continue;
             };
             terms.push(match (prim.name, k) {
-                ("add", _) | ("sub", 0) => (Op::Copy, vec![t]),
+                ("add", _) | ("sub", 0) | ("mul_add", 2) => (Op::Copy, vec![t]),
                 ("sub", _) | ("neg", _) => (Op::Prim(&symbol::NEG), vec![t]),
+                // A product is linear in each factor: its term is the other factor times the
+                // tangent, a product again (whose second-order rule is `mul`'s own).
+                ("mul" | "mul_add", 0) => (Op::Prim(&symbol::MUL), vec![a.args[1].clone(), t]),
+                ("mul" | "mul_add", 1) => (Op::Prim(&symbol::MUL), vec![a.args[0].clone(), t]),
                 _ if prim.rule_args.is_empty() => (Op::Prim(prim), vec![t]),
                 _ => {
                     let mut args = read.clone();
