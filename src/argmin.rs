@@ -71,11 +71,19 @@
 //! # Which solvers
 //!
 //! With [`Objective::new`]: gradient descent, nonlinear conjugate gradient, BFGS, L-BFGS,
-//! DFP, SR1 and the line searches. With [`Objective::with_hvp`] also `NewtonCG` and
-//! `TrustRegion` with the `Steihaug` or `CauchyPoint` subproblem. argmin's exact Newton
-//! method and the `Dogleg` subproblem invert their Hessian, which argmin implements only for
-//! its ndarray, nalgebra and faer backends; build such a matrix with
+//! DFP, SR1 and the line searches. With [`Objective::with_hvp`] also `TrustRegion` with the
+//! `Steihaug` or `CauchyPoint` subproblem, and `NewtonCG`. argmin's exact Newton method and
+//! the `Dogleg` subproblem invert their Hessian, which argmin implements only for its
+//! ndarray, nalgebra and faer backends; build such a matrix with
 //! [`HessianProduct::to_dense`] (n products) if you need one.
+//!
+//! Prefer `TrustRegion::new(Steihaug::new())` to `NewtonCG` for second-order steps: argmin
+//! 0.11's `NewtonCG` compares the *squared* residual of its inner conjugate gradient with
+//! min(0.5, √‖g‖)·‖g‖, which near a minimum its first conjugate-gradient step meets, so it
+//! takes steepest-descent steps there and converges only linearly
+//! (`examples/newton_rosenbrock.rs` has the numbers); at an exact stationary point its line
+//! search returns an error rather than stopping. `TrustRegion` has no convergence test of
+//! its own: give it `max_iters`, and `target_cost` if the minimum's value is known.
 
 use std::cell::RefCell;
 use std::fmt;

@@ -158,7 +158,10 @@ fn products_are_counted_and_not_repeated() {
 #[should_panic(expected = "a direction of length 3 at a point of length 2")]
 fn a_direction_of_the_wrong_length_panics() {
     let problem = Objective::new(quadratic, quadratic_grad).with_hvp(quadratic_hvp);
-    problem.hessian(&vec![1.0, 1.0]).unwrap().apply(&[1.0, 2.0, 3.0]);
+    problem
+        .hessian(&vec![1.0, 1.0])
+        .unwrap()
+        .apply(&[1.0, 2.0, 3.0]);
 }
 
 #[test]
@@ -187,9 +190,9 @@ fn lbfgs_minimises_a_quadratic() {
 }
 
 /// argmin 0.11's `NewtonCG` stops its inner conjugate gradient when the *squared* residual
-/// is below min(0.5, √‖g‖)·‖g‖; once ‖g‖ < 1 one conjugate-gradient step always passes that
-/// test, so each direction is the steepest descent one and the method converges only
-/// linearly (see `examples/newton_rosenbrock.rs`). It does run on the generated
+/// is below min(0.5, √‖g‖)·‖g‖, that is ‖r‖ ≤ ‖g‖^¾ once ‖g‖ < 0.25, a bound above ‖r₀‖ = ‖g‖
+/// that the first conjugate-gradient step nearly always meets; so each direction is the
+/// steepest descent one and the method converges only linearly (see `examples/newton_rosenbrock.rs`). It does run on the generated
 /// derivatives and goes downhill: from f = 121 to below 1e-3. When argmin changes its
 /// test, the second assertion fails: then this test should ask for (1, ..., 1) to 1e-9, as
 /// the trust region's does.
@@ -204,7 +207,12 @@ fn newton_cg_runs_on_rosenbrock() {
     let x = result.state.get_best_param().unwrap();
     assert!(result.state.get_best_cost() < 1e-3, "{result}");
     assert_close_all(x, &[1.0; 10], 5e-2);
-    let products = result.problem.problem.as_ref().unwrap().hessian_vector_products();
+    let products = result
+        .problem
+        .problem
+        .as_ref()
+        .unwrap()
+        .hessian_vector_products();
     assert!(
         products < 2 * 300,
         "{products} Hessian-vector products in 300 iterations: argmin's Newton-CG now solves \
@@ -275,4 +283,74 @@ fn closures_over_data() {
         .run()
         .unwrap();
     assert_close_all(result.state.get_best_param().unwrap(), &[1.0, 2.0], 1e-10);
+}
+
+#[derive(Clone, Debug, Differentiable)]
+struct Line {
+    intercept: f64,
+    slope: f64,
+}
+
+/// The same least squares with a struct parameter, through its flat view.
+#[differentiable(wrt(line))]
+fn line_loss(line: &Line, ts: &[f64], ys: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for i in 0..ts.len() {
+        let r = line.intercept + line.slope * ts[i] - ys[i];
+        s += r * r;
+    }
+    s
+}
+
+#[test]
+fn a_struct_through_its_flat_view() {
+    let ts = [0.0, 1.0, 2.0];
+    let ys = [1.0, 3.0, 5.0];
+    let shape = Line {
+        intercept: 0.0,
+        slope: 0.0,
+    };
+    let problem = Objective::new(
+        |p: &[f64]| line_loss(&shape.from_flat(p), &ts, &ys),
+        |p: &[f64]| line_loss_grad(&shape.from_flat(p), &ts, &ys).to_flat(),
+    )
+    .with_hvp(|p: &[f64], v: &[f64]| {
+        line_loss_hvp(&shape.from_flat(p), &ts, &ys, &shape.from_flat(v)).to_flat()
+    });
+    // the Hessian of Σ (a + b t - y)² is 2 [[3, Σt], [Σt, Σt²]] = [[6, 6], [6, 10]]
+    let h = problem.hessian(&vec![0.3, -0.2]).unwrap();
+    assert_close_all(&h.apply(&[1.0, -1.0]), &[0.0, -4.0], 1e-14);
+    let solver = TrustRegion::new(Steihaug::new());
+    let result = Executor::new(problem, solver)
+        .configure(|state| state.param(shape.to_flat()).max_iters(20))
+        .run()
+        .unwrap();
+    let fitted = shape.from_flat(result.state.get_best_param().unwrap());
+    assert!((fitted.intercept - 1.0).abs() < 1e-10 && (fitted.slope - 2.0).abs() < 1e-10);
+}
+
+/// The quadratic in `f32`: argmin's parameter is then a `Vec<f32>`.
+#[differentiable]
+fn quadratic_f32(p: &[f32]) -> f32 {
+    let (x, y) = (p[0], p[1]);
+    x * x + x * y + y * y - 3.0 * x
+}
+
+#[test]
+fn f32_problems() {
+    let solver = LBFGS::new(MoreThuenteLineSearch::new(), 5);
+    let result = Executor::new(Objective::new(quadratic_f32, quadratic_f32_grad), solver)
+        .configure(|state| state.param(vec![-5.0f32, 7.0]).max_iters(100))
+        .run()
+        .unwrap();
+    let x = result.state.get_best_param().unwrap();
+    // L-BFGS stops at ‖g‖ < √ε, 3.5e-4 in f32
+    assert!(
+        (x[0] - 2.0).abs() < 1e-3 && (x[1] + 1.0).abs() < 1e-3,
+        "{x:?}"
+    );
+
+    let problem = Objective::new(quadratic_f32, quadratic_f32_grad).with_hvp(quadratic_f32_hvp);
+    let h = problem.hessian(&vec![1.0f32, 1.0]).unwrap();
+    assert_eq!(h.apply(&[1.0, -3.0]), vec![-1.0, -5.0]);
 }
