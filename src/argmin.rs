@@ -80,9 +80,10 @@
 //! Prefer `TrustRegion::new(Steihaug::new())` to `NewtonCG` for second-order steps: argmin
 //! 0.11's `NewtonCG` compares the *squared* residual of its inner conjugate gradient with
 //! min(0.5, √‖g‖)·‖g‖, which near a minimum its first conjugate-gradient step meets, so it
-//! takes steepest-descent steps there and converges only linearly
-//! (`examples/newton_rosenbrock.rs` has the numbers); at an exact stationary point its line
-//! search returns an error rather than stopping. `TrustRegion` has no convergence test of
+//! takes steepest-descent steps there and converges only linearly (with the comparison made
+//! on the residual itself it converges as a Newton method should;
+//! `examples/newton_rosenbrock.rs` has the numbers of both); at an exact stationary point its
+//! line search returns an error rather than stopping. `TrustRegion` has no convergence test of
 //! its own: give it `max_iters`, and `target_cost` if the minimum's value is known.
 
 use std::cell::RefCell;

@@ -192,10 +192,10 @@ fn lbfgs_minimises_a_quadratic() {
 /// argmin 0.11's `NewtonCG` stops its inner conjugate gradient when the *squared* residual
 /// is below min(0.5, √‖g‖)·‖g‖, that is ‖r‖ ≤ ‖g‖^¾ once ‖g‖ < 0.25, a bound above ‖r₀‖ = ‖g‖
 /// that the first conjugate-gradient step nearly always meets; so each direction is the
-/// steepest descent one and the method converges only linearly (see `examples/newton_rosenbrock.rs`). It does run on the generated
-/// derivatives and goes downhill: from f = 121 to below 1e-3. When argmin changes its
-/// test, the second assertion fails: then this test should ask for (1, ..., 1) to 1e-9, as
-/// the trust region's does.
+/// steepest descent one and the method converges only linearly (see
+/// `examples/newton_rosenbrock.rs`). It does run on the generated derivatives and goes
+/// downhill: from f = 121 to below 1e-3. When argmin changes its test, the last assertion
+/// fails: then this test should ask for (1, ..., 1) to 1e-9, as the trust region's does.
 #[test]
 fn newton_cg_runs_on_rosenbrock() {
     let problem = Objective::new(rosenbrock, rosenbrock_grad).with_hvp(rosenbrock_hvp);
