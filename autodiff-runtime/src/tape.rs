@@ -483,6 +483,52 @@ mod tests {
     }
 }
 
+/// The tape moved into a local of the reverse sweep, and moved back when dropped.
+///
+/// The forward sweep's pushes pass the tape to `Vec`'s growth, which rustc does not inline,
+/// so LLVM must assume any store may change the lanes' lengths: a reverse loop that pops
+/// would reload and store each length on every iteration. The reverse sweep only pops; it
+/// pops from this copy, which nothing outside the generated function can see, so LLVM keeps
+/// the lengths in registers. Dropping it gives the lanes, and their capacity, back.
+#[derive(Debug)]
+pub struct Reversing<'a, F> {
+    tape: Tape<F>,
+    home: &'a mut Tape<F>,
+}
+
+impl<'a, F> Reversing<'a, F> {
+    #[inline]
+    pub fn new(home: &'a mut Tape<F>) -> Self {
+        Reversing {
+            tape: std::mem::take(home),
+            home,
+        }
+    }
+}
+
+impl<F> std::ops::Deref for Reversing<'_, F> {
+    type Target = Tape<F>;
+
+    #[inline]
+    fn deref(&self) -> &Tape<F> {
+        &self.tape
+    }
+}
+
+impl<F> std::ops::DerefMut for Reversing<'_, F> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut Tape<F> {
+        &mut self.tape
+    }
+}
+
+impl<F> Drop for Reversing<'_, F> {
+    #[inline]
+    fn drop(&mut self) {
+        std::mem::swap(&mut self.tape, self.home);
+    }
+}
+
 /// Floats whose tapes are kept per thread between gradient calls: a training loop that calls
 /// the same gradient again and again allocates tape storage only on its first calls.
 pub trait Recycle: Sized + 'static {
