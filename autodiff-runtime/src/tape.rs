@@ -111,7 +111,7 @@ impl<F> Tape<F> {
     where
         F: Copy,
     {
-        if self.top == self.floats.len() {
+        if self.top >= self.floats.len() {
             self.floats = grow(std::mem::take(&mut self.floats), self.top + 1, value);
         }
         self.floats[self.top] = value;
@@ -128,11 +128,15 @@ impl<F> Tape<F> {
     where
         F: Copy,
     {
-        if self.top == 0 {
-            underflow("float")
+        // One comparison: below zero, the index wraps past the lane's end.
+        let top = self.top.wrapping_sub(1);
+        match self.floats.get(top) {
+            Some(&value) => {
+                self.top = top;
+                value
+            }
+            None => underflow("float"),
         }
-        self.top -= 1;
-        self.floats[self.top]
     }
 
     /// Records an index.
