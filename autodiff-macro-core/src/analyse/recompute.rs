@@ -437,9 +437,7 @@ impl Planner<'_> {
             let p = &self.pending[i];
             let needed = self.needed;
             let asked = p.asked.clone();
-            let assigns = keep_needed_by(p.candidates.clone(), |s| {
-                needed[s] || asked.contains(&s)
-            });
+            let assigns = keep_needed_by(p.candidates.clone(), |s| needed[s] || asked.contains(&s));
             if assigns.is_empty() && !p.asked_lets {
                 continue;
             }
@@ -476,7 +474,11 @@ impl Planner<'_> {
                     }
                 }
             }
-            let mut items: Vec<(usize, Item)> = p.lets.iter().map(|(at, item)| (*at, item.clone())).collect();
+            let mut items: Vec<(usize, Item)> = p
+                .lets
+                .iter()
+                .map(|(at, item)| (*at, item.clone()))
+                .collect();
             items.extend(assigns.into_iter().map(|(at, a)| (at, Item::Assign(a))));
             items.sort_by_key(|(at, _)| *at);
             let items: Vec<Item> = items.into_iter().map(|(_, item)| item).collect();
