@@ -9,7 +9,7 @@ use autodiff::prelude::*;
 use proptest::prelude::*;
 
 mod common;
-use common::{assert_close, both_modes};
+use common::{assert_all_close, assert_close, both_modes, fd, fd2};
 
 /// Checks a scalar function's `jvp` (as slices) against its gradient and finite differences,
 /// and its `hvp` against finite differences of its gradient.
@@ -503,4 +503,59 @@ fn forward_mode_agrees_with_the_gradient_at_singular_points() {
     // Where the Hessian is finite, so is the product (powf with a zero exponent, powi(·, 0)).
     let h = singular_points_hvp(0.5, 0.0, 0.0, 0.3, -0.7, 0.2);
     assert!([h.0, h.1, h.2].iter().all(|v| v.is_finite()), "{h:?}");
+}
+
+// --- the gradient and a Hessian-vector product from one sweep: `_grad_and_hvp` ------------
+
+/// f = x²y + sin x: ∇f = (2xy + cos x, x²), H = [[2y − sin x, 2x], [2x, 0]].
+#[differentiable]
+fn two_floats(x: f64, y: f64) -> f64 {
+    x * x * y + x.sin()
+}
+
+/// The same with `y` left out by `wrt`: ∂f/∂x and ∂²f/∂x²·v.
+#[differentiable(wrt(x))]
+fn two_floats_wrt_x(x: f64, y: f64) -> f64 {
+    x * x * y + x.sin()
+}
+
+#[test]
+fn grad_and_hvp_by_hand_and_against_grad_and_hvp() {
+    for &(x, y, vx, vy) in &[
+        (0.7, -1.3, 0.4, 2.0),
+        (-2.1, 0.5, -1.0, 0.25),
+        (3.0, 2.0, 0.0, 1.0),
+    ] {
+        let ((gx, gy), (hx, hy)) = two_floats_grad_and_hvp(x, y, vx, vy);
+        assert_close(gx, 2.0 * x * y + x.cos(), 1e-14);
+        assert_close(gy, x * x, 1e-14);
+        assert_close(hx, (2.0 * y - x.sin()) * vx + 2.0 * x * vy, 1e-14);
+        assert_close(hy, 2.0 * x * vx, 1e-14);
+        assert_eq!((gx, gy), two_floats_grad(x, y));
+        assert_eq!((hx, hy), two_floats_hvp(x, y, vx, vy));
+        fd2(two_floats, x, y, (gx, gy));
+        // H·v against central differences of the gradient along v.
+        let h = 1e-6;
+        let (up, down) = (
+            two_floats_grad(x + h * vx, y + h * vy),
+            two_floats_grad(x - h * vx, y - h * vy),
+        );
+        assert_close(hx, (up.0 - down.0) / (2.0 * h), 1e-6);
+        assert_close(hy, (up.1 - down.1) / (2.0 * h), 1e-6);
+
+        let (g, hv) = two_floats_wrt_x_grad_and_hvp(x, y, vx);
+        assert_close(g, 2.0 * x * y + x.cos(), 1e-14);
+        assert_close(hv, (2.0 * y - x.sin()) * vx, 1e-14);
+        assert_eq!(hv, two_floats_wrt_x_hvp(x, y, vx));
+    }
+}
+
+#[test]
+fn rosenbrock_grad_and_hvp_is_grad_and_hvp() {
+    let x = [1.2, 0.8, -0.5, 0.3];
+    let v = [0.1, -0.2, 0.3, 0.4];
+    let (g, hv) = rosenbrock_grad_and_hvp(&x, &v);
+    assert_all_close(&g, &rosenbrock_grad(&x), 1e-13);
+    assert_eq!(hv, rosenbrock_hvp(&x, &v));
+    fd(rosenbrock, &x, &g);
 }

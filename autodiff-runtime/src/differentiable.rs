@@ -301,7 +301,7 @@ fn length_mismatch(op: &str, this: usize, other: usize) -> ! {
 /// call of `NAME_hvp` is a compile error with this message.
 #[doc(hidden)]
 #[diagnostic::on_unimplemented(
-    message = "`_hvp` is not generated: it needs the `second-order` feature of `autodiff`",
+    message = "`_hvp` and `_grad_and_hvp` are not generated: they need the `second-order` feature of `autodiff`",
     label = "called here",
     note = "the feature is on by default; turn it back on with `autodiff = {{ ..., features = [\"second-order\"] }}` (or keep the default features)"
 )]
@@ -311,7 +311,7 @@ pub trait SecondOrder {}
 /// generated derivative (nested differentiation), which would need third derivatives.
 #[doc(hidden)]
 #[diagnostic::on_unimplemented(
-    message = "`_hvp` is not generated for a function that calls a generated derivative (`f_grad`, `f_value_and_grad`, `f_jvp`)",
+    message = "`_hvp` and `_grad_and_hvp` are not generated for a function that calls a generated derivative (`f_grad`, `f_value_and_grad`, `f_jvp`)",
     label = "called here",
     note = "its Hessian would need third derivatives of the function whose derivative it calls; use `_jvp` or `_grad` of this function, which differentiate through that call"
 )]

@@ -352,6 +352,21 @@ fn check_hvp<G: AsRef<[f64]>>(name: &str, p: &Point, inject: &str, x: &[f64], di
     }
 }
 
+/// `_grad_and_hvp` along `dir` against `_grad` and `_hvp` called apart (`grad-and-hvp`, to
+/// 1e-9 of the largest component: the gradient comes from the tangent's sweep, not the
+/// reverse one, so the roundings differ); components where either is not finite are left
+/// to the checks of `_grad` and `_hvp`.
+fn check_grad_and_hvp<G: AsRef<[f64]>>(name: &str, p: &Point, both: (G, G), grad: &[f64], hvp: &[f64], t: &mut Tally) {
+    for (kind, got, want) in [("grad-and-hvp", both.0.as_ref(), grad), ("grad-and-hvp", both.1.as_ref(), hvp)] {
+        let size = want.iter().filter(|v| v.is_finite()).fold(0.0f64, |m, v| m.max(v.abs()));
+        for k in 0..want.len() {
+            if got[k].is_finite() && want[k].is_finite() {
+                t.record(agree(got[k], want[k], 1e-9, size), name, kind, k, p, || format!("_grad_and_hvp vs _grad and _hvp: {} but {}", got[k], want[k]));
+            }
+        }
+    }
+}
+
 "#;
 /// The expressions that evaluate a function for checking, with `x: [f64; 7]`, `n`,
 /// `seed: [f64; 3]` and `dir: [f64; 7]` in scope, and `data: Data<f64>` for a function that
@@ -382,6 +397,8 @@ pub struct Calls {
     pub nested: Option<String>,
     /// For a function of one output, `_hvp` at `x` along `dir`, as `[f64; 7]`.
     pub hvp: Option<String>,
+    /// For a function of one output, `_grad_and_hvp` at `x` along `dir`, as a pair of those.
+    pub grad_and_hvp: Option<String>,
     /// For a function that takes structs, the statements that bind their values (`sp`, `sq`,
     /// `sqs`) and tangents (`tp`, ...) and make `x` and `dir` flat, from `s`, `sdir`, `fixed`,
     /// `tfixed` and `pn` in scope (see [`bindings`]); empty for the others.
@@ -427,6 +444,11 @@ impl Calls {
                     "|v: &[Dual<Dual<f64>>]| {reference}::<Dual<Dual<f64>>>({vn})"
                 )),
                 hvp: Some(spread(f, &format!("{name}_hvp::<f64>({x}, {dir})"))),
+                grad_and_hvp: Some(format!(
+                    "{{ let both = {name}_grad_and_hvp::<f64>({x}, {dir}); ({}, {}) }}",
+                    spread(f, "both.0"),
+                    spread(f, "both.1")
+                )),
                 bindings: Vec::new(),
                 invariants: Vec::new(),
             },
@@ -442,6 +464,7 @@ impl Calls {
                 grad_at: None,
                 nested: None,
                 hvp: None,
+                grad_and_hvp: None,
                 bindings: Vec::new(),
                 invariants: Vec::new(),
             },
@@ -461,6 +484,7 @@ impl Calls {
                 grad_at: None,
                 nested: None,
                 hvp: None,
+                grad_and_hvp: None,
                 bindings: Vec::new(),
                 invariants: Vec::new(),
             },
@@ -808,6 +832,12 @@ fn check_function(f: &Function) -> String {
     if let (Some(nested), Some(grad_at), Some(hvp)) = (&c.nested, &c.grad_at, &c.hvp) {
         body.push(format!(
             "check_hvp({:?}, p, inject, &x, &dir, {nested}, {grad_at}, &{hvp}, t);",
+            f.name
+        ));
+    }
+    if let (Some(both), Some(hvp)) = (&c.grad_and_hvp, &c.hvp) {
+        body.push(format!(
+            "check_grad_and_hvp({:?}, p, {both}, &grad, &{hvp}, t);",
             f.name
         ));
     }
@@ -1187,6 +1217,11 @@ mod tests {
             "check_hvp(\"p7\", p, inject, &x, &dir, |v: &[Dual<Dual<f64>>]| p7::<Dual<Dual<f64>>>("
         ));
         assert!(check.contains("flat(p7_hvp::<f64>("));
+        // `_grad_and_hvp` against `_grad` and `_hvp`.
+        assert!(
+            check.contains("check_grad_and_hvp(\"p7\", p, { let both = p7_grad_and_hvp::<f64>(")
+        );
+        assert!(check.contains("(flat(both.0), flat(both.1)) }, &grad, &flat(p7_hvp::<f64>("));
     }
 
     #[test]

@@ -104,9 +104,11 @@ pub fn stubs(item: &ItemFn, wrt: Option<&[syn::Ident]>) -> TokenStream {
         ReturnType::Default => true,
     };
     let (jvp, hvp) = (format_ident!("{}_jvp", name), format_ident!("{}_hvp", name));
+    let grad_and_hvp = format_ident!("{}_grad_and_hvp", name);
     let scalar_only = if scalar_return {
         quote! {
             #lints #vis fn #hvp #generics (#(#params,)* #(#tangents),*) -> #grad_ty #where_clause { #stub }
+            #lints #vis fn #grad_and_hvp #generics (#(#params,)* #(#tangents),*) -> (#grad_ty, #grad_ty) #where_clause { #stub }
             #lints #vis fn #grad #generics (#(#params),*) -> #grad_ty #where_clause { #stub }
             #lints #vis fn #vag #generics (#(#params),*) -> (#ret, #grad_ty) #where_clause { #stub }
             #lints #vis fn #grad_into #generics (#(#params,)* #(#dests),*) -> #ret #where_clause { #stub }

@@ -74,7 +74,7 @@ impl Function {
                 ident: ident.clone(),
                 ty: ty.clone(),
                 kind: ParamKind::Float {
-                    diff: matches!(diff, Diff::AllFloats),
+                    diff: matches!(diff, Diff::AllFloats | Diff::Primal),
                     shape: shape.clone(),
                 },
             });
@@ -102,7 +102,9 @@ impl Function {
 pub enum Diff {
     /// None: the function is only run forward.
     Nothing,
-    /// The user's differentiable parameters (`wrt`), not the tangents.
+    /// The user's differentiable parameters (`wrt`) and their tangents, not the floats
+    /// `wrt` leaves out (the reverse sweep of a tangent body gives `H·v` for the first and
+    /// `∇f` for the second).
     Primal,
     /// Every float parameter, the tangents included.
     AllFloats,

@@ -30,13 +30,12 @@ pub fn cost(points: &[Vec<f64>], centroids: &[Vec<f64>]) -> f64 {
     total
 }
 
-/// `J H⁻¹`: the gradient from `cost_grad`, and the Hessian's diagonal from one
-/// Hessian-vector product along the all-ones direction (exact, since the Hessian is
+/// `J H⁻¹`: the gradient and the Hessian's diagonal from one sweep, `cost_grad_and_hvp`
+/// along the all-ones direction (the product is the diagonal, exactly, since the Hessian is
 /// diagonal).
 pub fn dir(points: &[Vec<f64>], centroids: &[Vec<f64>]) -> Vec<Vec<f64>> {
     let ones: Vec<Vec<f64>> = centroids.iter().map(|c| vec![1.0; c.len()]).collect();
-    let mut j = cost_grad(points, centroids);
-    let h = cost_hvp(points, centroids, &ones);
+    let (mut j, h) = cost_grad_and_hvp(points, centroids, &ones);
     for (jr, hr) in j.iter_mut().zip(&h) {
         for (jv, hv) in jr.iter_mut().zip(hr) {
             *jv /= hv;
