@@ -130,4 +130,6 @@ pub mod __private {
         TangentArg, Tape, ThirdOrder, ZeroGrad,
     };
     pub use num_traits::{One, Zero};
+    #[cfg(any(feature = "ndarray", feature = "nalgebra"))]
+    pub use autodiff_runtime::tensor;
 }

@@ -140,6 +140,8 @@ pub struct Prim {
     pub int_args: &'static [usize],
 }
 
+pub mod tensor;
+
 use Form::*;
 use RuleArg::*;
 

@@ -62,6 +62,7 @@ fn block(body: &Body, b: &Block, depth: usize, s: &mut String) {
                     Op::Copy => args.join(", "),
                     Op::Const(t) => format!("const `{t}`"),
                     Op::Prim(p) => format!("{}({})", p.name, args.join(", ")),
+                    Op::Tensor(t) => format!("tensor::{}({})", t.name, args.join(", ")),
                     Op::Read(r) => array_ref(body, r),
                     Op::Reduce(p, refs) => {
                         let refs: Vec<String> = refs.iter().map(|r| array_ref(body, r)).collect();

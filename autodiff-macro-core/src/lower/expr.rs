@@ -300,6 +300,9 @@ impl Lowerer<'_> {
         ) {
             return Val::Opaque(e.clone());
         }
+        if self.is_value(&l) || self.is_value(&r) {
+            return self.tensor_binary(e, &b.op, l, r, out);
+        }
         let lo = self.operand(l, b.left.span(), out);
         let ro = self.operand(r, b.right.span(), out);
         self.prim(prim, vec![lo, ro], e.span(), out)
@@ -319,6 +322,10 @@ impl Lowerer<'_> {
                 Val::Never => Val::Never,
                 // A negative literal is a literal.
                 Val::Float(Operand::Lit(lit)) => Val::Float(Operand::Lit(quote!(-#lit))),
+                v if self.is_value(&v) => {
+                    let a = self.operand(v, u.expr.span(), out);
+                    self.tensor(&symbol::tensor::NEG, vec![a], e.span(), out)
+                }
                 v => {
                     let a = self.operand(v, u.expr.span(), out);
                     self.prim(&symbol::NEG, vec![a], e.span(), out)
@@ -377,6 +384,16 @@ impl Lowerer<'_> {
             let op = self.operand(Val::Opaque(e.clone()), e.span(), out);
             return Val::Float(op);
         }
+        if name == "unwrap" {
+            if let Expr::MethodCall(inner) = &*m.receiver {
+                if inner.method == "mean" {
+                    let v = self.expr(&m.receiver, out);
+                    if matches!(v, Val::Float(_)) {
+                        return v;
+                    }
+                }
+            }
+        }
         let receiver = match self.expr(&m.receiver, out) {
             Val::Place(p) => match Self::place_method(e, m, &p) {
                 Some(val) => return val,
@@ -409,6 +426,9 @@ impl Lowerer<'_> {
             ),
             Val::Tuple(_) => {
                 self.unsupported(e, "methods on tuples are not supported; take a field first")
+            }
+            Val::Float(Operand::Slot(s)) if self.slots[s.0].ty == SlotTy::Value => {
+                self.tensor_method(e, m, Operand::Slot(s), out)
             }
             Val::Float(recv) => {
                 if let Some(prim) = symbol::method(&name) {
@@ -503,6 +523,9 @@ impl Lowerer<'_> {
                 let args: Vec<&Expr> = c.args.iter().collect();
                 return self.call_closure(e, &def, &args, out);
             }
+        }
+        if let Some(v) = self.tensor_constructor(e, c, out) {
+            return v;
         }
         let Expr::Path(func) = &*c.func else {
             return self.all_opaque(

@@ -428,11 +428,13 @@ impl Lowerer<'_> {
                 Binding::Opaque(new)
             }
             val => {
+                let ty = self.slot_ty_of(&val);
                 let slot = if synthetic {
                     let fresh = self.namer.fresh(&name.to_string());
-                    self.new_slot(fresh, SlotTy::Float, crate::ir::Origin::User)
+                    self.new_slot(fresh, ty, crate::ir::Origin::User)
                 } else {
-                    self.user_slot(name)
+                    let fresh = self.local_name(name);
+                    self.new_slot(fresh, ty, crate::ir::Origin::User)
                 };
                 let op = self.operand(val, span, out);
                 self.write_slot(out, slot, op, true, span);

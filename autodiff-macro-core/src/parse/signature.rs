@@ -342,6 +342,9 @@ pub fn holds_no_float(ty: &Type) -> bool {
 /// The owned gradient type of a parameter of a type the transform cannot see into: `S` for
 /// `S` and `&S`, `Vec<S>` for `&[S]`; `None` for a type that cannot be named (`impl Trait`).
 pub fn opaque_gradient(ty: &Type) -> Option<Type> {
+    if crate::symbol::tensor::is_tensor_type(ty) {
+        return Some(crate::symbol::tensor::gradient_type(ty));
+    }
     match ty {
         Type::Reference(r) => match &*r.elem {
             Type::Slice(s) => {

@@ -21,6 +21,7 @@
 //! first site after them: sites inside earlier statements have smaller numbers, and a site
 //! that fired in an earlier statement is exactly a code in that range.
 
+mod tensor;
 mod array;
 mod assign;
 mod call;
@@ -208,7 +209,16 @@ pub fn build(
     let written = written_arrays(body);
     let mut float_adjoints = Decls::default();
     for (i, active) in an.active.iter().enumerate() {
-        if *active {
+        if *active && body.slots[i].ty == SlotTy::Value {
+            // The accumulator of a value's gradient, of a type only rustc knows (see
+            // `sweep::tensor`); declared after the forward sweep, from the value.
+            let name = &body.slots[i].name;
+            float_adjoints.push(
+                &sw.names.adjoint[i],
+                None,
+                quote!(::autodiff::__private::tensor::acc_of(&#name)),
+            );
+        } else if *active {
             float_adjoints.push(&sw.names.adjoint[i], Some(quote!(#float)), quote!(#zero));
         }
     }
@@ -256,7 +266,10 @@ pub fn build(
     }
     for (var, dest) in &diff_params {
         if let ParamVar::Scalar(slot) = var {
-            if an.is_active(*slot) {
+            if an.is_active(*slot) && body.slots[slot.0].ty == SlotTy::Value {
+                let d = sw.adjoint(*slot);
+                deliver.extend(quote!(::autodiff::__private::tensor::deliver(#dest, &mut #d);));
+            } else if an.is_active(*slot) {
                 let d = sw.adjoint(*slot);
                 deliver.extend(quote!(*#dest = *#dest + #d;));
             }
@@ -469,7 +482,9 @@ impl Sweeper<'_> {
                         SlotTy::I32 => (Some(quote!(i32)), quote!(0)),
                         SlotTy::Usize => (Some(quote!(usize)), quote!(0)),
                         // Its type is inferred from its one assignment.
-                        SlotTy::Opaque => (None, quote!(::core::default::Default::default())),
+                        SlotTy::Opaque | SlotTy::Value => {
+                            (None, quote!(::core::default::Default::default()))
+                        }
                     };
                     self.decls.push(name, ty, init);
                 }

@@ -1,0 +1,195 @@
+//! Lowering of ndarray and nalgebra values (`SlotTy::Value`): parameters of those types,
+//! their operations (`x.dot(&w)`, `h + &b`, `h.mapv(f64::tanh)`, `m * v`, `v.norm()`,
+//! `a[[i, j]]`) and constructors (`Array2::zeros((n, m))`), each an `Op::Tensor` the
+//! runtime's `tensor` module spells and differentiates.
+
+use super::{Lowerer, Val};
+use crate::ir::{Block, Op, Operand, SlotTy};
+use crate::symbol::tensor::{self as t, TensorOp};
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+use syn::Expr;
+
+impl Lowerer<'_> {
+    /// Whether `v` is a whole ndarray or nalgebra value.
+    pub(super) fn is_value(&self, v: &Val) -> bool {
+        matches!(v, Val::Float(Operand::Slot(s)) if self.slots[s.0].ty == SlotTy::Value)
+    }
+
+    /// The type a slot needs to hold `v`.
+    pub(super) fn slot_ty_of(&self, v: &Val) -> SlotTy {
+        if self.is_value(v) {
+            SlotTy::Value
+        } else {
+            SlotTy::Float
+        }
+    }
+
+    /// `op(args)` in a new temporary.
+    pub(super) fn tensor(
+        &mut self,
+        op: &'static TensorOp,
+        args: Vec<Operand>,
+        span: Span,
+        out: &mut Block,
+    ) -> Val {
+        let ty = if op.float_out {
+            SlotTy::Float
+        } else {
+            SlotTy::Value
+        };
+        let t = self.temp(ty);
+        self.assign(out, t, Op::Tensor(op), args, true, span);
+        Val::Float(Operand::Slot(t))
+    }
+
+    /// `a ∘ b` where one side is a value.
+    pub(super) fn tensor_binary(
+        &mut self,
+        e: &Expr,
+        op: &syn::BinOp,
+        l: Val,
+        r: Val,
+        out: &mut Block,
+    ) -> Val {
+        let op = match op {
+            syn::BinOp::Add(_) => &t::ADD,
+            syn::BinOp::Sub(_) => &t::SUB,
+            syn::BinOp::Mul(_) => &t::MUL,
+            _ => &t::DIV,
+        };
+        let lo = self.operand(l, e.span(), out);
+        let ro = self.operand(r, e.span(), out);
+        self.tensor(op, vec![lo, ro], e.span(), out)
+    }
+
+    /// A data argument (an index, an axis) in an opaque slot, as a call argument is.
+    fn data_operand(&mut self, arg: &Expr, out: &mut Block) -> Option<Operand> {
+        match self.expr(arg, out) {
+            Val::Opaque(x) => {
+                let tokens = self.opaque_tokens(&x);
+                let slot = self.temp(SlotTy::Opaque);
+                self.assign(out, slot, Op::Const(tokens), vec![], true, arg.span());
+                Some(Operand::Slot(slot))
+            }
+            _ => {
+                self.cx.error_spanned_by(
+                    arg,
+                    "this argument carries a gradient, but only an index or an axis (no gradient) can be passed here",
+                );
+                None
+            }
+        }
+    }
+
+    /// A method of a value.
+    pub(super) fn tensor_method(
+        &mut self,
+        e: &Expr,
+        m: &syn::ExprMethodCall,
+        recv: Operand,
+        out: &mut Block,
+    ) -> Val {
+        let name = m.method.to_string();
+        let span = e.span();
+        if name == "mapv" || name == "map" {
+            let f = match m.args.first() {
+                Some(Expr::Path(p)) => p.path.segments.last().map(|s| s.ident.to_string()),
+                Some(Expr::Closure(c)) if c.inputs.len() == 1 => match (&c.inputs[0], &*c.body) {
+                    (syn::Pat::Ident(v), Expr::MethodCall(inner))
+                        if inner.args.is_empty()
+                            && matches!(&*inner.receiver, Expr::Path(r) if r.path.is_ident(&v.ident)) =>
+                    {
+                        Some(inner.method.to_string())
+                    }
+                    _ => None,
+                },
+                _ => None,
+            };
+            return match f.as_deref().and_then(t::elementwise) {
+                Some(op) if m.args.len() == 1 => self.tensor(op, vec![recv], span, out),
+                _ => {
+                    self.cx.error_spanned_by(
+                        &m.args,
+                        format!("`{name}` on an ndarray or nalgebra value takes one elementwise float function, as a path (`f64::tanh`) or a closure calling one method (`|v| v.tanh()`): one of {}; write other functions with array arithmetic (`&h * &h`, `1.0 / (h + 1.0)`)", t::ELEMENTWISE),
+                    );
+                    Val::Never
+                }
+            };
+        }
+        let Some(op) = t::method(&name) else {
+            if matches!(name.as_str(), "len" | "nrows" | "ncols" | "shape" | "dim" | "is_empty" | "ndim") {
+                return Val::Opaque(e.clone());
+            }
+            self.cx.error_spanned_by(
+                &m.method,
+                format!("`{name}` is not an operation the transform can differentiate on an ndarray or nalgebra value; use one of: {}", t::METHODS),
+            );
+            return Val::Never;
+        };
+        if m.args.len() + 1 != op.diff + op.data {
+            self.cx.error_spanned_by(
+                &m.method,
+                format!("`{name}` takes {} argument(s) here", op.diff + op.data - 1),
+            );
+            return Val::Never;
+        }
+        let mut args = vec![recv];
+        for (i, arg) in m.args.iter().enumerate() {
+            if i + 1 < op.diff {
+                let v = self.expr(arg, out);
+                args.push(self.operand(v, arg.span(), out));
+            } else {
+                match self.data_operand(arg, out) {
+                    Some(o) => args.push(o),
+                    None => return Val::Never,
+                }
+            }
+        }
+        self.tensor(op, args, span, out)
+    }
+
+    /// `a[i]`, `a[[i, j]]`, `m[(i, j)]` of a value.
+    pub(super) fn tensor_index(
+        &mut self,
+        e: &Expr,
+        recv: Operand,
+        index: &Expr,
+        out: &mut Block,
+    ) -> Val {
+        match self.data_operand(index, out) {
+            Some(i) => self.tensor(&t::INDEX, vec![recv, i], e.span(), out),
+            None => Val::Never,
+        }
+    }
+
+    /// `Array2::zeros((n, m))`, `Vector3::new(1.0, 2.0, 3.0)`: a value without a gradient,
+    /// when the call is a function of a type of ndarray or nalgebra and no argument carries
+    /// one.
+    pub(super) fn tensor_constructor(&mut self, e: &Expr, c: &syn::ExprCall, out: &mut Block) -> Option<Val> {
+        let Expr::Path(func) = &*c.func else {
+            return None;
+        };
+        let segs = &func.path.segments;
+        let is_ctor = segs.len() >= 2
+            && t::is_tensor_type_name(&segs[segs.len() - 2].ident.to_string())
+            || (segs.len() == 1
+                && matches!(segs[0].ident.to_string().as_str(), "arr1" | "arr2"));
+        if !is_ctor {
+            return None;
+        }
+        for arg in &c.args {
+            if !matches!(self.expr(arg, &mut Block::new()), Val::Opaque(_)) {
+                self.cx.error_spanned_by(
+                    arg,
+                    "building an ndarray or nalgebra value from floats that carry a gradient is not supported yet; build it from constants and combine it with array operations",
+                );
+                return Some(Val::Never);
+            }
+        }
+        let tokens = self.opaque_tokens(e);
+        let slot = self.temp(SlotTy::Value);
+        self.assign(out, slot, Op::Const(tokens), vec![], true, e.span());
+        Some(Val::Float(Operand::Slot(slot)))
+    }
+}
