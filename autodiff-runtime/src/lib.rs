@@ -87,7 +87,7 @@ mod fields;
 mod optim;
 mod primal;
 mod tape;
-#[cfg(any(feature = "ndarray", feature = "nalgebra"))]
+#[cfg(feature = "ndarray")]
 pub mod tensor;
 
 #[doc(hidden)]

@@ -165,6 +165,10 @@ pub(crate) fn require_differentiable(f: &Function) -> TokenStream {
         .iter()
         .filter_map(|p| match &p.kind {
             ParamKind::Float {
+                shape: Shape::Opaque { .. },
+                ..
+            } if crate::symbol::tensor::is_tensor_type(&p.ty) => None,
+            ParamKind::Float {
                 shape: Shape::Opaque { grad },
                 ..
             } => {

@@ -21,9 +21,9 @@
 //!    its non-float arguments are literals, parameters, constants, or kept in slots.
 
 mod array;
-mod tensor;
 mod call;
 mod closure;
+mod tensor;
 
 mod control;
 mod desugar;
@@ -193,6 +193,12 @@ pub fn body(cx: &Ctxt, f: &Function, namer: &mut Namer) -> Body {
                 };
                 lw.bind(&p.ident, Binding::Place(place));
                 params.push(Some(ParamVar::Struct(i)));
+            }
+            ParamKind::PassThrough if crate::symbol::tensor::is_tensor_type(&p.ty) => {
+                // Data of an ndarray or nalgebra type: a value without a gradient.
+                let id = lw.new_slot(p.ident.clone(), SlotTy::Value, Origin::Param(i));
+                lw.bind(&p.ident, Binding::Float(id));
+                params.push(None);
             }
             ParamKind::PassThrough => {
                 lw.bind(&p.ident, Binding::Opaque(p.ident.clone()));

@@ -118,7 +118,10 @@ impl Lowerer<'_> {
             };
         }
         let Some(op) = t::method(&name) else {
-            if matches!(name.as_str(), "len" | "nrows" | "ncols" | "shape" | "dim" | "is_empty" | "ndim") {
+            if matches!(
+                name.as_str(),
+                "len" | "nrows" | "ncols" | "shape" | "dim" | "is_empty" | "ndim"
+            ) {
                 return Val::Opaque(e.clone());
             }
             self.cx.error_spanned_by(
@@ -166,15 +169,19 @@ impl Lowerer<'_> {
     /// `Array2::zeros((n, m))`, `Vector3::new(1.0, 2.0, 3.0)`: a value without a gradient,
     /// when the call is a function of a type of ndarray or nalgebra and no argument carries
     /// one.
-    pub(super) fn tensor_constructor(&mut self, e: &Expr, c: &syn::ExprCall, out: &mut Block) -> Option<Val> {
+    pub(super) fn tensor_constructor(
+        &mut self,
+        e: &Expr,
+        c: &syn::ExprCall,
+        out: &mut Block,
+    ) -> Option<Val> {
         let Expr::Path(func) = &*c.func else {
             return None;
         };
         let segs = &func.path.segments;
         let is_ctor = segs.len() >= 2
             && t::is_tensor_type_name(&segs[segs.len() - 2].ident.to_string())
-            || (segs.len() == 1
-                && matches!(segs[0].ident.to_string().as_str(), "arr1" | "arr2"));
+            || (segs.len() == 1 && matches!(segs[0].ident.to_string().as_str(), "arr1" | "arr2"));
         if !is_ctor {
             return None;
         }

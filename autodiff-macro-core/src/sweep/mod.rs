@@ -21,13 +21,13 @@
 //! first site after them: sites inside earlier statements have smaller numbers, and a site
 //! that fired in an earlier statement is exactly a code in that range.
 
-mod tensor;
 mod array;
 mod assign;
 mod call;
 mod control;
 mod decls;
 mod rules;
+mod tensor;
 
 use crate::analyse::Analysis;
 use crate::ir::{ArrayId, Block, Body, ExitKind, LoopId, ParamVar, SlotId, SlotTy, Stmt};

@@ -64,10 +64,7 @@ impl Sweeper<'_> {
         let (keep, out_value) = if restore.is_empty() {
             (quote!(), quote!(&#dst))
         } else {
-            (
-                quote!(let #y = ::core::mem::take(&mut #dst);),
-                quote!(&#y),
-            )
+            (quote!(let #y = ::core::mem::take(&mut #dst);), quote!(&#y))
         };
         let operands: Vec<TokenStream> = a.args.iter().map(|o| self.tensor_operand(o)).collect();
         let sinks: Vec<Option<TokenStream>> = a.args[..op.diff]
@@ -85,11 +82,15 @@ impl Sweeper<'_> {
             .iter()
             .map(|o| slot_of(o).filter(|s| self.an.is_active(*s)))
             .collect();
-        let aliased = active.iter().enumerate().any(|(i, s)| {
-            s.is_some() && active[..i].iter().any(|t| t.is_some() && t == s)
-        });
+        let aliased = active
+            .iter()
+            .enumerate()
+            .any(|(i, s)| s.is_some() && active[..i].iter().any(|t| t.is_some() && t == s));
         let groups: Vec<Vec<usize>> = if aliased {
-            (0..op.diff).filter(|i| active[*i].is_some()).map(|i| vec![i]).collect()
+            (0..op.diff)
+                .filter(|i| active[*i].is_some())
+                .map(|i| vec![i])
+                .collect()
         } else {
             vec![(0..op.diff).collect()]
         };

@@ -132,7 +132,10 @@ pub fn transform(
         }
     }
     for (i, v) in varied.iter().enumerate() {
-        if *v && tx.slot_tan[i].is_none() && matches!(src.slots[i].ty, SlotTy::Float | SlotTy::Value) {
+        if *v
+            && tx.slot_tan[i].is_none()
+            && matches!(src.slots[i].ty, SlotTy::Float | SlotTy::Value)
+        {
             let name = tx.namer.fresh(&format!(
                 "__tan_{}",
                 src.slots[i].name.to_string().trim_start_matches('_')

@@ -21,13 +21,20 @@ impl Tangents<'_> {
         };
         // When the result overwrites an operand (`h = h.tanh()`), it goes to a temporary
         // first, so that the tangent reads the operand as it was.
-        let overwrites = a.args.iter().any(|o| matches!(o, Operand::Slot(s) if *s == a.dst));
+        let overwrites = a
+            .args
+            .iter()
+            .any(|o| matches!(o, Operand::Slot(s) if *s == a.dst));
         let (y, finish) = if overwrites {
             let ty = self.slots[a.dst.0].ty;
             let y = self.temp(ty);
             self.assign(out, y, a.op.clone(), a.args.clone(), true, span);
             let copy = Assign {
-                op: Op::Tensor(if ty == SlotTy::Value { &t::COPY } else { &t::TO_SCALAR }),
+                op: Op::Tensor(if ty == SlotTy::Value {
+                    &t::COPY
+                } else {
+                    &t::TO_SCALAR
+                }),
                 args: vec![Operand::Slot(y)],
                 ..a.clone()
             };
@@ -72,7 +79,14 @@ impl Tangents<'_> {
         let float_tan = self.slots[tan.0].ty == SlotTy::Float;
         if float_tan && !op.float_out {
             let v = self.tensor_tmp(out, op, args, span);
-            self.assign(out, tan, Op::Tensor(&t::TO_SCALAR), vec![v], first_def, span);
+            self.assign(
+                out,
+                tan,
+                Op::Tensor(&t::TO_SCALAR),
+                vec![v],
+                first_def,
+                span,
+            );
         } else {
             self.assign(out, tan, Op::Tensor(op), args, first_def, span);
         }
@@ -117,9 +131,20 @@ impl Tangents<'_> {
         let a = args[0].clone();
         let name = op.name;
         // Linear in its one operand: the same operation of the tangent.
-        if [&t::COPY, &t::NEG, &t::T, &t::ROW, &t::COLUMN, &t::SUM_AXIS, &t::SUM, &t::MEAN, &t::TO_SCALAR, &t::INDEX]
-            .iter()
-            .any(|o| std::ptr::eq(*o, op))
+        if [
+            &t::COPY,
+            &t::NEG,
+            &t::T,
+            &t::ROW,
+            &t::COLUMN,
+            &t::SUM_AXIS,
+            &t::SUM,
+            &t::MEAN,
+            &t::TO_SCALAR,
+            &t::INDEX,
+        ]
+        .iter()
+        .any(|o| std::ptr::eq(*o, op))
         {
             return ta[0].clone().map(|ta| (op, with_data(ta)));
         }
@@ -172,11 +197,12 @@ impl Tangents<'_> {
             };
         }
         let ta = ta[0].clone()?;
-        let mul = |s: &mut Self, out: &mut Block, f: Operand| -> (&'static TensorOp, Vec<Operand>) {
-            let _ = s;
-            let _ = out;
-            (&t::COMPONENT_MUL, vec![ta.clone(), f])
-        };
+        let mul =
+            |s: &mut Self, out: &mut Block, f: Operand| -> (&'static TensorOp, Vec<Operand>) {
+                let _ = s;
+                let _ = out;
+                (&t::COMPONENT_MUL, vec![ta.clone(), f])
+            };
         Some(match name {
             "exp" => mul(self, out, y.clone()),
             "ln" => (&t::DIV, vec![ta.clone(), a]),

@@ -21,8 +21,6 @@
 
 use num_traits::Float;
 
-#[cfg(feature = "nalgebra")]
-mod na;
 #[cfg(feature = "ndarray")]
 mod nd;
 
@@ -189,6 +187,16 @@ macro_rules! float_tensor {
             }
         }
 
+        impl ComponentMul<$f> for $f {
+            type Out = $f;
+            fn component_mul_of(&self, b: &$f) -> $f {
+                self * b
+            }
+            fn component_mul_rev(&self, b: &$f, seed: &$f, da: Option<&mut $f>, db: Option<&mut $f>) {
+                Binary::mul_rev(self, b, seed, da, db)
+            }
+        }
+
         impl ToScalar for $f {
             #[inline]
             fn to_scalar(&self) -> $f {
@@ -322,7 +330,13 @@ pub trait Cross<B: Tensor>: Tensor {
     /// `a × b`.
     fn cross_of(&self, b: &B) -> Self::Out;
     /// `ā += b × ȳ`, `b̄ += ȳ × a`.
-    fn cross_rev(&self, b: &B, seed: &Self::Out, da: Option<&mut Self::Acc>, db: Option<&mut B::Acc>);
+    fn cross_rev(
+        &self,
+        b: &B,
+        seed: &Self::Out,
+        da: Option<&mut Self::Acc>,
+        db: Option<&mut B::Acc>,
+    );
 }
 
 /// Elementwise product under another name (nalgebra's `component_mul`).
@@ -332,7 +346,13 @@ pub trait ComponentMul<B: Tensor>: Tensor {
     /// `a ⊙ b`.
     fn component_mul_of(&self, b: &B) -> Self::Out;
     /// `ā += ȳ ⊙ b`, `b̄ += ȳ ⊙ a`.
-    fn component_mul_rev(&self, b: &B, seed: &Self::Out, da: Option<&mut Self::Acc>, db: Option<&mut B::Acc>);
+    fn component_mul_rev(
+        &self,
+        b: &B,
+        seed: &Self::Out,
+        da: Option<&mut Self::Acc>,
+        db: Option<&mut B::Acc>,
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -442,10 +462,7 @@ pub fn cross_rev<A: AsTensor, B: AsTensor>(
 
 /// `a.component_mul(&b)`: the elementwise product.
 #[inline]
-pub fn component_mul<A: AsTensor, B: AsTensor>(
-    a: &A,
-    b: &B,
-) -> <A::T as ComponentMul<B::T>>::Out
+pub fn component_mul<A: AsTensor, B: AsTensor>(a: &A, b: &B) -> <A::T as ComponentMul<B::T>>::Out
 where
     A::T: ComponentMul<B::T>,
 {

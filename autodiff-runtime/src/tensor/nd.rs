@@ -1,8 +1,6 @@
 //! ndarray's `ArrayBase` (views and owned arrays of rank 1 and 2) as [`Tensor`] values.
 
-use super::{
-    shape_panic, Acc, Adj, AsTensor, Binary, Dot, Grad, Indexed, Shaped, SumAxis, Tensor,
-};
+use super::{shape_panic, Acc, Adj, AsTensor, Binary, Dot, Grad, Indexed, Shaped, SumAxis, Tensor};
 use ndarray::linalg::general_mat_mul;
 use ndarray::{
     Array, Array1, Array2, ArrayBase, Axis, Data, DimMax, Dimension, Ix1, Ix2, IxDyn, NdFloat,
@@ -432,6 +430,31 @@ impl<F: NdFloat, S1: Data<Elem = F>, S2: Data<Elem = F>> Dot<ArrayBase<S2, Ix2>>
     }
 }
 
+impl<F, S1, S2, D1, D2> super::ComponentMul<ArrayBase<S2, D2>> for ArrayBase<S1, D1>
+where
+    F: NdFloat,
+    S1: Data<Elem = F>,
+    S2: Data<Elem = F>,
+    D1: Dimension + DimMax<D2>,
+    D2: Dimension,
+{
+    type Out = Array<F, <D1 as DimMax<D2>>::Output>;
+
+    fn component_mul_of(&self, b: &ArrayBase<S2, D2>) -> Self::Out {
+        Binary::mul(self, b)
+    }
+
+    fn component_mul_rev(
+        &self,
+        b: &ArrayBase<S2, D2>,
+        seed: &Self::Out,
+        da: Option<&mut Adj<Array<F, D1>>>,
+        db: Option<&mut Adj<Array<F, D2>>>,
+    ) {
+        Binary::mul_rev(self, b, seed, da, db)
+    }
+}
+
 impl<F: NdFloat, S: Data<Elem = F>> Shaped for ArrayBase<S, Ix2> {
     type T = Array2<F>;
     type Line = Array1<F>;
@@ -464,7 +487,10 @@ impl<F: NdFloat, S: Data<Elem = F>> Shaped for ArrayBase<S, Ix2> {
     #[track_caller]
     fn column(&self, j: usize) -> Array1<F> {
         if j >= self.ncols() {
-            panic!("column: index {j} out of range for shape {:?}", self.shape());
+            panic!(
+                "column: index {j} out of range for shape {:?}",
+                self.shape()
+            );
         }
         self.column(j).to_owned()
     }
@@ -525,7 +551,11 @@ impl<F: NdFloat, S: Data<Elem = F>> SumAxis<Axis> for ArrayBase<S, Ix2> {
     #[track_caller]
     fn sum_axis_of(&self, axis: &Axis) -> Array1<F> {
         if axis.index() >= 2 {
-            panic!("sum_axis: axis {} of an array of shape {:?}", axis.index(), self.shape());
+            panic!(
+                "sum_axis: axis {} of an array of shape {:?}",
+                axis.index(),
+                self.shape()
+            );
         }
         self.sum_axis(*axis)
     }
@@ -550,43 +580,5 @@ impl<F: NdFloat, S: Data<Elem = F>> SumAxis<Axis> for ArrayBase<S, Ix1> {
     }
 }
 
-/// Conversions of ndarray values into the `Differentiable` trait: gradients of parameters.
-mod differentiable {
-    use crate::Differentiable;
-    use ndarray::{Array, Dimension, NdFloat};
-
-    impl<F: NdFloat + Differentiable<Scalar = F>, D: Dimension> Differentiable for Array<F, D> {
-        type Scalar = F;
-
-        fn zeros_like(&self) -> Self {
-            Array::zeros(self.raw_dim())
-        }
-
-        #[track_caller]
-        fn add_scaled(&mut self, alpha: F, other: &Self) {
-            if self.shape() != other.shape() {
-                super::shape_panic("add_scaled", self.shape(), other.shape());
-            }
-            self.scaled_add(alpha, other);
-        }
-
-        #[track_caller]
-        fn dot(&self, other: &Self) -> F {
-            if self.shape() != other.shape() {
-                super::shape_panic("dot", self.shape(), other.shape());
-            }
-            self.iter()
-                .zip(other.iter())
-                .fold(F::zero(), |acc, (a, b)| acc + *a * *b)
-        }
-
-        fn to_flat(&self) -> Vec<F> {
-            self.iter().copied().collect()
-        }
-
-        fn from_flat(&self, flat: &[F]) -> Self {
-            crate::check_flat_len(self.len(), flat.len());
-            Array::from_shape_vec(self.raw_dim(), flat.to_vec()).expect("a shape and its length")
-        }
-    }
-}
+// `Differentiable` is not implemented for ndarray's arrays: with the trait in scope (the
+// prelude), its method `dot` would be taken for ndarray's own on a `&Array2` receiver.
