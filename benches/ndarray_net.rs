@@ -18,8 +18,8 @@ fn net(x: &Array2<f64>, w1: &Array2<f64>, w2: &Array2<f64>, y: &Array2<f64>) -> 
 #[differentiable(wrt(w1, w2))]
 fn net_loops(x: &[Vec<f64>], w1: &[Vec<f64>], w2: &[Vec<f64>], y: &[Vec<f64>]) -> f64 {
     let mut loss = 0.0;
+    let mut h = vec![0.0; w1[0].len()];
     for b in 0..x.len() {
-        let mut h = vec![0.0; w1[0].len()];
         for j in 0..w1[0].len() {
             let mut a = 0.0;
             for i in 0..x[0].len() {

@@ -1,10 +1,63 @@
 //! ndarray values inside `#[differentiable]` functions (feature `ndarray`): each operation
 //! against a closed form and central finite differences, `_jvp` against the gradient dotted
-//! with the tangent, and `_hvp` against finite differences of the gradient.
+//! with the tangent, and `_hvp` against central differences of the gradient.
 #![cfg(feature = "ndarray")]
 
 use autodiff::prelude::*;
-use ndarray::{array, Array1, Array2, ArrayView1, ArrayView2, Axis};
+use ndarray::{array, Array1, Array2, Axis};
+
+/// Checks a function of flat floats: the gradient against central differences, `_jvp`
+/// against the gradient dotted with a tangent, `_hvp` against central differences of the
+/// gradient.
+fn check(
+    x0: &[f64],
+    f: impl Fn(&[f64]) -> f64,
+    grad: impl Fn(&[f64]) -> Vec<f64>,
+    jvp: impl Fn(&[f64], &[f64]) -> (f64, f64),
+    hvp: impl Fn(&[f64], &[f64]) -> Vec<f64>,
+) {
+    let g = grad(x0);
+    check_grad(&f, x0, &g).assert_within(1e-6);
+    let t: Vec<f64> = (0..x0.len())
+        .map(|i| ((i as f64) * 0.7 + 0.3).sin())
+        .collect();
+    let (value, d) = jvp(x0, &t);
+    assert!((value - f(x0)).abs() < 1e-12, "value {value} {}", f(x0));
+    let expected: f64 = g.iter().zip(&t).map(|(a, b)| a * b).sum();
+    assert!(
+        (d - expected).abs() < 1e-9 * (1.0 + expected.abs()),
+        "jvp {d} {expected}"
+    );
+    let hv = hvp(x0, &t);
+    let e = 1e-5;
+    let plus: Vec<f64> = x0.iter().zip(&t).map(|(x, v)| x + e * v).collect();
+    let minus: Vec<f64> = x0.iter().zip(&t).map(|(x, v)| x - e * v).collect();
+    let (gp, gm) = (grad(&plus), grad(&minus));
+    for k in 0..x0.len() {
+        let fd = (gp[k] - gm[k]) / (2.0 * e);
+        assert!(
+            (hv[k] - fd).abs() < 1e-5 * (1.0 + fd.abs()),
+            "hvp[{k}] {} {fd}",
+            hv[k]
+        );
+    }
+}
+
+fn m(flat: &[f64], n: usize) -> Array2<f64> {
+    Array2::from_shape_vec((n, flat.len() / n), flat.to_vec()).unwrap()
+}
+
+fn v(flat: &[f64]) -> Array1<f64> {
+    Array1::from(flat.to_vec())
+}
+
+fn flat<D: ndarray::Dimension>(a: &ndarray::Array<f64, D>) -> Vec<f64> {
+    a.iter().copied().collect()
+}
+
+fn cat(a: Vec<f64>, b: Vec<f64>) -> Vec<f64> {
+    a.into_iter().chain(b).collect()
+}
 
 #[differentiable]
 fn vdot(a: &Array1<f64>, b: &Array1<f64>) -> f64 {
@@ -16,11 +69,205 @@ fn vector_dot() {
     let a = array![1.0, 2.0, 3.0];
     let b = array![0.5, -1.0, 2.0];
     let (ga, gb) = vdot_grad(&a, &b);
-    assert_eq!(ga, b);
-    assert_eq!(gb, a);
-    let (v, d) = vdot_jvp(&a, &b, &a, &b);
-    assert_eq!(v, 4.5);
-    assert!((d - (ga.dot(&a) + gb.dot(&b))).abs() < 1e-12);
+    assert_eq!((ga.clone(), gb.clone()), (b.clone(), a.clone()));
+    let x0 = cat(flat(&a), flat(&b));
+    check(
+        &x0,
+        |x| vdot(&v(&x[..3]), &v(&x[3..])),
+        |x| {
+            let (g, h) = vdot_grad(&v(&x[..3]), &v(&x[3..]));
+            cat(flat(&g), flat(&h))
+        },
+        |x, t| vdot_jvp(&v(&x[..3]), &v(&x[3..]), &v(&t[..3]), &v(&t[3..])),
+        |x, t| {
+            let (g, h) = vdot_hvp(&v(&x[..3]), &v(&x[3..]), &v(&t[..3]), &v(&t[3..]));
+            cat(flat(&g), flat(&h))
+        },
+    );
+}
+
+/// Matrix·vector, vector·matrix and matrix·matrix products.
+#[differentiable]
+fn products(a: &Array2<f64>, b: &Array2<f64>, x: &Array1<f64>) -> f64 {
+    let y = a.dot(x); // 2×3 · 3 = 2
+    let z = y.dot(b); // 2 · 2×3 = 3
+    let c = a.dot(&b.t()); // 2×3 · 3×2
+    z.dot(x) + c.sum() * 0.5
+}
+
+#[test]
+fn matrix_products() {
+    let a = array![[1.0, 2.0, -1.0], [0.5, -0.3, 2.0]];
+    let b = array![[0.2, 0.4, 1.0], [-1.0, 0.3, 0.7]];
+    let x = array![0.3, -0.8, 1.5];
+    // Closed form: f = (a x)ᵀ (b x) + ½ 1ᵀ a bᵀ 1, so ∂f/∂a = (b x) xᵀ + ½ 1 (bᵀ 1)ᵀ,
+    // ∂f/∂b = (a x) xᵀ + ½ 1 (aᵀ 1)ᵀ, ∂f/∂x = aᵀ b x + bᵀ a x.
+    let (ga, gb, gx) = products_grad(&a, &b, &x);
+    let bx = b.dot(&x);
+    let ax = a.dot(&x);
+    let ones2 = Array1::<f64>::ones(2);
+    let b1 = b.t().dot(&ones2);
+    let a1 = a.t().dot(&ones2);
+    let outer = |u: &Array1<f64>, w: &Array1<f64>| {
+        Array2::from_shape_fn((u.len(), w.len()), |(i, j)| u[i] * w[j])
+    };
+    let ea = outer(&bx, &x) + outer(&ones2, &b1) * 0.5;
+    let eb = outer(&ax, &x) + outer(&ones2, &a1) * 0.5;
+    let ex = a.t().dot(&bx) + b.t().dot(&ax);
+    for (g, e) in [(ga, ea), (gb, eb)] {
+        assert!((&g - &e).iter().all(|d| d.abs() < 1e-12), "{g} {e}");
+    }
+    assert!((&gx - &ex).iter().all(|d| d.abs() < 1e-12), "{gx} {ex}");
+    let split = |x: &[f64]| (m(&x[..6], 2), m(&x[6..12], 2), v(&x[12..]));
+    let x0 = cat(cat(flat(&a), flat(&b)), flat(&x));
+    check(
+        &x0,
+        |p| {
+            let (a, b, x) = split(p);
+            products(&a, &b, &x)
+        },
+        |p| {
+            let (a, b, x) = split(p);
+            let (g, h, k) = products_grad(&a, &b, &x);
+            cat(cat(flat(&g), flat(&h)), flat(&k))
+        },
+        |p, t| {
+            let ((a, b, x), (ta, tb, tx)) = (split(p), split(t));
+            products_jvp(&a, &b, &x, &ta, &tb, &tx)
+        },
+        |p, t| {
+            let ((a, b, x), (ta, tb, tx)) = (split(p), split(t));
+            let (g, h, k) = products_hvp(&a, &b, &x, &ta, &tb, &tx);
+            cat(cat(flat(&g), flat(&h)), flat(&k))
+        },
+    );
+}
+
+/// Elementwise arithmetic between arrays (a row broadcast over a matrix), with floats, and
+/// compound assignment.
+#[differentiable]
+fn elementwise(a: &Array2<f64>, r: &Array1<f64>, s: f64) -> f64 {
+    let mut h = a + r; // broadcast
+    h = &h * a - 2.0 * a / (r * r + 1.0);
+    h += s;
+    h *= s;
+    let k = -(&h / s) + 1.0;
+    (&k * &k).sum() + k.mean().unwrap()
+}
+
+#[test]
+fn elementwise_ops() {
+    let a = array![[1.0, 2.0, -1.0], [0.5, -0.3, 2.0]];
+    let r = array![0.2, -0.4, 1.0];
+    let s = 1.3;
+    let split = |x: &[f64]| (m(&x[..6], 2), v(&x[6..9]), x[9]);
+    let x0 = cat(cat(flat(&a), flat(&r)), vec![s]);
+    check(
+        &x0,
+        |p| {
+            let (a, r, s) = split(p);
+            elementwise(&a, &r, s)
+        },
+        |p| {
+            let (a, r, s) = split(p);
+            let (g, h, k) = elementwise_grad(&a, &r, s);
+            cat(cat(flat(&g), flat(&h)), vec![k])
+        },
+        |p, t| {
+            let ((a, r, s), (ta, tr, ts)) = (split(p), split(t));
+            elementwise_jvp(&a, &r, s, &ta, &tr, ts)
+        },
+        |p, t| {
+            let ((a, r, s), (ta, tr, ts)) = (split(p), split(t));
+            let (g, h, k) = elementwise_hvp(&a, &r, s, &ta, &tr, ts);
+            cat(cat(flat(&g), flat(&h)), vec![k])
+        },
+    );
+}
+
+#[differentiable]
+fn sum_of_tanh(a: &Array2<f64>) -> f64 {
+    a.mapv(f64::tanh).sum()
+}
+
+#[differentiable]
+fn maps(a: &Array1<f64>) -> f64 {
+    let e = a.mapv(|x| x.exp());
+    let l = a.mapv(f64::ln);
+    let t = a.mapv(|x| x.sin()) + a.mapv(f64::cos) * a.mapv(f64::sqrt);
+    let q = a.mapv(f64::recip) - a.mapv(|x| x.abs());
+    e.dot(&l) + t.sum() + q.mean().unwrap() + a.tanh().sum()
+}
+
+#[test]
+fn mapv_and_elementwise_functions() {
+    let a = array![[0.3, -1.2], [2.0, 0.1]];
+    let g = sum_of_tanh_grad(&a);
+    let e = a.mapv(|x| 1.0 - x.tanh().powi(2));
+    assert!((&g - &e).iter().all(|d| d.abs() < 1e-15));
+    let x0 = [0.3, 1.2, 2.0, 0.1];
+    check(
+        &x0,
+        |p| maps(&v(p)),
+        |p| flat(&maps_grad(&v(p))),
+        |p, t| maps_jvp(&v(p), &v(t)),
+        |p, t| flat(&maps_hvp(&v(p), &v(t))),
+    );
+}
+
+/// Transposes, rows, columns, indexing, sums along an axis, a buffer made with
+/// `Array1::zeros` and a loop over rows.
+#[differentiable]
+fn structure(a: &Array2<f64>, w: &Array1<f64>) -> f64 {
+    let at = a.t();
+    let mut acc = Array1::zeros(a.ncols());
+    for row in a.rows() {
+        acc = acc + &row * &row;
+    }
+    let mut s = 0.0;
+    for i in 0..a.nrows() {
+        s += a.row(i).dot(w) * a[[i, 0]];
+    }
+    let c = a.column(1);
+    s + acc.dot(w) + at.sum_axis(Axis(1)).mapv(f64::sin).sum() + c[0] * w[2] + at[[2, 1]]
+}
+
+#[test]
+fn structural_operations() {
+    let a = array![[1.0, 2.0, -1.0], [0.5, -0.3, 2.0]];
+    let w = array![0.2, -0.4, 1.0];
+    let split = |x: &[f64]| (m(&x[..6], 2), v(&x[6..9]));
+    let x0 = cat(flat(&a), flat(&w));
+    check(
+        &x0,
+        |p| {
+            let (a, w) = split(p);
+            structure(&a, &w)
+        },
+        |p| {
+            let (a, w) = split(p);
+            let (g, h) = structure_grad(&a, &w);
+            cat(flat(&g), flat(&h))
+        },
+        |p, t| {
+            let ((a, w), (ta, tw)) = (split(p), split(t));
+            structure_jvp(&a, &w, &ta, &tw)
+        },
+        |p, t| {
+            let ((a, w), (ta, tw)) = (split(p), split(t));
+            let (g, h) = structure_hvp(&a, &w, &ta, &tw);
+            cat(flat(&g), flat(&h))
+        },
+    );
+}
+
+#[test]
+#[should_panic(expected = "dot: the shapes [2, 3] and [2] do not fit")]
+fn mismatched_shapes_panic_with_both() {
+    let a = Array2::<f64>::zeros((2, 3));
+    let x = Array1::<f64>::zeros(2);
+    let b = Array2::<f64>::zeros((2, 3));
+    let _ = products_grad(&a, &b, &x);
 }
 
 /// The two-layer network of issue 18, with ndarray.
@@ -79,47 +326,29 @@ fn network_matches_loops_and_finite_differences() {
     for (a, b) in g2.iter().zip(l2.iter().flatten()) {
         assert!((a - b).abs() < 1e-12, "{a} {b}");
     }
-    let v = net(&x, &w1, &w2, &y);
-    assert!((v - net_loops(&rows(&x), &rows(&w1), &rows(&w2), &rows(&y))).abs() < 1e-12);
-    // Central differences over w1's elements.
-    let shape = w1.raw_dim();
-    check_grad(
-        |flat| {
-            net(
-                &x,
-                &Array2::from_shape_vec(shape, flat.to_vec()).unwrap(),
-                &w2,
-                &y,
-            )
+    let value = net(&x, &w1, &w2, &y);
+    assert!((value - net_loops(&rows(&x), &rows(&w1), &rows(&w2), &rows(&y))).abs() < 1e-12);
+    let split = |p: &[f64]| (m(&p[..12], 3), m(&p[12..], 4));
+    let x0 = cat(flat(&w1), flat(&w2));
+    check(
+        &x0,
+        |p| {
+            let (w1, w2) = split(p);
+            net(&x, &w1, &w2, &y)
         },
-        &w1.iter().copied().collect::<Vec<_>>(),
-        &g1.iter().copied().collect::<Vec<_>>(),
-    )
-    .assert_within(1e-6);
-    // Forward mode: the gradient dotted with the tangent.
-    let (t1, t2) = (data(3, 4, 0.9), data(4, 2, 0.7));
-    let (value, d) = net_jvp(&x, &w1, &w2, &y, &t1, &t2);
-    assert!((value - v).abs() < 1e-12);
-    let expected = g1.dot_flat(&t1) + g2.dot_flat(&t2);
-    assert!((d - expected).abs() < 1e-10, "{d} {expected}");
-    // Second order: H·v against central differences of the gradient.
-    let (h1, h2) = net_hvp(&x, &w1, &w2, &y, &t1, &t2);
-    let e = 1e-5;
-    let (p1, p2) = net_grad(&x, &(&w1 + &(&t1 * e)), &(&w2 + &(&t2 * e)), &y);
-    let (m1, m2) = net_grad(&x, &(&w1 - &(&t1 * e)), &(&w2 - &(&t2 * e)), &y);
-    let fd1 = (&p1 - &m1) / (2.0 * e);
-    let fd2 = (&p2 - &m2) / (2.0 * e);
-    for (a, b) in h1.iter().zip(fd1.iter()).chain(h2.iter().zip(fd2.iter())) {
-        assert!((a - b).abs() < 1e-5 * (1.0 + b.abs()), "{a} {b}");
-    }
-}
-
-trait DotFlat {
-    fn dot_flat(&self, other: &Self) -> f64;
-}
-
-impl DotFlat for Array2<f64> {
-    fn dot_flat(&self, other: &Self) -> f64 {
-        self.iter().zip(other.iter()).map(|(a, b)| a * b).sum()
-    }
+        |p| {
+            let (w1, w2) = split(p);
+            let (g, h) = net_grad(&x, &w1, &w2, &y);
+            cat(flat(&g), flat(&h))
+        },
+        |p, t| {
+            let ((w1, w2), (t1, t2)) = (split(p), split(t));
+            net_jvp(&x, &w1, &w2, &y, &t1, &t2)
+        },
+        |p, t| {
+            let ((w1, w2), (t1, t2)) = (split(p), split(t));
+            let (g, h) = net_hvp(&x, &w1, &w2, &y, &t1, &t2);
+            cat(flat(&g), flat(&h))
+        },
+    );
 }

@@ -87,7 +87,7 @@ mod fields;
 mod optim;
 mod primal;
 mod tape;
-#[cfg(feature = "ndarray")]
+#[cfg(any(feature = "ndarray", feature = "nalgebra"))]
 pub mod tensor;
 
 #[doc(hidden)]

@@ -79,6 +79,13 @@ impl Lowerer<'_> {
         let mut call_args = Vec::new();
         for (arg, val) in lowered {
             call_args.push(match val {
+                Val::Float(Operand::Slot(s)) if self.slots[s.0].ty == SlotTy::Value => {
+                    self.cx.error_spanned_by(
+                        arg,
+                        "an ndarray or nalgebra value cannot be passed to another function in a #[differentiable] function yet; compute with its operations in this function, or pass the floats the callee needs",
+                    );
+                    return Some(Val::Never);
+                }
                 Val::Float(op) => CallArg::Float(op),
                 // A row bound by name (`for row in xs.iter()`, `let row = &xs[i]`) is a
                 // reference to the row, as the user's code has it.

@@ -279,6 +279,9 @@ impl Lowerer<'_> {
             }
         }
         if let Expr::ForLoop(f) = e {
+            if let Some(rows) = self.rows_loop(f) {
+                return self.stmt_expr(&rows, out);
+            }
             match self.desugar_for(f) {
                 Some(Ok(block)) => return self.stmt_expr(&block, out),
                 Some(Err((span, message))) => return self.cx.error_at(span, message),

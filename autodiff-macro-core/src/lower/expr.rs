@@ -368,7 +368,12 @@ impl Lowerer<'_> {
     }
 
     fn method_call(&mut self, e: &Expr, m: &syn::ExprMethodCall, out: &mut Block) -> Val {
-        match self.desugar_chain(e) {
+        let chain = if self.chain_root_is_value(e) {
+            None
+        } else {
+            self.desugar_chain(e)
+        };
+        match chain {
             Some(Ok(block)) => return self.expr(&block, out),
             Some(Err((span, message))) => {
                 self.cx.error_at(span, message);

@@ -648,6 +648,10 @@ impl Lowerer<'_> {
         match self.place_binding(&b.left) {
             Some(Binding::Float(slot)) => {
                 let rhs = self.expr(&b.right, out);
+                if self.slots[slot.0].ty == SlotTy::Value || self.is_value(&rhs) {
+                    // An ndarray or nalgebra value: `h += &x` is `h = h + x`.
+                    return self.tensor_compound(e, b, slot, rhs, out);
+                }
                 let rhs = self.operand(rhs, b.right.span(), out);
                 // y op= r  is  y = y op r.
                 self.assign(

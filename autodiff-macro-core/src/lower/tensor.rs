@@ -10,7 +10,41 @@ use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::Expr;
 
+/// Methods of a value that read its shape, without a gradient.
+pub(super) const SHAPE_METHODS: &[&str] =
+    &["len", "nrows", "ncols", "shape", "dim", "is_empty", "ndim"];
+
 impl Lowerer<'_> {
+    /// `for row in x.rows()` (or `outer_iter()`) over a value: a loop over the row indices,
+    /// `for __r in 0..x.nrows() { let row = x.row(__r); .. }`.
+    pub(super) fn rows_loop(&mut self, f: &syn::ExprForLoop) -> Option<Expr> {
+        if !self.chain_root_is_value(&f.expr) {
+            return None;
+        }
+        let Expr::MethodCall(m) = &*f.expr else {
+            self.cx.error_spanned_by(&f.expr, "a loop directly over an ndarray or nalgebra value is not supported; loop over its rows (`for row in x.rows()`) or over indices (`for i in 0..x.len()`)");
+            return Some(syn::parse_quote!({}));
+        };
+        if !m.args.is_empty() || !matches!(m.method.to_string().as_str(), "rows" | "outer_iter") {
+            self.cx.error_spanned_by(&f.expr, "a loop over an ndarray or nalgebra value can only take its rows (`for row in x.rows()`, `x.outer_iter()`); loop over indices for anything else (`for i in 0..x.len()`)");
+            return Some(syn::parse_quote!({}));
+        }
+        let Expr::Path(p) = &*m.receiver else {
+            return None;
+        };
+        let ident = p.path.get_ident()?;
+        match self.lookup(&ident.to_string()) {
+            Some(super::Binding::Float(s)) if self.slots[s.0].ty == SlotTy::Value => {}
+            _ => return None,
+        }
+        let i = self.namer.fresh("__row");
+        let (label, pat, body) = (&f.label, &f.pat, &f.body);
+        let stmts = &body.stmts;
+        Some(
+            syn::parse_quote!(#label for #i in 0..#ident.nrows() { let #pat = #ident.row(#i); #(#stmts)* }),
+        )
+    }
+
     /// Whether `v` is a whole ndarray or nalgebra value.
     pub(super) fn is_value(&self, v: &Val) -> bool {
         matches!(v, Val::Float(Operand::Slot(s)) if self.slots[s.0].ty == SlotTy::Value)
@@ -63,9 +97,57 @@ impl Lowerer<'_> {
         self.tensor(op, vec![lo, ro], e.span(), out)
     }
 
+    /// Whether the innermost receiver of a chain of method calls (`x` in `x.dot(&w).sum()`)
+    /// is a value: its methods are whole-array operations, not an iterator chain.
+    pub(super) fn chain_root_is_value(&self, e: &Expr) -> bool {
+        match e {
+            Expr::MethodCall(m) => self.chain_root_is_value(&m.receiver),
+            Expr::Paren(p) => self.chain_root_is_value(&p.expr),
+            Expr::Reference(r) => self.chain_root_is_value(&r.expr),
+            Expr::Path(p) => p.path.get_ident().is_some_and(|i| {
+                matches!(self.lookup(&i.to_string()), Some(super::Binding::Float(s)) if self.slots[s.0].ty == SlotTy::Value)
+            }),
+            _ => false,
+        }
+    }
+
+    /// `y op= r` where `y` or `r` is a value: `y = y op r`.
+    pub(super) fn tensor_compound(
+        &mut self,
+        e: &Expr,
+        b: &syn::ExprBinary,
+        slot: crate::ir::SlotId,
+        rhs: Val,
+        out: &mut Block,
+    ) {
+        let op = match b.op {
+            syn::BinOp::AddAssign(_) => &t::ADD,
+            syn::BinOp::SubAssign(_) => &t::SUB,
+            syn::BinOp::MulAssign(_) => &t::MUL,
+            _ => &t::DIV,
+        };
+        let rhs = self.operand(rhs, b.right.span(), out);
+        if self.slots[slot.0].ty == SlotTy::Value {
+            self.assign(
+                out,
+                slot,
+                Op::Tensor(op),
+                vec![Operand::Slot(slot), rhs],
+                false,
+                e.span(),
+            );
+        } else {
+            let v = self.tensor(op, vec![Operand::Slot(slot), rhs], e.span(), out);
+            let v = self.operand(v, e.span(), out);
+            self.write_slot(out, slot, v, false, e.span());
+        }
+    }
+
     /// A data argument (an index, an axis) in an opaque slot, as a call argument is.
     fn data_operand(&mut self, arg: &Expr, out: &mut Block) -> Option<Operand> {
         match self.expr(arg, out) {
+            // A constant (`Axis(1)`, `0`, `(0, 1)`): the same in both sweeps.
+            Val::Opaque(x) if is_constant(&x) => Some(Operand::Lit(quote::quote!(#x))),
             Val::Opaque(x) => {
                 let tokens = self.opaque_tokens(&x);
                 let slot = self.temp(SlotTy::Opaque);
@@ -118,10 +200,7 @@ impl Lowerer<'_> {
             };
         }
         let Some(op) = t::method(&name) else {
-            if matches!(
-                name.as_str(),
-                "len" | "nrows" | "ncols" | "shape" | "dim" | "is_empty" | "ndim"
-            ) {
+            if SHAPE_METHODS.contains(&name.as_str()) {
                 return Val::Opaque(e.clone());
             }
             self.cx.error_spanned_by(
@@ -198,5 +277,20 @@ impl Lowerer<'_> {
         let slot = self.temp(SlotTy::Value);
         self.assign(out, slot, Op::Const(tokens), vec![], true, e.span());
         Some(Val::Float(Operand::Slot(slot)))
+    }
+}
+
+/// Whether `e` is built of literals only (`0`, `(0, 1)`, `[1, 2]`, `Axis(1)`).
+fn is_constant(e: &Expr) -> bool {
+    match e {
+        Expr::Lit(_) => true,
+        Expr::Paren(p) => is_constant(&p.expr),
+        Expr::Tuple(t) => t.elems.iter().all(is_constant),
+        Expr::Array(a) => a.elems.iter().all(is_constant),
+        Expr::Call(c) => {
+            matches!(&*c.func, Expr::Path(p) if p.path.is_ident("Axis") || p.path.segments.last().is_some_and(|s| s.ident == "Axis"))
+                && c.args.iter().all(is_constant)
+        }
+        _ => false,
     }
 }

@@ -596,6 +596,10 @@ pub fn classify(cx: &Ctxt, args: &Args, sig: &Signature) -> Option<Classified> {
             ));
             None
         }
+        ReturnType::Type(_, ty) if crate::symbol::tensor::is_tensor_type(ty) => {
+            cx.error_spanned_by(ty, "returning an ndarray or nalgebra value from a #[differentiable] function is not supported yet; return a float computed from it (a loss, `v.sum()`, `v.norm()`), or its elements as `[F; N]` or `Vec<F>`");
+            None
+        }
         ReturnType::Type(_, ty) => {
             let f = ret_shape(ty, &generic_floats).or_else(|| {
                 // A struct, in the float type of the parameters.

@@ -12,8 +12,9 @@ use quote::{format_ident, quote, quote_spanned};
 impl Sweeper<'_> {
     /// An operand as a tensor operation takes it: a reference to a slot, or to a literal
     /// of the function's float type.
-    fn tensor_operand(&self, op: &Operand) -> TokenStream {
+    fn tensor_operand(&self, op: &Operand, data: bool) -> TokenStream {
         match op {
+            Operand::Lit(lit) if data => quote!(&(#lit)),
             Operand::Slot(s) => {
                 let name = &self.body.slot(*s).name;
                 quote!(&#name)
@@ -35,7 +36,11 @@ impl Sweeper<'_> {
         a: &Assign,
     ) -> TokenStream {
         let name = format_ident!("{}", op.name);
-        let args = a.args.iter().map(|o| self.tensor_operand(o));
+        let args = a
+            .args
+            .iter()
+            .enumerate()
+            .map(|(i, o)| self.tensor_operand(o, i >= op.diff));
         quote_spanned!(a.span=> ::autodiff::__private::tensor::#name(#(#args),*))
     }
 
@@ -66,7 +71,12 @@ impl Sweeper<'_> {
         } else {
             (quote!(let #y = ::core::mem::take(&mut #dst);), quote!(&#y))
         };
-        let operands: Vec<TokenStream> = a.args.iter().map(|o| self.tensor_operand(o)).collect();
+        let operands: Vec<TokenStream> = a
+            .args
+            .iter()
+            .enumerate()
+            .map(|(i, o)| self.tensor_operand(o, i >= op.diff))
+            .collect();
         let sinks: Vec<Option<TokenStream>> = a.args[..op.diff]
             .iter()
             .map(|o| {

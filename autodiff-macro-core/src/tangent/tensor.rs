@@ -170,7 +170,7 @@ impl Tangents<'_> {
                 "div" => {
                     let left = ta.map(|x| self.tensor_tmp(out, &t::DIV, vec![x, b.clone()], span));
                     let right = tb.map(|z| {
-                        let yz = self.tensor_tmp(out, &t::COMPONENT_MUL, vec![y.clone(), z], span);
+                        let yz = self.tensor_tmp(out, &t::MUL, vec![y.clone(), z], span);
                         self.tensor_tmp(out, &t::DIV, vec![yz, b.clone()], span)
                     });
                     match (left, right) {

@@ -21,6 +21,8 @@
 
 use num_traits::Float;
 
+#[cfg(feature = "nalgebra")]
+mod na;
 #[cfg(feature = "ndarray")]
 mod nd;
 
@@ -277,28 +279,32 @@ pub trait Dot<B: Tensor>: Tensor {
     /// The result's type.
     type Out;
     /// `a·b`.
-    fn dot(&self, b: &B) -> Self::Out;
+    fn dot_of(&self, b: &B) -> Self::Out;
     /// For `C = A·B`: `Ā += C̄·Bᵀ`, `B̄ += Aᵀ·C̄` (the outer product and the transposed
     /// product for a vector operand, `ā += c̄·b`, `b̄ += c̄·a` for two vectors).
     fn dot_rev(&self, b: &B, seed: &Self::Out, da: Option<&mut Self::Acc>, db: Option<&mut B::Acc>);
 }
 
-/// The structural operations of a matrix or vector value, with their rules.
-pub trait Shaped: Tensor {
+/// `a.t()`, `a.transpose()`, with its rule.
+pub trait Transpose: Tensor {
     /// The value of `t()`, `transpose()`.
     type T: Grad<F = Self::F>;
-    /// A row or column of a matrix.
-    type Line: Grad<F = Self::F>;
     /// `a.t()`, owned.
-    fn transpose(&self) -> Self::T;
+    fn transpose_of(&self) -> Self::T;
     /// `ā += ȳᵀ`.
     fn transpose_rev(&self, seed: &Self::T, da: &mut Self::Acc);
+}
+
+/// The rows and columns of a matrix value (ndarray), with their rules.
+pub trait Shaped: Tensor {
+    /// A row or column of a matrix.
+    type Line: Grad<F = Self::F>;
     /// Row `i`, owned.
-    fn row(&self, i: usize) -> Self::Line;
+    fn row_of(&self, i: usize) -> Self::Line;
     /// `ā[i, ..] += ȳ`.
     fn row_rev(&self, i: usize, seed: &Self::Line, da: &mut Self::Acc);
     /// Column `j`, owned.
-    fn column(&self, j: usize) -> Self::Line;
+    fn column_of(&self, j: usize) -> Self::Line;
     /// `ā[.., j] += ȳ`.
     fn column_rev(&self, j: usize, seed: &Self::Line, da: &mut Self::Acc);
     /// The number of rows (for loops over rows).
@@ -379,38 +385,75 @@ pub fn deliver<G: Grad, S: Acc<G>>(dest: &mut G, acc: &mut S) {
     }
 }
 
-macro_rules! binary_fn {
-    ($name:ident, $rev:ident) => {
-        #[doc = concat!("`a ", stringify!($name), " b`: see [`Binary`].")]
-        #[inline]
-        pub fn $name<A: AsTensor, B: AsTensor>(a: &A, b: &B) -> <A::T as Binary<B::T>>::Out
-        where
-            A::T: Binary<B::T>,
-        {
-            a.tensor().$name(b.tensor())
+macro_rules! binary_op {
+    ($(#[$doc:meta])* $trait_:ident, $name:ident, $rev:ident, $op:ident, $op_rev:ident) => {
+        $(#[$doc])*
+        pub trait $trait_<B: Tensor>: Tensor {
+            /// The result's type.
+            type Out;
+            /// The value.
+            fn $op(&self, b: &B) -> Self::Out;
+            /// The rule: adds each operand's cotangent into its sink.
+            fn $op_rev(&self, b: &B, seed: &Self::Out, da: Option<&mut Self::Acc>, db: Option<&mut B::Acc>);
         }
 
-        #[doc = concat!("The rule of [`", stringify!($name), "`]: see [`Binary`].")]
+        impl<A: Binary<B>, B: Tensor> $trait_<B> for A {
+            type Out = <A as Binary<B>>::Out;
+            #[inline]
+            fn $op(&self, b: &B) -> Self::Out {
+                Binary::$name(self, b)
+            }
+            #[inline]
+            fn $op_rev(&self, b: &B, seed: &Self::Out, da: Option<&mut Self::Acc>, db: Option<&mut B::Acc>) {
+                Binary::$rev(self, b, seed, da, db)
+            }
+        }
+
+        #[doc = concat!("`a ", stringify!($name), " b`: see [`", stringify!($trait_), "`].")]
+        #[inline]
+        #[track_caller]
+        pub fn $name<A: AsTensor, B: AsTensor>(a: &A, b: &B) -> <A::T as $trait_<B::T>>::Out
+        where
+            A::T: $trait_<B::T>,
+        {
+            a.tensor().$op(b.tensor())
+        }
+
+        #[doc = concat!("The rule of [`", stringify!($name), "`]: see [`", stringify!($trait_), "`].")]
         #[inline]
         pub fn $rev<A: AsTensor, B: AsTensor>(
             a: &A,
             b: &B,
-            _out: &<A::T as Binary<B::T>>::Out,
-            seed: &<A::T as Binary<B::T>>::Out,
+            _out: &<A::T as $trait_<B::T>>::Out,
+            seed: &<A::T as $trait_<B::T>>::Out,
             da: Option<&mut <A::T as Tensor>::Acc>,
             db: Option<&mut <B::T as Tensor>::Acc>,
         ) where
-            A::T: Binary<B::T>,
+            A::T: $trait_<B::T>,
         {
-            a.tensor().$rev(b.tensor(), seed, da, db)
+            a.tensor().$op_rev(b.tensor(), seed, da, db)
         }
     };
 }
 
-binary_fn!(add, add_rev);
-binary_fn!(sub, sub_rev);
-binary_fn!(mul, mul_rev);
-binary_fn!(div, div_rev);
+binary_op!(
+    /// `a + b`: elementwise (ndarray broadcasts), or a sum of nalgebra matrices of one shape.
+    /// Rule: `ā += ȳ`, `b̄ += ȳ` (summed over the axes an operand was broadcast along).
+    AddOp, add, add_rev, add_of, add_rev_of
+);
+binary_op!(
+    /// `a - b`. Rule: `ā += ȳ`, `b̄ −= ȳ`.
+    SubOp, sub, sub_rev, sub_of, sub_rev_of
+);
+binary_op!(
+    /// `a * b`: ndarray's elementwise product, nalgebra's matrix product (`ā += ȳ·bᵀ`,
+    /// `b̄ += aᵀ·ȳ`), or a product with a float (`ā += s·ȳ`, `s̄ += Σ ȳ ⊙ a`).
+    MulOp, mul, mul_rev, mul_of, mul_rev_of
+);
+binary_op!(
+    /// `a / b`: elementwise, or by a float. Rule: `ā += ȳ / b`, `b̄ −= ȳ ⊙ a / b²`.
+    DivOp, div, div_rev, div_of, div_rev_of
+);
 
 /// `a.dot(&b)`: see [`Dot`].
 #[inline]
@@ -418,7 +461,7 @@ pub fn dot<A: AsTensor, B: AsTensor>(a: &A, b: &B) -> <A::T as Dot<B::T>>::Out
 where
     A::T: Dot<B::T>,
 {
-    a.tensor().dot(b.tensor())
+    a.tensor().dot_of(b.tensor())
 }
 
 /// The rule of [`dot`]: see [`Dot`].
@@ -735,22 +778,22 @@ pub fn index_rev<A: AsTensor, I>(
 
 /// `a.t()`, `a.transpose()`, owned.
 #[inline]
-pub fn t<A: AsTensor>(a: &A) -> <A::T as Shaped>::T
+pub fn t<A: AsTensor>(a: &A) -> <A::T as Transpose>::T
 where
-    A::T: Shaped,
+    A::T: Transpose,
 {
-    a.tensor().transpose()
+    a.tensor().transpose_of()
 }
 
 /// The rule of [`t`]: `ā += ȳᵀ`.
 #[inline]
 pub fn t_rev<A: AsTensor>(
     a: &A,
-    _out: &<A::T as Shaped>::T,
-    seed: &<A::T as Shaped>::T,
+    _out: &<A::T as Transpose>::T,
+    seed: &<A::T as Transpose>::T,
     da: Option<&mut <A::T as Tensor>::Acc>,
 ) where
-    A::T: Shaped,
+    A::T: Transpose,
 {
     if let Some(da) = da {
         a.tensor().transpose_rev(seed, da);
@@ -763,7 +806,7 @@ pub fn row<A: AsTensor>(a: &A, i: &usize) -> <A::T as Shaped>::Line
 where
     A::T: Shaped,
 {
-    a.tensor().row(*i)
+    a.tensor().row_of(*i)
 }
 
 /// The rule of [`row`]: `ā[i, ..] += ȳ`.
@@ -788,7 +831,7 @@ pub fn column<A: AsTensor>(a: &A, j: &usize) -> <A::T as Shaped>::Line
 where
     A::T: Shaped,
 {
-    a.tensor().column(*j)
+    a.tensor().column_of(*j)
 }
 
 /// The rule of [`column`]: `ā[.., j] += ȳ`.

@@ -312,7 +312,7 @@ impl<F: NdFloat, S1: Data<Elem = F>, S2: Data<Elem = F>> Dot<ArrayBase<S2, Ix1>>
 {
     type Out = F;
 
-    fn dot(&self, b: &ArrayBase<S2, Ix1>) -> F {
+    fn dot_of(&self, b: &ArrayBase<S2, Ix1>) -> F {
         if self.len() != b.len() {
             shape_panic("dot", self.shape(), b.shape());
         }
@@ -348,7 +348,7 @@ impl<F: NdFloat, S1: Data<Elem = F>, S2: Data<Elem = F>> Dot<ArrayBase<S2, Ix1>>
 {
     type Out = Array1<F>;
 
-    fn dot(&self, b: &ArrayBase<S2, Ix1>) -> Array1<F> {
+    fn dot_of(&self, b: &ArrayBase<S2, Ix1>) -> Array1<F> {
         if self.ncols() != b.len() {
             shape_panic("dot", self.shape(), b.shape());
         }
@@ -377,7 +377,7 @@ impl<F: NdFloat, S1: Data<Elem = F>, S2: Data<Elem = F>> Dot<ArrayBase<S2, Ix2>>
 {
     type Out = Array1<F>;
 
-    fn dot(&self, b: &ArrayBase<S2, Ix2>) -> Array1<F> {
+    fn dot_of(&self, b: &ArrayBase<S2, Ix2>) -> Array1<F> {
         if self.len() != b.nrows() {
             shape_panic("dot", self.shape(), b.shape());
         }
@@ -406,7 +406,7 @@ impl<F: NdFloat, S1: Data<Elem = F>, S2: Data<Elem = F>> Dot<ArrayBase<S2, Ix2>>
 {
     type Out = Array2<F>;
 
-    fn dot(&self, b: &ArrayBase<S2, Ix2>) -> Array2<F> {
+    fn dot_of(&self, b: &ArrayBase<S2, Ix2>) -> Array2<F> {
         if self.ncols() != b.nrows() {
             shape_panic("dot", self.shape(), b.shape());
         }
@@ -455,11 +455,10 @@ where
     }
 }
 
-impl<F: NdFloat, S: Data<Elem = F>> Shaped for ArrayBase<S, Ix2> {
+impl<F: NdFloat, S: Data<Elem = F>> super::Transpose for ArrayBase<S, Ix2> {
     type T = Array2<F>;
-    type Line = Array1<F>;
 
-    fn transpose(&self) -> Array2<F> {
+    fn transpose_of(&self) -> Array2<F> {
         self.t().to_owned()
     }
 
@@ -469,9 +468,13 @@ impl<F: NdFloat, S: Data<Elem = F>> Shaped for ArrayBase<S, Ix2> {
             None => da.0 = Some(seed.t().to_owned()),
         }
     }
+}
+
+impl<F: NdFloat, S: Data<Elem = F>> Shaped for ArrayBase<S, Ix2> {
+    type Line = Array1<F>;
 
     #[track_caller]
-    fn row(&self, i: usize) -> Array1<F> {
+    fn row_of(&self, i: usize) -> Array1<F> {
         if i >= self.nrows() {
             panic!("row: index {i} out of range for shape {:?}", self.shape());
         }
@@ -485,7 +488,7 @@ impl<F: NdFloat, S: Data<Elem = F>> Shaped for ArrayBase<S, Ix2> {
     }
 
     #[track_caller]
-    fn column(&self, j: usize) -> Array1<F> {
+    fn column_of(&self, j: usize) -> Array1<F> {
         if j >= self.ncols() {
             panic!(
                 "column: index {j} out of range for shape {:?}",
