@@ -186,10 +186,20 @@ fn vector_operations() {
             hv[k]
         );
     }
-    // A closed form: ∂(c·b)/∂a for c = a × b is (b × b) = 0 plus the other terms, so check
-    // one simple piece on its own.
-    let (ga, _, _, _) = cross_dot_grad(&a, &b);
-    assert!((ga - b.cross(&b)).norm() < 1e-15);
+    // Closed forms: (a × b)·b is 0 for every a and b, so is its gradient; (a × b)·c has
+    // the gradients b × c, c × a and a × b.
+    let (ga, gb) = cross_dot_grad(&a, &b);
+    assert!(ga.norm() < 1e-15 && gb.norm() < 1e-15, "{ga} {gb}");
+    let c = Vector3::new(0.2, 0.9, -1.4);
+    let (ga, gb, gc) = triple_grad(&a, &b, &c);
+    assert!((ga - b.cross(&c)).norm() < 1e-15);
+    assert!((gb - c.cross(&a)).norm() < 1e-15);
+    assert!((gc - a.cross(&b)).norm() < 1e-15);
+}
+
+#[differentiable]
+fn triple(a: &Vector3<f64>, b: &Vector3<f64>, c: &Vector3<f64>) -> f64 {
+    a.cross(b).dot(c)
 }
 
 #[differentiable]
