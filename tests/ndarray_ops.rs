@@ -4,7 +4,7 @@
 #![cfg(feature = "ndarray")]
 
 use autodiff::prelude::*;
-use ndarray::{array, Array1, Array2, Axis};
+use ndarray::{array, Array1, Array2, ArrayView1, ArrayView2, Axis};
 
 /// Checks a function of flat floats: the gradient against central differences, `_jvp`
 /// against the gradient dotted with a tangent, `_hvp` against central differences of the
@@ -351,4 +351,43 @@ fn network_matches_loops_and_finite_differences() {
             cat(flat(&g), flat(&h))
         },
     );
+}
+
+/// Views as parameters, and owned arrays by value.
+#[differentiable]
+fn views<'a>(a: ArrayView2<'a, f64>, x: ArrayView1<'a, f64>, y: Array1<f64>) -> f64 {
+    a.dot(&x).dot(&y)
+}
+
+#[test]
+fn view_parameters() {
+    let a = array![[1.0, 2.0], [0.5, -0.3]];
+    let x = array![0.3, -0.8];
+    let y = array![1.5, 2.0];
+    let (ga, gx, gy): (Array2<f64>, Array1<f64>, Array1<f64>) =
+        views_grad(a.view(), x.view(), y.clone());
+    // f = yᵀ a x: ∂/∂a = y xᵀ, ∂/∂x = aᵀ y, ∂/∂y = a x.
+    let ea = Array2::from_shape_fn((2, 2), |(i, j)| y[i] * x[j]);
+    assert!((&ga - &ea).iter().all(|d| d.abs() < 1e-15));
+    assert!((&gx - &a.t().dot(&y)).iter().all(|d| d.abs() < 1e-15));
+    assert!((&gy - &a.dot(&x)).iter().all(|d| d.abs() < 1e-15));
+    let (value, d) = views_jvp(a.view(), x.view(), y.clone(), &a, &x, &y);
+    assert!((value - y.dot(&a.dot(&x))).abs() < 1e-15);
+    let expected = ga.iter().zip(&a).map(|(g, t)| g * t).sum::<f64>() + gx.dot(&x) + gy.dot(&y);
+    assert!((d - expected).abs() < 1e-12);
+}
+
+/// Views with elided lifetimes.
+#[differentiable]
+fn view_sum(a: ArrayView2<f64>, x: ArrayView1<f64>) -> f64 {
+    a.dot(&x).sum()
+}
+
+#[test]
+fn elided_view_lifetimes() {
+    let a = array![[1.0, 2.0], [0.5, -0.3]];
+    let x = array![0.3, -0.8];
+    let (ga, gx) = view_sum_grad(a.view(), x.view());
+    assert_eq!(ga, array![[0.3, -0.8], [0.3, -0.8]]);
+    assert_eq!(gx, array![1.5, 1.7]);
 }

@@ -166,6 +166,12 @@ impl Param {
     /// value of a `Differentiable` type (`struct_tangent`).
     pub fn tangent_ty(&self) -> Type {
         match &self.kind {
+            // An ndarray or nalgebra value: a reference to its gradient type (an owned array
+            // for a view), as a struct's tangent is a reference to the struct.
+            ParamKind::Float {
+                shape: Shape::Opaque { grad },
+                ..
+            } if crate::symbol::tensor::is_tensor_type(&self.ty) => syn::parse_quote!(&#grad),
             ParamKind::Float {
                 shape: Shape::Opaque { .. },
                 ..
