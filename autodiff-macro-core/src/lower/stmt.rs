@@ -596,7 +596,12 @@ impl Lowerer<'_> {
                 "a closure variable cannot be assigned in a #[differentiable] function; bind a new name",
             ),
             Some(Binding::Opaque(_)) | None => {
-                if matches!(lhs, Expr::Index(_)) {
+                if matches!(lhs, Expr::Index(i) if self.chain_root_is_value(&i.expr)) {
+                    self.cx.error_spanned_by(
+                        lhs,
+                        "writing an element of an ndarray or nalgebra value is not supported; build the value with array operations (`&a * &mask`, `Array1::zeros(n)` plus a sum), or use a `vec![..]` buffer of floats",
+                    );
+                } else if matches!(lhs, Expr::Index(_)) {
                     self.cx.error_spanned_by(
                         lhs,
                         "writing floats into elements is not supported yet; use separate variables",

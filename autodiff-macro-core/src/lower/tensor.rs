@@ -199,6 +199,17 @@ impl Lowerer<'_> {
                 }
             };
         }
+        if t::elementwise(&name).is_some() {
+            // `a.exp()`: elementwise on floats and ndarray's arrays; on a nalgebra matrix it
+            // is the matrix exponential, which rustc reports through this check.
+            if let Operand::Slot(s) = &recv {
+                let name = &self.slots[s.0].name;
+                let span = m.method.span();
+                out.push(crate::ir::Stmt::Opaque(quote::quote_spanned!(span=>
+                    ::autodiff::__private::tensor::assert_elementwise_methods(&#name);
+                )));
+            }
+        }
         let Some(op) = t::method(&name) else {
             if SHAPE_METHODS.contains(&name.as_str()) {
                 return Val::Opaque(e.clone());

@@ -242,6 +242,26 @@ macro_rules! float_tensor {
 
 float_tensor!(f32, f64);
 
+/// Values whose methods `exp()`, `ln()`, `tanh()`, ... are the elementwise functions: floats
+/// and ndarray's arrays. A nalgebra matrix's `exp()` is the matrix exponential.
+#[diagnostic::on_unimplemented(
+    message = "on a nalgebra matrix, `exp()` is the matrix exponential, which `#[differentiable]` does not differentiate",
+    label = "not an elementwise method here",
+    note = "for the elementwise function, write `m.map(f64::exp)` (or `m.map(|v| v.exp())`)"
+)]
+pub trait ElementwiseMethods {}
+
+impl ElementwiseMethods for f32 {}
+impl ElementwiseMethods for f64 {}
+
+/// Checks at compile time that a method such as `a.exp()` is elementwise on `a`'s type.
+#[inline(always)]
+pub fn assert_elementwise_methods<A: AsTensor>(_a: &A)
+where
+    A::T: ElementwiseMethods,
+{
+}
+
 /// A value that is a float: the result of a vector `dot`, used where a float is wanted.
 pub trait ToScalar: Tensor {
     /// The float.

@@ -58,6 +58,8 @@ impl<F: NdFloat, D: Dimension> Grad for Array<F, D> {
     }
 }
 
+impl<F: NdFloat, S: Data<Elem = F>, D: Dimension> super::ElementwiseMethods for ArrayBase<S, D> {}
+
 impl<F: NdFloat, S: Data<Elem = F>, D: Dimension> AsTensor for ArrayBase<S, D> {
     type T = Self;
     #[inline]
