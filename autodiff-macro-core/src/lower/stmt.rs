@@ -524,6 +524,12 @@ impl Lowerer<'_> {
     }
 
     fn not_a_float_place(&mut self, lhs: &Expr) {
+        if matches!(lhs, Expr::Index(i) if self.chain_root_is_value(&i.expr)) {
+            return self.cx.error_spanned_by(
+                lhs,
+                "writing an element of an ndarray or nalgebra value is not supported; build the value with array operations (`&a * &mask`, `Array1::zeros(n)` plus a sum), or use a `vec![..]` buffer of floats",
+            );
+        }
         self.cx.error_spanned_by(
             lhs,
             "a float is assigned here to a variable the transform does not know as a float; declare it with a float value or annotation (`let mut y: f64 = 0.0;`)",

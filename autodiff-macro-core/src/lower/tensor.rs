@@ -203,8 +203,8 @@ impl Lowerer<'_> {
             // `a.exp()`: elementwise on floats and ndarray's arrays; on a nalgebra matrix it
             // is the matrix exponential, which rustc reports through this check.
             if let Operand::Slot(s) = &recv {
-                let name = &self.slots[s.0].name;
                 let span = m.method.span();
+                let name = syn::Ident::new(&self.slots[s.0].name.to_string(), span);
                 out.push(crate::ir::Stmt::Opaque(quote::quote_spanned!(span=>
                     ::autodiff::__private::tensor::assert_elementwise_methods(&#name);
                 )));
