@@ -640,14 +640,14 @@ unary_fn!(/// `√x` elementwise; its derivative is `1/(2√x)` (+∞ at 0, as `
 unary_fn!(/// `1/x` elementwise; its derivative is `−1/x²`.
     recip, recip_rev, |x| x.recip(), |_a, y| -(y * y));
 unary_fn!(/// `|x|` elementwise; its derivative is `sign x`, 0 at 0 (as `rules::abs`).
-    abs, abs_rev, |x| x.abs(), |a, _y| if a == a - a { a - a } else { a.signum() });
+    abs, abs_rev, |x| x.abs(), |a, _y| F1::sign(a));
 unary_fn!(/// `x²` elementwise (`mapv(|v| v * v)`, `powi(2)`); its derivative is `2x`.
     square, square_rev, |x| x * x, |a, _y| a + a);
 unary_fn!(/// `1 − x²` elementwise: the derivative of `tanh` at its value, which forward mode
     /// multiplies tangents by; its derivative is `−2x`.
     one_minus_square, one_minus_square_rev, |x| F1::one::<_>(x) - x * x, |a, _y| -(a + a));
 unary_fn!(/// The sign of `x` elementwise, 0 at 0: the derivative of `abs`; piecewise constant.
-    sign, sign_rev, |x| if x == x - x { x - x } else { x.signum() }, |a, _y| a - a);
+    sign, sign_rev, |x| F1::sign(x), |a, _y| F1::zero(a));
 
 /// A helper to spell 1 of an element's float type inside the macros above.
 struct F1;
@@ -656,6 +656,21 @@ impl F1 {
     #[inline(always)]
     fn one<T: Float>(_like: T) -> T {
         T::one()
+    }
+
+    #[inline(always)]
+    fn zero<T: Float>(_like: T) -> T {
+        T::zero()
+    }
+
+    /// The sign, 0 at ±0 (NaN at NaN).
+    #[inline(always)]
+    fn sign<T: Float>(x: T) -> T {
+        if x == T::zero() {
+            T::zero()
+        } else {
+            x.signum()
+        }
     }
 }
 
