@@ -391,3 +391,31 @@ fn elided_view_lifetimes() {
     assert_eq!(ga, array![[0.3, -0.8], [0.3, -0.8]]);
     assert_eq!(gx, array![1.5, 1.7]);
 }
+
+fn scale_of(x: &Array2<f64>) -> f64 {
+    x.iter().map(|v| v.abs()).sum::<f64>()
+}
+
+/// A parameter of an ndarray type left out by `wrt` is data: the body may use it as any
+/// Rust code, passed to other functions and looped over element by element.
+#[differentiable(wrt(w))]
+fn with_data(x: &Array2<f64>, w: &Array1<f64>) -> f64 {
+    let s = scale_of(x);
+    let mut count = 0.0;
+    for v in x.iter() {
+        if *v > 0.0 {
+            count += 1.0;
+        }
+    }
+    x.dot(w).sum() * count / s
+}
+
+#[test]
+fn data_parameters_are_free() {
+    let x = array![[1.0, -2.0], [0.5, 3.0]];
+    let w = array![0.3, -0.7];
+    let g = with_data_grad(&x, &w);
+    // f = Σᵢ (x w)ᵢ · 3 / 6.5: ∂f/∂w = (3 / 6.5) xᵀ 1.
+    let e = x.t().dot(&Array1::<f64>::ones(2)) * (3.0 / 6.5);
+    assert!((&g - &e).iter().all(|d| d.abs() < 1e-15), "{g} {e}");
+}

@@ -65,6 +65,17 @@ impl Lowerer<'_> {
         let mut carries = false;
         for arg in args {
             let val = self.expr(arg, out);
+            // Data of an ndarray or nalgebra type (`&x`, `x` for a parameter without a
+            // gradient) is passed as opaque code, as before the features existed.
+            let inner = match arg {
+                Expr::Reference(r) => &*r.expr,
+                arg => arg,
+            };
+            let val = if self.is_data_value(inner) {
+                Val::Opaque((*arg).clone())
+            } else {
+                val
+            };
             match &val {
                 Val::Float(op) if !self.is_constant(op, out) => carries = true,
                 Val::Array(_) | Val::Tuple(_) | Val::Place(_) | Val::Struct(_) => carries = true,

@@ -21,6 +21,16 @@ impl Lowerer<'_> {
         if !self.chain_root_is_value(&f.expr) {
             return None;
         }
+        // A loop over data (a parameter without a gradient) is opaque code as any other.
+        let mut root = &*f.expr;
+        while let Expr::MethodCall(m) = root {
+            root = &m.receiver;
+        }
+        let over_rows = matches!(&*f.expr, Expr::MethodCall(m)
+            if m.args.is_empty() && matches!(m.method.to_string().as_str(), "rows" | "outer_iter"));
+        if self.is_data_value(root) && !over_rows {
+            return None;
+        }
         let Expr::MethodCall(m) = &*f.expr else {
             self.cx.error_spanned_by(&f.expr, "a loop directly over an ndarray or nalgebra value is not supported; loop over its rows (`for row in x.rows()`) or over indices (`for i in 0..x.len()`)");
             return Some(syn::parse_quote!({}));
@@ -95,6 +105,23 @@ impl Lowerer<'_> {
         let lo = self.operand(l, e.span(), out);
         let ro = self.operand(r, e.span(), out);
         self.tensor(op, vec![lo, ro], e.span(), out)
+    }
+
+    /// Whether `e` names a parameter of an ndarray or nalgebra type that has no gradient (left
+    /// out by `wrt`): data, which code the transform does not differentiate may use freely.
+    pub(super) fn is_data_value(&self, e: &Expr) -> bool {
+        let Expr::Path(p) = e else { return false };
+        p.path
+            .get_ident()
+            .is_some_and(|i| match self.lookup(&i.to_string()) {
+                Some(super::Binding::Float(s)) => {
+                    let slot = &self.slots[s.0];
+                    slot.ty == SlotTy::Value
+                        && matches!(slot.origin, crate::ir::Origin::Param(k)
+                        if matches!(self.f.params[k].kind, crate::parse::ParamKind::PassThrough))
+                }
+                _ => false,
+            })
     }
 
     /// Whether the innermost receiver of a chain of method calls (`x` in `x.dot(&w).sum()`)
@@ -211,7 +238,7 @@ impl Lowerer<'_> {
             }
         }
         let Some(op) = t::method(&name) else {
-            if SHAPE_METHODS.contains(&name.as_str()) {
+            if SHAPE_METHODS.contains(&name.as_str()) || self.is_data_value(&m.receiver) {
                 return Val::Opaque(e.clone());
             }
             self.cx.error_spanned_by(
