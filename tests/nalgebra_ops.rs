@@ -197,6 +197,39 @@ fn vector_operations() {
     assert!((gc - a.cross(&b)).norm() < 1e-15);
 }
 
+/// A point built from floats with `Vector3::new`, projected.
+#[differentiable]
+fn built(x: f64, y: f64, m: &Matrix3<f64>) -> f64 {
+    let p = Vector3::new(x, 2.0 * y, 1.0);
+    let q = m * p + Vector3::new(0.0, 0.0, 3.0);
+    q[0] / q[2] + (q * x).norm()
+}
+
+#[test]
+fn vectors_built_from_floats() {
+    let m = Matrix3::new(1.0, 2.0, -1.0, 0.5, -0.3, 2.0, 0.1, 0.7, 1.5);
+    let (x, y) = (0.4, -0.6);
+    let (gx, gy, gm) = built_grad(x, y, &m);
+    let mut g = vec![gx, gy];
+    g.extend(gm.iter());
+    let pack = |p: &[f64]| (p[0], p[1], Matrix3::from_column_slice(&p[2..]));
+    let mut x0 = vec![x, y];
+    x0.extend(m.iter());
+    check_grad(
+        |p| {
+            let (x, y, m) = pack(p);
+            built(x, y, &m)
+        },
+        &x0,
+        &g,
+    )
+    .assert_within(1e-6);
+    let (value, d) = built_jvp(x, y, &m, 1.0, 0.5, &m);
+    assert!((value - built(x, y, &m)).abs() < 1e-12);
+    let expected = gx + 0.5 * gy + gm.dot(&m);
+    assert!((d - expected).abs() < 1e-9 * (1.0 + expected.abs()));
+}
+
 #[differentiable]
 fn triple(a: &Vector3<f64>, b: &Vector3<f64>, c: &Vector3<f64>) -> f64 {
     a.cross(b).dot(c)

@@ -1,9 +1,9 @@
 use autodiff::prelude::*;
-use nalgebra::Vector3;
+use ndarray::Array1;
 
 #[differentiable]
-fn f(x: f64, a: &Vector3<f64>) -> f64 {
-    let v = Vector3::new(x, 2.0 * x, 1.0);
+fn f(x: f64, a: &Array1<f64>) -> f64 {
+    let v = Array1::from_vec(vec![x, 2.0 * x, 1.0]);
     v.dot(a)
 }
 

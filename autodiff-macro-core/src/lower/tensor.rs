@@ -174,7 +174,10 @@ impl Lowerer<'_> {
     fn data_operand(&mut self, arg: &Expr, out: &mut Block) -> Option<Operand> {
         match self.expr(arg, out) {
             // A constant (`Axis(1)`, `0`, `(0, 1)`): the same in both sweeps.
-            Val::Opaque(x) if is_constant(&x) => Some(Operand::Lit(quote::quote!(#x))),
+            Val::Opaque(x) if is_constant(&x) => {
+                let x = usize_literals(&x);
+                Some(Operand::Lit(quote::quote!(#x)))
+            }
             Val::Opaque(x) => {
                 let tokens = self.opaque_tokens(&x);
                 let slot = self.temp(SlotTy::Opaque);
@@ -302,14 +305,56 @@ impl Lowerer<'_> {
         if !is_ctor {
             return None;
         }
-        for arg in &c.args {
-            if !matches!(self.expr(arg, &mut Block::new()), Val::Opaque(_)) {
+        let constant = |v: &Val| matches!(v, Val::Opaque(_) | Val::Float(Operand::Lit(_)));
+        let vals: Vec<Val> = c
+            .args
+            .iter()
+            .map(|a| self.expr(a, &mut Block::new()))
+            .collect();
+        if let Some(k) = vals.iter().position(|v| !constant(v)) {
+            // `Vector3::new(x, y, 1.0)`: nalgebra's `new` puts each float in one element, so
+            // the value is Σₖ argₖ · eₖ, with eₖ the same constructor of 0s and one 1.
+            let last = segs.last().map(|s| s.ident.to_string());
+            let nalgebra = !segs[segs.len() - 2].ident.to_string().starts_with("Array");
+            if last.as_deref() != Some("new") || !nalgebra || segs.len() < 2 {
                 self.cx.error_spanned_by(
-                    arg,
-                    "building an ndarray or nalgebra value from floats that carry a gradient is not supported yet; build it from constants and combine it with array operations",
+                    &c.args[k],
+                    "a value built from floats that carry a gradient can only be a nalgebra vector or matrix built with `::new(..)` (`Vector3::new(x, y, 1.0)`); build this one from constants and combine it with array operations",
                 );
                 return Some(Val::Never);
             }
+            let n = c.args.len();
+            let mut acc: Option<Operand> = None;
+            for (k, arg) in c.args.iter().enumerate() {
+                let v = self.expr(arg, out);
+                let x = self.operand(v, arg.span(), out);
+                let ones = (0..n).map(|j| {
+                    let lit = proc_macro2::Literal::f64_unsuffixed(if j == k { 1.0 } else { 0.0 });
+                    quote::quote!(#lit)
+                });
+                let basis = self.temp(SlotTy::Value);
+                self.assign(
+                    out,
+                    basis,
+                    Op::Const(quote::quote!(#func(#(#ones),*))),
+                    vec![],
+                    true,
+                    arg.span(),
+                );
+                let term =
+                    match self.tensor(&t::MUL, vec![x, Operand::Slot(basis)], arg.span(), out) {
+                        Val::Float(op) => op,
+                        _ => unreachable!("a tensor operation's value"),
+                    };
+                acc = Some(match acc {
+                    None => term,
+                    Some(a) => match self.tensor(&t::ADD, vec![a, term], e.span(), out) {
+                        Val::Float(op) => op,
+                        _ => unreachable!("a tensor operation's value"),
+                    },
+                });
+            }
+            return acc.map(Val::Float);
         }
         let tokens = self.opaque_tokens(e);
         let slot = self.temp(SlotTy::Value);
@@ -331,4 +376,20 @@ fn is_constant(e: &Expr) -> bool {
         }
         _ => false,
     }
+}
+
+/// `e` with its unsuffixed integer literals made `usize`, as indices are (`(0, 1)` is a
+/// `(usize, usize)`, which rustc would otherwise take for `(i32, i32)`).
+fn usize_literals(e: &Expr) -> Expr {
+    let mut e = e.clone();
+    struct Suffix;
+    impl syn::visit_mut::VisitMut for Suffix {
+        fn visit_lit_int_mut(&mut self, lit: &mut syn::LitInt) {
+            if lit.suffix().is_empty() {
+                *lit = syn::LitInt::new(&format!("{}usize", lit.base10_digits()), lit.span());
+            }
+        }
+    }
+    syn::visit_mut::VisitMut::visit_expr_mut(&mut Suffix, &mut e);
+    e
 }
