@@ -199,6 +199,42 @@ fn maps(a: &Array1<f64>) -> f64 {
     e.dot(&l) + t.sum() + q.mean().unwrap() + a.tanh().sum()
 }
 
+/// `mapv` of closures of float arithmetic, capturing a float.
+#[differentiable]
+fn closures(a: &Array1<f64>, c: f64) -> f64 {
+    let sigmoid = a.mapv(|v| 1.0 / (1.0 + (-v).exp()));
+    let poly = a.mapv(|v: f64| v * v * c - 2.0 * v + c.sin());
+    sigmoid.dot(&poly)
+}
+
+#[test]
+fn mapv_of_closures() {
+    let a = array![0.3, -1.2, 2.0, 0.1];
+    let c = 0.7;
+    // Closed form against the same formulas written elementwise.
+    let (ga, gc) = closures_grad(&a, c);
+    let s = a.mapv(|v| 1.0 / (1.0 + (-v).exp()));
+    let p = a.mapv(|v| v * v * c - 2.0 * v + c.sin());
+    let ea = &s.mapv(|v| v * (1.0 - v)) * &p + &s * &a.mapv(|v| 2.0 * v * c - 2.0);
+    let ec = s.dot(&a.mapv(|v| v * v + c.cos()));
+    assert!((&ga - &ea).iter().all(|d| d.abs() < 1e-14), "{ga} {ea}");
+    assert!((gc - ec).abs() < 1e-14);
+    let x0 = [0.3, -1.2, 2.0, 0.1, 0.7];
+    check(
+        &x0,
+        |p| closures(&v(&p[..4]), p[4]),
+        |p| {
+            let (g, h) = closures_grad(&v(&p[..4]), p[4]);
+            cat(flat(&g), vec![h])
+        },
+        |p, t| closures_jvp(&v(&p[..4]), p[4], &v(&t[..4]), t[4]),
+        |p, t| {
+            let (g, h) = closures_hvp(&v(&p[..4]), p[4], &v(&t[..4]), t[4]);
+            cat(flat(&g), vec![h])
+        },
+    );
+}
+
 #[test]
 fn mapv_and_elementwise_functions() {
     let a = array![[0.3, -1.2], [2.0, 0.1]];

@@ -220,6 +220,46 @@ impl Lowerer<'_> {
             };
             return match f.as_deref().and_then(t::elementwise) {
                 Some(op) if m.args.len() == 1 => self.tensor(op, vec![recv], span, out),
+                // ndarray's `mapv(|v| ..)` of float arithmetic: the body computed on the whole
+                // array, where `+ - * /` and the float methods are elementwise.
+                _ if name == "mapv" && m.args.len() == 1 => match &m.args[0] {
+                    Expr::Closure(c) if c.inputs.len() == 1 => {
+                        let param = match &c.inputs[0] {
+                            syn::Pat::Ident(p) => Some(p.ident.clone()),
+                            syn::Pat::Type(t) => match &*t.pat {
+                                syn::Pat::Ident(p) => Some(p.ident.clone()),
+                                _ => None,
+                            },
+                            _ => None,
+                        };
+                        let Some(param) = param else {
+                            self.cx.error_spanned_by(&c.inputs[0], "the closure given to `mapv` takes its element by a plain name (`|v| ..`)");
+                            return Val::Never;
+                        };
+                        self.push_scope();
+                        self.bind(
+                            &param,
+                            super::Binding::Float(match recv {
+                                Operand::Slot(s) => s,
+                                Operand::Lit(_) => unreachable!("a value is a slot"),
+                            }),
+                        );
+                        let v = self.expr(&c.body, out);
+                        self.pop_scope();
+                        match v {
+                            v if self.is_value(&v) => v,
+                            Val::Never => Val::Never,
+                            _ => {
+                                self.cx.error_spanned_by(&c.body, "the closure given to `mapv` must compute from its element with float arithmetic and float methods (`|v| 1.0 / (1.0 + (-v).exp())`)");
+                                Val::Never
+                            }
+                        }
+                    }
+                    _ => {
+                        self.cx.error_spanned_by(&m.args, format!("`mapv` takes a closure of float arithmetic (`|v| v * v + 1.0`) or an elementwise float function as a path (`f64::tanh`): one of {}", t::ELEMENTWISE));
+                        Val::Never
+                    }
+                },
                 _ => {
                     self.cx.error_spanned_by(
                         &m.args,

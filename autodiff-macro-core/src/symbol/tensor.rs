@@ -97,7 +97,7 @@ pub fn method(name: &str) -> Option<&'static TensorOp> {
 }
 
 /// The methods `method` knows, for messages.
-pub const METHODS: &str = "dot, cross, component_mul, sum, mean, norm, norm_squared, t, transpose, row, column, sum_axis, mapv, clone, to_owned, view, and the elementwise exp, ln, tanh, sin, cos, sqrt, recip, abs";
+pub const METHODS: &str = "dot, cross, component_mul, sum, mean, norm, norm_squared, t, transpose, row, column, sum_axis, mapv, map, clone, to_owned, view, and the elementwise exp, ln, tanh, sin, cos, sqrt, recip, abs (with a float: arithmetic `+ - * /`)";
 
 /// The type names whose values are whole arrays: ndarray's and nalgebra's.
 pub fn is_tensor_type_name(name: &str) -> bool {
