@@ -455,3 +455,42 @@ fn data_parameters_are_free() {
     let e = x.t().dot(&Array1::<f64>::ones(2)) * (3.0 / 6.5);
     assert!((&g - &e).iter().all(|d| d.abs() < 1e-15), "{g} {e}");
 }
+
+#[test]
+fn every_generated_function() {
+    let (x, w1, w2, y) = (data(5, 3, 0.1), data(3, 4, 0.2), data(4, 2, 0.3), data(5, 2, 0.4));
+    let (g1, g2) = net_grad(&x, &w1, &w2, &y);
+    let value = net(&x, &w1, &w2, &y);
+    let (v, (h1, h2)) = net_value_and_grad(&x, &w1, &w2, &y);
+    assert_eq!((v, &h1, &h2), (value, &g1, &g2));
+    let (v, (s1, s2)) = net_vjp(&x, &w1, &w2, &y, 2.0);
+    assert_eq!(v, value);
+    assert!((&s1 - &(&g1 * 2.0)).iter().all(|d| d.abs() < 1e-12));
+    assert!((&s2 - &(&g2 * 2.0)).iter().all(|d| d.abs() < 1e-12));
+    // `_grad_into` adds into the destinations, as PyTorch's `.grad`.
+    let (mut d1, mut d2) = (Array2::<f64>::ones((3, 4)), Array2::<f64>::ones((4, 2)));
+    let v = net_grad_into(&x, &w1, &w2, &y, &mut d1, &mut d2);
+    assert_eq!(v, value);
+    assert!((&d1 - &(&g1 + 1.0)).iter().all(|d| d.abs() < 1e-12));
+    let v = net_vjp_into(&x, &w1, &w2, &y, 1.0, &mut d1, &mut d2);
+    assert_eq!(v, value);
+    assert!((&d2 - &(&g2 * 2.0 + 1.0)).iter().all(|d| d.abs() < 1e-12));
+}
+
+/// `f32` values.
+#[differentiable]
+fn single(a: &Array1<f32>, b: &Array2<f32>) -> f32 {
+    b.dot(a).mapv(f32::tanh).sum() * 0.5
+}
+
+#[test]
+fn single_precision() {
+    let a = array![0.3f32, -0.8];
+    let b = array![[1.0f32, 2.0], [0.5, -0.3]];
+    let (ga, gb) = single_grad(&a, &b);
+    let y = b.dot(&a);
+    let s = y.mapv(|v| 0.5 * (1.0 - v.tanh().powi(2)));
+    assert!((&ga - &b.t().dot(&s)).iter().all(|d| d.abs() < 1e-6));
+    let eb = Array2::from_shape_fn((2, 2), |(i, j)| s[i] * a[j]);
+    assert!((&gb - &eb).iter().all(|d| d.abs() < 1e-6));
+}
