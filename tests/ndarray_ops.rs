@@ -458,7 +458,12 @@ fn data_parameters_are_free() {
 
 #[test]
 fn every_generated_function() {
-    let (x, w1, w2, y) = (data(5, 3, 0.1), data(3, 4, 0.2), data(4, 2, 0.3), data(5, 2, 0.4));
+    let (x, w1, w2, y) = (
+        data(5, 3, 0.1),
+        data(3, 4, 0.2),
+        data(4, 2, 0.3),
+        data(5, 2, 0.4),
+    );
     let (g1, g2) = net_grad(&x, &w1, &w2, &y);
     let value = net(&x, &w1, &w2, &y);
     let (v, (h1, h2)) = net_value_and_grad(&x, &w1, &w2, &y);
@@ -493,4 +498,49 @@ fn single_precision() {
     assert!((&ga - &b.t().dot(&s)).iter().all(|d| d.abs() < 1e-6));
     let eb = Array2::from_shape_fn((2, 2), |(i, j)| s[i] * a[j]);
     assert!((&gb - &eb).iter().all(|d| d.abs() < 1e-6));
+}
+
+/// Values through branches and loops that overwrite them.
+#[differentiable]
+fn control(a: &Array1<f64>, w: &Array2<f64>, steps: usize, flip: bool) -> f64 {
+    let mut h = if flip { -a } else { a.mapv(f64::sin) };
+    for _ in 0..steps {
+        h = w.dot(&h).mapv(f64::tanh);
+        if h.sum() > 0.0 {
+            h = &h * 0.5;
+        }
+    }
+    let s = if flip { h.dot(&h) } else { h.sum() };
+    s + h.mean().unwrap()
+}
+
+#[test]
+fn values_through_control_flow() {
+    let a = array![0.3, -1.2];
+    let w = array![[1.0, 2.0], [0.5, -0.3]];
+    for (steps, flip) in [(0, false), (1, true), (3, false), (4, true)] {
+        let split = |p: &[f64]| (v(&p[..2]), m(&p[2..], 2));
+        let x0 = cat(flat(&a), flat(&w));
+        check(
+            &x0,
+            |p| {
+                let (a, w) = split(p);
+                control(&a, &w, steps, flip)
+            },
+            |p| {
+                let (a, w) = split(p);
+                let (g, h) = control_grad(&a, &w, steps, flip);
+                cat(flat(&g), flat(&h))
+            },
+            |p, t| {
+                let ((a, w), (ta, tw)) = (split(p), split(t));
+                control_jvp(&a, &w, steps, flip, &ta, &tw)
+            },
+            |p, t| {
+                let ((a, w), (ta, tw)) = (split(p), split(t));
+                let (g, h) = control_hvp(&a, &w, steps, flip, &ta, &tw);
+                cat(flat(&g), flat(&h))
+            },
+        );
+    }
 }
