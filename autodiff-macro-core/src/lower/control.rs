@@ -2,7 +2,7 @@
 
 use super::{LoopFrame, Lowerer, Val};
 use crate::ir::{
-    Arm, Block, Exit, ExitKind, If, Loop, LoopId, LoopKind, Match, Operand, SlotId, SlotTy, Stmt,
+    Arm, Block, Exit, ExitKind, If, Loop, LoopId, LoopKind, Match, Operand, SlotId, Stmt,
 };
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
