@@ -91,10 +91,20 @@
 //! ```
 //!
 //! Nest them, `Dual<Dual<f64>>`, for second derivatives.
+//!
+//! # argmin's solvers
+//!
+//! With the feature `argmin`, `autodiff::argmin::Objective` makes a function of a vector, its
+//! generated gradient and its generated Hessian-vector product an argmin problem, for
+//! argmin's L-BFGS, Newton-CG and trust-region solvers (re-exported as `autodiff::argmin::core`
+//! and `autodiff::argmin::solver`).
 
 pub use autodiff_macro::{differentiable, Differentiable};
 
 pub use autodiff_runtime::rules;
+
+#[cfg(feature = "argmin")]
+pub mod argmin;
 
 pub use autodiff_runtime::{
     abs, cos, cosh, dot, exp, ln, log, log10, log2, logsumexp, max, max_of, mean, min, min_of,

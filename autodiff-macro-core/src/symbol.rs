@@ -116,6 +116,9 @@ pub enum Form {
     Prefix(&'static str),
     /// `a.name(b, ...)`
     Method,
+    /// `rules::<of>(<of's rule args>, ẋ)`, its `k`-th cotangent when it returns several: the
+    /// term of operand `k` in the tangent of `of` (see [`tangent_term`]).
+    Term(&'static Prim, usize),
 }
 
 /// A primal value a rule reads.
@@ -211,6 +214,44 @@ impl Prim {
             2 if is(&MUL_ADD) => &[],
             _ => self.rule_args,
         }
+    }
+}
+
+/// The term of operand `k` in the tangent of `y = of(x)`: `∂of/∂xₖ·ẋₖ`, computed by `of`'s
+/// reverse rule with the tangent `ẋₖ` as its seed (a reverse rule is linear in its seed), so
+/// that forward mode spells no derivative either. Its operands are the values `of`'s rule
+/// reads, then `ẋₖ`; its own reverse rule, `rules::tangent::<of>::<k>`, returns the cotangents
+/// of all of them (the runtime derives it from the same rule, for Hessian-vector products).
+///
+/// Only for primitives whose rule reads values: a linear one (`+`, `-`) is its own tangent.
+pub fn tangent_term(of: &'static Prim, k: usize) -> &'static Prim {
+    static TERMS: std::sync::OnceLock<Vec<Prim>> = std::sync::OnceLock::new();
+    let terms = TERMS.get_or_init(|| {
+        ALL.iter()
+            .flat_map(|&of| of.grads.iter().map(move |&k| term(of, k)))
+            .collect()
+    });
+    terms
+        .iter()
+        .find(|t| t.form == Term(of, k))
+        .expect("every operand of every primitive has a term")
+}
+
+/// [`tangent_term`]'s primitive, built once per process (its tables are leaked once).
+fn term(of: &'static Prim, k: usize) -> Prim {
+    let arity = of.rule_args.len() + 1;
+    let int_args: Vec<usize> = (0..of.rule_args.len())
+        .filter(|&j| matches!(of.rule_args[j], In(i) if of.int_args.contains(&i)))
+        .collect();
+    let grads: Vec<usize> = (0..arity).filter(|j| !int_args.contains(j)).collect();
+    let rule_args: Vec<RuleArg> = (0..arity).map(In).collect();
+    Prim {
+        name: of.name,
+        form: Term(of, k),
+        arity,
+        rule_args: Box::leak(rule_args.into_boxed_slice()),
+        grads: Box::leak(grads.into_boxed_slice()),
+        int_args: Box::leak(int_args.into_boxed_slice()),
     }
 }
 

@@ -61,7 +61,13 @@ fn block(body: &Body, b: &Block, depth: usize, s: &mut String) {
                 let rhs = match &a.op {
                     Op::Copy => args.join(", "),
                     Op::Const(t) => format!("const `{t}`"),
-                    Op::Prim(p) => format!("{}({})", p.name, args.join(", ")),
+                    Op::Prim(p) => match p.form {
+                        // The term of operand k in the tangent of `p`.
+                        crate::symbol::Form::Term(_, k) => {
+                            format!("{}.term{k}({})", p.name, args.join(", "))
+                        }
+                        _ => format!("{}({})", p.name, args.join(", ")),
+                    },
                     Op::Tensor(t) => format!("tensor::{}({})", t.name, args.join(", ")),
                     Op::Read(r) => array_ref(body, r),
                     Op::Reduce(p, refs) => {

@@ -341,7 +341,7 @@ impl Sweeper<'_> {
         rule: TokenStream,
         receivers: Vec<Option<&Operand>>,
         reset: &TokenStream,
-        g: &[proc_macro2::Ident; 3],
+        g: &[proc_macro2::Ident; 4],
     ) -> TokenStream {
         let mut pattern = Vec::new();
         let mut accumulate = TokenStream::new();

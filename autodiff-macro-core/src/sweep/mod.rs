@@ -116,7 +116,7 @@ struct Names {
     tape: Ident,
     ret: Ident,
     fwd_label: syn::Lifetime,
-    grad: [Ident; 3],
+    grad: [Ident; 4],
     out_value: Ident,
     namer: Namer,
 }
@@ -174,6 +174,7 @@ pub fn build(
             namer.fresh("__g0"),
             namer.fresh("__g1"),
             namer.fresh("__g2"),
+            namer.fresh("__g3"),
         ],
         out_value: namer.fresh("__y"),
         namer,

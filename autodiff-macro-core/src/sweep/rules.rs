@@ -24,6 +24,14 @@ pub fn primal(
             let op = punct(op);
             quote!(#op #a)
         }
+        Form::Term(of, k) => {
+            let name = format_ident!("{}", of.name);
+            let pick = (of.grads.len() > 1).then(|| {
+                let k = syn::Index::from(k);
+                quote!(.#k)
+            });
+            quote!(::autodiff::__private::rules::#name(#(#args),*) #pick)
+        }
         Form::Method => {
             let name = format_ident!("{}", prim.name);
             if receiver_is_lit {
@@ -60,5 +68,11 @@ pub fn call(prim: &Prim, args: &[TokenStream], out: &TokenStream, seed: &Ident) 
         RuleArg::In(i) => args[*i].clone(),
         RuleArg::Out => out.clone(),
     });
-    quote!(::autodiff::__private::rules::#name(#(#rule_args,)* #seed))
+    match prim.form {
+        Form::Term(_, k) => {
+            let k = proc_macro2::Literal::usize_unsuffixed(k);
+            quote!(::autodiff::__private::rules::tangent::#name::<#k, _>(#(#rule_args,)* #seed))
+        }
+        _ => quote!(::autodiff::__private::rules::#name(#(#rule_args,)* #seed)),
+    }
 }

@@ -345,3 +345,67 @@ impl Tangents<'_> {
         Operand::Slot(t)
     }
 }
+
+/// Statements the tangents of reductions are built from.
+impl Tangents<'_> {
+    /// `t = if cond { 0 } else { value }`, `value` computed in the `else` branch by `value`:
+    /// the reverse rule's value where the formula would be `0/0` (`norm` at the origin).
+    pub(super) fn zero_if(
+        &mut self,
+        out: &mut Block,
+        cond: proc_macro2::TokenStream,
+        span: Span,
+        value: impl FnOnce(&mut Self, &mut Block) -> Operand,
+    ) -> Operand {
+        let zero = self.float.zero();
+        self.branch(
+            out,
+            cond,
+            span,
+            |t, then, dst| t.assign(then, dst, Op::Const(zero), vec![], true, span),
+            value,
+        )
+    }
+
+    /// The `if` of [`zero_if`](Self::zero_if): `then` writes the new temporary itself,
+    /// `else_value` gives the value it is copied from.
+    fn branch(
+        &mut self,
+        out: &mut Block,
+        cond: proc_macro2::TokenStream,
+        span: Span,
+        then: impl FnOnce(&mut Self, &mut Block, crate::ir::SlotId),
+        else_value: impl FnOnce(&mut Self, &mut Block) -> Operand,
+    ) -> Operand {
+        if cond.to_string() == "false" {
+            return else_value(self, out);
+        }
+        let t = self.temp(SlotTy::Float);
+        let mut then_block = Block::new();
+        then(self, &mut then_block, t);
+        let mut els = Block::new();
+        let v = else_value(self, &mut els);
+        self.assign(&mut els, t, Op::Copy, vec![v], true, span);
+        let id = self.new_branch_id();
+        out.push(crate::ir::Stmt::If(crate::ir::If {
+            id,
+            cond,
+            then: then_block,
+            els,
+        }));
+        Operand::Slot(t)
+    }
+
+    /// `t = prim(args)` into a new temporary.
+    fn op(
+        &mut self,
+        out: &mut Block,
+        prim: &'static symbol::Prim,
+        args: Vec<Operand>,
+        span: Span,
+    ) -> Operand {
+        let t = self.temp(crate::ir::SlotTy::Float);
+        self.assign(out, t, Op::Prim(prim), args, true, span);
+        Operand::Slot(t)
+    }
+}

@@ -8,8 +8,9 @@
 //! Every float slot `x` that depends on a parameter with a tangent gets a tangent slot
 //! `__tan_x`, every such array a tangent array, and every statement that writes one is
 //! followed (or preceded, where it overwrites what the tangent reads) by the statements that
-//! write its tangent: `y = f(a, b)` gets `ẏ = ∂f/∂a·ȧ + ∂f/∂b·ḃ`, with the partials written as
-//! IR too (`partials.rs`). Control flow is kept as it is: a tangent sweep runs alongside the
+//! write its tangent: `y = f(a, b)` gets `ẏ = ∂f/∂a·ȧ + ∂f/∂b·ḃ`, each term `f`'s reverse rule
+//! with the tangent as its seed (`symbol::tangent_term`; the runtime derives the rules of
+//! those terms for the reverse sweep over this body). Control flow is kept as it is: a tangent sweep runs alongside the
 //! primal, so branches and loops need no recording.
 //!
 //! The result is an ordinary body, with the tangents as extra parameters and the tangent of
@@ -19,7 +20,6 @@
 //! gradient's cost).
 
 mod arrays;
-mod partials;
 mod tensor;
 
 use crate::ir::{
@@ -28,7 +28,6 @@ use crate::ir::{
 };
 use crate::names::Namer;
 use crate::parse::FloatTy;
-use partials::{At, Partial};
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 
@@ -247,19 +246,6 @@ impl Tangents<'_> {
         }));
     }
 
-    /// `t = <tokens>`: a value with no derivative, in a new temporary.
-    fn constant(
-        &mut self,
-        out: &mut Block,
-        ty: SlotTy,
-        tokens: TokenStream,
-        span: Span,
-    ) -> Operand {
-        let t = self.temp(ty);
-        self.assign(out, t, Op::Const(tokens), vec![], true, span);
-        Operand::Slot(t)
-    }
-
     /// A float constant, spelled for the function's float type.
     fn lit(&self, value: f64) -> Operand {
         let lit = proc_macro2::Literal::f64_unsuffixed(value);
@@ -385,10 +371,14 @@ impl Tangents<'_> {
     }
 
     // Input:  y = f(a, b);
-    // Output: (partials of f at a, b into temporaries)
-    //         __tan_y = ∂f/∂a·__tan_a + ∂f/∂b·__tan_b;
+    // Output: __t0 = rules::f(<what f's rule reads>, __tan_a).0;
+    //         __t1 = rules::f(<what f's rule reads>, __tan_b).1;
+    //         __tan_y = __t0 + __t1;
     //         y = f(a, b);
-    // When the partials read y, y is computed into a temporary first and copied last.
+    // Each term is f's reverse rule with the operand's tangent as its seed
+    // (`symbol::tangent_term`); a linear f (`+`, `-`, `to_degrees`) is its own tangent, and
+    // a product's terms are products (`ḃ·a`). When
+    // the rule reads y, y is computed into a temporary first and copied last.
     fn prim(
         &mut self,
         a: &Assign,
@@ -396,23 +386,35 @@ impl Tangents<'_> {
         tan: SlotId,
         out: &mut Block,
     ) {
-        let (result, finish) = self.result_first(out, a, Self::reads_out(prim));
-        let at = At {
-            args: &a.args,
-            out: &result,
-            span: a.span,
-        };
-        let partials = self.partials(out, prim, &at);
+        use crate::symbol::{self, RuleArg};
+        let reads_out = prim.rule_args.contains(&RuleArg::Out);
+        let (result, finish) = self.result_first(out, a, reads_out);
+        let read: Vec<Operand> = prim
+            .rule_args
+            .iter()
+            .map(|r| match r {
+                RuleArg::In(i) => a.args[*i].clone(),
+                RuleArg::Out => result.clone(),
+            })
+            .collect();
         let mut terms = Vec::new();
-        for (k, partial) in partials.into_iter().enumerate() {
+        for &k in prim.grads {
             let Some(t) = a.args.get(k).and_then(|op| self.tangent_of(op)) else {
                 continue;
             };
-            terms.push(match partial {
-                Partial::One => (Op::Copy, vec![t]),
-                Partial::MinusOne => (Op::Prim(&crate::symbol::NEG), vec![t]),
-                Partial::Value(p) => (Op::Prim(&crate::symbol::MUL), vec![p, t]),
-                Partial::Zero => continue,
+            terms.push(match (prim.name, k) {
+                ("add", _) | ("sub", 0) | ("mul_add", 2) => (Op::Copy, vec![t]),
+                ("sub", _) | ("neg", _) => (Op::Prim(&symbol::NEG), vec![t]),
+                // A product is linear in each factor: its term is the other factor times the
+                // tangent, a product again (whose second-order rule is `mul`'s own).
+                ("mul" | "mul_add", 0) => (Op::Prim(&symbol::MUL), vec![a.args[1].clone(), t]),
+                ("mul" | "mul_add", 1) => (Op::Prim(&symbol::MUL), vec![a.args[0].clone(), t]),
+                _ if prim.rule_args.is_empty() => (Op::Prim(prim), vec![t]),
+                _ => {
+                    let mut args = read.clone();
+                    args.push(t);
+                    (Op::Prim(symbol::tangent_term(prim, k)), args)
+                }
             });
         }
         let sum = self.sum_terms(out, terms, a.span);
@@ -422,7 +424,7 @@ impl Tangents<'_> {
 
     /// Where the tangent statements read `a`'s result, and the assignment that stores it last.
     /// When they read it (`reads_out`), `a` computes into a temporary first, so that an
-    /// operand its result overwrites (`x = x.exp()`) is still there for the partials.
+    /// operand its result overwrites (`x = x.exp()`) is still there for the rule.
     fn result_first(&mut self, out: &mut Block, a: &Assign, reads_out: bool) -> (Operand, Assign) {
         if !reads_out {
             return (Operand::Slot(a.dst), a.clone());

@@ -56,6 +56,7 @@
 
 mod reduce;
 mod scalar;
+pub mod tangent;
 
 pub use reduce::*;
 pub use scalar::*;
