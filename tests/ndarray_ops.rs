@@ -544,3 +544,59 @@ fn values_through_control_flow() {
         );
     }
 }
+
+/// A ReLU layer (`max` with a float) and `min`, in a closure and as methods of a value.
+#[differentiable]
+fn relu(x: &Array2<f64>, w: &Array2<f64>, cap: f64) -> f64 {
+    let h = x.dot(w).mapv(|v| v.max(0.0));
+    let c = h.mapv(|v| v.min(cap));
+    (&c * &h).sum() + x.dot(w).sum().max(0.5)
+}
+
+#[test]
+fn relu_and_min() {
+    let x = array![[1.0, -2.0], [0.5, 3.0], [-1.5, 0.2]];
+    let w = array![[0.3, -0.7, 1.1], [0.9, 0.2, -0.4]];
+    let cap = 1.2;
+    // Closed form of the first term's gradient in w, away from the kinks: with
+    // z = x w, h = max(z, 0), c = min(h, cap): ∂/∂z (c h) = 2h where 0 < z < cap, cap where
+    // z > cap, 0 where z < 0; and the last term adds 1 to every z when Σz > 0.5.
+    let z = x.dot(&w);
+    let dz = z.mapv(|v| {
+        if v < 0.0 {
+            0.0
+        } else if v < cap {
+            2.0 * v
+        } else {
+            cap
+        }
+    }) + if z.sum() > 0.5 { 1.0 } else { 0.0 };
+    let (_, gw, gcap) = relu_grad(&x, &w, cap);
+    let ew = x.t().dot(&dz);
+    assert!((&gw - &ew).iter().all(|d| d.abs() < 1e-12), "{gw} {ew}");
+    let ecap: f64 = z.iter().map(|&v| if v > cap { v } else { 0.0 }).sum();
+    assert!((gcap - ecap).abs() < 1e-12);
+    let split = |p: &[f64]| (m(&p[..6], 3), m(&p[6..12], 2), p[12]);
+    let x0 = cat(cat(flat(&x), flat(&w)), vec![cap]);
+    check(
+        &x0,
+        |p| {
+            let (x, w, c) = split(p);
+            relu(&x, &w, c)
+        },
+        |p| {
+            let (x, w, c) = split(p);
+            let (g, h, k) = relu_grad(&x, &w, c);
+            cat(cat(flat(&g), flat(&h)), vec![k])
+        },
+        |p, t| {
+            let ((x, w, c), (tx, tw, tc)) = (split(p), split(t));
+            relu_jvp(&x, &w, c, &tx, &tw, tc)
+        },
+        |p, t| {
+            let ((x, w, c), (tx, tw, tc)) = (split(p), split(t));
+            let (g, h, k) = relu_hvp(&x, &w, c, &tx, &tw, tc);
+            cat(cat(flat(&g), flat(&h)), vec![k])
+        },
+    );
+}

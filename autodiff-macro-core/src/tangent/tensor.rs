@@ -148,8 +148,34 @@ impl Tangents<'_> {
         {
             return ta[0].clone().map(|ta| (op, with_data(ta)));
         }
-        if std::ptr::eq(op, &t::ZEROS_LIKE) || std::ptr::eq(op, &t::SIGN) {
+        if [&t::ZEROS_LIKE, &t::SIGN, &t::MAX_WEIGHT, &t::MIN_WEIGHT]
+            .iter()
+            .any(|o| std::ptr::eq(*o, op))
+        {
             return None;
+        }
+        // ẏ = ȧ ⊙ w + ḃ·(1 − w), w the share of `a` (½ at a tie).
+        if std::ptr::eq(op, &t::MAXIMUM) || std::ptr::eq(op, &t::MINIMUM) {
+            let weight = if std::ptr::eq(op, &t::MAXIMUM) {
+                &t::MAX_WEIGHT
+            } else {
+                &t::MIN_WEIGHT
+            };
+            let b = args[1].clone();
+            let w = self.tensor_tmp(out, weight, vec![a.clone(), b], span);
+            let left = ta[0]
+                .clone()
+                .map(|x| self.tensor_tmp(out, &t::COMPONENT_MUL, vec![x, w.clone()], span));
+            let right = ta[1].clone().map(|z| {
+                let one = self.lit(1.0);
+                let rest = self.tensor_tmp(out, &t::SUB, vec![one, w.clone()], span);
+                self.tensor_tmp(out, &t::MUL, vec![z, rest], span)
+            });
+            return match (left, right) {
+                (Some(l), Some(r)) => Some((&t::ADD, vec![l, r])),
+                (Some(x), None) | (None, Some(x)) => Some((&t::COPY, vec![x])),
+                (None, None) => None,
+            };
         }
         if op.diff == 2 {
             let b = args[1].clone();

@@ -674,6 +674,65 @@ impl F1 {
     }
 }
 
+macro_rules! select_fn {
+    ($(#[$doc:meta])* $name:ident, $rev:ident, $weight:ident, $weight_rev:ident, $method:ident, $rule:path) => {
+        $(#[$doc])*
+        #[inline]
+        pub fn $name<A: AsTensor>(a: &A, b: &<A::T as Tensor>::F) -> <A::T as Tensor>::Grad {
+            let b = *b;
+            a.tensor().to_grad().map_elems(|x| x.$method(b))
+        }
+
+        #[doc = concat!("The rule of [`", stringify!($name), "`], elementwise as `rules::", stringify!($method), "`'s (a tie splits the seed in halves; a NaN element gives it all to the other): `ā += ȳ ⊙ wₐ`, `b̄ += Σ ȳ ⊙ w_b`.")]
+        #[inline]
+        pub fn $rev<A: AsTensor>(
+            a: &A,
+            b: &<A::T as Tensor>::F,
+            _out: &<A::T as Tensor>::Grad,
+            seed: &<A::T as Tensor>::Grad,
+            da: Option<&mut <A::T as Tensor>::Acc>,
+            db: Option<&mut <A::T as Tensor>::F>,
+        ) {
+            let b = *b;
+            let g = a.tensor().to_grad();
+            if let Some(da) = da {
+                da.add(g.zip_elems(seed, |x, s| $rule(x, b, s).0));
+            }
+            if let Some(db) = db {
+                *db = *db + g.zip_elems(seed, |x, s| $rule(x, b, s).1).sum_elems();
+            }
+        }
+
+        #[doc = concat!("The share of the seed [`", stringify!($name), "`] gives `a`, elementwise (1, 0, ½ at a tie): the tangent's weight. Piecewise constant.")]
+        #[inline]
+        pub fn $weight<A: AsTensor>(a: &A, b: &<A::T as Tensor>::F) -> <A::T as Tensor>::Grad {
+            let b = *b;
+            a.tensor().to_grad().map_elems(|x| $rule(x, b, <<A::T as Tensor>::F as num_traits::One>::one()).0)
+        }
+
+        #[doc = concat!("The rule of [`", stringify!($weight), "`]: zero, it is piecewise constant.")]
+        #[inline]
+        pub fn $weight_rev<A: AsTensor>(
+            _a: &A,
+            _b: &<A::T as Tensor>::F,
+            _out: &<A::T as Tensor>::Grad,
+            _seed: &<A::T as Tensor>::Grad,
+            _da: Option<&mut <A::T as Tensor>::Acc>,
+            _db: Option<&mut <A::T as Tensor>::F>,
+        ) {
+        }
+    };
+}
+
+select_fn!(
+    /// `max(aᵢ, b)` elementwise with a float (`mapv(|v| v.max(0.0))`, a ReLU).
+    maximum, maximum_rev, max_weight, max_weight_rev, max, crate::rules::max
+);
+select_fn!(
+    /// `min(aᵢ, b)` elementwise with a float.
+    minimum, minimum_rev, min_weight, min_weight_rev, min, crate::rules::min
+);
+
 /// The sum of the elements, a float.
 #[inline]
 pub fn sum<A: AsTensor>(a: &A) -> <A::T as Tensor>::F {
