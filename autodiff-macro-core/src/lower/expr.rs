@@ -486,7 +486,7 @@ impl Lowerer<'_> {
     }
 
     /// An integer operand, materialised into an `i32` slot unless it is a literal.
-    fn int_operand(&mut self, arg: &Expr, out: &mut Block) -> Operand {
+    pub(super) fn int_operand(&mut self, arg: &Expr, out: &mut Block) -> Operand {
         if let Expr::Lit(syn::ExprLit {
             lit: Lit::Int(i), ..
         }) = arg

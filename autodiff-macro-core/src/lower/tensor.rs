@@ -302,6 +302,8 @@ impl Lowerer<'_> {
             if i + 1 < op.diff {
                 let v = self.expr(arg, out);
                 args.push(self.operand(v, arg.span(), out));
+            } else if std::ptr::eq(op, &t::POWI) {
+                args.push(self.int_operand(arg, out));
             } else {
                 match self.data_operand(arg, out) {
                     Some(o) => args.push(o),

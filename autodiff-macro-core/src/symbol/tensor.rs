@@ -56,6 +56,8 @@ ops! {
     NORM_SQUARED = "norm_squared", 1, 0, true;
     TO_SCALAR = "to_scalar", 1, 0, true;
     INDEX = "index", 1, 1, true;
+    POWI = "powi", 1, 1, false;
+    POWI_PARTIAL = "powi_partial", 1, 1, false;
     MAXIMUM = "maximum", 2, 0, false;
     MINIMUM = "minimum", 2, 0, false;
     MAX_WEIGHT = "max_weight", 2, 0, false;
@@ -95,6 +97,7 @@ pub fn method(name: &str) -> Option<&'static TensorOp> {
         "row" => &ROW,
         "column" => &COLUMN,
         "sum_axis" => &SUM_AXIS,
+        "powi" => &POWI,
         "max" => &MAXIMUM,
         "min" => &MINIMUM,
         "clone" | "to_owned" | "view" | "into_owned" | "clone_owned" => &COPY,
@@ -103,7 +106,7 @@ pub fn method(name: &str) -> Option<&'static TensorOp> {
 }
 
 /// The methods `method` knows, for messages.
-pub const METHODS: &str = "dot, cross, component_mul, sum, mean, norm, norm_squared, t, transpose, row, column, sum_axis, mapv, map, clone, to_owned, view, the elementwise exp, ln, tanh, sin, cos, sqrt, recip, abs, and max and min with a float (with a float: arithmetic `+ - * /`)";
+pub const METHODS: &str = "dot, cross, component_mul, sum, mean, norm, norm_squared, t, transpose, row, column, sum_axis, mapv, map, clone, to_owned, view, the elementwise exp, ln, tanh, sin, cos, sqrt, recip, abs, powi, and max and min with a float (with a float: arithmetic `+ - * /`)";
 
 /// The type names whose values are whole arrays: ndarray's and nalgebra's.
 pub fn is_tensor_type_name(name: &str) -> bool {

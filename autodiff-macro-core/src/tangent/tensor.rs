@@ -148,9 +148,22 @@ impl Tangents<'_> {
         {
             return ta[0].clone().map(|ta| (op, with_data(ta)));
         }
-        if [&t::ZEROS_LIKE, &t::SIGN, &t::MAX_WEIGHT, &t::MIN_WEIGHT]
-            .iter()
-            .any(|o| std::ptr::eq(*o, op))
+        // ẏ = ȧ ⊙ n·aⁿ⁻¹
+        if std::ptr::eq(op, &t::POWI) {
+            let ta = ta[0].clone()?;
+            let p = self.tensor_tmp(out, &t::POWI_PARTIAL, with_data(a), span);
+            return Some((&t::COMPONENT_MUL, vec![ta, p]));
+        }
+        // Only in tangent bodies, which are not transformed again.
+        if [
+            &t::ZEROS_LIKE,
+            &t::SIGN,
+            &t::MAX_WEIGHT,
+            &t::MIN_WEIGHT,
+            &t::POWI_PARTIAL,
+        ]
+        .iter()
+        .any(|o| std::ptr::eq(*o, op))
         {
             return None;
         }

@@ -733,6 +733,65 @@ select_fn!(
     minimum, minimum_rev, min_weight, min_weight_rev, min, crate::rules::min
 );
 
+/// `xⁿ` elementwise for an integer `n` (`mapv(|v| v.powi(2))`).
+#[inline]
+pub fn powi<A: AsTensor>(a: &A, n: &i32) -> <A::T as Tensor>::Grad {
+    let n = *n;
+    a.tensor().to_grad().map_elems(|x| x.powi(n))
+}
+
+/// The rule of [`powi`], elementwise as `rules::powi`: `ā += ȳ ⊙ n·aⁿ⁻¹` (0 for `n = 0`).
+#[inline]
+pub fn powi_rev<A: AsTensor>(
+    a: &A,
+    n: &i32,
+    _out: &<A::T as Tensor>::Grad,
+    seed: &<A::T as Tensor>::Grad,
+    da: Option<&mut <A::T as Tensor>::Acc>,
+) {
+    let n = *n;
+    if let Some(da) = da {
+        da.add(
+            a.tensor()
+                .to_grad()
+                .zip_elems(seed, |x, s| crate::rules::powi(x, n, s)),
+        );
+    }
+}
+
+/// `n·xⁿ⁻¹` elementwise: the derivative of [`powi`], which forward mode multiplies tangents by.
+#[inline]
+pub fn powi_partial<A: AsTensor>(a: &A, n: &i32) -> <A::T as Tensor>::Grad {
+    let n = *n;
+    let one = <<A::T as Tensor>::F as num_traits::One>::one();
+    a.tensor()
+        .to_grad()
+        .map_elems(|x| crate::rules::powi(x, n, one))
+}
+
+/// The rule of [`powi_partial`]: `ā += ȳ ⊙ n·(n−1)·aⁿ⁻²` (0 for `n = 0` and `n = 1`).
+#[inline]
+pub fn powi_partial_rev<A: AsTensor>(
+    a: &A,
+    n: &i32,
+    _out: &<A::T as Tensor>::Grad,
+    seed: &<A::T as Tensor>::Grad,
+    da: Option<&mut <A::T as Tensor>::Acc>,
+) {
+    let n = *n;
+    if let Some(da) = da {
+        let g = a.tensor().to_grad();
+        if n == 0 {
+            da.add(g.zero_grad());
+            return;
+        }
+        let n_f = <<A::T as Tensor>::F as num_traits::NumCast>::from(n).expect("an i32 as a float");
+        da.add(g.zip_elems(seed, |x, s| {
+            crate::rules::powi(x, n.wrapping_sub(1), s * n_f)
+        }));
+    }
+}
+
 /// The sum of the elements, a float.
 #[inline]
 pub fn sum<A: AsTensor>(a: &A) -> <A::T as Tensor>::F {
