@@ -45,6 +45,16 @@ pub trait Tensor {
     fn to_grad(&self) -> Self::Grad;
     /// Its shape, for messages.
     fn shape_of(&self) -> Vec<usize>;
+    /// Each element mapped by `f`, as the gradient type (one pass, no copy first).
+    fn map_to_grad(&self, f: impl Fn(Self::F) -> Self::F) -> Self::Grad;
+    /// `f(aᵢ, yᵢ, sᵢ)` over the elements of this value and of `y` and `s`, of its shape (one
+    /// pass: an elementwise rule reads its input, its value and its seed together).
+    fn zip3_to_grad(
+        &self,
+        y: &Self::Grad,
+        s: &Self::Grad,
+        f: impl Fn(Self::F, Self::F, Self::F) -> Self::F,
+    ) -> Self::Grad;
 }
 
 /// An owned gradient value: a float, an owned array, a matrix.
@@ -128,6 +138,14 @@ macro_rules! float_tensor {
             }
             fn shape_of(&self) -> Vec<usize> {
                 Vec::new()
+            }
+            #[inline]
+            fn map_to_grad(&self, f: impl Fn($f) -> $f) -> $f {
+                f(*self)
+            }
+            #[inline]
+            fn zip3_to_grad(&self, y: &$f, s: &$f, f: impl Fn($f, $f, $f) -> $f) -> $f {
+                f(*self, *y, *s)
             }
         }
 
@@ -585,7 +603,7 @@ pub fn zeros_like_rev<A: AsTensor>(
 /// `-a`.
 #[inline]
 pub fn neg<A: AsTensor>(a: &A) -> <A::T as Tensor>::Grad {
-    a.tensor().to_grad().map_elems(|x| -x)
+    a.tensor().map_to_grad(|x| -x)
 }
 
 /// The rule of [`neg`]: `ā −= ȳ`.
@@ -606,7 +624,7 @@ macro_rules! unary_fn {
         $(#[$doc])*
         #[inline]
         pub fn $name<A: AsTensor>(a: &A) -> <A::T as Tensor>::Grad {
-            a.tensor().to_grad().map_elems(|$x| $value)
+            a.tensor().map_to_grad(|$x| $value)
         }
 
         #[doc = concat!("The rule of [`", stringify!($name), "`], elementwise: `ā += ȳ · f'(a)`.")]
@@ -618,8 +636,7 @@ macro_rules! unary_fn {
             da: Option<&mut <A::T as Tensor>::Acc>,
         ) {
             if let Some(da) = da {
-                let partial = a.tensor().to_grad().zip_elems(out, |$a, $y| $partial);
-                da.add(partial.zip_elems(seed, |p, s| p * s));
+                da.add(a.tensor().zip3_to_grad(out, seed, |$a, $y, s| s * $partial));
             }
         }
     };

@@ -34,6 +34,15 @@ macro_rules! common {
             fn shape_of(&self) -> Vec<usize> {
                 vec![self.nrows(), self.ncols()]
             }
+            #[inline]
+            fn map_to_grad(&self, f: impl Fn($f) -> $f) -> $m {
+                self.map(f)
+            }
+            #[inline]
+            fn zip3_to_grad(&self, y: &$m, s: &$m, f: impl Fn($f, $f, $f) -> $f) -> $m {
+                same_shape("an elementwise rule", self, s);
+                self.zip_zip_map(y, s, f)
+            }
         }
 
         impl<$($gen)*> Grad for $m {

@@ -24,6 +24,27 @@ impl<F: NdFloat, S: Data<Elem = F>, D: Dimension> Tensor for ArrayBase<S, D> {
     fn shape_of(&self) -> Vec<usize> {
         self.shape().to_vec()
     }
+
+    #[inline]
+    fn map_to_grad(&self, f: impl Fn(F) -> F) -> Array<F, D> {
+        self.mapv(f)
+    }
+
+    #[inline]
+    fn zip3_to_grad(
+        &self,
+        y: &Array<F, D>,
+        s: &Array<F, D>,
+        f: impl Fn(F, F, F) -> F,
+    ) -> Array<F, D> {
+        if self.shape() != y.shape() || self.shape() != s.shape() {
+            shape_panic("an elementwise rule", self.shape(), s.shape());
+        }
+        ndarray::Zip::from(self)
+            .and(y)
+            .and(s)
+            .map_collect(|&a, &y, &s| f(a, y, s))
+    }
 }
 
 impl<F: NdFloat, D: Dimension> Grad for Array<F, D> {
@@ -174,6 +195,27 @@ where
         da: Option<&mut Adj<Array<F, D1>>>,
         db: Option<&mut Adj<Array<F, D2>>>,
     ) {
+        if self.shape() == b.shape() {
+            // No broadcast: products of one shape, without dynamic dimensions.
+            type Out<D1, D2> = <D1 as DimMax<D2>>::Output;
+            if let Some(da) = da {
+                let bv = b
+                    .view()
+                    .into_dimensionality::<Out<D1, D2>>()
+                    .expect("one shape");
+                let g = seed * &bv;
+                da.add(g.into_dimensionality::<D1>().expect("one shape"));
+            }
+            if let Some(db) = db {
+                let av = self
+                    .view()
+                    .into_dimensionality::<Out<D1, D2>>()
+                    .expect("one shape");
+                let g = seed * &av;
+                db.add(g.into_dimensionality::<D2>().expect("one shape"));
+            }
+            return;
+        }
         if let Some(da) = da {
             da.add(unbroadcast(&(&dynv(seed) * &dynv(b)), &self.raw_dim()));
         }
