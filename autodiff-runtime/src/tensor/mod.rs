@@ -263,9 +263,9 @@ float_tensor!(f32, f64);
 /// Values whose methods `exp()`, `ln()`, `tanh()`, ... are the elementwise functions: floats
 /// and ndarray's arrays. A nalgebra matrix's `exp()` is the matrix exponential.
 #[diagnostic::on_unimplemented(
-    message = "on a nalgebra matrix, `exp()` is the matrix exponential, which `#[differentiable]` does not differentiate",
-    label = "not an elementwise method here",
-    note = "for the elementwise function, write `m.map(f64::exp)` (or `m.map(|v| v.exp())`)"
+    message = "`#[differentiable]` takes a float method of a nalgebra matrix (`exp`, `abs`, ...) for the elementwise function, which it is not always (`exp()` is the matrix exponential)",
+    label = "not differentiated as a method of `{Self}`",
+    note = "for the elementwise function, write it with `map`: `m.map(f64::exp)`, `m.map(|v| v.abs())`"
 )]
 pub trait ElementwiseMethods {}
 
