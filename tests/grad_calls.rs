@@ -1168,3 +1168,50 @@ fn vjp_of_a_caller_scales_by_the_seed() {
         1e-14,
     );
 }
+
+// --- data arguments that change in a loop: a sub-slice of a local array, a local `Vec` ------
+
+/// Σ over the selected indices of wᵢ·x, the indices a data argument.
+#[differentiable(wrt(w, x))]
+fn weighted_at(w: &[f64], x: f64, at: &[usize]) -> f64 {
+    let mut s = 0.0;
+    for &i in at {
+        s += w[i] * x;
+    }
+    s
+}
+
+/// Σₖ (Σ_{i<k} wᵢ)·x·x over k = 1..n, the prefix passed as `&idx[..k]` of a stack array
+/// and as `&seen` of a `Vec` local, both rewritten in the loop (each call's pullback must see
+/// the indices of its own iteration, not the last ones).
+#[differentiable(wrt(w, x))]
+fn prefixes(w: &[f64], x: f64) -> f64 {
+    let n = w.len();
+    let mut idx = [0usize; 8];
+    let mut seen: Vec<usize> = Vec::new();
+    let mut s = 0.0;
+    for k in 1..=n {
+        idx[k - 1] = k - 1;
+        seen.push(k - 1);
+        s += weighted_at(w, x, &idx[..k]) * x;
+        s += weighted_at(w, x, &seen);
+    }
+    s + seen.len() as f64
+}
+
+#[test]
+fn sub_slices_and_vec_locals_passed_by_reference() {
+    // f = Σₖ Pₖ (x² + x), with Pₖ = Σ_{i<k} wᵢ, plus n: for w = (1, 2, 3), Σₖ Pₖ = 1 + 3 + 6
+    // = 10, so f = 10 (x² + x) + 3; ∂f/∂x = 10 (2x + 1); ∂f/∂wᵢ = (n − i)(x² + x).
+    let w = [1.0, 2.0, 3.0];
+    let x = 1.5;
+    let (dw, dx) = prefixes_grad(&w, x);
+    assert_eq!(prefixes(&w, x), 10.0 * (x * x + x) + 3.0);
+    assert_eq!(dx, 10.0 * (2.0 * x + 1.0));
+    let q = x * x + x;
+    assert_eq!(dw, vec![3.0 * q, 2.0 * q, q]);
+    let flat = concat(&[&w, &[x]]);
+    let grad = concat(&[&dw, &[dx]]);
+    let report = check_grad(|p: &[f64]| prefixes(&p[..3], p[3]), &flat, &grad);
+    assert!(report.max_rel_error < 1e-8, "{report:?}");
+}

@@ -106,4 +106,4 @@ pub use fields::{
 pub use num_traits::Float;
 pub use optim::Adam;
 pub use primal::*;
-pub use tape::{Counter, Recycle, RecycledTape, Tape};
+pub use tape::{Counter, Recycle, RecycledTape, Reversing, Tape};

@@ -48,9 +48,12 @@ use std::marker::PhantomData;
 /// A LIFO record stack with one typed lane per kind of recorded value.
 ///
 /// See the [module documentation](self) for the push/pop discipline.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub struct Tape<F> {
+    /// The float lane's storage: its first `top` elements are the records, the rest room
+    /// for more (filled with copies of recorded values, never read).
     floats: Vec<F>,
+    top: usize,
     indices: Vec<usize>,
     ints: Vec<i32>,
     flags: Vec<bool>,
@@ -71,6 +74,7 @@ impl<F> Tape<F> {
     pub const fn new() -> Self {
         Tape {
             floats: Vec::new(),
+            top: 0,
             indices: Vec::new(),
             ints: Vec::new(),
             flags: Vec::new(),
@@ -80,8 +84,14 @@ impl<F> Tape<F> {
 
     /// Reserves room for at least `n` more floats.
     #[inline]
-    pub fn reserve_floats(&mut self, n: usize) {
-        self.floats.reserve(n);
+    pub fn reserve_floats(&mut self, n: usize)
+    where
+        F: Copy + Default,
+    {
+        let need = self.top + n;
+        if need > self.floats.len() {
+            self.floats = grow(std::mem::take(&mut self.floats), need, F::default());
+        }
     }
 
     /// Reserves room for at least `n` more indices.
@@ -91,9 +101,21 @@ impl<F> Tape<F> {
     }
 
     /// Records a float.
+    ///
+    /// The lane's storage is grown (by a call that takes and returns it by value) only when
+    /// full, so a loop that pushes keeps the lane's length in a register: `Vec::push` would
+    /// hand the tape's address to its growth, after which LLVM reloads and stores the length
+    /// around every store the loop makes.
     #[inline]
-    pub fn push_float(&mut self, value: F) {
-        self.floats.push(value);
+    pub fn push_float(&mut self, value: F)
+    where
+        F: Copy,
+    {
+        if self.top >= self.floats.len() {
+            self.floats = grow(std::mem::take(&mut self.floats), self.top + 1, value);
+        }
+        self.floats[self.top] = value;
+        self.top += 1;
     }
 
     /// Takes back the most recently recorded float.
@@ -102,9 +124,17 @@ impl<F> Tape<F> {
     /// If the float lane is empty (a bug in the generated code).
     #[inline]
     #[track_caller]
-    pub fn pop_float(&mut self) -> F {
-        match self.floats.pop() {
-            Some(value) => value,
+    pub fn pop_float(&mut self) -> F
+    where
+        F: Copy,
+    {
+        // One comparison: below zero, the index wraps past the lane's end.
+        let top = self.top.wrapping_sub(1);
+        match self.floats.get(top) {
+            Some(&value) => {
+                self.top = top;
+                value
+            }
             None => underflow("float"),
         }
     }
@@ -134,7 +164,15 @@ impl<F> Tape<F> {
     where
         F: Copy,
     {
-        self.floats.extend_from_slice(values);
+        let (start, end) = (self.top, self.top + values.len());
+        if end > self.floats.len() {
+            match values.first() {
+                Some(&fill) => self.floats = grow(std::mem::take(&mut self.floats), end, fill),
+                None => return,
+            }
+        }
+        self.floats[start..end].copy_from_slice(values);
+        self.top = end;
     }
 
     /// Takes back the slice [`Tape::push_slice`] recorded last, into `dst` (of its length).
@@ -147,11 +185,11 @@ impl<F> Tape<F> {
     where
         F: Copy,
     {
-        let Some(start) = self.floats.len().checked_sub(dst.len()) else {
+        let Some(start) = self.top.checked_sub(dst.len()) else {
             underflow("float")
         };
-        dst.copy_from_slice(&self.floats[start..]);
-        self.floats.truncate(start);
+        dst.copy_from_slice(&self.floats[start..self.top]);
+        self.top = start;
     }
 
     /// Records an `i32` (e.g. the exponent of `powi`).
@@ -220,7 +258,7 @@ impl<F> Tape<F> {
     /// Number of floats currently recorded.
     #[inline]
     pub fn float_len(&self) -> usize {
-        self.floats.len()
+        self.top
     }
 
     /// Number of indices currently recorded.
@@ -244,7 +282,7 @@ impl<F> Tape<F> {
     /// Whether every lane is empty (true again after a complete reverse sweep).
     #[inline]
     pub fn is_empty(&self) -> bool {
-        self.floats.is_empty()
+        self.top == 0
             && self.indices.is_empty()
             && self.ints.is_empty()
             && self.flags.is_empty()
@@ -254,11 +292,45 @@ impl<F> Tape<F> {
     /// Empties every lane, keeping the allocations for reuse.
     #[inline]
     pub fn clear(&mut self) {
-        self.floats.clear();
+        self.top = 0;
         self.indices.clear();
         self.ints.clear();
         self.flags.clear();
         self.counters.iter_mut().for_each(Vec::clear);
+    }
+}
+
+/// `lane` with room for at least `need` floats (doubling), the new room filled with `fill`.
+#[cold]
+#[inline(never)]
+fn grow<F: Copy>(mut lane: Vec<F>, need: usize, fill: F) -> Vec<F> {
+    let len = need.max(2 * lane.len()).max(16);
+    lane.resize(len, fill);
+    lane
+}
+
+/// A clone holds the records only: its float lane has exactly their number as its room.
+impl<F: Clone> Clone for Tape<F> {
+    fn clone(&self) -> Self {
+        Tape {
+            floats: self.floats[..self.top].to_vec(),
+            top: self.top,
+            indices: self.indices.clone(),
+            ints: self.ints.clone(),
+            flags: self.flags.clone(),
+            counters: self.counters.clone(),
+        }
+    }
+}
+
+/// Two tapes are equal when they hold the same records.
+impl<F: PartialEq> PartialEq for Tape<F> {
+    fn eq(&self, other: &Self) -> bool {
+        self.floats[..self.top] == other.floats[..other.top]
+            && self.indices == other.indices
+            && self.ints == other.ints
+            && self.flags == other.flags
+            && self.counters == other.counters
     }
 }
 
@@ -480,6 +552,53 @@ mod tests {
         tape.push_flag(true);
         tape.pop_flag();
         tape.pop_flag();
+    }
+}
+
+/// The tape moved into a local of the reverse sweep, and moved back when dropped.
+///
+/// The forward sweep's pushes pass the tape to `Vec`'s growth, which rustc does not inline,
+/// so LLVM must assume any store may change the lanes' lengths: a reverse loop that pops
+/// would reload and store each length on every iteration. The reverse sweep only pops; it
+/// pops from this copy, which nothing outside the generated function can see, so LLVM keeps
+/// the lengths in registers. Dropping it gives the lanes, and their capacity, back.
+#[derive(Debug)]
+pub struct Reversing<'a, F> {
+    tape: Tape<F>,
+    home: &'a mut Tape<F>,
+}
+
+impl<'a, F> Reversing<'a, F> {
+    /// Moves `home`'s lanes into the copy; dropping it moves them back.
+    #[inline]
+    pub fn new(home: &'a mut Tape<F>) -> Self {
+        Reversing {
+            tape: std::mem::take(home),
+            home,
+        }
+    }
+}
+
+impl<F> std::ops::Deref for Reversing<'_, F> {
+    type Target = Tape<F>;
+
+    #[inline]
+    fn deref(&self) -> &Tape<F> {
+        &self.tape
+    }
+}
+
+impl<F> std::ops::DerefMut for Reversing<'_, F> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut Tape<F> {
+        &mut self.tape
+    }
+}
+
+impl<F> Drop for Reversing<'_, F> {
+    #[inline]
+    fn drop(&mut self) {
+        std::mem::swap(&mut self.tape, self.home);
     }
 }
 

@@ -47,6 +47,9 @@ pub struct Analysis {
     /// Arrays recorded whole where reductions read them, instead of saved at every write
     /// (`snapshot.rs`).
     pub snapshot: Vec<bool>,
+    /// Float slots recorded where rules read them, instead of saved at every write
+    /// (`snapshot::plan_slots`).
+    pub slot_snapshot: Vec<bool>,
     /// Slots whose adjoint nothing reads after the reverse of their assignment: not a
     /// parameter, assigned by one statement, outside every loop. The reverse of that
     /// statement need not reset the adjoint to zero (an assignment or a call).
@@ -68,6 +71,19 @@ impl Analysis {
         record::saves(self, a, in_loop)
             && !self.recompute.replayed[a.dst.0]
             && self.at_use[a.dst.0].is_none()
+            && (!self.slot_snapshot[a.dst.0]
+                || snapshot::rule_reads(a, &self.active).0.contains(&a.dst.0))
+    }
+
+    /// The slots `a`'s rule reads that are recorded where it runs (`snapshot::plan_slots`),
+    /// other than the one it assigns (whose save restores it).
+    pub fn snapshot_reads(&self, a: &Assign) -> Vec<SlotId> {
+        snapshot::rule_reads(a, &self.active)
+            .0
+            .into_iter()
+            .filter(|&s| s != a.dst.0 && self.slot_snapshot[s])
+            .map(SlotId)
+            .collect()
     }
 
     /// Whether the call `c` must save the value it overwrites (its result is read later by a
@@ -149,6 +165,7 @@ pub fn body(cx: &Ctxt, f: &Function, body: &Body) -> Analysis {
         recompute: Default::default(),
         at_use: Vec::new(),
         snapshot: Vec::new(),
+        slot_snapshot: Vec::new(),
         adjoint_dies: assigned_once_outside_loops(body),
     };
     record::check_array_inits(cx, body, &an);
@@ -220,6 +237,13 @@ pub fn body(cx: &Ctxt, f: &Function, body: &Body) -> Analysis {
             an.at_use[slot] = None;
         }
     }
+    an.slot_snapshot = snapshot::plan_slots(
+        body,
+        &an.active,
+        &an.needed,
+        &an.recompute.replayed,
+        &an.at_use,
+    );
     an
 }
 

@@ -57,6 +57,7 @@ pub struct Replay {
 type Positioned<T> = (usize, T);
 
 /// What a reverse iteration replays, in program order.
+#[derive(Clone)]
 pub enum Item {
     Assign(Assign),
     /// A `let` of a non-float value computed like a replayed constant (`let i = __i;`, which
@@ -134,6 +135,9 @@ fn plan_with(
         enclosing: Vec::new(),
         depth: 0,
         read_weight: vec![0.0; body.arrays.len()],
+        slots: &body.slots,
+        pending: Vec::new(),
+        outer: Vec::new(),
     };
     // Each top-level statement with what its reverse sweep sees unchanged (`unchanged.rs`).
     // Only loops are planned: the others are passed over at no cost.
@@ -153,11 +157,13 @@ fn plan_with(
                 restored,
                 inside: HashSet::new(),
                 single: &single,
+                outer: Outer::default(),
             };
             planner.walk(std::slice::from_ref(stmt), &cx);
         }
         unchanged.pass(stmt);
     }
+    planner.finish();
     let Planner {
         mut plan,
         referenced,
@@ -252,6 +258,49 @@ struct Planner<'a> {
     depth: usize,
     /// For each array, the weight of the replayed reads that need it restored.
     read_weight: Vec<f64>,
+    slots: &'a [crate::ir::Slot],
+    /// Every loop over a range planned so far, decided in `finish` (innermost first), since
+    /// loops nested in it may ask it to replay more.
+    pending: Vec<Pending>,
+    /// What the enclosing loops over a range can replay, for the block being walked: each
+    /// loop's index in `pending` and its candidates that precede the statement being walked.
+    outer: Vec<(usize, Outer)>,
+}
+
+/// A loop's replay before it is decided.
+struct Pending {
+    id: usize,
+    counter: Ident,
+    enclosing: Vec<(usize, Ident)>,
+    depth: usize,
+    inductions: Vec<(Ident, usize)>,
+    candidates: Vec<(usize, Assign)>,
+    lets: Vec<Positioned<Item>>,
+    /// The arrays written at or after the top-level statement, for the replayed reads' weight.
+    written: Vec<bool>,
+    /// What the enclosing loops could replay, seen from this loop: by slot and by name.
+    outer: Outer,
+    /// Slots and `let`s the loops nested in it need it to replay.
+    asked: HashSet<usize>,
+    asked_lets: bool,
+}
+
+/// What enclosing loops can replay before a nested loop: which loop (its index in
+/// `Planner::pending`) gives each slot, and each name (of a slot or a `let`).
+#[derive(Clone, Default)]
+struct Outer {
+    slots: HashMap<usize, usize>,
+    names: HashMap<String, (usize, Option<usize>)>,
+}
+
+impl Outer {
+    fn merged(&self, other: &Outer) -> Outer {
+        let mut out = self.clone();
+        out.slots.extend(other.slots.iter().map(|(k, v)| (*k, *v)));
+        out.names
+            .extend(other.names.iter().map(|(k, v)| (k.clone(), *v)));
+        out
+    }
 }
 
 impl Planner<'_> {
@@ -274,7 +323,19 @@ impl Planner<'_> {
                         self.enclosing.push((l.id.0, counter));
                     }
                     self.depth += 1;
-                    self.walk(&l.body, cx);
+                    let index = pushed.then(|| self.pending.len() - 1);
+                    match index {
+                        // Nested loops see the candidates before their statement.
+                        Some(index) => {
+                            for (at, stmt) in l.body.iter().enumerate() {
+                                let outer = self.before(index, at);
+                                self.outer.push((index, outer));
+                                self.walk(std::slice::from_ref(stmt), cx);
+                                self.outer.pop();
+                            }
+                        }
+                        None => self.walk(&l.body, cx),
+                    }
                     self.depth -= 1;
                     if pushed {
                         self.enclosing.pop();
@@ -299,10 +360,11 @@ impl Planner<'_> {
     /// neither its trip count nor its first counter (`sweep/control.rs` decides, knowing
     /// whether the loop can be left early).
     fn plan_range(&mut self, l: &crate::ir::Loop, iter: &TokenStream, cx: &Context) {
+        let outer = self.outer_here();
         if self.depth == 0
             || !is_range(iter)
             || !cx
-                .in_loops(&self.enclosing)
+                .in_loops(&self.enclosing, &outer)
                 .pure(iter.clone(), &HashSet::new())
         {
             return;
@@ -313,47 +375,169 @@ impl Planner<'_> {
                 self.referenced.insert(outer.clone());
             }
         }
+        ask_names(&mut self.pending, &outer, iter);
     }
 
-    /// What the loop `l` over a range with counter `counter` replays.
-    fn plan_loop(&mut self, l: &crate::ir::Loop, counter: &Ident, cx: &Context) {
-        let inner = cx.clone_with(&self.enclosing, counter, &l.body);
-        let inductions = induction::of(&l.body);
-        let (candidates, lets) = inner.candidates(&l.body, &inductions);
-        let assigns = keep_needed(candidates, self.needed);
-        if assigns.is_empty() {
-            return;
+    /// What the enclosing loops can replay before the statement being walked.
+    fn outer_here(&self) -> Outer {
+        self.outer
+            .iter()
+            .fold(Outer::default(), |acc, (_, o)| acc.merged(o))
+    }
+
+    /// The candidates of the loop `index` of `pending` that precede its statement `at`.
+    fn before(&self, index: usize, at: usize) -> Outer {
+        let p = &self.pending[index];
+        let mut out = Outer::default();
+        for (pos, a) in &p.candidates {
+            if *pos < at {
+                out.slots.insert(a.dst.0, index);
+                out.names
+                    .insert(self.slots[a.dst.0].name.to_string(), (index, Some(a.dst.0)));
+            }
         }
-        for (_, a) in &assigns {
-            self.plan.replayed[a.dst.0] = true;
-            if let Op::Read(r) = &a.op {
-                if cx.written[r.array.0] {
-                    self.read_weight[r.array.0] += frequency(self.depth + 1);
+        for (pos, item) in &p.lets {
+            if let (true, Item::Let(tokens)) = (*pos < at, item) {
+                if let Some(name) = let_name(tokens) {
+                    out.names.insert(name, (index, None));
                 }
             }
         }
-        let mut items: Vec<(usize, Item)> = lets;
-        items.extend(assigns.into_iter().map(|(at, a)| (at, Item::Assign(a))));
-        items.sort_by_key(|(at, _)| *at);
-        let items: Vec<Item> = items.into_iter().map(|(_, item)| item).collect();
-        for outer in self.enclosing.iter() {
-            if items.iter().any(|item| item.names(&outer.1)) {
-                self.referenced.insert(outer.clone());
+        out
+    }
+
+    /// The candidates of the loop `l` over a range with counter `counter`, decided in
+    /// `finish`.
+    fn plan_loop(&mut self, l: &crate::ir::Loop, counter: &Ident, cx: &Context) {
+        let outer = self.outer_here();
+        let inner = cx.clone_with(&self.enclosing, &outer, counter, &l.body);
+        let inductions = induction::of(&l.body);
+        let (candidates, lets) = inner.candidates(&l.body, &inductions);
+        self.pending.push(Pending {
+            id: l.id.0,
+            counter: counter.clone(),
+            enclosing: self.enclosing.clone(),
+            depth: self.depth,
+            inductions,
+            candidates,
+            lets,
+            written: cx.written.to_vec(),
+            outer,
+            asked: HashSet::new(),
+            asked_lets: false,
+        });
+    }
+
+    /// Decides every loop's replay, innermost first: what the reverse sweep reads, what
+    /// nested loops asked for, and what those are computed from.
+    fn finish(&mut self) {
+        let mut order: Vec<usize> = (0..self.pending.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(self.pending[i].depth));
+        for i in order {
+            let p = &self.pending[i];
+            let needed = self.needed;
+            let asked = p.asked.clone();
+            let assigns = keep_needed_by(p.candidates.clone(), |s| needed[s] || asked.contains(&s));
+            if assigns.is_empty() && !p.asked_lets {
+                continue;
+            }
+            let outer = p.outer.clone();
+            // What the kept items read of the enclosing loops' replays.
+            for (_, a) in &assigns {
+                let reads = a.args.iter().chain(crate::ir::walk::array_indices(a));
+                for s in reads.filter_map(crate::ir::walk::slot_of) {
+                    if let Some(&at) = outer.slots.get(&s.0) {
+                        self.pending[at].asked.insert(s.0);
+                    }
+                }
+                if let Op::Const(tokens) = &a.op {
+                    ask_names(&mut self.pending, &outer, tokens);
+                }
+            }
+            let lets: Vec<TokenStream> = self.pending[i]
+                .lets
+                .iter()
+                .filter_map(|(_, item)| match item {
+                    Item::Let(tokens) => Some(tokens.clone()),
+                    Item::Assign(_) => None,
+                })
+                .collect();
+            for tokens in &lets {
+                ask_names(&mut self.pending, &outer, tokens);
+            }
+            let p = &self.pending[i];
+            for (_, a) in &assigns {
+                self.plan.replayed[a.dst.0] = true;
+                if let Op::Read(r) = &a.op {
+                    if p.written[r.array.0] {
+                        self.read_weight[r.array.0] += frequency(p.depth + 1);
+                    }
+                }
+            }
+            let mut items: Vec<(usize, Item)> = p
+                .lets
+                .iter()
+                .map(|(at, item)| (*at, item.clone()))
+                .collect();
+            items.extend(assigns.into_iter().map(|(at, a)| (at, Item::Assign(a))));
+            items.sort_by_key(|(at, _)| *at);
+            let items: Vec<Item> = items.into_iter().map(|(_, item)| item).collect();
+            for outer in p.enclosing.iter() {
+                if items.iter().any(|item| item.names(&outer.1)) {
+                    self.referenced.insert(outer.clone());
+                }
+            }
+            let inductions = p
+                .inductions
+                .iter()
+                .map(|(v, _)| v.clone())
+                .filter(|v| items.iter().any(|item| item.names(v)))
+                .collect();
+            self.plan.loops.insert(
+                p.id,
+                Replay {
+                    counter: p.counter.clone(),
+                    inductions,
+                    items,
+                },
+            );
+        }
+    }
+}
+
+/// Asks the enclosing loops to replay the slots and `let`s that `tokens` name.
+fn ask_names(pending: &mut [Pending], outer: &Outer, tokens: &TokenStream) {
+    fn walk(tokens: TokenStream, out: &mut Vec<String>) {
+        for tt in tokens {
+            match tt {
+                TokenTree::Ident(i) => out.push(i.to_string()),
+                TokenTree::Group(g) => walk(g.stream(), out),
+                _ => {}
             }
         }
-        let inductions = inductions
-            .into_iter()
-            .map(|(v, _)| v)
-            .filter(|v| items.iter().any(|item| item.names(v)))
-            .collect();
-        self.plan.loops.insert(
-            l.id.0,
-            Replay {
-                counter: counter.clone(),
-                inductions,
-                items,
-            },
-        );
+    }
+    let mut names = Vec::new();
+    walk(tokens.clone(), &mut names);
+    for name in names {
+        if let Some(&(at, slot)) = outer.names.get(&name) {
+            match slot {
+                Some(s) => {
+                    pending[at].asked.insert(s);
+                }
+                None => pending[at].asked_lets = true,
+            }
+        }
+    }
+}
+
+/// The name a replayable `let name = ...;` binds.
+fn let_name(tokens: &TokenStream) -> Option<String> {
+    let syn::Stmt::Local(local) = syn::parse2::<syn::Stmt>(tokens.clone()).ok()? else {
+        return None;
+    };
+    match &local.pat {
+        syn::Pat::Ident(p) => Some(p.ident.to_string()),
+        _ => None,
     }
 }
 
@@ -390,6 +574,8 @@ struct Context<'a> {
     inside: HashSet<usize>,
     /// Whether a slot is assigned once in the body, and not returned.
     single: &'a dyn Fn(usize) -> bool,
+    /// Slots and names the enclosing loops can replay before this code.
+    outer: Outer,
 }
 
 impl<'a> Context<'a> {
@@ -398,10 +584,11 @@ impl<'a> Context<'a> {
     fn clone_with(
         &self,
         enclosing: &[(usize, Ident)],
+        outer: &Outer,
         counter: &Ident,
         body: &Block,
     ) -> Context<'a> {
-        let mut cx = self.in_loops(enclosing);
+        let mut cx = self.in_loops(enclosing, outer);
         cx.counters.insert(counter.to_string());
         for_each_stmt(body, &mut |s| {
             if let Some(a) = crate::ir::walk::array_written(s) {
@@ -412,8 +599,9 @@ impl<'a> Context<'a> {
     }
 
     /// The context of code inside the loops `enclosing`, whose counters it may name.
-    fn in_loops(&self, enclosing: &[(usize, Ident)]) -> Context<'a> {
+    fn in_loops(&self, enclosing: &[(usize, Ident)], outer: &Outer) -> Context<'a> {
         Context {
+            outer: outer.clone(),
             counters: enclosing.iter().map(|(_, c)| c.to_string()).collect(),
             params: self.params,
             stable: self.stable,
@@ -478,7 +666,9 @@ impl<'a> Context<'a> {
     fn computable(&self, a: &Assign, here: &HashSet<usize>, names: &HashSet<String>) -> bool {
         let operand = |op: &Operand| match op {
             Operand::Lit(_) => true,
-            Operand::Slot(s) => here.contains(&s.0) || self.stable[s.0],
+            Operand::Slot(s) => {
+                here.contains(&s.0) || self.stable[s.0] || self.outer.slots.contains_key(&s.0)
+            }
         };
         match &a.op {
             Op::Const(tokens) => self.pure(tokens.clone(), names),
@@ -508,6 +698,7 @@ impl<'a> Context<'a> {
                         self.counters.contains(&name)
                             || self.params.contains(&name)
                             || names.contains(&name)
+                            || self.outer.names.contains_key(&name)
                             || name == "as"
                             || is_number_type(&name)
                     }
@@ -534,10 +725,13 @@ impl<'a> Context<'a> {
 }
 
 /// The replayable candidates the reverse sweep needs, with what they are computed from.
-fn keep_needed(candidates: Vec<(usize, Assign)>, needed: &[bool]) -> Vec<(usize, Assign)> {
+fn keep_needed_by(
+    candidates: Vec<(usize, Assign)>,
+    needed: impl Fn(usize) -> bool,
+) -> Vec<(usize, Assign)> {
     let mut keep: HashSet<usize> = candidates
         .iter()
-        .filter(|(_, a)| needed[a.dst.0])
+        .filter(|(_, a)| needed(a.dst.0))
         .map(|(_, a)| a.dst.0)
         .collect();
     for (_, a) in candidates.iter().rev() {

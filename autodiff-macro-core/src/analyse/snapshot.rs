@@ -108,3 +108,122 @@ fn walk(
         }
     }
 }
+
+/// The float slots the rule of `a` reads (`Prim::reads_for` of its active operands), as
+/// `record::needed` marks them, and whether it reads its own result.
+pub fn rule_reads(a: &crate::ir::Assign, active: &[bool]) -> (Vec<usize>, bool) {
+    let (mut slots, mut out) = (Vec::new(), false);
+    if !active[a.dst.0] {
+        return (slots, out);
+    }
+    match &a.op {
+        Op::Prim(prim) => {
+            for &operand in prim.grads {
+                let receives = a.args.get(operand).and_then(crate::ir::walk::slot_of);
+                if !receives.is_some_and(|s| active[s.0]) {
+                    continue;
+                }
+                for arg in prim.reads_for(operand) {
+                    match arg {
+                        crate::symbol::RuleArg::Out => out = true,
+                        crate::symbol::RuleArg::In(i) => {
+                            if let Some(s) = a.args.get(*i).and_then(crate::ir::walk::slot_of) {
+                                if !slots.contains(&s.0) {
+                                    slots.push(s.0);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Op::Reduce(prim, _) => out = prim.reads_out,
+        _ => {}
+    }
+    (slots, out)
+}
+
+/// Float slots recorded where a rule reads them instead of saved at every write: a loop's
+/// accumulator (`dist += d * d`, then `closest.min(dist)` once per run of the loop) would
+/// save its old value on every iteration so that the reverse sweep can restore it; recording
+/// it where `min`'s rule reads it costs one record per run of the loop.
+///
+/// A slot qualifies when every reverse read of its value is the rule of an assignment (no
+/// call, no rule reading its own result, no recomputation at a use, not replayed by a loop),
+/// and its saving writes outweigh those rules (statements weighed by loop depth, as in
+/// `recompute.rs`). An assignment whose rule reads the slot it overwrites keeps its save,
+/// which restores the value that rule reads; the others record the slot after they run and
+/// put it back before their rule.
+pub fn plan_slots(
+    body: &Body,
+    active: &[bool],
+    needed: &[bool],
+    replayed: &[bool],
+    at_use: &[Option<crate::ir::Assign>],
+) -> Vec<bool> {
+    let n = body.slots.len();
+    let mut ok: Vec<bool> = (0..n)
+        .map(|s| {
+            needed[s]
+                && !replayed[s]
+                && at_use[s].is_none()
+                && body.slots[s].ty == crate::ir::SlotTy::Float
+        })
+        .collect();
+    for a in at_use.iter().flatten() {
+        for s in a.args.iter().filter_map(crate::ir::walk::slot_of) {
+            ok[s.0] = false;
+        }
+    }
+    let (mut writes, mut reads) = (vec![0.0; n], vec![0.0; n]);
+    fn walk(
+        block: &[Stmt],
+        depth: usize,
+        active: &[bool],
+        ok: &mut [bool],
+        writes: &mut [f64],
+        reads: &mut [f64],
+    ) {
+        for s in block {
+            match s {
+                Stmt::Assign(a) => {
+                    let (slots, out) = rule_reads(a, active);
+                    if out {
+                        ok[a.dst.0] = false;
+                    }
+                    if depth > 0 || !a.first_def {
+                        writes[a.dst.0] += frequency(depth);
+                    }
+                    for r in slots {
+                        reads[r] += frequency(depth);
+                    }
+                }
+                Stmt::Call(c) => {
+                    for o in &c.outs {
+                        ok[o.0] = false;
+                    }
+                    for arg in &c.args {
+                        for s in crate::ir::walk::call_arg_slots(arg) {
+                            ok[s.0] = false;
+                        }
+                    }
+                }
+                Stmt::If(i) => {
+                    walk(&i.then, depth, active, ok, writes, reads);
+                    walk(&i.els, depth, active, ok, writes, reads);
+                }
+                Stmt::Match(m) => {
+                    for arm in &m.arms {
+                        walk(&arm.body, depth, active, ok, writes, reads);
+                    }
+                }
+                Stmt::Loop(l) => walk(&l.body, depth + 1, active, ok, writes, reads),
+                _ => {}
+            }
+        }
+    }
+    walk(&body.block, 0, active, &mut ok, &mut writes, &mut reads);
+    (0..n)
+        .map(|s| ok[s] && reads[s] > 0.0 && reads[s] < writes[s])
+        .collect()
+}

@@ -180,13 +180,16 @@ impl Lowerer<'_> {
     /// A non-float argument: as written when it is the same in the reverse sweep (a literal,
     /// a parameter, a constant), else kept in a slot.
     fn opaque_arg(&mut self, arg: &Expr, out: &mut Block) -> CallArg {
-        // `&v`: keep (a copy of) `v`, and pass a reference to it in both sweeps.
+        // `&v`: keep an owned copy of `v` (`ToOwned`: a `Vec` of a sub-slice `&v[..n]`, a
+        // clone of a `Vec` local, which must not be moved out of), and pass a reference to
+        // it in both sweeps.
         if let Expr::Reference(r) = arg {
             if r.mutability.is_none() && !self.is_stable(&r.expr) {
-                return match self.opaque_arg(&r.expr, out) {
-                    CallArg::Opaque(slot) => CallArg::OpaqueRef(slot),
-                    other => other,
-                };
+                let value = self.opaque_tokens(&r.expr);
+                let slot = self.temp(SlotTy::Opaque);
+                let owned = quote::quote!(::std::borrow::ToOwned::to_owned(&#value));
+                self.assign(out, slot, Op::Const(owned), vec![], true, arg.span());
+                return CallArg::OpaqueRef(slot);
             }
         }
         let tokens = self.opaque_tokens(arg);

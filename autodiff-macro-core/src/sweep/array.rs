@@ -109,10 +109,27 @@ impl Sweeper<'_> {
     }
 
     /// Whether the arrays `a` and `b` may share an adjoint buffer: the same array, or two
-    /// places inside one parameter (`m` and `m.w`).
+    /// places inside one parameter (`m` and `m.w`) not told apart by their fields.
     pub(super) fn same_buffer(&self, a: crate::ir::ArrayId, b: crate::ir::ArrayId) -> bool {
-        let param = |x: crate::ir::ArrayId| self.body.array(x).field().map(|f| f.param);
-        a == b || (param(a).is_some() && param(a) == param(b))
+        let (Some(fa), Some(fb)) = (self.body.array(a).field(), self.body.array(b).field()) else {
+            return a == b;
+        };
+        if a == b || fa.param != fb.param {
+            return a == b;
+        }
+        // Two places of one parameter are disjoint, and their `&mut` can coexist, when their
+        // paths start with the same fields and then two distinct ones (`p.mu[i]` and
+        // `p.l[j]`). After an index the borrow checker sees one `IndexMut` borrow of the
+        // container (`p.layers[i].w` and `p.layers[j].b` cannot coexist), and a path that
+        // extends the other lies inside it.
+        for (x, y) in fa.path.iter().zip(&fb.path) {
+            match (x, y) {
+                (crate::ir::Seg::Field(_), crate::ir::Seg::Field(_)) if x != y => return false,
+                (crate::ir::Seg::Field(_), crate::ir::Seg::Field(_)) => continue,
+                _ => return true,
+            }
+        }
+        true
     }
 
     /// `__d_v = __d_v + g;` when `v` is an active slot; nothing for a literal or an inactive slot.

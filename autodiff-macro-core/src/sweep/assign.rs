@@ -49,7 +49,7 @@ impl Sweeper<'_> {
     /// the reverse sweep's copies back.
     fn snapshots(&mut self, a: &Assign) -> (TokenStream, TokenStream) {
         let Op::Reduce(prim, refs) = &a.op else {
-            return (quote!(), quote!());
+            return self.slot_snapshots(a);
         };
         let refs: Vec<_> = refs
             .iter()
@@ -69,6 +69,24 @@ impl Sweeper<'_> {
             quote!(#tape.pop_slice_into(&mut #element[..]);)
         });
         (quote!(#(#push)*), quote!(#(#pop)*))
+    }
+
+    // Input:  closest = closest.min(dist);      (dist written often, see `analyse::snapshot`)
+    // Output: forward:  closest = closest.min(dist); __tape.push_float(dist);
+    //         reverse:  dist = __tape.pop_float(); rules::min(closest, dist, ..);
+    /// The records of the float operands `a`'s rule reads that are recorded where it runs,
+    /// and the reverse sweep's restores.
+    fn slot_snapshots(&mut self, a: &Assign) -> (TokenStream, TokenStream) {
+        let in_loop = self.in_loop();
+        let (mut push, mut pop) = (TokenStream::new(), Vec::new());
+        for s in self.an.snapshot_reads(a) {
+            let name = self.body.slots[s.0].name.clone();
+            let (save, restore) = self.save_place(quote!(#name), SlotTy::Float, in_loop);
+            push.extend(save);
+            pop.push(restore);
+        }
+        pop.reverse();
+        (push, quote!(#(#pop)*))
     }
 
     /// The operands of `a` that are recomputed where they are read (see `analyse::at_use`),

@@ -279,6 +279,7 @@ pub fn build(
     let (seed_in, value) = sw.seed_and_value(&body.output, quote!(#seed));
     let tape = &sw.names.tape;
     let mut tape_ref = TokenStream::new();
+    let mut reverse_tape = TokenStream::new();
     if sw.uses_tape {
         // Concrete floats take their tape from a per-thread pool, so repeated calls do not
         // allocate; a generic float gets a fresh one.
@@ -295,13 +296,19 @@ pub fn build(
         sw.decls.push(&owner, None, quote!(#tape_ty::new()));
         // Pushes and pops go through one `&mut Tape`, taken once.
         tape_ref = quote!(let #tape = #borrow #owner;);
+        // The reverse sweep pops from a local copy (see `Reversing`).
+        let rev = sw.names.namer.fresh("__tape_rev");
+        reverse_tape = quote!(
+            let mut #rev = ::autodiff::__private::Reversing::new(#tape);
+            let #tape = &mut *#rev;
+        );
     }
     let mut decls = sw.decls.into_tokens();
     decls.extend(tape_ref);
     Sweeps {
         decls,
         forward,
-        reverse: quote!(#snapshots #adjoint_decls #seed_in #reverse_body),
+        reverse: quote!(#reverse_tape #snapshots #adjoint_decls #seed_in #reverse_body),
         value,
         deliver,
     }
