@@ -132,6 +132,8 @@ pub mod prelude {
 /// float), and the runtime's internals. Not public API: nothing here is stable.
 #[doc(hidden)]
 pub mod __private {
+    #[cfg(any(feature = "ndarray", feature = "nalgebra"))]
+    pub use autodiff_runtime::tensor;
     pub use autodiff_runtime::{
         check_flat_len, constant, differentiable_value, dot, field_derivative, logsumexp, max_of,
         mean, min_of, no_gradient, norm, norm_squared, rules, softmax, sum, take_flat,

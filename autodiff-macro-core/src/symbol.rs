@@ -143,6 +143,8 @@ pub struct Prim {
     pub int_args: &'static [usize],
 }
 
+pub mod tensor;
+
 use Form::*;
 use RuleArg::*;
 

@@ -87,6 +87,8 @@ mod fields;
 mod optim;
 mod primal;
 mod tape;
+#[cfg(any(feature = "ndarray", feature = "nalgebra"))]
+pub mod tensor;
 
 #[doc(hidden)]
 pub use calls::{IntoTangent, NoTangent, Tan, TangentArg};

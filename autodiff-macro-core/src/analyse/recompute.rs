@@ -678,7 +678,7 @@ impl<'a> Context<'a> {
                 unchanged && r.index.iter().all(operand)
             }
             Op::Copy | Op::Prim(_) => a.args.iter().all(operand),
-            Op::Reduce(..) => false,
+            Op::Reduce(..) | Op::Tensor(_) => false,
         }
     }
 

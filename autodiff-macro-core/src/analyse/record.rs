@@ -68,6 +68,11 @@ pub fn needed(body: &Body, active: &[bool], array_active: &[bool]) -> (Vec<bool>
                 }
             }
             Op::Copy | Op::Const(_) => {}
+            // A rule of a whole-array operation reads its operands and its value.
+            Op::Tensor(_) => {
+                needed[a.dst.0] = true;
+                a.args.iter().for_each(|op| need(op, &mut needed));
+            }
         },
         // A callee's pullback reads every argument again.
         Stmt::Call(c) if c.outs.iter().any(|o| active[o.0]) => {

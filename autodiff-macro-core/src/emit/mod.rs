@@ -148,6 +148,10 @@ pub(crate) fn as_gradient(value: &TokenStream, ty: &syn::Type) -> TokenStream {
 /// type that does not implement the trait is reported there, with the trait's message.
 pub(crate) fn opaque_zero(value: &TokenStream, ty: &syn::Type, grad: &syn::Type) -> TokenStream {
     let span = syn::spanned::Spanned::span(ty);
+    if crate::symbol::tensor::is_tensor_type(ty) {
+        // An ndarray view has an owned gradient: a zero of its shape from the runtime.
+        return quote_spanned!(span=> ::autodiff::__private::tensor::zeros_like(&#value));
+    }
     let value = as_gradient(value, ty);
     quote_spanned!(span=> <#grad as ::autodiff::__private::Differentiable>::zeros_like(#value))
 }
@@ -160,6 +164,10 @@ pub(crate) fn require_differentiable(f: &Function) -> TokenStream {
     f.params
         .iter()
         .filter_map(|p| match &p.kind {
+            ParamKind::Float {
+                shape: Shape::Opaque { .. },
+                ..
+            } if crate::symbol::tensor::is_tensor_type(&p.ty) => None,
             ParamKind::Float {
                 shape: Shape::Opaque { grad },
                 ..

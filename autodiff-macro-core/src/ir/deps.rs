@@ -23,13 +23,15 @@ pub enum Node {
 
 /// Every dependency of the body: a value and the values it is computed from.
 pub fn edges(body: &Body) -> Vec<(Node, Vec<Node>)> {
-    let float_slot = |op: &Operand| slot_of(op).filter(|s| body.slot(*s).ty == SlotTy::Float);
+    let float_slot = |op: &Operand| {
+        slot_of(op).filter(|s| matches!(body.slot(*s).ty, SlotTy::Float | SlotTy::Value))
+    };
     let mut out = Vec::new();
     for_each_stmt(&body.block, &mut |s| match s {
         Stmt::Assign(a) => {
             let inputs = match &a.op {
                 Op::Const(_) => Vec::new(),
-                Op::Copy | Op::Prim(_) => a
+                Op::Copy | Op::Prim(_) | Op::Tensor(_) => a
                     .args
                     .iter()
                     .filter_map(float_slot)

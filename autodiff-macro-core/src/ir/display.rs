@@ -68,6 +68,7 @@ fn block(body: &Body, b: &Block, depth: usize, s: &mut String) {
                         }
                         _ => format!("{}({})", p.name, args.join(", ")),
                     },
+                    Op::Tensor(t) => format!("tensor::{}({})", t.name, args.join(", ")),
                     Op::Read(r) => array_ref(body, r),
                     Op::Reduce(p, refs) => {
                         let refs: Vec<String> = refs.iter().map(|r| array_ref(body, r)).collect();

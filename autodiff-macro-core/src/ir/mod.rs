@@ -189,6 +189,10 @@ pub enum SlotTy {
     Usize,
     /// A non-float argument of a call, of whatever type it has (inferred by rustc).
     Opaque,
+    /// A whole ndarray or nalgebra value (or a float one of their operations gave), of
+    /// whatever type rustc infers; its adjoint is the runtime's accumulator of its gradient
+    /// (`tensor::Acc`), and it is written only by `Op::Tensor` and `Op::Const`.
+    Value,
 }
 
 /// Where a slot comes from.
@@ -233,6 +237,9 @@ pub enum Op {
     Read(ArrayRef),
     /// `dst = prim(&a, &b)`: a reduction of whole arrays (`dot`, `sum`); `args` is empty.
     Reduce(&'static crate::symbol::SlicePrim, Vec<ArrayRef>),
+    /// `dst = tensor::NAME(&args..)`: an operation on ndarray or nalgebra values; its first
+    /// `diff` operands carry a derivative, the others are data (an index, an axis).
+    Tensor(&'static crate::symbol::tensor::TensorOp),
 }
 
 /// `dst = op(args)`: the only statement that writes a slot.

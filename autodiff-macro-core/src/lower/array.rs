@@ -42,6 +42,11 @@ impl Lowerer<'_> {
     /// `base[index]`: an element read when fully indexed, else a row of a matrix.
     pub(super) fn index_expr(&mut self, e: &Expr, i: &syn::ExprIndex, out: &mut Block) -> Val {
         let base = self.expr(&i.expr, out);
+        if let Val::Float(Operand::Slot(s)) = &base {
+            if self.slots[s.0].ty == SlotTy::Value {
+                return self.tensor_index(e, Operand::Slot(*s), &i.index, out);
+            }
+        }
         self.index_val(e, base, &i.index, out)
     }
 

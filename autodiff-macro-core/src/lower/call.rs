@@ -65,6 +65,17 @@ impl Lowerer<'_> {
         let mut carries = false;
         for arg in args {
             let val = self.expr(arg, out);
+            // Data of an ndarray or nalgebra type (`&x`, `x` for a parameter without a
+            // gradient) is passed as opaque code, as before the features existed.
+            let inner = match arg {
+                Expr::Reference(r) => &*r.expr,
+                arg => arg,
+            };
+            let val = if self.is_data_value(inner) {
+                Val::Opaque((*arg).clone())
+            } else {
+                val
+            };
             match &val {
                 Val::Float(op) if !self.is_constant(op, out) => carries = true,
                 Val::Array(_) | Val::Tuple(_) | Val::Place(_) | Val::Struct(_) => carries = true,
@@ -79,6 +90,13 @@ impl Lowerer<'_> {
         let mut call_args = Vec::new();
         for (arg, val) in lowered {
             call_args.push(match val {
+                Val::Float(Operand::Slot(s)) if self.slots[s.0].ty == SlotTy::Value => {
+                    self.cx.error_spanned_by(
+                        arg,
+                        "an ndarray or nalgebra value cannot be passed to another function in a #[differentiable] function yet; compute with its operations in this function, or pass the floats the callee needs",
+                    );
+                    return Some(Val::Never);
+                }
                 Val::Float(op) => CallArg::Float(op),
                 // A row bound by name (`for row in xs.iter()`, `let row = &xs[i]`) is a
                 // reference to the row, as the user's code has it.

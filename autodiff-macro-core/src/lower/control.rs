@@ -2,7 +2,7 @@
 
 use super::{LoopFrame, Lowerer, Val};
 use crate::ir::{
-    Arm, Block, Exit, ExitKind, If, Loop, LoopId, LoopKind, Match, Operand, SlotId, SlotTy, Stmt,
+    Arm, Block, Exit, ExitKind, If, Loop, LoopId, LoopKind, Match, Operand, SlotId, Stmt,
 };
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
@@ -221,9 +221,14 @@ impl Lowerer<'_> {
     /// Joins the values of the arms of a branch: when one is a float, every arm writes its
     /// value into one result slot.
     fn join(&mut self, e: &Expr, arms: &mut Arms) -> Joined {
+        // An arm that is an ndarray or nalgebra value makes the result one.
         let model = arms
             .iter()
-            .find(|(_, v)| matches!(v, Val::Float(_) | Val::Tuple(_) | Val::Place(_)))
+            .find(|(_, v)| self.is_value(v))
+            .or_else(|| {
+                arms.iter()
+                    .find(|(_, v)| matches!(v, Val::Float(_) | Val::Tuple(_) | Val::Place(_)))
+            })
             .map(|(_, v)| v.clone());
         let Some(model) = model else {
             if arms.iter().all(|(b, _)| all_opaque(b)) {
@@ -249,7 +254,7 @@ impl Lowerer<'_> {
             Val::Tuple(parts) => {
                 Result_::Tuple(parts.iter().map(|p| self.result_like(p)).collect())
             }
-            _ => Result_::Float(self.temp(SlotTy::Float)),
+            _ => Result_::Float(self.temp(self.slot_ty_of(model))),
         }
     }
 
@@ -279,6 +284,9 @@ impl Lowerer<'_> {
             }
         }
         if let Expr::ForLoop(f) = e {
+            if let Some(rows) = self.rows_loop(f) {
+                return self.stmt_expr(&rows, out);
+            }
             match self.desugar_for(f) {
                 Some(Ok(block)) => return self.stmt_expr(&block, out),
                 Some(Err((span, message))) => return self.cx.error_at(span, message),

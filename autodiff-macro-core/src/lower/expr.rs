@@ -300,6 +300,9 @@ impl Lowerer<'_> {
         ) {
             return Val::Opaque(e.clone());
         }
+        if self.is_value(&l) || self.is_value(&r) {
+            return self.tensor_binary(e, &b.op, l, r, out);
+        }
         let lo = self.operand(l, b.left.span(), out);
         let ro = self.operand(r, b.right.span(), out);
         self.prim(prim, vec![lo, ro], e.span(), out)
@@ -319,6 +322,10 @@ impl Lowerer<'_> {
                 Val::Never => Val::Never,
                 // A negative literal is a literal.
                 Val::Float(Operand::Lit(lit)) => Val::Float(Operand::Lit(quote!(-#lit))),
+                v if self.is_value(&v) => {
+                    let a = self.operand(v, u.expr.span(), out);
+                    self.tensor(&symbol::tensor::NEG, vec![a], e.span(), out)
+                }
                 v => {
                     let a = self.operand(v, u.expr.span(), out);
                     self.prim(&symbol::NEG, vec![a], e.span(), out)
@@ -361,7 +368,12 @@ impl Lowerer<'_> {
     }
 
     fn method_call(&mut self, e: &Expr, m: &syn::ExprMethodCall, out: &mut Block) -> Val {
-        match self.desugar_chain(e) {
+        let chain = if self.chain_root_is_value(e) {
+            None
+        } else {
+            self.desugar_chain(e)
+        };
+        match chain {
             Some(Ok(block)) => return self.expr(&block, out),
             Some(Err((span, message))) => {
                 self.cx.error_at(span, message);
@@ -376,6 +388,16 @@ impl Lowerer<'_> {
         if (name == "unwrap" || name == "expect") && self.converts_to_float(&m.receiver) {
             let op = self.operand(Val::Opaque(e.clone()), e.span(), out);
             return Val::Float(op);
+        }
+        if name == "unwrap" {
+            if let Expr::MethodCall(inner) = &*m.receiver {
+                if inner.method == "mean" {
+                    let v = self.expr(&m.receiver, out);
+                    if matches!(v, Val::Float(_)) {
+                        return v;
+                    }
+                }
+            }
         }
         let receiver = match self.expr(&m.receiver, out) {
             Val::Place(p) => match Self::place_method(e, m, &p) {
@@ -409,6 +431,9 @@ impl Lowerer<'_> {
             ),
             Val::Tuple(_) => {
                 self.unsupported(e, "methods on tuples are not supported; take a field first")
+            }
+            Val::Float(Operand::Slot(s)) if self.slots[s.0].ty == SlotTy::Value => {
+                self.tensor_method(e, m, Operand::Slot(s), out)
             }
             Val::Float(recv) => {
                 if let Some(prim) = symbol::method(&name) {
@@ -461,7 +486,7 @@ impl Lowerer<'_> {
     }
 
     /// An integer operand, materialised into an `i32` slot unless it is a literal.
-    fn int_operand(&mut self, arg: &Expr, out: &mut Block) -> Operand {
+    pub(super) fn int_operand(&mut self, arg: &Expr, out: &mut Block) -> Operand {
         if let Expr::Lit(syn::ExprLit {
             lit: Lit::Int(i), ..
         }) = arg
@@ -503,6 +528,9 @@ impl Lowerer<'_> {
                 let args: Vec<&Expr> = c.args.iter().collect();
                 return self.call_closure(e, &def, &args, out);
             }
+        }
+        if let Some(v) = self.tensor_constructor(e, c, out) {
+            return v;
         }
         let Expr::Path(func) = &*c.func else {
             return self.all_opaque(

@@ -23,6 +23,7 @@
 mod array;
 mod call;
 mod closure;
+mod tensor;
 
 mod control;
 mod desugar;
@@ -172,6 +173,15 @@ pub fn body(cx: &Ctxt, f: &Function, namer: &mut Namer) -> Body {
             ParamKind::Float {
                 shape: Shape::Opaque { .. },
                 ..
+            } if crate::symbol::tensor::is_tensor_type(&p.ty) => {
+                // An ndarray or nalgebra value: a slot, operated on whole.
+                let id = lw.new_slot(p.ident.clone(), SlotTy::Value, Origin::Param(i));
+                lw.bind(&p.ident, Binding::Float(id));
+                params.push(Some(ParamVar::Scalar(id)));
+            }
+            ParamKind::Float {
+                shape: Shape::Opaque { .. },
+                ..
             } => {
                 let place = PlaceRef {
                     param: i,
@@ -183,6 +193,12 @@ pub fn body(cx: &Ctxt, f: &Function, namer: &mut Namer) -> Body {
                 };
                 lw.bind(&p.ident, Binding::Place(place));
                 params.push(Some(ParamVar::Struct(i)));
+            }
+            ParamKind::PassThrough if crate::symbol::tensor::is_tensor_type(&p.ty) => {
+                // Data of an ndarray or nalgebra type: a value without a gradient.
+                let id = lw.new_slot(p.ident.clone(), SlotTy::Value, Origin::Param(i));
+                lw.bind(&p.ident, Binding::Float(id));
+                params.push(None);
             }
             ParamKind::PassThrough => {
                 lw.bind(&p.ident, Binding::Opaque(p.ident.clone()));
@@ -331,6 +347,29 @@ impl Lowerer<'_> {
         first_def: bool,
         span: Span,
     ) {
+        if let Operand::Slot(src) = &val {
+            let (src_ty, dst_ty) = (self.slots[src.0].ty, self.slots[dst.0].ty);
+            if src_ty == SlotTy::Value || dst_ty == SlotTy::Value {
+                // A value is copied by the runtime; a value that is a float (a vector's
+                // `dot`) stored in a float converted.
+                let op = if dst_ty == SlotTy::Float {
+                    &crate::symbol::tensor::TO_SCALAR
+                } else {
+                    &crate::symbol::tensor::COPY
+                };
+                if self.slots[src.0].origin == Origin::Temp && *src != dst && src_ty == dst_ty {
+                    if let Some(Stmt::Assign(last)) = out.last_mut() {
+                        if last.dst == *src && last.first_def {
+                            last.dst = dst;
+                            last.first_def = first_def;
+                            return;
+                        }
+                    }
+                }
+                self.assign(out, dst, Op::Tensor(op), vec![val], first_def, span);
+                return;
+            }
+        }
         if let Operand::Slot(src) = val {
             if self.slots[src.0].origin == Origin::Temp && src != dst {
                 if let Some(Stmt::Assign(last)) = out.last_mut() {

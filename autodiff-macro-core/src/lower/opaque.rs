@@ -374,6 +374,18 @@ impl VisitMut for Renamer<'_, '_> {
         if matches!(e, Expr::Path(_) | Expr::Field(_) | Expr::Index(_)) && self.read_place(e) {
             return;
         }
+        // The shape of an ndarray or nalgebra value (`x.nrows()`) carries no gradient.
+        if let Expr::MethodCall(m) = e {
+            let value = match &*m.receiver {
+                Expr::Path(p) => p.path.get_ident().and_then(|i| self.resolve(i)).is_some_and(
+                    |b| matches!(b, Binding::Float(s) if self.lw.slots[s.0].ty == crate::ir::SlotTy::Value),
+                ),
+                _ => false,
+            };
+            if value && super::tensor::SHAPE_METHODS.contains(&m.method.to_string().as_str()) {
+                return self.with_cut(|r| visit_mut::visit_expr_mut(r, e));
+            }
+        }
         // `*x`, `**x` of a float: a float binding is a value here, never a reference.
         if let Expr::Unary(u) = e {
             if matches!(u.op, syn::UnOp::Deref(_)) && self.derefs_a_float(&u.expr) {

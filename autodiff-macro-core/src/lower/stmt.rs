@@ -428,11 +428,13 @@ impl Lowerer<'_> {
                 Binding::Opaque(new)
             }
             val => {
+                let ty = self.slot_ty_of(&val);
                 let slot = if synthetic {
                     let fresh = self.namer.fresh(&name.to_string());
-                    self.new_slot(fresh, SlotTy::Float, crate::ir::Origin::User)
+                    self.new_slot(fresh, ty, crate::ir::Origin::User)
                 } else {
-                    self.user_slot(name)
+                    let fresh = self.local_name(name);
+                    self.new_slot(fresh, ty, crate::ir::Origin::User)
                 };
                 let op = self.operand(val, span, out);
                 self.write_slot(out, slot, op, true, span);
@@ -522,6 +524,12 @@ impl Lowerer<'_> {
     }
 
     fn not_a_float_place(&mut self, lhs: &Expr) {
+        if matches!(lhs, Expr::Index(i) if self.chain_root_is_value(&i.expr)) {
+            return self.cx.error_spanned_by(
+                lhs,
+                "writing an element of an ndarray or nalgebra value is not supported; build the value with array operations (`&a * &mask`, `Array1::zeros(n)` plus a sum), or use a `vec![..]` buffer of floats",
+            );
+        }
         self.cx.error_spanned_by(
             lhs,
             "a float is assigned here to a variable the transform does not know as a float; declare it with a float value or annotation (`let mut y: f64 = 0.0;`)",
@@ -594,7 +602,12 @@ impl Lowerer<'_> {
                 "a closure variable cannot be assigned in a #[differentiable] function; bind a new name",
             ),
             Some(Binding::Opaque(_)) | None => {
-                if matches!(lhs, Expr::Index(_)) {
+                if matches!(lhs, Expr::Index(i) if self.chain_root_is_value(&i.expr)) {
+                    self.cx.error_spanned_by(
+                        lhs,
+                        "writing an element of an ndarray or nalgebra value is not supported; build the value with array operations (`&a * &mask`, `Array1::zeros(n)` plus a sum), or use a `vec![..]` buffer of floats",
+                    );
+                } else if matches!(lhs, Expr::Index(_)) {
                     self.cx.error_spanned_by(
                         lhs,
                         "writing floats into elements is not supported yet; use separate variables",
@@ -646,6 +659,10 @@ impl Lowerer<'_> {
         match self.place_binding(&b.left) {
             Some(Binding::Float(slot)) => {
                 let rhs = self.expr(&b.right, out);
+                if self.slots[slot.0].ty == SlotTy::Value || self.is_value(&rhs) {
+                    // An ndarray or nalgebra value: `h += &x` is `h = h + x`.
+                    return self.tensor_compound(e, b, slot, rhs, out);
+                }
                 let rhs = self.operand(rhs, b.right.span(), out);
                 // y op= r  is  y = y op r.
                 self.assign(

@@ -166,6 +166,12 @@ impl Param {
     /// value of a `Differentiable` type (`struct_tangent`).
     pub fn tangent_ty(&self) -> Type {
         match &self.kind {
+            // An ndarray or nalgebra value: a reference to its gradient type (an owned array
+            // for a view), as a struct's tangent is a reference to the struct.
+            ParamKind::Float {
+                shape: Shape::Opaque { grad },
+                ..
+            } if crate::symbol::tensor::is_tensor_type(&self.ty) => syn::parse_quote!(&#grad),
             ParamKind::Float {
                 shape: Shape::Opaque { .. },
                 ..
@@ -342,6 +348,9 @@ pub fn holds_no_float(ty: &Type) -> bool {
 /// The owned gradient type of a parameter of a type the transform cannot see into: `S` for
 /// `S` and `&S`, `Vec<S>` for `&[S]`; `None` for a type that cannot be named (`impl Trait`).
 pub fn opaque_gradient(ty: &Type) -> Option<Type> {
+    if crate::symbol::tensor::is_tensor_type(ty) {
+        return Some(crate::symbol::tensor::gradient_type(ty));
+    }
     match ty {
         Type::Reference(r) => match &*r.elem {
             Type::Slice(s) => {
@@ -591,6 +600,10 @@ pub fn classify(cx: &Ctxt, args: &Args, sig: &Signature) -> Option<Classified> {
             cx.error_spanned_by(name, format!(
                 "`{name}` has no return type; a #[differentiable] function returns the float it computes, as in `fn {name}(x: f64) -> f64`"
             ));
+            None
+        }
+        ReturnType::Type(_, ty) if crate::symbol::tensor::is_tensor_type(ty) => {
+            cx.error_spanned_by(ty, "returning an ndarray or nalgebra value from a #[differentiable] function is not supported yet; return a float computed from it (a loss, `v.sum()`, `v.norm()`), or its elements as `[F; N]` or `Vec<F>`");
             None
         }
         ReturnType::Type(_, ty) => {

@@ -136,6 +136,7 @@ impl Sweeper<'_> {
                 let slices = refs.iter().map(|r| self.slice(r));
                 quote!(::autodiff::__private::#name(#(#slices),*))
             }
+            Op::Tensor(op) => self.tensor_primal(op, a),
         }
     }
 
@@ -153,7 +154,7 @@ impl Sweeper<'_> {
         ty: SlotTy,
         in_loop: bool,
     ) -> (TokenStream, TokenStream) {
-        if ty == SlotTy::Opaque {
+        if matches!(ty, SlotTy::Opaque | SlotTy::Value) {
             return self.save_opaque(dst, in_loop);
         }
         if in_loop {
@@ -172,7 +173,7 @@ impl Sweeper<'_> {
                     quote!(#tape.push_index(#dst);),
                     quote!(#dst = #tape.pop_index();),
                 ),
-                SlotTy::Opaque => unreachable!("handled above"),
+                SlotTy::Opaque | SlotTy::Value => unreachable!("handled above"),
             }
         } else {
             let (ty_tokens, zero) = match ty {
@@ -182,7 +183,7 @@ impl Sweeper<'_> {
                 }
                 SlotTy::I32 => (quote!(i32), quote!(0)),
                 SlotTy::Usize => (quote!(usize), quote!(0)),
-                SlotTy::Opaque => unreachable!("handled above"),
+                SlotTy::Opaque | SlotTy::Value => unreachable!("handled above"),
             };
             let base = format!("__s{}", self.n_saves);
             self.n_saves += 1;
@@ -225,6 +226,9 @@ impl Sweeper<'_> {
         args: &[TokenStream],
         restore: TokenStream,
     ) -> TokenStream {
+        if matches!(a.op, Op::Tensor(_)) || self.body.slots[a.dst.0].ty == SlotTy::Value {
+            return self.tensor_adjoint(a, restore);
+        }
         let d_dst = self.adjoint(a.dst).clone();
         let zero = self.f.float.adjoint_zero();
         // ȳ restarts from zero, unless nothing reads it after this statement's reverse.
@@ -343,6 +347,7 @@ impl Sweeper<'_> {
                     #reset
                 })
             }
+            Op::Tensor(_) => unreachable!("handled by `tensor_adjoint`"),
         }
     }
 

@@ -27,6 +27,7 @@ mod call;
 mod control;
 mod decls;
 mod rules;
+mod tensor;
 
 use crate::analyse::Analysis;
 use crate::ir::{ArrayId, Block, Body, ExitKind, LoopId, ParamVar, SlotId, SlotTy, Stmt};
@@ -209,7 +210,16 @@ pub fn build(
     let written = written_arrays(body);
     let mut float_adjoints = Decls::default();
     for (i, active) in an.active.iter().enumerate() {
-        if *active {
+        if *active && body.slots[i].ty == SlotTy::Value {
+            // The accumulator of a value's gradient, of a type only rustc knows (see
+            // `sweep::tensor`); declared after the forward sweep, from the value.
+            let name = &body.slots[i].name;
+            float_adjoints.push(
+                &sw.names.adjoint[i],
+                None,
+                quote!(::autodiff::__private::tensor::acc_of(&#name)),
+            );
+        } else if *active {
             float_adjoints.push(&sw.names.adjoint[i], Some(quote!(#float)), quote!(#zero));
         }
     }
@@ -257,7 +267,10 @@ pub fn build(
     }
     for (var, dest) in &diff_params {
         if let ParamVar::Scalar(slot) = var {
-            if an.is_active(*slot) {
+            if an.is_active(*slot) && body.slots[slot.0].ty == SlotTy::Value {
+                let d = sw.adjoint(*slot);
+                deliver.extend(quote!(::autodiff::__private::tensor::deliver(#dest, &mut #d);));
+            } else if an.is_active(*slot) {
                 let d = sw.adjoint(*slot);
                 deliver.extend(quote!(*#dest = *#dest + #d;));
             }
@@ -477,7 +490,9 @@ impl Sweeper<'_> {
                         SlotTy::I32 => (Some(quote!(i32)), quote!(0)),
                         SlotTy::Usize => (Some(quote!(usize)), quote!(0)),
                         // Its type is inferred from its one assignment.
-                        SlotTy::Opaque => (None, quote!(::core::default::Default::default())),
+                        SlotTy::Opaque | SlotTy::Value => {
+                            (None, quote!(::core::default::Default::default()))
+                        }
                     };
                     self.decls.push(name, ty, init);
                 }

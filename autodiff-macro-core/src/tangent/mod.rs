@@ -20,6 +20,7 @@
 //! gradient's cost).
 
 mod arrays;
+mod tensor;
 
 use crate::ir::{
     Array, ArrayId, ArrayOrigin, ArrayRef, Assign, Block, Body, Call, CallArg, CallKind, LoopId,
@@ -103,7 +104,7 @@ pub fn transform(
         tangent_names.push(name.clone());
         match var {
             ParamVar::Scalar(s) => {
-                let t = tx.new_slot(name, SlotTy::Float, Origin::Param(position));
+                let t = tx.new_slot(name, src.slot(*s).ty, Origin::Param(position));
                 tx.slot_tan[s.0] = Some(t);
                 params.push(Some(ParamVar::Scalar(t)));
             }
@@ -130,12 +131,16 @@ pub fn transform(
         }
     }
     for (i, v) in varied.iter().enumerate() {
-        if *v && tx.slot_tan[i].is_none() && src.slots[i].ty == SlotTy::Float {
+        if *v
+            && tx.slot_tan[i].is_none()
+            && matches!(src.slots[i].ty, SlotTy::Float | SlotTy::Value)
+        {
             let name = tx.namer.fresh(&format!(
                 "__tan_{}",
                 src.slots[i].name.to_string().trim_start_matches('_')
             ));
-            tx.slot_tan[i] = Some(tx.new_slot(name, SlotTy::Float, Origin::Temp));
+            let ty = src.slots[i].ty;
+            tx.slot_tan[i] = Some(tx.new_slot(name, ty, Origin::Temp));
         }
     }
     for (i, v) in varied_arrays.iter().enumerate() {
@@ -338,6 +343,9 @@ impl Tangents<'_> {
             out.push(Stmt::Assign(a.clone()));
             return;
         };
+        if matches!(a.op, Op::Tensor(_)) || self.slots[a.dst.0].ty == SlotTy::Value {
+            return self.tensor_assign(a, tan, out);
+        }
         match &a.op {
             // ẏ = ȧ
             Op::Copy => {
@@ -358,6 +366,7 @@ impl Tangents<'_> {
             }
             Op::Prim(prim) => self.prim(a, prim, tan, out),
             Op::Reduce(prim, refs) => self.reduce(a, prim, refs, tan, out),
+            Op::Tensor(_) => unreachable!("handled by `tensor_assign`"),
         }
     }
 

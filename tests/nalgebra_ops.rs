@@ -1,0 +1,274 @@
+//! nalgebra values inside `#[differentiable]` functions (feature `nalgebra`): geometry with
+//! `Vector3`/`Matrix3` (a pinhole camera), dynamic `DMatrix`/`DVector`, each against closed
+//! forms or central finite differences, `_jvp` against the gradient dotted with the tangent,
+//! `_hvp` against central differences of the gradient.
+#![cfg(feature = "nalgebra")]
+
+use autodiff::prelude::*;
+use nalgebra::{DMatrix, DVector, Matrix3, Vector3};
+
+/// The squared reprojection error of point `p` seen by a pinhole camera of rotation `r`,
+/// translation `t` and focal length `f`, against the observed pixel `(u0, v0)`.
+#[differentiable(wrt(r, t, p, f))]
+fn reprojection(
+    r: &Matrix3<f64>,
+    t: &Vector3<f64>,
+    p: &Vector3<f64>,
+    f: f64,
+    u0: f64,
+    v0: f64,
+) -> f64 {
+    let q = r * p + t; // rotate, translate
+    let u = f * q[0] / q[2]; // divide by depth
+    let v = f * q[1] / q[2];
+    (u - u0) * (u - u0) + (v - v0) * (v - v0)
+}
+
+fn flat3(m: &Matrix3<f64>) -> Vec<f64> {
+    m.iter().copied().collect()
+}
+
+fn unflat(x: &[f64]) -> (Matrix3<f64>, Vector3<f64>, Vector3<f64>, f64) {
+    (
+        Matrix3::from_column_slice(&x[..9]),
+        Vector3::from_column_slice(&x[9..12]),
+        Vector3::from_column_slice(&x[12..15]),
+        x[15],
+    )
+}
+
+fn pack(r: &Matrix3<f64>, t: &Vector3<f64>, p: &Vector3<f64>, f: f64) -> Vec<f64> {
+    let mut out = flat3(r);
+    out.extend(t.iter());
+    out.extend(p.iter());
+    out.push(f);
+    out
+}
+
+#[test]
+fn camera_projection() {
+    let angle: f64 = 0.3;
+    let r = Matrix3::new(
+        angle.cos(),
+        -angle.sin(),
+        0.0,
+        angle.sin(),
+        angle.cos(),
+        0.0,
+        0.0,
+        0.0,
+        1.0,
+    );
+    let t = Vector3::new(0.1, -0.2, 4.0);
+    let p = Vector3::new(0.5, 0.3, 1.0);
+    let (f, u0, v0) = (800.0, 100.0, 50.0);
+    let (gr, gt, gp, gf) = reprojection_grad(&r, &t, &p, f, u0, v0);
+    // Closed form: q = R p + t, e = (u − u0, v − v0), ∂L/∂q = 2 f (e₀/q₂, e₁/q₂,
+    // −(e₀ q₀ + e₁ q₁)/q₂²), ∂L/∂t = ∂L/∂q, ∂L/∂p = Rᵀ ∂L/∂q, ∂L/∂R = ∂L/∂q pᵀ.
+    let q = r * p + t;
+    let (u, v) = (f * q[0] / q[2], f * q[1] / q[2]);
+    let (e0, e1) = (u - u0, v - v0);
+    let dq = Vector3::new(
+        2.0 * f * e0 / q[2],
+        2.0 * f * e1 / q[2],
+        -2.0 * f * (e0 * q[0] + e1 * q[1]) / (q[2] * q[2]),
+    );
+    let df = 2.0 * (e0 * q[0] + e1 * q[1]) / q[2];
+    assert!((gt - dq).norm() < 1e-9 * dq.norm());
+    assert!((gp - r.transpose() * dq).norm() < 1e-9 * dq.norm());
+    assert!((gr - dq * p.transpose()).norm() < 1e-9 * dq.norm());
+    assert!((gf - df).abs() < 1e-9 * df.abs());
+    let x0 = pack(&r, &t, &p, f);
+    let fx = |x: &[f64]| {
+        let (r, t, p, f) = unflat(x);
+        reprojection(&r, &t, &p, f, u0, v0)
+    };
+    let g = pack(&gr, &gt, &gp, gf);
+    check_grad(fx, &x0, &g).assert_within(1e-6);
+    // Forward mode and second order.
+    let tan: Vec<f64> = (0..16).map(|i| ((i as f64) * 0.7 + 0.3).sin()).collect();
+    let (tr, tt, tp, tf) = unflat(&tan);
+    let (value, d) = reprojection_jvp(&r, &t, &p, f, u0, v0, &tr, &tt, &tp, tf);
+    assert!((value - fx(&x0)).abs() < 1e-9);
+    let expected: f64 = g.iter().zip(&tan).map(|(a, b)| a * b).sum();
+    assert!(
+        (d - expected).abs() < 1e-9 * expected.abs(),
+        "{d} {expected}"
+    );
+    let (hr, ht, hp, hf) = reprojection_hvp(&r, &t, &p, f, u0, v0, &tr, &tt, &tp, tf);
+    let hv = pack(&hr, &ht, &hp, hf);
+    let e = 1e-6;
+    let at = |s: f64| {
+        let x: Vec<f64> = x0.iter().zip(&tan).map(|(x, v)| x + s * v).collect();
+        let (r, t, p, f) = unflat(&x);
+        let (a, b, c, d) = reprojection_grad(&r, &t, &p, f, u0, v0);
+        pack(&a, &b, &c, d)
+    };
+    let (gp_, gm_) = (at(e), at(-e));
+    for k in 0..16 {
+        let fd = (gp_[k] - gm_[k]) / (2.0 * e);
+        assert!(
+            (hv[k] - fd).abs() < 1e-4 * (1.0 + fd.abs()),
+            "hvp[{k}] {} {fd}",
+            hv[k]
+        );
+    }
+}
+
+/// `dot`, `cross`, `norm`, `norm_squared`, `transpose`, `component_mul`, `+ -`, products with
+/// floats and indexing of static vectors and matrices.
+#[differentiable]
+fn geometry(a: &Vector3<f64>, b: &Vector3<f64>, m: &Matrix3<f64>, s: f64) -> f64 {
+    let c = a.cross(b);
+    let d = m.transpose() * c - a * s + b / s;
+    let e = d.component_mul(a);
+    c.dot(b) + d.norm() + e.norm_squared() + m[(0, 1)] * a[2] + (m * m).sum()
+}
+
+#[test]
+fn vector_operations() {
+    let a = Vector3::new(0.3, -1.2, 0.8);
+    let b = Vector3::new(1.1, 0.4, -0.5);
+    let m = Matrix3::new(1.0, 2.0, -1.0, 0.5, -0.3, 2.0, 0.1, 0.7, 1.5);
+    let s = 1.7;
+    let pack = |a: &Vector3<f64>, b: &Vector3<f64>, m: &Matrix3<f64>, s: f64| {
+        let mut out: Vec<f64> = a.iter().chain(b.iter()).copied().collect();
+        out.extend(m.iter());
+        out.push(s);
+        out
+    };
+    let unpack = |x: &[f64]| {
+        (
+            Vector3::from_column_slice(&x[..3]),
+            Vector3::from_column_slice(&x[3..6]),
+            Matrix3::from_column_slice(&x[6..15]),
+            x[15],
+        )
+    };
+    let x0 = pack(&a, &b, &m, s);
+    let f = |x: &[f64]| {
+        let (a, b, m, s) = unpack(x);
+        geometry(&a, &b, &m, s)
+    };
+    let grad = |x: &[f64]| {
+        let (a, b, m, s) = unpack(x);
+        let (ga, gb, gm, gs) = geometry_grad(&a, &b, &m, s);
+        pack(&ga, &gb, &gm, gs)
+    };
+    let g = grad(&x0);
+    check_grad(f, &x0, &g).assert_within(1e-6);
+    let tan: Vec<f64> = (0..16).map(|i| ((i as f64) * 0.7 + 0.3).sin()).collect();
+    let (ta, tb, tm, ts) = unpack(&tan);
+    let (value, d) = geometry_jvp(&a, &b, &m, s, &ta, &tb, &tm, ts);
+    assert!((value - f(&x0)).abs() < 1e-12);
+    let expected: f64 = g.iter().zip(&tan).map(|(a, b)| a * b).sum();
+    assert!(
+        (d - expected).abs() < 1e-9 * (1.0 + expected.abs()),
+        "{d} {expected}"
+    );
+    let (ha, hb, hm, hs) = geometry_hvp(&a, &b, &m, s, &ta, &tb, &tm, ts);
+    let hv = pack(&ha, &hb, &hm, hs);
+    let e = 1e-5;
+    let shifted = |k: f64| {
+        grad(
+            &x0.iter()
+                .zip(&tan)
+                .map(|(x, v)| x + k * v)
+                .collect::<Vec<_>>(),
+        )
+    };
+    let (gp, gm) = (shifted(e), shifted(-e));
+    for k in 0..16 {
+        let fd = (gp[k] - gm[k]) / (2.0 * e);
+        assert!(
+            (hv[k] - fd).abs() < 1e-5 * (1.0 + fd.abs()),
+            "hvp[{k}] {} {fd}",
+            hv[k]
+        );
+    }
+    // Closed forms: (a × b)·b is 0 for every a and b, so is its gradient; (a × b)·c has
+    // the gradients b × c, c × a and a × b.
+    let (ga, gb) = cross_dot_grad(&a, &b);
+    assert!(ga.norm() < 1e-15 && gb.norm() < 1e-15, "{ga} {gb}");
+    let c = Vector3::new(0.2, 0.9, -1.4);
+    let (ga, gb, gc) = triple_grad(&a, &b, &c);
+    assert!((ga - b.cross(&c)).norm() < 1e-15);
+    assert!((gb - c.cross(&a)).norm() < 1e-15);
+    assert!((gc - a.cross(&b)).norm() < 1e-15);
+}
+
+/// A point built from floats with `Vector3::new`, projected.
+#[differentiable]
+fn built(x: f64, y: f64, m: &Matrix3<f64>) -> f64 {
+    let p = Vector3::new(x, 2.0 * y, 1.0);
+    let q = m * p + Vector3::new(0.0, 0.0, 3.0);
+    q[0] / q[2] + (q * x).norm()
+}
+
+#[test]
+fn vectors_built_from_floats() {
+    let m = Matrix3::new(1.0, 2.0, -1.0, 0.5, -0.3, 2.0, 0.1, 0.7, 1.5);
+    let (x, y) = (0.4, -0.6);
+    let (gx, gy, gm) = built_grad(x, y, &m);
+    let mut g = vec![gx, gy];
+    g.extend(gm.iter());
+    let pack = |p: &[f64]| (p[0], p[1], Matrix3::from_column_slice(&p[2..]));
+    let mut x0 = vec![x, y];
+    x0.extend(m.iter());
+    check_grad(
+        |p| {
+            let (x, y, m) = pack(p);
+            built(x, y, &m)
+        },
+        &x0,
+        &g,
+    )
+    .assert_within(1e-6);
+    let (value, d) = built_jvp(x, y, &m, 1.0, 0.5, &m);
+    assert!((value - built(x, y, &m)).abs() < 1e-12);
+    let expected = gx + 0.5 * gy + gm.dot(&m);
+    assert!((d - expected).abs() < 1e-9 * (1.0 + expected.abs()));
+}
+
+#[differentiable]
+fn triple(a: &Vector3<f64>, b: &Vector3<f64>, c: &Vector3<f64>) -> f64 {
+    a.cross(b).dot(c)
+}
+
+#[differentiable]
+fn cross_dot(a: &Vector3<f64>, b: &Vector3<f64>) -> f64 {
+    a.cross(b).dot(b)
+}
+
+/// Dynamic matrices: a least-squares residual.
+#[differentiable(wrt(w))]
+fn least_squares(x: &DMatrix<f64>, w: &DVector<f64>, y: &DVector<f64>) -> f64 {
+    let r = x * w - y;
+    r.norm_squared() / 2.0
+}
+
+#[test]
+fn dynamic_least_squares() {
+    let x = DMatrix::from_row_slice(3, 2, &[1.0, 2.0, -0.5, 0.3, 2.0, 1.1]);
+    let w = DVector::from_vec(vec![0.4, -0.7]);
+    let y = DVector::from_vec(vec![1.0, 0.2, -0.3]);
+    // ∇ = Xᵀ (X w − y)
+    let g = least_squares_grad(&x, &w, &y);
+    let e = x.transpose() * (&x * &w - &y);
+    assert!((g - &e).norm() < 1e-12);
+    // H = XᵀX
+    let t = DVector::from_vec(vec![0.3, 1.0]);
+    let hv = least_squares_hvp(&x, &w, &y, &t);
+    assert!((hv - x.transpose() * &x * &t).norm() < 1e-12);
+    let (_, d) = least_squares_jvp(&x, &w, &y, &t);
+    assert!((d - e.dot(&t)).abs() < 1e-12);
+}
+
+#[test]
+#[should_panic(expected = "mul: the shapes [3, 2] and [3, 1] do not fit")]
+fn dynamic_shapes_mismatch_panics() {
+    let x = DMatrix::<f64>::zeros(3, 2);
+    let w = DVector::<f64>::zeros(3);
+    let y = DVector::<f64>::zeros(3);
+    let _ = least_squares_grad(&x, &w, &y);
+}
