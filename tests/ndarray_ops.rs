@@ -600,3 +600,32 @@ fn relu_and_min() {
         },
     );
 }
+
+/// `_grad_and_hvp` of ndarray values: the gradient and `H·v` of the one sweep, against
+/// `_grad` and `_hvp` called apart (each checked against closed forms and differences above).
+#[test]
+fn grad_and_hvp_of_matrix_products() {
+    let a = array![[1.0, 2.0, -1.0], [0.5, -0.3, 2.0]];
+    let b = array![[0.2, 0.4, 1.0], [-1.0, 0.3, 0.7]];
+    let x = array![0.3, -0.8, 1.5];
+    let (ta, tb, tx) = (&a * 0.5 - 0.1, &b + 0.3, &x * -2.0);
+    let ((ga, gb, gx), (ha, hb, hx)) = products_grad_and_hvp(&a, &b, &x, &ta, &tb, &tx);
+    let (ea, eb, ex) = products_grad(&a, &b, &x);
+    let (fa, fb, fx) = products_hvp(&a, &b, &x, &ta, &tb, &tx);
+    let close = |u: Vec<f64>, w: Vec<f64>| {
+        assert!(
+            u.iter()
+                .zip(&w)
+                .all(|(p, q)| (p - q).abs() <= 1e-12 * (1.0 + q.abs())),
+            "{u:?} {w:?}"
+        );
+    };
+    close(
+        cat(cat(flat(&ga), flat(&gb)), flat(&gx)),
+        cat(cat(flat(&ea), flat(&eb)), flat(&ex)),
+    );
+    close(
+        cat(cat(flat(&ha), flat(&hb)), flat(&hx)),
+        cat(cat(flat(&fa), flat(&fb)), flat(&fx)),
+    );
+}
