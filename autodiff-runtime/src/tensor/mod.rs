@@ -447,7 +447,15 @@ macro_rules! binary_op {
             }
         }
 
-        #[doc = concat!("`a ", stringify!($name), " b`: see [`", stringify!($trait_), "`].")]
+        binary_fns!($trait_, $name, $rev, $op, $op_rev);
+    };
+}
+
+/// The free functions the macro calls for a binary operation `$trait_`: the value `$name(a, b)`
+/// and its rule `$rev(a, b, out, seed, da, db)`, for anything that is a tensor (`AsTensor`).
+macro_rules! binary_fns {
+    ($trait_:ident, $name:ident, $rev:ident, $op:ident, $op_rev:ident) => {
+        #[doc = concat!("`", stringify!($name), "(a, b)`: see [`", stringify!($trait_), "`].")]
         #[inline]
         #[track_caller]
         pub fn $name<A: AsTensor, B: AsTensor>(a: &A, b: &B) -> <A::T as $trait_<B::T>>::Out
@@ -493,77 +501,17 @@ binary_op!(
     DivOp, div, div_rev, div_of, div_rev_of
 );
 
-/// `a.dot(&b)`: see [`Dot`].
-#[inline]
-pub fn dot<A: AsTensor, B: AsTensor>(a: &A, b: &B) -> <A::T as Dot<B::T>>::Out
-where
-    A::T: Dot<B::T>,
-{
-    a.tensor().dot_of(b.tensor())
-}
-
-/// The rule of [`dot`]: see [`Dot`].
-#[inline]
-pub fn dot_rev<A: AsTensor, B: AsTensor>(
-    a: &A,
-    b: &B,
-    _out: &<A::T as Dot<B::T>>::Out,
-    seed: &<A::T as Dot<B::T>>::Out,
-    da: Option<&mut <A::T as Tensor>::Acc>,
-    db: Option<&mut <B::T as Tensor>::Acc>,
-) where
-    A::T: Dot<B::T>,
-{
-    a.tensor().dot_rev(b.tensor(), seed, da, db)
-}
-
-/// `a × b` (nalgebra's `cross`).
-#[inline]
-pub fn cross<A: AsTensor, B: AsTensor>(a: &A, b: &B) -> <A::T as Cross<B::T>>::Out
-where
-    A::T: Cross<B::T>,
-{
-    a.tensor().cross_of(b.tensor())
-}
-
-/// The rule of [`cross`]: `ā += b × ȳ`, `b̄ += ȳ × a`.
-#[inline]
-pub fn cross_rev<A: AsTensor, B: AsTensor>(
-    a: &A,
-    b: &B,
-    _out: &<A::T as Cross<B::T>>::Out,
-    seed: &<A::T as Cross<B::T>>::Out,
-    da: Option<&mut <A::T as Tensor>::Acc>,
-    db: Option<&mut <B::T as Tensor>::Acc>,
-) where
-    A::T: Cross<B::T>,
-{
-    a.tensor().cross_rev(b.tensor(), seed, da, db)
-}
-
-/// `a.component_mul(&b)`: the elementwise product.
-#[inline]
-pub fn component_mul<A: AsTensor, B: AsTensor>(a: &A, b: &B) -> <A::T as ComponentMul<B::T>>::Out
-where
-    A::T: ComponentMul<B::T>,
-{
-    a.tensor().component_mul_of(b.tensor())
-}
-
-/// The rule of [`component_mul`]: `ā += ȳ ⊙ b`, `b̄ += ȳ ⊙ a`.
-#[inline]
-pub fn component_mul_rev<A: AsTensor, B: AsTensor>(
-    a: &A,
-    b: &B,
-    _out: &<A::T as ComponentMul<B::T>>::Out,
-    seed: &<A::T as ComponentMul<B::T>>::Out,
-    da: Option<&mut <A::T as Tensor>::Acc>,
-    db: Option<&mut <B::T as Tensor>::Acc>,
-) where
-    A::T: ComponentMul<B::T>,
-{
-    a.tensor().component_mul_rev(b.tensor(), seed, da, db)
-}
+// `a.dot(&b)`, `a × b` (nalgebra's `cross`: `ā += b × ȳ`, `b̄ += ȳ × a`) and
+// `a.component_mul(&b)` (`ā += ȳ ⊙ b`, `b̄ += ȳ ⊙ a`): see their traits.
+binary_fns!(Dot, dot, dot_rev, dot_of, dot_rev);
+binary_fns!(Cross, cross, cross_rev, cross_of, cross_rev);
+binary_fns!(
+    ComponentMul,
+    component_mul,
+    component_mul_rev,
+    component_mul_of,
+    component_mul_rev
+);
 
 /// An owned copy (`clone()`, `to_owned()`, `view()`, a binding `let b = a;`).
 #[inline]
