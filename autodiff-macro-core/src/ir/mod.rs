@@ -195,6 +195,18 @@ pub enum SlotTy {
     Value,
 }
 
+impl SlotTy {
+    /// The slot the result of the ndarray or nalgebra operation `op` goes to: a float
+    /// (`dot` of two vectors, `sum`) or a value.
+    pub fn of_tensor(op: &crate::symbol::tensor::TensorOp) -> SlotTy {
+        if op.float_out {
+            SlotTy::Float
+        } else {
+            SlotTy::Value
+        }
+    }
+}
+
 /// Where a slot comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Origin {

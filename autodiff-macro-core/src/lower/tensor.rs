@@ -77,12 +77,7 @@ impl Lowerer<'_> {
         span: Span,
         out: &mut Block,
     ) -> Val {
-        let ty = if op.float_out {
-            SlotTy::Float
-        } else {
-            SlotTy::Value
-        };
-        let t = self.temp(ty);
+        let t = self.temp(SlotTy::of_tensor(op));
         self.assign(out, t, Op::Tensor(op), args, true, span);
         Val::Float(Operand::Slot(t))
     }

@@ -100,12 +100,7 @@ impl Tangents<'_> {
         args: Vec<Operand>,
         span: Span,
     ) -> Operand {
-        let ty = if op.float_out {
-            SlotTy::Float
-        } else {
-            SlotTy::Value
-        };
-        let t = self.temp(ty);
+        let t = self.temp(SlotTy::of_tensor(op));
         self.assign(out, t, Op::Tensor(op), args, true, span);
         Operand::Slot(t)
     }
