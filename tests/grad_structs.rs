@@ -349,6 +349,11 @@ proptest! {
         let (_, dy) = m.value_jvp(x, &hm, 0.0);
         prop_assert!(close(dy, hm.dot(&hm)));
         check_grad(|f| m.from_flat(f).value(x), &m.to_flat(), &dm.to_flat()).assert_within(1e-6);
+        // The gradient and H·v of one sweep, as methods too.
+        let ((gm, gx), (hvm, hvx)) = m.value_grad_and_hvp(x, &hm, 0.5);
+        prop_assert!(close_all(&gm.to_flat(), &hm.to_flat()) && close(gx, hx));
+        let (hvm2, hvx2) = m.value_hvp(x, &hm, 0.5);
+        prop_assert!(close_all(&hvm.to_flat(), &hvm2.to_flat()) && close(hvx, hvx2));
     }
 }
 
