@@ -83,9 +83,10 @@ pub(crate) enum NoHvp {
     Nested,
 }
 
-/// `NAME_hvp` when it is not generated: a stub of its signature whose first parameter's type
-/// must implement a trait which nothing implements (`SecondOrder`, `ThirdOrder`), so that a
-/// call is a compile error with that trait's message, and nothing more is compiled.
+/// `NAME_hvp` and `NAME_grad_and_hvp` when they are not generated: stubs of their signatures
+/// whose first parameter's type must implement a trait which nothing implements
+/// (`SecondOrder`, `ThirdOrder`), so that a call is a compile error with that trait's
+/// message, and nothing more is compiled.
 pub(crate) fn hvp_not_generated(
     f: &Function,
     wrt: &[bool],
@@ -93,11 +94,10 @@ pub(crate) fn hvp_not_generated(
     why: NoHvp,
 ) -> TokenStream {
     let name = f.name();
-    let hvp = format_ident!("{}_hvp", name);
     let fs = f.synthetic(
         wrt,
         tangent_names,
-        hvp.clone(),
+        name.clone(),
         f.ret.clone(),
         Diff::Nothing,
     );
@@ -154,9 +154,10 @@ pub(crate) fn second_order_names(f: &Function) -> [(Ident, TokenStream); 2] {
     ]
 }
 
-/// `NAME_hvp`: zeros for every destination of the core `core` of `tr`, the core with a seed
-/// of one, and the destinations of the user's differentiable parameters (the first ones; the
-/// others, when the core also differentiates the tangents, are scratch).
+/// `NAME_hvp` and `NAME_grad_and_hvp`: zeros for every destination of the core `core` of
+/// `tr`, the core with a seed of one, and the destinations of the user's differentiable
+/// parameters (the first ones: `H·v`), and for the second also the tangents' (the next ones:
+/// `∇f`).
 pub(crate) fn hvp_wrapper(f: &Function, tr: &TangentReverse, core: &Ident) -> TokenStream {
     let name = f.name();
     let one = f.float.one();
