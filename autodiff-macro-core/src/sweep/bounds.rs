@@ -1,0 +1,367 @@
+//! Reverse loops without a bounds check per element.
+//!
+//! A reverse loop replays its counter (`i = __s0_i + __j0`) and indexes the arrays with
+//! it, so each of its reads `x[2 * i + 1]` and adjoint updates `__d_x[2 * i + 1]` is checked
+//! against the length, and the checks keep LLVM from vectorising the loop: it cannot prove
+//! `2 * i + 1 < x.len()` from the counter's bounds (the index arithmetic may wrap). The
+//! forward sweep has already proved every such index in range, by reading it.
+//!
+//! So, for a loop over a range whose counter the reverse sweep replays, never left early,
+//! an array parameter of rank 1 that no statement writes and that the loop reads at its top
+//! level at `c * i + (c − 1)` (`c` a literal) is cut once, before the reverse loop, into the
+//! window `x[c * s .. c * (s + n)]` (`s` the first counter, `n` the trip count), which the
+//! forward sweep's read of `x[c * (s + n − 1) + c − 1]` proves in range. The reverse loop
+//! walks the window's `chunks_exact(c)` backwards, zipped with the step, and its element
+//! `x[c * i + k]` (`k < c`) is `chunk[k]`, with a constant index into a chunk of constant
+//! length; the same for the adjoint, whose length the function checked against the
+//! parameter's on entry (with a message naming both). What the analysis cannot see as
+//! such an index keeps its ordinary `x[..]`; if the adjoint is named any other way in the
+//! loop, no window is cut (one `&mut` borrow at a time).
+//!
+//! Before: `for __j0 in (0..__n0).rev() { let i = ..; a = x[__t2]; .. __d_x[__t2] = .. }`
+//! After:  `let __w0 = &x[__b0..__b0 + 2 * __n0]; let __w1 = &mut __d_x[..];`
+//!         `for ((__j0, __w2), __w3) in (0..__n0).zip(__w0.chunks_exact(2))
+//!              .zip(__w1.chunks_exact_mut(2)).rev() { .. a = __w2[0]; .. __w3[0] = .. }`
+
+use super::Sweeper;
+use crate::analyse::recompute::Item;
+use crate::ir::{ArrayId, ArrayOrigin, Loop, LoopKind, Op, SlotTy, Stmt};
+use proc_macro2::{Delimiter, Group, Ident, Literal, TokenStream, TokenTree};
+use quote::quote;
+use std::collections::HashMap;
+
+/// The windows of one reverse loop.
+pub(super) struct Windows {
+    /// The lets that cut the windows, before the loop.
+    pub before: TokenStream,
+    /// The loop's head.
+    pub head: TokenStream,
+    /// The loop's replay and body, rewritten to read the chunks.
+    pub body: TokenStream,
+}
+
+impl Sweeper<'_> {
+    /// The windows of the reverse loop of `l` (see the module's comment), or `None` when no
+    /// array qualifies; `body` is the reverse iteration (replay and reverse body), `step`
+    /// the reverse step, `count` the trip count and `first` the first counter's local.
+    pub(super) fn windows(
+        &mut self,
+        l: &Loop,
+        body: &TokenStream,
+        step: &Ident,
+        count: &Ident,
+        first: &Ident,
+    ) -> Option<Windows> {
+        let plan = self.an.recompute.loops.get(&l.id.0)?;
+        let counter = plan.counter.clone();
+        let LoopKind::For { pat, .. } = &l.kind else {
+            return None;
+        };
+        if pat.to_string() != counter.to_string()
+            || l.body.iter().any(crate::ir::walk::contains_exit)
+        {
+            return None;
+        }
+        // The counter must mean the same in every statement of the body: no `let` of the
+        // loop's top level may name it (`let i = i + 1;`).
+        if l.body.iter().any(|s| match s {
+            Stmt::Opaque(t) => mentions(t, &counter),
+            _ => false,
+        }) {
+            return None;
+        }
+        // Index slots `e + c * i + k`: defined once in the whole body, at this loop's top
+        // level, replayed at the start of every reverse iteration, with `e` naming nothing
+        // the loop changes (so `e` before the reverse loop is `e` in each iteration).
+        let mut defs = vec![0usize; self.body.slots.len()];
+        crate::ir::walk::for_each_assign(&self.body.block, &mut |a| defs[a.dst.0] += 1);
+        let changed = changed_in(&l.body, self.body);
+        let mut affine_slots: HashMap<usize, (usize, usize, String, TokenStream)> = HashMap::new();
+        for item in &plan.items {
+            let Item::Assign(a) = item else { continue };
+            let Op::Const(tokens) = &a.op else { continue };
+            let top = l
+                .body
+                .iter()
+                .any(|s| matches!(s, Stmt::Assign(b) if b.dst == a.dst));
+            if !top || defs[a.dst.0] != 1 || self.body.slots[a.dst.0].ty != SlotTy::Usize {
+                continue;
+            }
+            let Some(Affine { c, k, offset }) = affine(tokens, &counter) else {
+                continue;
+            };
+            let offset = offset.map(|e| quote!(#e)).unwrap_or_default();
+            if c == 0 || k >= c || changed.iter().any(|name| mentions(&offset, name)) {
+                continue;
+            }
+            affine_slots.insert(a.dst.0, (c, k, offset.to_string(), offset));
+        }
+        // Arrays: read at the top level at `e + c * i + c − 1` (the proof), never written;
+        // one window per array, of the first such read.
+        let mut written = vec![false; self.body.arrays.len()];
+        crate::ir::walk::for_each_stmt(&self.body.block, &mut |s| {
+            if let Some(a) = crate::ir::walk::array_written(s) {
+                written[a.0] = true;
+            }
+        });
+        let mut stride: HashMap<usize, usize> = HashMap::new();
+        for s in &l.body {
+            let Stmt::Assign(a) = s else { continue };
+            let Op::Read(r) = &a.op else { continue };
+            let [crate::ir::Operand::Slot(ix)] = &r.index[..] else {
+                continue;
+            };
+            let Some(&(c, k, _, _)) = affine_slots.get(&ix.0) else {
+                continue;
+            };
+            let array = self.body.array(r.array);
+            let unique = self
+                .body
+                .arrays
+                .iter()
+                .filter(|b| b.name == array.name)
+                .count()
+                == 1;
+            if k + 1 == c
+                && !r.view
+                && array.rank == 1
+                && matches!(array.origin, ArrayOrigin::Param(_))
+                && !written[r.array.0]
+                && unique
+            {
+                stride.entry(r.array.0).or_insert(ix.0);
+            }
+        }
+        if stride.is_empty() {
+            return None;
+        }
+        let mut arrays: Vec<(usize, usize)> = stride.into_iter().collect();
+        arrays.sort_unstable();
+
+        // Rewrite `x[__t2]` into `__w2[k]`, and check that no adjoint is named otherwise.
+        let mut map: HashMap<(String, String), (Ident, usize)> = HashMap::new();
+        let mut before = TokenStream::new();
+        let mut zips = TokenStream::new();
+        let mut pattern = quote!(#step);
+        let mut adjoints = Vec::new();
+        for &(id, proof) in &arrays {
+            let (c, _, key, offset) = affine_slots[&proof].clone();
+            let name = self.body.array(ArrayId(id)).name.clone();
+            let start = self.names.namer.fresh(&format!("__b{}", l.id.0));
+            let lit = Literal::usize_unsuffixed(c);
+            let first = if c == 1 {
+                quote!(#first)
+            } else {
+                quote!(#lit * #first)
+            };
+            let first = if offset.is_empty() {
+                first
+            } else {
+                quote!(#offset + #first)
+            };
+            before.extend(quote!(
+                let #start: usize = if #count == 0 { 0 } else { #first };
+            ));
+            let mut sides = vec![(name.clone(), false)];
+            if self.an.is_array_active(ArrayId(id)) {
+                let d = self.names.array_adjoint[id].clone();
+                adjoints.push(d.clone());
+                sides.push((d, true));
+            }
+            for (whole, mutable) in sides {
+                let window = self.names.namer.fresh(&format!("__w{}", l.id.0));
+                let chunk = self.names.namer.fresh(&format!("__w{}", l.id.0));
+                let range = if c == 1 {
+                    quote!([#start..#start + #count])
+                } else {
+                    quote!([#start..#start + #lit * #count])
+                };
+                if mutable {
+                    before.extend(quote!(let #window = &mut #whole #range;));
+                    zips.extend(quote!(.zip(#window.chunks_exact_mut(#lit))));
+                } else {
+                    before.extend(quote!(let #window = &#whole #range;));
+                    zips.extend(quote!(.zip(#window.chunks_exact(#lit))));
+                }
+                pattern = quote!((#pattern, #chunk));
+                for (&slot, (sc, k, skey, _)) in &affine_slots {
+                    if *sc == c && *skey == key {
+                        let index = self.body.slots[slot].name.to_string();
+                        map.insert((whole.to_string(), index), (chunk.clone(), *k));
+                    }
+                }
+            }
+        }
+        let body = rewrite(body.clone(), &map);
+        if adjoints.iter().any(|d| mentions(&body, d)) {
+            return None;
+        }
+        Some(Windows {
+            before,
+            head: quote!(for #pattern in (0..#count) #zips .rev()),
+            body,
+        })
+    }
+}
+
+/// The index `e + c * i + k` of the counter `i`, `c` and `k` integer literals and `e` an
+/// expression that does not name `i` (`None` for none).
+struct Affine {
+    c: usize,
+    k: usize,
+    offset: Option<syn::Expr>,
+}
+
+/// The tokens as a sum `e + c * i + k` (its terms in any order, `i * c` or `c * i` or `i`,
+/// in parentheses or not) of the counter `i`.
+fn affine(tokens: &TokenStream, counter: &Ident) -> Option<Affine> {
+    fn lit(e: &syn::Expr) -> Option<usize> {
+        match e {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Int(n),
+                ..
+            }) if matches!(n.suffix(), "" | "usize") => n.base10_parse().ok(),
+            syn::Expr::Paren(p) => lit(&p.expr),
+            _ => None,
+        }
+    }
+    fn is_counter(e: &syn::Expr, counter: &Ident) -> bool {
+        match e {
+            syn::Expr::Paren(p) => is_counter(&p.expr, counter),
+            syn::Expr::Path(p) => p.qself.is_none() && p.path.is_ident(counter),
+            _ => false,
+        }
+    }
+    fn terms<'e>(e: &'e syn::Expr, out: &mut Vec<&'e syn::Expr>) {
+        match e {
+            syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::Add(_)) => {
+                terms(&b.left, out);
+                terms(&b.right, out);
+            }
+            syn::Expr::Paren(p) => terms(&p.expr, out),
+            _ => out.push(e),
+        }
+    }
+    let e = syn::parse2::<syn::Expr>(tokens.clone()).ok()?;
+    let mut all = Vec::new();
+    terms(&e, &mut all);
+    let (mut c, mut k, mut offset) = (None, 0usize, Vec::new());
+    for t in all {
+        if let Some(n) = lit(t) {
+            k = k.checked_add(n)?;
+        } else if is_counter(t, counter) {
+            c = Some(c.map_or(Some(1), |_| None)?);
+        } else if let syn::Expr::Binary(
+            b @ syn::ExprBinary {
+                op: syn::BinOp::Mul(_),
+                ..
+            },
+        ) = t
+        {
+            let m = match (lit(&b.left), lit(&b.right)) {
+                (Some(m), None) if is_counter(&b.right, counter) => m,
+                (None, Some(m)) if is_counter(&b.left, counter) => m,
+                _ if !mentions(&quote!(#t), counter) => {
+                    offset.push(t);
+                    continue;
+                }
+                _ => return None,
+            };
+            c = Some(c.map_or(Some(m), |_| None)?);
+        } else if !mentions(&quote!(#t), counter) {
+            offset.push(t);
+        } else {
+            return None;
+        }
+    }
+    let offset = match &offset[..] {
+        [] => None,
+        [first, rest @ ..] => Some(
+            rest.iter()
+                .fold((*first).clone(), |acc, t| syn::parse_quote!(#acc + #t)),
+        ),
+    };
+    Some(Affine { c: c?, k, offset })
+}
+
+/// The names a statement of `block` may change, at any depth: the slots it assigns and
+/// every identifier of its non-float code (its opaque statements, conditions, scrutinees,
+/// patterns and loop heads), which is more than it changes.
+fn changed_in(block: &[Stmt], body: &crate::ir::Body) -> Vec<Ident> {
+    fn idents(tokens: &TokenStream, out: &mut Vec<Ident>) {
+        for t in tokens.clone() {
+            match t {
+                TokenTree::Ident(i) => out.push(i),
+                TokenTree::Group(g) => idents(&g.stream(), out),
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    crate::ir::walk::for_each_stmt(block, &mut |s| match s {
+        Stmt::Assign(a) => out.push(body.slots[a.dst.0].name.clone()),
+        Stmt::Opaque(t) => idents(t, &mut out),
+        Stmt::If(i) => idents(&i.cond, &mut out),
+        Stmt::Match(m) => {
+            idents(&m.scrutinee, &mut out);
+            for arm in &m.arms {
+                idents(&arm.pat, &mut out);
+            }
+        }
+        Stmt::Loop(l) => match &l.kind {
+            LoopKind::For { pat, iter } => {
+                idents(pat, &mut out);
+                idents(iter, &mut out);
+            }
+            LoopKind::While { cond } => idents(cond, &mut out),
+            LoopKind::Loop => {}
+        },
+        _ => {}
+    });
+    out
+}
+
+/// Whether the tokens name `ident` anywhere.
+fn mentions(tokens: &TokenStream, ident: &Ident) -> bool {
+    tokens.clone().into_iter().any(|t| match t {
+        TokenTree::Ident(i) => i == *ident,
+        TokenTree::Group(g) => mentions(&g.stream(), ident),
+        _ => false,
+    })
+}
+
+/// `x[__t2]` as `__w2[k]`, for each `(x, __t2)` of `map`; `x` not after `.` (a field).
+fn rewrite(tokens: TokenStream, map: &HashMap<(String, String), (Ident, usize)>) -> TokenStream {
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut out = Vec::with_capacity(trees.len());
+    let mut i = 0;
+    while i < trees.len() {
+        if let (TokenTree::Ident(name), Some(TokenTree::Group(g))) = (&trees[i], trees.get(i + 1)) {
+            let after_dot = matches!(out.last(), Some(TokenTree::Punct(p)) if p.as_char() == '.' || p.as_char() == ':');
+            if g.delimiter() == Delimiter::Bracket && !after_dot {
+                let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+                if let [TokenTree::Ident(index)] = &inner[..] {
+                    if let Some((chunk, k)) = map.get(&(name.to_string(), index.to_string())) {
+                        out.push(TokenTree::Ident(chunk.clone()));
+                        let k = Literal::usize_unsuffixed(*k);
+                        let mut group = Group::new(Delimiter::Bracket, quote!(#k));
+                        group.set_span(g.span());
+                        out.push(TokenTree::Group(group));
+                        i += 2;
+                        continue;
+                    }
+                }
+            }
+        }
+        out.push(match &trees[i] {
+            TokenTree::Group(g) => {
+                let mut group = Group::new(g.delimiter(), rewrite(g.stream(), map));
+                group.set_span(g.span());
+                TokenTree::Group(group)
+            }
+            t => t.clone(),
+        });
+        i += 1;
+    }
+    out.into_iter().collect()
+}
