@@ -20,8 +20,9 @@
 //!
 //! Before: `for __j0 in (0..__n0).rev() { let i = ..; a = x[__t2]; .. __d_x[__t2] = .. }`
 //! After:  `let __w0 = &x[__b0..__b0 + 2 * __n0]; let __w1 = &mut __d_x[..];`
-//!         `for ((__j0, __w2), __w3) in (0..__n0).zip(__w0.chunks_exact(2))
-//!              .zip(__w1.chunks_exact_mut(2)).rev() { .. a = __w2[0]; .. __w3[0] = .. }`
+//!         `for ((__j0, __w2), __w3) in rev(zip(zip(0..__n0, __w0.chunks_exact(2)),`
+//!              `__w1.chunks_exact_mut(2))) { .. a = __w2[0]; .. __w3[0] = .. }`
+//! (`Iterator`'s methods called by their paths, so that no trait of the user's is picked).
 
 use super::Sweeper;
 use crate::analyse::recompute::Item;
@@ -57,9 +58,7 @@ impl Sweeper<'_> {
         let LoopKind::For { pat, .. } = &l.kind else {
             return None;
         };
-        if pat.to_string() != counter.to_string()
-            || l.body.iter().any(crate::ir::walk::contains_exit)
-        {
+        if counter != pat.to_string() || l.body.iter().any(crate::ir::walk::contains_exit) {
             return None;
         }
         // The counter must mean the same in every statement of the body: no `let` of the
@@ -141,7 +140,7 @@ impl Sweeper<'_> {
         // Rewrite `x[__t2]` into `__w2[k]`, and check that no adjoint is named otherwise.
         let mut map: HashMap<(String, String), (Ident, usize)> = HashMap::new();
         let mut before = TokenStream::new();
-        let mut zips = TokenStream::new();
+        let mut iter = quote!(0..#count);
         let mut pattern = quote!(#step);
         let mut adjoints = Vec::new();
         for &(id, proof) in &arrays {
@@ -178,10 +177,11 @@ impl Sweeper<'_> {
                 };
                 if mutable {
                     before.extend(quote!(let #window = &mut #whole #range;));
-                    zips.extend(quote!(.zip(#window.chunks_exact_mut(#lit))));
+                    iter =
+                        quote!(::core::iter::Iterator::zip(#iter, #window.chunks_exact_mut(#lit)));
                 } else {
                     before.extend(quote!(let #window = &#whole #range;));
-                    zips.extend(quote!(.zip(#window.chunks_exact(#lit))));
+                    iter = quote!(::core::iter::Iterator::zip(#iter, #window.chunks_exact(#lit)));
                 }
                 pattern = quote!((#pattern, #chunk));
                 for (&slot, (sc, k, skey, _)) in &affine_slots {
@@ -198,7 +198,7 @@ impl Sweeper<'_> {
         }
         Some(Windows {
             before,
-            head: quote!(for #pattern in (0..#count) #zips .rev()),
+            head: quote!(for #pattern in ::core::iter::Iterator::rev(#iter)),
             body,
         })
     }
