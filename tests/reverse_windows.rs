@@ -221,3 +221,72 @@ fn generic_float_stride_three() {
     let g = triples_grad(&x);
     fd(triples, &x, &g);
 }
+
+/// cmpad's ODE, by Runge-Kutta: local buffers written and read at `i` and `i - 1`, one
+/// returned.
+#[differentiable(wrt(x))]
+fn ode(x: &[f64], s: usize) -> Vec<f64> {
+    let n = x.len();
+    let h = 2.0 / s as f64;
+    let mut y = vec![0.0; n];
+    let mut k1 = vec![0.0; n];
+    let mut k2 = vec![0.0; n];
+    let mut tmp = vec![0.0; n];
+    for _ in 0..s {
+        k1[0] = x[0];
+        for i in 1..n {
+            k1[i] = x[i] * y[i - 1];
+        }
+        for i in 0..n {
+            tmp[i] = y[i] + h * k1[i] / 2.0;
+        }
+        k2[0] = x[0];
+        for i in 1..n {
+            k2[i] = x[i] * tmp[i - 1];
+        }
+        for i in 0..n {
+            y[i] += h * k2[i];
+        }
+    }
+    y
+}
+
+#[test]
+fn local_buffers_and_negative_offsets() {
+    let x = data(6);
+    for last in 0..6 {
+        let mut seed = vec![0.0; 6];
+        seed[last] = 1.0;
+        let (value, g) = ode_vjp(&x, 3, seed);
+        assert_all_close(&value, &ode(&x, 3), 0.0);
+        fd(|x| ode(x, 3)[last], &x, &g);
+    }
+    let (_, g) = ode_vjp(&x[..1], 2, vec![1.0]);
+    fd(|x| ode(x, 2)[0], &x[..1], &g);
+}
+
+/// A buffer pushed to keeps its indexing; one created once is windowed.
+#[differentiable]
+fn changing_lengths(x: &[f64]) -> f64 {
+    let mut pushed: Vec<f64> = Vec::new();
+    let mut s = 0.0;
+    for i in 0..x.len() {
+        pushed.push(x[i] * 2.0);
+        s += pushed[i] * x[i];
+    }
+    let mut again = vec![0.0; x.len()];
+    for i in 0..x.len() {
+        again[i] = x[i] * x[i];
+    }
+    for i in 0..x.len() {
+        s += again[i];
+    }
+    s
+}
+
+#[test]
+fn lengths_that_change() {
+    let x = data(5);
+    let g = changing_lengths_grad(&x);
+    fd(changing_lengths, &x, &g);
+}

@@ -31,6 +31,22 @@ use proc_macro2::{Delimiter, Group, Ident, Literal, TokenStream, TokenTree};
 use quote::quote;
 use std::collections::HashMap;
 
+/// A family of indices `e + c * i + base + at` (`at < c`) that one window serves.
+#[derive(Clone, PartialEq, Eq)]
+struct Group3 {
+    c: usize,
+    base: isize,
+    /// `e`, spelled.
+    key: String,
+}
+
+/// An index slot's family, and its place in a chunk.
+struct Index {
+    group: Group3,
+    at: usize,
+    offset: TokenStream,
+}
+
 /// The windows of one reverse loop.
 pub(super) struct Windows {
     /// The lets that cut the windows, before the loop.
@@ -75,7 +91,7 @@ impl Sweeper<'_> {
         let mut defs = vec![0usize; self.body.slots.len()];
         crate::ir::walk::for_each_assign(&self.body.block, &mut |a| defs[a.dst.0] += 1);
         let changed = changed_in(&l.body, self.body);
-        let mut affine_slots: HashMap<usize, (usize, usize, String, TokenStream)> = HashMap::new();
+        let mut slots: HashMap<usize, Index> = HashMap::new();
         for item in &plan.items {
             let Item::Assign(a) = item else { continue };
             let Op::Const(tokens) = &a.op else { continue };
@@ -90,30 +106,58 @@ impl Sweeper<'_> {
                 continue;
             };
             let offset = offset.map(|e| quote!(#e)).unwrap_or_default();
-            if c == 0 || k >= c || changed.iter().any(|name| mentions(&offset, name)) {
+            // A stride of 1 has a window per constant (`x[i]` and `x[i - 1]`), a larger one
+            // a window whose chunks hold every constant (`x[2 * i]` and `x[2 * i + 1]`).
+            let base = if c == 1 { k } else { 0 };
+            let fits = c == 1 || (0..c as isize).contains(&k);
+            if c == 0 || !fits || changed.iter().any(|name| mentions(&offset, name)) {
                 continue;
             }
-            affine_slots.insert(a.dst.0, (c, k, offset.to_string(), offset));
+            let group = Group3 {
+                c,
+                base,
+                key: offset.to_string(),
+            };
+            slots.insert(
+                a.dst.0,
+                Index {
+                    group,
+                    at: (k - base) as usize,
+                    offset,
+                },
+            );
         }
-        // Arrays: read at the top level at `e + c * i + c − 1` (the proof), never written;
-        // one window per array, of the first such read.
+        if slots.is_empty() {
+            return None;
+        }
+        // The arrays whose length no statement changes: parameters never written, and local
+        // buffers created once at the function's top level, never pushed to, replaced or
+        // named by non-float code.
         let mut written = vec![false; self.body.arrays.len()];
+        let mut resized = vec![0usize; self.body.arrays.len()];
         crate::ir::walk::for_each_stmt(&self.body.block, &mut |s| {
             if let Some(a) = crate::ir::walk::array_written(s) {
                 written[a.0] = true;
             }
+            match s {
+                Stmt::Push(p) => resized[p.array.0] += 2,
+                Stmt::Map(m) => resized[m.dst.0] += 2,
+                Stmt::ArrayInit(i) => resized[i.array.0] += 1,
+                _ => {}
+            }
         });
-        let mut stride: HashMap<usize, usize> = HashMap::new();
-        for s in &l.body {
-            let Stmt::Assign(a) = s else { continue };
-            let Op::Read(r) = &a.op else { continue };
-            let [crate::ir::Operand::Slot(ix)] = &r.index[..] else {
-                continue;
-            };
-            let Some(&(c, k, _, _)) = affine_slots.get(&ix.0) else {
-                continue;
-            };
-            let array = self.body.array(r.array);
+        let top_init: Vec<usize> = self
+            .body
+            .block
+            .iter()
+            .filter_map(|s| match s {
+                Stmt::ArrayInit(i) => Some(i.array.0),
+                _ => None,
+            })
+            .collect();
+        let named = changed_in(&self.body.block, self.body);
+        let fixed = |id: usize| {
+            let array = &self.body.arrays[id];
             let unique = self
                 .body
                 .arrays
@@ -121,80 +165,159 @@ impl Sweeper<'_> {
                 .filter(|b| b.name == array.name)
                 .count()
                 == 1;
-            if k + 1 == c
+            let kind = match array.origin {
+                ArrayOrigin::Param(_) => !written[id],
+                ArrayOrigin::Local => {
+                    resized[id] == 1
+                        && top_init.contains(&id)
+                        && !named.iter().any(|n| *n == array.name)
+                }
+                ArrayOrigin::Field(_) => false,
+            };
+            array.rank == 1 && unique && kind
+        };
+        // The groups each array is read or written at, at the top level, at the last element
+        // of a chunk (the proof that every chunk of the window is in range).
+        let mut proven: Vec<(usize, Group3)> = Vec::new();
+        for s in &l.body {
+            let r = match s {
+                Stmt::Assign(a) => match &a.op {
+                    Op::Read(r) => r,
+                    _ => continue,
+                },
+                Stmt::Write(w) => &w.target,
+                _ => continue,
+            };
+            let [crate::ir::Operand::Slot(ix)] = &r.index[..] else {
+                continue;
+            };
+            let Some(index) = slots.get(&ix.0) else {
+                continue;
+            };
+            if index.at + 1 == index.group.c
                 && !r.view
-                && array.rank == 1
-                && matches!(array.origin, ArrayOrigin::Param(_))
-                && !written[r.array.0]
-                && unique
+                && fixed(r.array.0)
+                && !proven.contains(&(r.array.0, index.group.clone()))
             {
-                stride.entry(r.array.0).or_insert(ix.0);
+                proven.push((r.array.0, index.group.clone()));
             }
         }
-        if stride.is_empty() {
+        proven.sort_by(|a, b| {
+            (a.0, &a.1.key, a.1.c, a.1.base).cmp(&(b.0, &b.1.key, b.1.c, b.1.base))
+        });
+
+        // The windows: shared ones of an array never written, one per group; for an array
+        // of one group, its window mutable when the array is written, and its adjoint's.
+        struct Cut {
+            whole: Ident,
+            mutable: bool,
+            group: Group3,
+            offset: TokenStream,
+            window: Ident,
+            chunk: Ident,
+        }
+        let mut cuts: Vec<Cut> = Vec::new();
+        for (id, group) in &proven {
+            let groups = proven.iter().filter(|(a, _)| a == id).count();
+            if groups > 1 && written[*id] {
+                continue;
+            }
+            let offset = slots
+                .values()
+                .find(|i| i.group == *group)
+                .map(|i| i.offset.clone())
+                .unwrap_or_default();
+            let mut sides = vec![(self.body.arrays[*id].name.clone(), written[*id])];
+            if groups == 1 && self.an.is_array_active(ArrayId(*id)) {
+                sides.push((self.names.array_adjoint[*id].clone(), true));
+            }
+            for (whole, mutable) in sides {
+                cuts.push(Cut {
+                    whole,
+                    mutable,
+                    group: group.clone(),
+                    offset: offset.clone(),
+                    window: self.names.namer.fresh(&format!("__w{}", l.id.0)),
+                    chunk: self.names.namer.fresh(&format!("__w{}", l.id.0)),
+                });
+            }
+        }
+        // One `&mut` at a time: a window borrowed mutably must be the only way the loop
+        // names its array; the windows of an array named otherwise are dropped, until none is.
+        let body = loop {
+            let mut map: HashMap<(String, String), (Ident, usize)> = HashMap::new();
+            for cut in &cuts {
+                for (&slot, index) in &slots {
+                    if index.group == cut.group {
+                        let name = self.body.slots[slot].name.to_string();
+                        map.insert((cut.whole.to_string(), name), (cut.chunk.clone(), index.at));
+                    }
+                }
+            }
+            let body = rewrite(body.clone(), &map);
+            let before = cuts.len();
+            cuts.retain(|c| !(c.mutable && mentions(&body, &c.whole)));
+            if cuts.len() == before {
+                break body;
+            }
+        };
+        let cuts: Vec<&Cut> = cuts.iter().filter(|c| mentions(&body, &c.chunk)).collect();
+        if cuts.is_empty() {
             return None;
         }
-        let mut arrays: Vec<(usize, usize)> = stride.into_iter().collect();
-        arrays.sort_unstable();
-
-        // Rewrite `x[__t2]` into `__w2[k]`, and check that no adjoint is named otherwise.
-        let mut map: HashMap<(String, String), (Ident, usize)> = HashMap::new();
         let mut before = TokenStream::new();
         let mut iter = quote!(0..#count);
         let mut pattern = quote!(#step);
-        let mut adjoints = Vec::new();
-        for &(id, proof) in &arrays {
-            let (c, _, key, offset) = affine_slots[&proof].clone();
-            let name = self.body.array(ArrayId(id)).name.clone();
-            let start = self.names.namer.fresh(&format!("__b{}", l.id.0));
-            let lit = Literal::usize_unsuffixed(c);
-            let first = if c == 1 {
+        let mut starts: HashMap<String, Ident> = HashMap::new();
+        for cut in cuts {
+            let Cut {
+                whole,
+                mutable,
+                group,
+                offset,
+                window,
+                chunk,
+            } = cut;
+            let lit = Literal::usize_unsuffixed(group.c);
+            let mut start = if group.c == 1 {
                 quote!(#first)
             } else {
                 quote!(#lit * #first)
             };
-            let first = if offset.is_empty() {
-                first
+            if !offset.is_empty() {
+                start = quote!(#offset + #start);
+            }
+            let base = Literal::usize_unsuffixed(group.base.unsigned_abs());
+            match group.base {
+                0 => {}
+                b if b < 0 => start = quote!(#start - #base),
+                _ => start = quote!(#start + #base),
+            }
+            let len = if group.c == 1 {
+                quote!(#count)
             } else {
-                quote!(#offset + #first)
+                quote!(#lit * #count)
             };
-            before.extend(quote!(
-                let #start: usize = if #count == 0 { 0 } else { #first };
-            ));
-            let mut sides = vec![(name.clone(), false)];
-            if self.an.is_array_active(ArrayId(id)) {
-                let d = self.names.array_adjoint[id].clone();
-                adjoints.push(d.clone());
-                sides.push((d, true));
-            }
-            for (whole, mutable) in sides {
-                let window = self.names.namer.fresh(&format!("__w{}", l.id.0));
-                let chunk = self.names.namer.fresh(&format!("__w{}", l.id.0));
-                let range = if c == 1 {
-                    quote!([#start..#start + #count])
-                } else {
-                    quote!([#start..#start + #lit * #count])
-                };
-                if mutable {
-                    before.extend(quote!(let #window = &mut #whole #range;));
-                    iter =
-                        quote!(::core::iter::Iterator::zip(#iter, #window.chunks_exact_mut(#lit)));
-                } else {
-                    before.extend(quote!(let #window = &#whole #range;));
-                    iter = quote!(::core::iter::Iterator::zip(#iter, #window.chunks_exact(#lit)));
+            // One start per distinct expression (an array and its adjoint share theirs).
+            let from = match starts.get(&start.to_string()) {
+                Some(from) => from.clone(),
+                None => {
+                    let from = self.names.namer.fresh(&format!("__b{}", l.id.0));
+                    before.extend(quote!(
+                        let #from: usize = if #count == 0 { 0 } else { #start };
+                    ));
+                    starts.insert(start.to_string(), from.clone());
+                    from
                 }
-                pattern = quote!((#pattern, #chunk));
-                for (&slot, (sc, k, skey, _)) in &affine_slots {
-                    if *sc == c && *skey == key {
-                        let index = self.body.slots[slot].name.to_string();
-                        map.insert((whole.to_string(), index), (chunk.clone(), *k));
-                    }
-                }
+            };
+            if *mutable {
+                before.extend(quote!(let #window = &mut #whole[#from..#from + #len];));
+                iter = quote!(::core::iter::Iterator::zip(#iter, #window.chunks_exact_mut(#lit)));
+            } else {
+                before.extend(quote!(let #window = &#whole[#from..#from + #len];));
+                iter = quote!(::core::iter::Iterator::zip(#iter, #window.chunks_exact(#lit)));
             }
-        }
-        let body = rewrite(body.clone(), &map);
-        if adjoints.iter().any(|d| mentions(&body, d)) {
-            return None;
+            pattern = quote!((#pattern, #chunk));
         }
         Some(Windows {
             before,
@@ -208,7 +331,7 @@ impl Sweeper<'_> {
 /// expression that does not name `i` (`None` for none).
 struct Affine {
     c: usize,
-    k: usize,
+    k: isize,
     offset: Option<syn::Expr>,
 }
 
@@ -242,13 +365,26 @@ fn affine(tokens: &TokenStream, counter: &Ident) -> Option<Affine> {
             _ => out.push(e),
         }
     }
-    let e = syn::parse2::<syn::Expr>(tokens.clone()).ok()?;
+    let mut e = syn::parse2::<syn::Expr>(tokens.clone()).ok()?;
+    // `.. - 1`: a constant subtracted last.
+    let mut k: isize = 0;
+    while let syn::Expr::Binary(
+        b @ syn::ExprBinary {
+            op: syn::BinOp::Sub(_),
+            ..
+        },
+    ) = &e
+    {
+        let n = isize::try_from(lit(&b.right)?).ok()?;
+        k = k.checked_sub(n)?;
+        e = (*b.left).clone();
+    }
     let mut all = Vec::new();
     terms(&e, &mut all);
-    let (mut c, mut k, mut offset) = (None, 0usize, Vec::new());
+    let (mut c, mut offset) = (None, Vec::new());
     for t in all {
         if let Some(n) = lit(t) {
-            k = k.checked_add(n)?;
+            k = k.checked_add(isize::try_from(n).ok()?)?;
         } else if is_counter(t, counter) {
             c = Some(c.map_or(Some(1), |_| None)?);
         } else if let syn::Expr::Binary(
