@@ -290,3 +290,26 @@ fn lengths_that_change() {
     let g = changing_lengths_grad(&x);
     fd(changing_lengths, &x, &g);
 }
+
+/// An inclusive range, reads at `i - 1` and `i` (a window each), and a written buffer read
+/// back at `i - 1`.
+#[differentiable]
+fn inclusive(x: &[f64]) -> f64 {
+    let n = x.len();
+    let mut b = vec![0.0; n + 1];
+    let mut s = 0.0;
+    for i in 1..=n {
+        b[i] = x[i - 1] * x[i - 1] + b[i - 1];
+        s += b[i] * x[i - 1];
+    }
+    s
+}
+
+#[test]
+fn inclusive_range_and_prefix_sums() {
+    for n in [0, 1, 4] {
+        let x = data(n);
+        let g = inclusive_grad(&x);
+        fd(inclusive, &x, &g);
+    }
+}

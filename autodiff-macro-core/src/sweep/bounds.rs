@@ -6,17 +6,22 @@
 //! `2 * i + 1 < x.len()` from the counter's bounds (the index arithmetic may wrap). The
 //! forward sweep has already proved every such index in range, by reading it.
 //!
-//! So, for a loop over a range whose counter the reverse sweep replays, never left early,
-//! an array parameter of rank 1 that no statement writes and that the loop reads at its top
-//! level at `c * i + (c − 1)` (`c` a literal) is cut once, before the reverse loop, into the
-//! window `x[c * s .. c * (s + n)]` (`s` the first counter, `n` the trip count), which the
-//! forward sweep's read of `x[c * (s + n − 1) + c − 1]` proves in range. The reverse loop
-//! walks the window's `chunks_exact(c)` backwards, zipped with the step, and its element
-//! `x[c * i + k]` (`k < c`) is `chunk[k]`, with a constant index into a chunk of constant
-//! length; the same for the adjoint, whose length the function checked against the
-//! parameter's on entry (with a message naming both). What the analysis cannot see as
-//! such an index keeps its ordinary `x[..]`; if the adjoint is named any other way in the
-//! loop, no window is cut (one `&mut` borrow at a time).
+//! So, for a loop over a range whose counter the reverse sweep replays, never left early:
+//! an index slot defined once, at the loop's top level, as `e + c * i + k` (`c`, `k` integer
+//! literals, `e` naming nothing the loop changes) into an array of rank 1 whose length nothing
+//! changes (a parameter no statement writes; a buffer created once at the function's top
+//! level and never pushed to) belongs to the family `(e, c, base)` (`base` = `k` for `c = 1`,
+//! one window per constant; 0 otherwise, with `0 ≤ k < c`). When the loop reads or writes
+//! the array at its top level at the family's `e + c * i + base + c − 1`, the forward sweep
+//! has touched the last element of every chunk of `x[e + c * s + base ..][.. c * n]` (`s` the
+//! first counter, `n` the trip count), and the reverse loop cuts that window once and walks
+//! its `chunks_exact(c)` backwards, zipped with the step: the element `x[e + c * i + base +
+//! at]` is `chunk[at]`, a constant index into a chunk of constant length. The same for the
+//! adjoint, whose length is the array's (checked on entry against a caller's destination,
+//! with a message naming both). An array of several families gets shared windows only. A
+//! window borrowed mutably (an adjoint, a buffer the loop writes) is dropped when the loop
+//! names its array any other way (one `&mut` at a time); what the analysis cannot see as such
+//! an index keeps its ordinary `x[..]`.
 //!
 //! Before: `for __j0 in (0..__n0).rev() { let i = ..; a = x[__t2]; .. __d_x[__t2] = .. }`
 //! After:  `let __w0 = &x[__b0..__b0 + 2 * __n0]; let __w1 = &mut __d_x[..];`
@@ -33,7 +38,7 @@ use std::collections::HashMap;
 
 /// A family of indices `e + c * i + base + at` (`at < c`) that one window serves.
 #[derive(Clone, PartialEq, Eq)]
-struct Group3 {
+struct Family {
     c: usize,
     base: isize,
     /// `e`, spelled.
@@ -42,7 +47,7 @@ struct Group3 {
 
 /// An index slot's family, and its place in a chunk.
 struct Index {
-    group: Group3,
+    group: Family,
     at: usize,
     offset: TokenStream,
 }
@@ -113,7 +118,7 @@ impl Sweeper<'_> {
             if c == 0 || !fits || changed.iter().any(|name| mentions(&offset, name)) {
                 continue;
             }
-            let group = Group3 {
+            let group = Family {
                 c,
                 base,
                 key: offset.to_string(),
@@ -168,9 +173,7 @@ impl Sweeper<'_> {
             let kind = match array.origin {
                 ArrayOrigin::Param(_) => !written[id],
                 ArrayOrigin::Local => {
-                    resized[id] == 1
-                        && top_init.contains(&id)
-                        && !named.iter().any(|n| *n == array.name)
+                    resized[id] == 1 && top_init.contains(&id) && !named.contains(&array.name)
                 }
                 ArrayOrigin::Field(_) => false,
             };
@@ -178,7 +181,7 @@ impl Sweeper<'_> {
         };
         // The groups each array is read or written at, at the top level, at the last element
         // of a chunk (the proof that every chunk of the window is in range).
-        let mut proven: Vec<(usize, Group3)> = Vec::new();
+        let mut proven: Vec<(usize, Family)> = Vec::new();
         for s in &l.body {
             let r = match s {
                 Stmt::Assign(a) => match &a.op {
@@ -211,7 +214,7 @@ impl Sweeper<'_> {
         struct Cut {
             whole: Ident,
             mutable: bool,
-            group: Group3,
+            group: Family,
             offset: TokenStream,
             window: Ident,
             chunk: Ident,
