@@ -218,18 +218,37 @@ impl Sweeper<'_> {
             Some(step) => quote!(for #step in (0..#count).rev()),
             None => quote!(for _ in 0..#count),
         };
+        let windows = match (&step, mode) {
+            (Some(step), ExitMode::None) => {
+                let first = self.loops[&l.id.0].entries[0].local.clone();
+                self.windows(l, &quote!(#replay #body_r), step, &count, &first)
+            }
+            _ => None,
+        };
+        let forward = quote!(
+            #count = 0;
+            #reset_exit
+            #bind_range
+            #label #head {
+                #count += 1;
+                #body_f
+                #iter_end
+            }
+            #after
+        );
+        if let Some(w) = windows {
+            let (before, rev_head, body) = (w.before, w.head, w.body);
+            return (
+                forward,
+                quote!(
+                    #before_rev
+                    #before
+                    #rev_head { #body }
+                ),
+            );
+        }
         (
-            quote!(
-                #count = 0;
-                #reset_exit
-                #bind_range
-                #label #head {
-                    #count += 1;
-                    #body_f
-                    #iter_end
-                }
-                #after
-            ),
+            forward,
             quote!(
                 #before_rev
                 #rev_head {

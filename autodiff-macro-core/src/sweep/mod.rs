@@ -23,6 +23,7 @@
 
 mod array;
 mod assign;
+mod bounds;
 mod call;
 mod control;
 mod decls;
