@@ -371,14 +371,18 @@ impl Tangents<'_> {
     }
 
     // Input:  y = f(a, b);
-    // Output: __t0 = rules::f(<what f's rule reads>, __tan_a).0;
-    //         __t1 = rules::f(<what f's rule reads>, __tan_b).1;
+    // Output: __p0 = rules::f(<what f's rule reads>, 1.0).0;
+    //         __t0 = __p0 * __tan_a;
+    //         __p1 = rules::f(<what f's rule reads>, 1.0).1;
+    //         __t1 = __p1 * __tan_b;
     //         __tan_y = __t0 + __t1;
     //         y = f(a, b);
-    // Each term is f's reverse rule with the operand's tangent as its seed
-    // (`symbol::tangent_term`); a linear f (`+`, `-`, `to_degrees`) is its own tangent, and
-    // a product's terms are products (`ḃ·a`). When
-    // the rule reads y, y is computed into a temporary first and copied last.
+    // Each partial is f's reverse rule with a seed of one (`symbol::tangent_term`: a rule is
+    // linear in its seed), times the tangent; a linear f (`+`, `-`, `to_degrees`) is its own
+    // tangent, and a product's partials are its factors. The partials do not read the
+    // tangents, so they are computed beside the primal and not after it: `a / b` shares
+    // `1 / b` between its two partials, and a loop's primal does not wait for its tangent.
+    // When the rule reads y, y is computed into a temporary first and copied last.
     fn prim(
         &mut self,
         a: &Assign,
@@ -412,8 +416,11 @@ impl Tangents<'_> {
                 _ if prim.rule_args.is_empty() => (Op::Prim(prim), vec![t]),
                 _ => {
                     let mut args = read.clone();
-                    args.push(t);
-                    (Op::Prim(symbol::tangent_term(prim, k)), args)
+                    args.push(self.lit(1.0));
+                    let partial = self.temp(SlotTy::Float);
+                    let term = Op::Prim(symbol::tangent_term(prim, k));
+                    self.assign(out, partial, term, args, true, a.span);
+                    (Op::Prim(&symbol::MUL), vec![Operand::Slot(partial), t])
                 }
             });
         }
