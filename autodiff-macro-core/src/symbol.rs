@@ -116,8 +116,8 @@ pub enum Form {
     Prefix(&'static str),
     /// `a.name(b, ...)`
     Method,
-    /// `rules::<of>(<of's rule args>, ẋ)`, its `k`-th cotangent when it returns several: the
-    /// term of operand `k` in the tangent of `of` (see [`tangent_term`]).
+    /// `rules::<of>(<of's rule args>, s)`, its `k`-th cotangent when it returns several: the
+    /// partial of `of` with respect to operand `k` for `s = 1` (see [`tangent_term`]).
     Term(&'static Prim, usize),
 }
 
@@ -217,11 +217,12 @@ impl Prim {
     }
 }
 
-/// The term of operand `k` in the tangent of `y = of(x)`: `∂of/∂xₖ·ẋₖ`, computed by `of`'s
-/// reverse rule with the tangent `ẋₖ` as its seed (a reverse rule is linear in its seed), so
-/// that forward mode spells no derivative either. Its operands are the values `of`'s rule
-/// reads, then `ẋₖ`; its own reverse rule, `rules::tangent::<of>::<k>`, returns the cotangents
-/// of all of them (the runtime derives it from the same rule, for Hessian-vector products).
+/// `rules::<of>(<what of's rule reads>, s).k`, operand `k`'s part of `of`'s reverse rule with
+/// the seed `s`: `∂of/∂xₖ·s` (a reverse rule is linear in its seed). Forward mode calls it with
+/// `s = 1` for the partial, which it multiplies by the tangent, so that it spells no
+/// derivative either. Its operands are the values `of`'s rule reads, then `s`; its own
+/// reverse rule, `rules::tangent::<of>::<k>`, returns the cotangents of all of them (the
+/// runtime derives it from the same rule, for Hessian-vector products).
 ///
 /// Only for primitives whose rule reads values: a linear one (`+`, `-`) is its own tangent.
 pub fn tangent_term(of: &'static Prim, k: usize) -> &'static Prim {

@@ -8,9 +8,9 @@
 //! Every float slot `x` that depends on a parameter with a tangent gets a tangent slot
 //! `__tan_x`, every such array a tangent array, and every statement that writes one is
 //! followed (or preceded, where it overwrites what the tangent reads) by the statements that
-//! write its tangent: `y = f(a, b)` gets `ẏ = ∂f/∂a·ȧ + ∂f/∂b·ḃ`, each term `f`'s reverse rule
-//! with the tangent as its seed (`symbol::tangent_term`; the runtime derives the rules of
-//! those terms for the reverse sweep over this body). Control flow is kept as it is: a tangent sweep runs alongside the
+//! write its tangent: `y = f(a, b)` gets `ẏ = ∂f/∂a·ȧ + ∂f/∂b·ḃ`, each partial `f`'s reverse rule
+//! with a seed of one (`symbol::tangent_term`; the runtime derives the rules of those calls
+//! for the reverse sweep over this body). Control flow is kept as it is: a tangent sweep runs alongside the
 //! primal, so branches and loops need no recording.
 //!
 //! The result is an ordinary body, with the tangents as extra parameters and the tangent of

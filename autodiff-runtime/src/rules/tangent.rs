@@ -4,16 +4,19 @@
 //! # Forward mode from the reverse rules
 //!
 //! A reverse rule is linear in its seed: `rules::p(args, s)` returns `s·∂p/∂xₖ` for each
-//! operand `xₖ`. Called with the tangent `ẋₖ` as the seed, its `k`-th result is that
-//! operand's term of the tangent, `∂p/∂xₖ·ẋₖ`; the tangent of `y = p(x)` is the sum of
-//! those terms. So generated forward mode calls the reverse rules as they are, and the
-//! partials are never written a second time (ties, zeros and the origin get the same
-//! subgradient in both modes).
+//! operand `xₖ`. Called with a seed of one, its `k`-th result is the partial `∂p/∂xₖ`
+//! (called with the tangent `ẋₖ` as the seed, it would be the term `∂p/∂xₖ·ẋₖ`); the
+//! tangent of `y = p(x)` is the sum of the partials times the tangents. So generated forward
+//! mode calls the reverse rules as they are, and the partials are never written a second
+//! time (ties, zeros and the origin get the same subgradient in both modes). It uses the
+//! seed of one, so that a partial does not wait for the tangents and can be shared (`1/b`
+//! between the two partials of `a / b`).
 //!
 //! # Their reverse: the rules of Hessian-vector products
 //!
-//! `_hvp` runs the reverse sweep of a forward-mode body, so each term
-//! `t_y = rules::p(args, ẋ).k` needs a reverse rule of its own:
+//! `_hvp` runs the reverse sweep of a forward-mode body, so each call
+//! `t_y = rules::p(args, ẋ).k` (with `ẋ` the literal one, in generated code) needs a reverse
+//! rule of its own:
 //! [`tangent::p::<K>`](self)`(args, ẋ, seed)` returns the cotangents of every float in
 //! `args` and of `ẋ`, in that order:
 //!
