@@ -918,55 +918,45 @@ pub fn t_rev<A: AsTensor>(
     }
 }
 
-/// `a.row(i)`, owned.
-#[inline]
-pub fn row<A: AsTensor>(a: &A, i: &usize) -> <A::T as Shaped>::Line
-where
-    A::T: Shaped,
-{
-    a.tensor().row_of(*i)
+/// A line of a matrix by its index, owned (`$name(a, &k)`), and its rule (`$rev`), which adds
+/// the seed into that line of `ā`.
+macro_rules! line_fn {
+    ($(#[$doc:meta])* $name:ident, $rev:ident, $of:ident, $line_rev:ident) => {
+        $(#[$doc])*
+        #[inline]
+        pub fn $name<A: AsTensor>(a: &A, k: &usize) -> <A::T as Shaped>::Line
+        where
+            A::T: Shaped,
+        {
+            a.tensor().$of(*k)
+        }
+
+        #[doc = concat!("The rule of [`", stringify!($name), "`]: the line `k` of `ā` gets `ȳ`.")]
+        #[inline]
+        pub fn $rev<A: AsTensor>(
+            a: &A,
+            k: &usize,
+            _out: &<A::T as Shaped>::Line,
+            seed: &<A::T as Shaped>::Line,
+            da: Option<&mut <A::T as Tensor>::Acc>,
+        ) where
+            A::T: Shaped,
+        {
+            if let Some(da) = da {
+                a.tensor().$line_rev(*k, seed, da);
+            }
+        }
+    };
 }
 
-/// The rule of [`row`]: `ā[i, ..] += ȳ`.
-#[inline]
-pub fn row_rev<A: AsTensor>(
-    a: &A,
-    i: &usize,
-    _out: &<A::T as Shaped>::Line,
-    seed: &<A::T as Shaped>::Line,
-    da: Option<&mut <A::T as Tensor>::Acc>,
-) where
-    A::T: Shaped,
-{
-    if let Some(da) = da {
-        a.tensor().row_rev(*i, seed, da);
-    }
-}
-
-/// `a.column(j)`, owned.
-#[inline]
-pub fn column<A: AsTensor>(a: &A, j: &usize) -> <A::T as Shaped>::Line
-where
-    A::T: Shaped,
-{
-    a.tensor().column_of(*j)
-}
-
-/// The rule of [`column`]: `ā[.., j] += ȳ`.
-#[inline]
-pub fn column_rev<A: AsTensor>(
-    a: &A,
-    j: &usize,
-    _out: &<A::T as Shaped>::Line,
-    seed: &<A::T as Shaped>::Line,
-    da: Option<&mut <A::T as Tensor>::Acc>,
-) where
-    A::T: Shaped,
-{
-    if let Some(da) = da {
-        a.tensor().column_rev(*j, seed, da);
-    }
-}
+line_fn!(
+    /// `a.row(i)`, owned; its rule is `ā[i, ..] += ȳ`.
+    row, row_rev, row_of, row_rev
+);
+line_fn!(
+    /// `a.column(j)`, owned; its rule is `ā[.., j] += ȳ`.
+    column, column_rev, column_of, column_rev
+);
 
 /// The number of rows, for a loop over rows.
 #[inline]

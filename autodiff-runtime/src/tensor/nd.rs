@@ -315,8 +315,7 @@ macro_rules! scalar_binary {
 
 scalar_binary!(f32, f64);
 
-/// `acc += alpha · a·b` in place with ndarray's matrix product, or `acc = alpha · a·b` when
-/// it is empty.
+/// `acc += a·b` in place with ndarray's matrix product, or `acc = a·b` when it is empty.
 fn add_product<F: NdFloat, S1: Data<Elem = F>, S2: Data<Elem = F>>(
     acc: &mut Adj<Array2<F>>,
     a: &ArrayBase<S1, Ix2>,
@@ -329,6 +328,18 @@ fn add_product<F: NdFloat, S1: Data<Elem = F>, S2: Data<Elem = F>>(
 }
 
 /// `acc += a·b` for a matrix `a` and a vector `b`.
+/// `acc += s·v`.
+fn add_scaled<F: NdFloat, S: Data<Elem = F>>(
+    acc: &mut Adj<Array1<F>>,
+    s: F,
+    v: &ArrayBase<S, Ix1>,
+) {
+    match &mut acc.0 {
+        Some(g) => g.scaled_add(s, v),
+        None => acc.0 = Some(v.mapv(|x| x * s)),
+    }
+}
+
 fn add_mat_vec<F: NdFloat, S1: Data<Elem = F>, S2: Data<Elem = F>>(
     acc: &mut Adj<Array1<F>>,
     a: &ArrayBase<S1, Ix2>,
@@ -371,18 +382,11 @@ impl<F: NdFloat, S1: Data<Elem = F>, S2: Data<Elem = F>> Dot<ArrayBase<S2, Ix1>>
         da: Option<&mut Adj<Array1<F>>>,
         db: Option<&mut Adj<Array1<F>>>,
     ) {
-        let s = *seed;
         if let Some(da) = da {
-            match &mut da.0 {
-                Some(g) => g.scaled_add(s, b),
-                None => da.0 = Some(b.mapv(|x| x * s)),
-            }
+            add_scaled(da, *seed, b);
         }
         if let Some(db) = db {
-            match &mut db.0 {
-                Some(g) => g.scaled_add(s, self),
-                None => db.0 = Some(self.mapv(|x| x * s)),
-            }
+            add_scaled(db, *seed, self);
         }
     }
 }
