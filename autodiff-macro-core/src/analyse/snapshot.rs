@@ -18,6 +18,7 @@
 //!   `recompute.rs`.
 
 use super::recompute::{frequency, Item, Recompute};
+use crate::ir::walk::for_each_stmt_at_depth;
 use crate::ir::{ArrayOrigin, Body, Op, Stmt};
 
 /// How many element writes one snapshot is taken to cost.
@@ -52,61 +53,38 @@ pub fn plan(
         }
     }
     let (mut writes, mut reads) = (vec![0.0; n], vec![0.0; n]);
-    walk(&body.block, 0, active, &mut ok, &mut writes, &mut reads);
+    for_each_stmt_at_depth(&body.block, 0, &mut |s: &Stmt, depth: usize| match s {
+        Stmt::Write(w) => writes[w.target.array.0] += frequency(depth),
+        Stmt::Push(p) => ok[p.array.0] = false,
+        Stmt::Map(m) => {
+            ok[m.dst.0] = false;
+            ok[m.src.array.0] = false;
+        }
+        Stmt::ArrayInit(i) if depth > 0 => ok[i.array.0] = false,
+        Stmt::Call(c) => {
+            for arg in &c.args {
+                if let crate::ir::CallArg::Array { r, .. } = arg {
+                    ok[r.array.0] = false;
+                }
+            }
+        }
+        Stmt::Assign(a) => {
+            if let Op::Reduce(prim, refs) = &a.op {
+                if prim.reads_inputs && active[a.dst.0] {
+                    for r in refs {
+                        if depth == 0 {
+                            ok[r.array.0] = false;
+                        }
+                        reads[r.array.0] += frequency(depth) * SNAPSHOT_COST;
+                    }
+                }
+            }
+        }
+        _ => {}
+    });
     (0..n)
         .map(|a| ok[a] && reads[a] > 0.0 && reads[a] < writes[a])
         .collect()
-}
-
-fn walk(
-    block: &[Stmt],
-    depth: usize,
-    active: &[bool],
-    ok: &mut [bool],
-    writes: &mut [f64],
-    reads: &mut [f64],
-) {
-    for s in block {
-        match s {
-            Stmt::Write(w) => writes[w.target.array.0] += frequency(depth),
-            Stmt::Push(p) => ok[p.array.0] = false,
-            Stmt::Map(m) => {
-                ok[m.dst.0] = false;
-                ok[m.src.array.0] = false;
-            }
-            Stmt::ArrayInit(i) if depth > 0 => ok[i.array.0] = false,
-            Stmt::Call(c) => {
-                for arg in &c.args {
-                    if let crate::ir::CallArg::Array { r, .. } = arg {
-                        ok[r.array.0] = false;
-                    }
-                }
-            }
-            Stmt::Assign(a) => {
-                if let Op::Reduce(prim, refs) = &a.op {
-                    if prim.reads_inputs && active[a.dst.0] {
-                        for r in refs {
-                            if depth == 0 {
-                                ok[r.array.0] = false;
-                            }
-                            reads[r.array.0] += frequency(depth) * SNAPSHOT_COST;
-                        }
-                    }
-                }
-            }
-            Stmt::If(i) => {
-                walk(&i.then, depth, active, ok, writes, reads);
-                walk(&i.els, depth, active, ok, writes, reads);
-            }
-            Stmt::Match(m) => {
-                for arm in &m.arms {
-                    walk(&arm.body, depth, active, ok, writes, reads);
-                }
-            }
-            Stmt::Loop(l) => walk(&l.body, depth + 1, active, ok, writes, reads),
-            _ => {}
-        }
-    }
 }
 
 /// The float slots the rule of `a` reads (`Prim::reads_for` of its active operands), as
@@ -176,53 +154,31 @@ pub fn plan_slots(
         }
     }
     let (mut writes, mut reads) = (vec![0.0; n], vec![0.0; n]);
-    fn walk(
-        block: &[Stmt],
-        depth: usize,
-        active: &[bool],
-        ok: &mut [bool],
-        writes: &mut [f64],
-        reads: &mut [f64],
-    ) {
-        for s in block {
-            match s {
-                Stmt::Assign(a) => {
-                    let (slots, out) = rule_reads(a, active);
-                    if out {
-                        ok[a.dst.0] = false;
-                    }
-                    if depth > 0 || !a.first_def {
-                        writes[a.dst.0] += frequency(depth);
-                    }
-                    for r in slots {
-                        reads[r] += frequency(depth);
-                    }
-                }
-                Stmt::Call(c) => {
-                    for o in &c.outs {
-                        ok[o.0] = false;
-                    }
-                    for arg in &c.args {
-                        for s in crate::ir::walk::call_arg_slots(arg) {
-                            ok[s.0] = false;
-                        }
-                    }
-                }
-                Stmt::If(i) => {
-                    walk(&i.then, depth, active, ok, writes, reads);
-                    walk(&i.els, depth, active, ok, writes, reads);
-                }
-                Stmt::Match(m) => {
-                    for arm in &m.arms {
-                        walk(&arm.body, depth, active, ok, writes, reads);
-                    }
-                }
-                Stmt::Loop(l) => walk(&l.body, depth + 1, active, ok, writes, reads),
-                _ => {}
+    for_each_stmt_at_depth(&body.block, 0, &mut |s: &Stmt, depth: usize| match s {
+        Stmt::Assign(a) => {
+            let (slots, out) = rule_reads(a, active);
+            if out {
+                ok[a.dst.0] = false;
+            }
+            if depth > 0 || !a.first_def {
+                writes[a.dst.0] += frequency(depth);
+            }
+            for r in slots {
+                reads[r] += frequency(depth);
             }
         }
-    }
-    walk(&body.block, 0, active, &mut ok, &mut writes, &mut reads);
+        Stmt::Call(c) => {
+            for o in &c.outs {
+                ok[o.0] = false;
+            }
+            for arg in &c.args {
+                for s in crate::ir::walk::call_arg_slots(arg) {
+                    ok[s.0] = false;
+                }
+            }
+        }
+        _ => {}
+    });
     (0..n)
         .map(|s| ok[s] && reads[s] > 0.0 && reads[s] < writes[s])
         .collect()

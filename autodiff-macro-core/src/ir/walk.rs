@@ -55,19 +55,25 @@ pub fn calls_derivatives(block: &[Stmt]) -> bool {
 }
 
 pub fn for_each_stmt(block: &[Stmt], f: &mut dyn FnMut(&Stmt)) {
+    for_each_stmt_at_depth(block, 0, &mut |stmt, _| f(stmt));
+}
+
+/// Calls `f` on every statement of `block`, in program order, with the number of loops
+/// around it (`depth` for the statements of `block` itself).
+pub fn for_each_stmt_at_depth(block: &[Stmt], depth: usize, f: &mut dyn FnMut(&Stmt, usize)) {
     for stmt in block {
-        f(stmt);
+        f(stmt, depth);
         match stmt {
             Stmt::If(i) => {
-                for_each_stmt(&i.then, f);
-                for_each_stmt(&i.els, f);
+                for_each_stmt_at_depth(&i.then, depth, f);
+                for_each_stmt_at_depth(&i.els, depth, f);
             }
             Stmt::Match(m) => {
                 for arm in &m.arms {
-                    for_each_stmt(&arm.body, f);
+                    for_each_stmt_at_depth(&arm.body, depth, f);
                 }
             }
-            Stmt::Loop(l) => for_each_stmt(&l.body, f),
+            Stmt::Loop(l) => for_each_stmt_at_depth(&l.body, depth + 1, f),
             _ => {}
         }
     }
