@@ -10,7 +10,10 @@
 
 use std::path::Path;
 
-use crate::harness::{Calls, Checked, Failure, Inject, FORWARD_HELPERS, HELPERS};
+use crate::arrays::check::{calls as array_calls, loops_module, ArrayPoint, ARRAY_HELPERS};
+use crate::arrays::render::{array_source, IMPORTS};
+use crate::arrays::ArrayProgram;
+use crate::harness::{Calls, Checked, Failure, Inject, Point, FORWARD_HELPERS, HELPERS};
 use crate::program::{plain_module, Program, DATA_STRUCT, STRUCTS};
 
 /// The file the entries go to, from the repository's root.
@@ -140,23 +143,27 @@ pub fn assert_hvp<G: AsRef<[f64]>>(
 const FORWARD_MARK: &str =
     "// Helpers of the entries about `_jvp` and `_hvp`, written with the first of them.";
 
-/// The helpers an entry about `_jvp` or `_hvp` needs, when `text` (the file) lacks them.
-fn forward_helpers(text: &str, failure: &Failure) -> Option<String> {
-    let needed = failure.checked() != Checked::Gradient && !text.contains(FORWARD_MARK);
+/// The helpers an entry about `_jvp` or `_hvp` (`checked`) needs, when `text` (the file)
+/// lacks them.
+fn forward_helpers(text: &str, checked: Checked) -> Option<String> {
+    let needed = checked != Checked::Gradient && !text.contains(FORWARD_MARK);
     needed.then(|| format!("\n{FORWARD_MARK}\n\n{FORWARD_HELPERS}{FORWARD_ASSERTS}"))
 }
 
-/// What produced a failure: the command's arguments, and the reference corrupted, if any.
-pub struct Origin<'a> {
+/// What produced a failure: the command's arguments, and the reference corrupted, if any; at
+/// a point of a scalar program ([`Point`]) or of an array program ([`ArrayPoint`]).
+pub struct Origin<'a, P = Point> {
     pub seed: u64,
     pub programs: usize,
+    /// How many array programs the batch had (`--arrays`).
+    pub arrays: usize,
     pub injected: Option<Inject>,
     /// Made with `--known-bugs`: a construct the transform has a known bug in.
     pub known_bugs: bool,
-    pub failure: &'a Failure,
+    pub failure: &'a Failure<P>,
 }
 
-impl Origin<'_> {
+impl<P> Origin<'_, P> {
     /// The entry's module name: `seed1_p45`, `injected_seed1_p45`, `known_seed1_p45` (with
     /// `--known-bugs`); `seed1_p45_jvp` and `seed1_p45_hvp` for findings about `_jvp` and
     /// `_hvp`, which a program may have besides one about its gradient.
@@ -188,27 +195,93 @@ impl Origin<'_> {
             Some(i) => format!("--inject-bug-in {}", i.name()),
         }
     }
+
+    /// The doc comment of an entry: the command that found the failure in `program`, and the
+    /// failure's line; a warning for an injected one.
+    fn doc(&self, program: &str) -> String {
+        let arrays = if self.arrays > 0 {
+            format!(" --arrays {}", self.arrays)
+        } else {
+            String::new()
+        };
+        let known = if self.known_bugs { " --known-bugs" } else { "" };
+        let mut s = format!(
+            "/// Found by `cargo run -p difftest --release -- --programs {}{arrays} --seed {}{known}` in `{program}`, shrunk:\n/// {}\n",
+            self.programs, self.seed, self.failure.line
+        );
+        if self.injected.is_some() {
+            s.push_str(&format!(
+                "/// INJECTED with `{}`: not a real finding; delete this entry.\n",
+                self.option()
+            ));
+        }
+        s
+    }
+
+    /// The `ignore` reason of an entry's test.
+    fn ignore(&self) -> String {
+        if self.injected.is_some() {
+            format!(
+                "{} corrupted the reference: this test fails on purpose",
+                self.option()
+            )
+        } else {
+            "difftest found this mismatch; it fails until the macro is fixed".to_string()
+        }
+    }
+
+    /// The checks of an entry's test at the failing point, `c` the program's calls.
+    fn checks(&self, c: &Calls, body: &mut Vec<String>) {
+        match self.failure.checked() {
+            Checked::Gradient => gradient_test(c, self, body),
+            Checked::Jvp => jvp_test(c, self, body),
+            Checked::Hvp => hvp_test(c, self, body),
+        }
+    }
 }
 
 /// Appends `program`'s entry to [`FILE`] under `repo` (creating the file with its header),
 /// unless the file has it already, and formats the file; the entry's module name, or `None`
 /// when it was there.
 pub fn keep(repo: &Path, program: &Program, origin: &Origin) -> std::io::Result<Option<String>> {
+    append(repo, &origin.module(), origin.failure.checked(), || {
+        entry(program, origin)
+    })
+}
+
+/// Appends the entry of the array program `program` to [`FILE`], as [`keep`] does.
+pub fn keep_array(
+    repo: &Path,
+    program: &ArrayProgram,
+    origin: &Origin<ArrayPoint>,
+) -> std::io::Result<Option<String>> {
+    append(repo, &origin.module(), origin.failure.checked(), || {
+        array_entry(program, origin)
+    })
+}
+
+/// Appends the entry `module` (of `entry()`) to [`FILE`] under `repo`, with the helpers of
+/// the entries about `_jvp` and `_hvp` if it is one (`checked`) and the file lacks them.
+fn append(
+    repo: &Path,
+    module: &str,
+    checked: Checked,
+    entry: impl FnOnce() -> String,
+) -> std::io::Result<Option<String>> {
     let path = repo.join(FILE);
     let mut text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => header(),
         Err(e) => return Err(e),
     };
-    let module = origin.module();
     if text.contains(&format!("mod {module} {{")) {
         return Ok(None);
     }
-    if let Some(helpers) = forward_helpers(&text, origin.failure) {
+    if let Some(helpers) = forward_helpers(&text, checked) {
         text.push_str(&helpers);
     }
     text.push('\n');
-    text.push_str(&entry(program, origin));
+    text.push_str(&entry());
     std::fs::write(&path, text)?;
     let formatted = std::process::Command::new("rustfmt")
         .args(["--edition", "2021"])
@@ -217,28 +290,12 @@ pub fn keep(repo: &Path, program: &Program, origin: &Origin) -> std::io::Result<
     if !formatted.success() {
         eprintln!("difftest: rustfmt failed on {}", path.display());
     }
-    Ok(Some(module))
+    Ok(Some(module.to_string()))
 }
 
 /// The module of one entry: the program and its test.
 fn entry(program: &Program, origin: &Origin) -> String {
-    let f = program.checked();
-    let failure = origin.failure;
-    let known = if origin.known_bugs {
-        " --known-bugs"
-    } else {
-        ""
-    };
-    let mut s = format!(
-        "/// Found by `cargo run -p difftest --release -- --programs {} --seed {}{known}` in `{}`, shrunk:\n/// {}\n",
-        origin.programs, origin.seed, f.name, failure.line
-    );
-    if origin.injected.is_some() {
-        s.push_str(&format!(
-            "/// INJECTED with `{}`: not a real finding; delete this entry.\n",
-            origin.option()
-        ));
-    }
+    let mut s = origin.doc(&program.checked().name);
     s.push_str(&format!(
         "#[allow(warnings, clippy::all)]\nmod {} {{\n    use super::*;\n    use autodiff::prelude::*;\n    use std::iter::{{Product, Sum}};\n\n",
         origin.module()
@@ -281,32 +338,41 @@ fn test(program: &Program, origin: &Origin) -> String {
         body.push(p.struct_binding());
         body.extend(c.bindings.iter().cloned());
         // The invariants about what failed: the gradient's (`flat`, `kept`) or `_hvp`'s.
-        let about = |kind: &str| Failure::about(kind) == origin.failure.checked();
+        let about = |kind: &str| Checked::of(kind) == origin.failure.checked();
         for (kind, holds) in c.invariants.iter().filter(|(kind, _)| about(kind)) {
             body.push(format!("assert!({holds}, {kind:?});"));
         }
     }
-    match origin.failure.checked() {
-        Checked::Gradient => gradient_test(&c, origin, &mut body),
-        Checked::Jvp => jvp_test(&c, origin, &mut body),
-        Checked::Hvp => hvp_test(&c, origin, &mut body),
-    }
-    let ignore = if origin.injected.is_some() {
-        format!(
-            "{} corrupted the reference: this test fails on purpose",
-            origin.option()
-        )
-    } else {
-        "difftest found this mismatch; it fails until the macro is fixed".to_string()
-    };
+    origin.checks(&c, &mut body);
     format!(
-        "#[test]\n#[ignore = {ignore:?}]\nfn at_the_failing_point() {{\n{}\n}}\n",
+        "#[test]\n#[ignore = {:?}]\nfn at_the_failing_point() {{\n{}\n}}\n",
+        origin.ignore(),
         body.join("\n")
     )
 }
 
+/// The module of one array program's entry: the program, its reference (`mod loops`), the
+/// helpers they need and the test; compiled with the features `ndarray` and `nalgebra` only.
+fn array_entry(program: &ArrayProgram, origin: &Origin<ArrayPoint>) -> String {
+    let mut s = origin.doc(&program.name);
+    s.push_str(&format!(
+        "#[cfg(all(feature = \"ndarray\", feature = \"nalgebra\"))]\n#[allow(warnings, clippy::all)]\nmod {} {{\n    use super::*;\n    use autodiff::prelude::*;\n{IMPORTS}\n{ARRAY_HELPERS}\n{}\n{}\n",
+        origin.module(),
+        array_source(program),
+        loops_module(&[program])
+    ));
+    let mut body = vec![origin.failure.point.binding()];
+    origin.checks(&array_calls(program), &mut body);
+    s.push_str(&format!(
+        "#[test]\n#[ignore = {:?}]\nfn at_the_failing_point() {{\n{}\n}}\n}}\n",
+        origin.ignore(),
+        body.join("\n")
+    ));
+    s
+}
+
 /// The gradient against dual numbers and `check_grad`, and `_vjp` against the scaled gradient.
-fn gradient_test(c: &Calls, origin: &Origin, body: &mut Vec<String>) {
+fn gradient_test<P>(c: &Calls, origin: &Origin<P>, body: &mut Vec<String>) {
     if origin.corrupted(Inject::Gradient) {
         body.push(format!(
             "let mut forward = forward_gradient({}, &x);",
@@ -327,7 +393,7 @@ fn gradient_test(c: &Calls, origin: &Origin, body: &mut Vec<String>) {
 }
 
 /// `_jvp` along `dir` against the primal, dual numbers along `dir` and the gradient.
-fn jvp_test(c: &Calls, origin: &Origin, body: &mut Vec<String>) {
+fn jvp_test<P>(c: &Calls, origin: &Origin<P>, body: &mut Vec<String>) {
     body.push(format!("let grad = {};", c.grad));
     body.push(format!("let (value, tangent) = {};", c.jvp));
     body.push("let d = duals_along(&x, &dir);".into());
@@ -349,7 +415,7 @@ fn jvp_test(c: &Calls, origin: &Origin, body: &mut Vec<String>) {
 }
 
 /// `_hvp` along `dir` against nested dual numbers and differences of the gradient.
-fn hvp_test(c: &Calls, origin: &Origin, body: &mut Vec<String>) {
+fn hvp_test<P>(c: &Calls, origin: &Origin<P>, body: &mut Vec<String>) {
     let (Some(nested), Some(grad_at), Some(hvp)) = (&c.nested, &c.grad_at, &c.hvp) else {
         unreachable!("only functions of one output have their _hvp checked");
     };
@@ -368,6 +434,7 @@ fn hvp_test(c: &Calls, origin: &Origin, body: &mut Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::harness::Point;
     use crate::program::{Chunk, Function, Returns, Struct};
 
     /// The file in the repository starts with the head difftest writes, as rustfmt left it.
@@ -393,13 +460,14 @@ mod tests {
 
     fn failure(kind: &str) -> Failure {
         let line = format!("MISMATCH p9 {kind} component 0 at x = [0.5, 0.25, -1.0, 0.1, 0.2, 0.3, 0.4], n = 2, seed = [1.5, -0.5, 2.0], dir = [1.0, -1.0, 0.5, 0.0, 0.25, 0.75, -0.5], scale = 0.75, shift = -0.25, k = 1: detail");
-        Failure::parse(&line).expect("a mismatch line")
+        Failure::<Point>::parse(&line).expect("a mismatch line")
     }
 
     fn origin(failure: &Failure, injected: Option<Inject>) -> Origin<'_> {
         Origin {
             seed: 4,
             programs: 100,
+            arrays: 0,
             injected,
             known_bugs: false,
             failure,
@@ -416,7 +484,7 @@ mod tests {
         assert!(entry.contains("assert_scaled(&flat(p9_vjp::<f64>("));
         assert!(!entry.contains("jvp") && !entry.contains("hvp"));
         assert!(!entry.contains("Data"));
-        assert_eq!(forward_helpers(&header(), &failure), None);
+        assert_eq!(forward_helpers(&header(), failure.checked()), None);
     }
 
     #[test]
@@ -448,7 +516,7 @@ mod tests {
                 [0.25; 35], [-0.5; 35]
             ),
         );
-        let failure = Failure::parse(&line).expect("a mismatch line");
+        let failure = Failure::<Point>::parse(&line).expect("a mismatch line");
         let kept = entry(&p, &origin(&failure, None));
         assert!(kept.contains("pub struct Params<T: Float> {"), "{kept}");
         assert!(kept.contains("pub fn params_at<T: Float>("));
@@ -459,7 +527,7 @@ mod tests {
         assert!(kept.contains("gp.fixed == sp.fixed && gp.n == sp.n }, \"kept\");"));
         assert!(!kept.contains("hvp-kept"));
         assert!(kept.contains("forward_gradient(|v: &[Dual<f64>]| plain::p9::<Dual<f64>>("));
-        let failure = Failure::parse(&line.replace(" fd ", " hvp-fd ")).unwrap();
+        let failure = Failure::<Point>::parse(&line.replace(" fd ", " hvp-fd ")).unwrap();
         let hvp = entry(&p, &origin(&failure, None));
         assert!(hvp.contains("\"hvp-kept\");") && !hvp.contains("\"kept\");"));
     }
@@ -504,9 +572,9 @@ mod tests {
     #[test]
     fn the_forward_helpers_are_written_once() {
         let failure = failure("hvp-dual");
-        let helpers = forward_helpers(&header(), &failure).expect("not there yet");
+        let helpers = forward_helpers(&header(), failure.checked()).expect("not there yet");
         assert!(helpers.contains("pub fn nested_hvp(") && helpers.contains("pub fn assert_jvp("));
         let text = format!("{}{helpers}", header());
-        assert_eq!(forward_helpers(&text, &failure), None);
+        assert_eq!(forward_helpers(&text, failure.checked()), None);
     }
 }

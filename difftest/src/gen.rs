@@ -59,6 +59,7 @@
 
 use crate::program::{Chunk, Function, Returns, Struct};
 
+pub mod arrays;
 mod idioms;
 use idioms::{Bound, Closure, Slice};
 

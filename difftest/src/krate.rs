@@ -15,19 +15,33 @@ pub struct Crate {
 
 impl Crate {
     /// Writes the crate `NAME` with `source` as its `src/main.rs` and the `autodiff` of
-    /// `repo` as its dependency. Files are only rewritten when they change. Every crate has a
-    /// package of its own: they share a target directory, where crates of one name would
-    /// share a binary, and cargo would run the last one built for a crate it finds fresh.
-    pub fn write(repo: &Path, name: &str, source: &str) -> Crate {
+    /// `repo` as its dependency; with `arrays`, with its features `ndarray` and `nalgebra`
+    /// and those crates (see [`array_dependencies`]). Files are only rewritten when they
+    /// change. Every crate has a package of its own: they share a target directory, where
+    /// crates of one name would share a binary, and cargo would run the last one built for a
+    /// crate it finds fresh.
+    pub fn write(repo: &Path, name: &str, source: &str, arrays: bool) -> Crate {
         let dir = repo.join("target").join("difftest").join(name);
         let package = format!("difftest-{name}");
+        let autodiff = format!("path = {:?}", repo.display().to_string());
+        let dependencies = if arrays {
+            format!(
+                "autodiff = {{ {autodiff}, features = [\"ndarray\", \"nalgebra\"] }}\n{}",
+                array_dependencies(repo)
+            )
+        } else {
+            format!("autodiff = {{ {autodiff} }}\n")
+        };
         let manifest = format!(
-            "[package]\nname = \"{package}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nautodiff = {{ path = {:?} }}\n\n[workspace]\n",
-            repo.display().to_string()
+            "[package]\nname = \"{package}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{dependencies}\n[workspace]\n"
         );
         std::fs::create_dir_all(dir.join("src")).expect("the crate's directory");
         write_if_changed(&dir.join("Cargo.toml"), &manifest);
         write_if_changed(&dir.join("src").join("main.rs"), source);
+        if arrays && !dir.join("Cargo.lock").exists() {
+            // The repository's versions of ndarray's and nalgebra's own dependencies too.
+            let _ = std::fs::copy(repo.join("Cargo.lock"), dir.join("Cargo.lock"));
+        }
         Crate {
             dir,
             package,
@@ -113,8 +127,47 @@ impl Crate {
     }
 }
 
+/// `ndarray` and `nalgebra` as the repository's tests use them: the versions of its
+/// `Cargo.lock`, exactly, with their `std` feature only.
+fn array_dependencies(repo: &Path) -> String {
+    let lock = std::fs::read_to_string(repo.join("Cargo.lock")).unwrap_or_default();
+    ["ndarray", "nalgebra"]
+        .iter()
+        .map(|name| {
+            let version = locked_version(&lock, name)
+                .unwrap_or_else(|| panic!("{name} is not in the repository's Cargo.lock"));
+            format!("{name} = {{ version = \"={version}\", default-features = false, features = [\"std\"] }}\n")
+        })
+        .collect()
+}
+
+/// The version of the package `name` in the text of a `Cargo.lock`.
+fn locked_version(lock: &str, name: &str) -> Option<String> {
+    let entry = format!("name = \"{name}\"\nversion = \"");
+    let start = lock.find(&entry)? + entry.len();
+    let len = lock[start..].find('"')?;
+    Some(lock[start..start + len].to_string())
+}
+
 fn write_if_changed(path: &Path, contents: &str) {
     if std::fs::read_to_string(path).ok().as_deref() != Some(contents) {
         std::fs::write(path, contents).expect("the generated crate's files");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_array_crates_take_the_repositorys_versions() {
+        let lock =
+            "[[package]]\nname = \"nalgebra\"\nversion = \"0.35.0\"\nsource = \"registry\"\n";
+        assert_eq!(locked_version(lock, "nalgebra").as_deref(), Some("0.35.0"));
+        assert_eq!(locked_version(lock, "ndarray"), None);
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let deps = array_dependencies(&repo);
+        assert!(deps.contains("ndarray = { version = \"=0."), "{deps}");
+        assert!(deps.contains("nalgebra = { version = \"=0."), "{deps}");
     }
 }

@@ -32,6 +32,7 @@
 //! built and run in crates of that many (with their callees): a program's points depend on
 //! the seed and its number only, so chunking changes nothing but the build times.
 
+mod arrays;
 mod found;
 mod gen;
 mod harness;
@@ -42,7 +43,9 @@ mod shrink;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use harness::{Failure, Inject};
+use arrays::check::ArrayPoint;
+use arrays::ArrayProgram;
+use harness::{Failure, Inject, Located};
 use krate::Crate;
 use program::{Function, Program};
 
@@ -59,9 +62,11 @@ struct Options {
     /// How many programs one crate checks (with their callees): a batch of more is built and
     /// run in chunks of this many.
     chunk: usize,
+    /// `--arrays N`: how many array programs (ndarray, nalgebra) to check after the others.
+    arrays: usize,
 }
 
-const USAGE: &str = "options: --programs N --seed S --points P --shrink K (programs to shrink) --inject-bug --inject-bug-in grad|jvp|hvp --known-bugs --chunk C (programs per crate, 500)";
+const USAGE: &str = "options: --programs N --arrays A (array programs, 0) --seed S --points P --shrink K (programs to shrink) --inject-bug --inject-bug-in grad|jvp|hvp --known-bugs --chunk C (programs per crate, 500)";
 
 fn options() -> Options {
     let mut o = Options {
@@ -72,6 +77,7 @@ fn options() -> Options {
         inject: None,
         known_bugs: false,
         chunk: 500,
+        arrays: 0,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -102,6 +108,7 @@ fn options() -> Options {
             "--points" => o.points = number() as usize,
             "--shrink" => o.shrink = number() as usize,
             "--chunk" => o.chunk = (number() as usize).max(1),
+            "--arrays" => o.arrays = number() as usize,
             other => panic!("unknown option {other}; {USAGE}"),
         }
     }
@@ -114,6 +121,12 @@ fn injected(o: &Options, f: &Function) -> Option<Inject> {
     o.inject.filter(|_| f.has_in_loop("while ", ".cos()"))
 }
 
+/// The reference `--inject-bug` corrupts for the array program `p`, if any: `p` must have a
+/// `cos` in a loop over rows.
+fn injected_array(o: &Options, p: &ArrayProgram) -> Option<Inject> {
+    o.inject.filter(|_| arrays::shrink::has_cos_in_rows_loop(p))
+}
+
 /// How long a shrink candidate may run.
 const CANDIDATE_TIME_LIMIT: Duration = Duration::from_secs(30);
 
@@ -124,50 +137,100 @@ fn main() {
         .canonicalize()
         .expect("the repository");
     let functions = gen::batch_of(o.seed, o.programs, o.known_bugs);
-    let start = Instant::now();
-    let (mut output, mut code) = (Vec::new(), 0);
+    let programs = gen::arrays::array_batch(o.seed, o.arrays, o.known_bugs);
+    let mut run = Run::new(&repo);
     let chunks: Vec<&[Function]> = functions.chunks(o.chunk).collect();
     for (i, chunk) in chunks.iter().enumerate() {
         if chunks.len() > 1 {
-            println!(
-                "difftest: programs {} to {} of {} ({:.0?} so far)",
-                chunk[0].name,
-                chunk[chunk.len() - 1].name,
-                o.programs,
-                start.elapsed()
-            );
+            run.announce(&chunk[0].name, &chunk[chunk.len() - 1].name, o.programs);
         }
         let with_callees = with_callees(&functions, chunk);
         let checked = |f: &Function| chunk.iter().any(|c| c.name == f.name);
         let source = harness::batch_source(&with_callees, checked, o.seed, o.points, |f| {
             injected(&o, f)
         });
-        let name = if i == 0 {
-            format!("seed-{}", o.seed)
-        } else {
-            format!("seed-{}-{i}", o.seed)
-        };
-        let krate = Crate::write(&repo, &name, &source);
-        let (chunk_code, chunk_output) = krate.run_showing_output();
-        if chunks.len() > 1 {
-            krate.remove_binary();
-        }
-        code = code.max(chunk_code);
-        output.extend(chunk_output);
+        run.chunk(&chunk_name(o.seed, "", i), &source, false, chunks.len() > 1);
     }
-    if chunks.len() > 1 {
-        let (passed, failed) = totals(&output);
+    let array_chunks: Vec<&[ArrayProgram]> = programs.chunks(o.chunk).collect();
+    for (i, chunk) in array_chunks.iter().enumerate() {
+        if array_chunks.len() > 1 {
+            run.announce(&chunk[0].name, &chunk[chunk.len() - 1].name, o.arrays);
+        }
+        let source =
+            arrays::check::batch_source(chunk, o.seed, o.points, |p| injected_array(&o, p));
+        let several = array_chunks.len() > 1;
+        run.chunk(&chunk_name(o.seed, "-arrays", i), &source, true, several);
+    }
+    if run.crates > 1 {
+        let (passed, failed) = totals(&run.output);
         println!(
-            "difftest: {} programs, seed {}, in {} chunks ({:.0?}): {passed} passed, {failed} failed",
+            "difftest: {} programs and {} array programs, seed {}, in {} crates ({:.0?}): {passed} passed, {failed} failed",
             o.programs,
+            o.arrays,
             o.seed,
-            chunks.len(),
-            start.elapsed()
+            run.crates,
+            run.start.elapsed()
         );
     }
-    let failures = first_failure_per_program(&output);
+    let failures = first_failure_per_program(&run.output);
     keep_shrunk(&repo, &functions, &failures, &o);
-    std::process::exit(code);
+    let array_failures = first_failure_per_program(&run.output);
+    keep_shrunk_arrays(&repo, &programs, &array_failures, &o);
+    std::process::exit(run.code);
+}
+
+/// The crates of a batch, built and run one after the other.
+struct Run<'r> {
+    repo: &'r Path,
+    start: Instant,
+    /// The highest exit code so far.
+    code: i32,
+    /// The lines they printed.
+    output: Vec<String>,
+    crates: usize,
+}
+
+impl<'r> Run<'r> {
+    fn new(repo: &'r Path) -> Run<'r> {
+        Run {
+            repo,
+            start: Instant::now(),
+            code: 0,
+            output: Vec::new(),
+            crates: 0,
+        }
+    }
+
+    /// Says which programs the next chunk checks.
+    fn announce(&self, first: &str, last: &str, of: usize) {
+        println!(
+            "difftest: programs {first} to {last} of {of} ({:.0?} so far)",
+            self.start.elapsed()
+        );
+    }
+
+    /// Builds and runs the crate `name` of `source` (of array programs with `arrays`),
+    /// showing its output; the binary of one of `several` chunks is deleted once run.
+    fn chunk(&mut self, name: &str, source: &str, arrays: bool, several: bool) {
+        let krate = Crate::write(self.repo, name, source, arrays);
+        let (code, output) = krate.run_showing_output();
+        if several {
+            krate.remove_binary();
+        }
+        self.code = self.code.max(code);
+        self.output.extend(output);
+        self.crates += 1;
+    }
+}
+
+/// The crate of chunk `i` of the batch of `seed`: `seed-1`, `seed-1-2`, `seed-1-arrays`,
+/// `seed-1-arrays-2` (`kind` is `""` or `"-arrays"`).
+fn chunk_name(seed: u64, kind: &str, i: usize) -> String {
+    if i == 0 {
+        format!("seed-{seed}{kind}")
+    } else {
+        format!("seed-{seed}{kind}-{i}")
+    }
 }
 
 /// `chunk` and every function of `all` its functions call, directly or not, in batch order.
@@ -200,10 +263,11 @@ fn totals(output: &[String]) -> (usize, usize) {
     totals
 }
 
-/// The first `MISMATCH` line of each program that has one.
-fn first_failure_per_program(output: &[String]) -> Vec<Failure> {
-    let mut failures: Vec<Failure> = Vec::new();
-    for failure in output.iter().filter_map(|l| Failure::parse(l)) {
+/// The first `MISMATCH` line of each program that has one, of those whose points are `P`s
+/// (scalar or array programs).
+fn first_failure_per_program<P: Located>(output: &[String]) -> Vec<Failure<P>> {
+    let mut failures: Vec<Failure<P>> = Vec::new();
+    for failure in output.iter().filter_map(|l| Failure::<P>::parse(l)) {
         if !failures.iter().any(|f| f.program == failure.program) {
             failures.push(failure);
         }
@@ -222,6 +286,7 @@ fn keep_shrunk(repo: &Path, functions: &[Function], failures: &[Failure], o: &Op
         let origin = found::Origin {
             seed: o.seed,
             programs: o.programs,
+            arrays: o.arrays,
             injected: injected(o, minimal.checked()),
             known_bugs: o.known_bugs,
             failure,
@@ -240,6 +305,63 @@ fn keep_shrunk(repo: &Path, functions: &[Function], failures: &[Failure], o: &Op
     }
 }
 
+/// Shrinks the first `o.shrink` failing array programs and keeps each in the regression file.
+fn keep_shrunk_arrays(
+    repo: &Path,
+    programs: &[ArrayProgram],
+    failures: &[Failure<ArrayPoint>],
+    o: &Options,
+) {
+    for failure in failures.iter().take(o.shrink) {
+        let Some(program) = programs.iter().find(|p| p.name == failure.program) else {
+            continue;
+        };
+        let Some(minimal) = shrink_array_failure(repo, program, failure, o) else {
+            continue;
+        };
+        println!("{}", arrays::render::array_source(&minimal));
+        let origin = found::Origin {
+            seed: o.seed,
+            programs: o.programs,
+            arrays: o.arrays,
+            injected: injected_array(o, &minimal),
+            known_bugs: o.known_bugs,
+            failure,
+        };
+        match found::keep_array(repo, &minimal, &origin) {
+            Ok(Some(module)) => println!("difftest: kept as `{module}` in {}", found::FILE),
+            Ok(None) => println!("difftest: {} already has it", found::FILE),
+            Err(e) => eprintln!("difftest: could not write {}: {e}", found::FILE),
+        }
+    }
+    if failures.len() > o.shrink {
+        println!(
+            "difftest: {} more mismatching array programs not shrunk (--shrink N to shrink more)",
+            failures.len() - o.shrink
+        );
+    }
+}
+
+/// The smallest array program that still shows `failure`, as [`shrink_failure`] finds it.
+fn shrink_array_failure(
+    repo: &Path,
+    program: &ArrayProgram,
+    failure: &Failure<ArrayPoint>,
+    o: &Options,
+) -> Option<ArrayProgram> {
+    let name = format!("shrink-seed{}-{}", o.seed, failure.program);
+    let reproduces = |p: &ArrayProgram| {
+        let source = arrays::check::point_source(p, &failure.point, injected_array(o, p));
+        Crate::write(repo, &name, &source, true)
+            .run_quietly(CANDIDATE_TIME_LIMIT)
+            .is_some_and(|output| failure.shown_in(&output))
+    };
+    let lines = |p: &ArrayProgram| arrays::render::array_source(p).lines().count();
+    let shrink =
+        |p: &ArrayProgram, r: &mut dyn FnMut(&ArrayProgram) -> bool| arrays::shrink::shrink(p, r);
+    shrinking(failure, program, reproduces, shrink, lines)
+}
+
 /// The smallest program that still shows `failure`, each candidate built on its own in
 /// `target/difftest/shrink-seedS-NAME`; `None` when the program alone does not show it.
 fn shrink_failure(
@@ -249,32 +371,49 @@ fn shrink_failure(
     o: &Options,
 ) -> Option<Program> {
     let name = format!("shrink-seed{}-{}", o.seed, failure.program);
-    let start = Instant::now();
-    let mut builds = 0;
-    let mut reproduces = |p: &Program| {
-        builds += 1;
+    let reproduces = |p: &Program| {
         let source = harness::point_source(p, &failure.point, injected(o, p.checked()));
-        Crate::write(repo, &name, &source)
+        Crate::write(repo, &name, &source, false)
             .run_quietly(CANDIDATE_TIME_LIMIT)
             .is_some_and(|output| failure.shown_in(&output))
+    };
+    let shrink = |p: &Program, r: &mut dyn FnMut(&Program) -> bool| shrink::shrink(p, r);
+    shrinking(failure, program, reproduces, shrink, Program::line_count)
+}
+
+/// `shrink` of `program` while `reproduces` holds (the candidate checked alone at the point
+/// of `failure`), with its progress printed and programs measured in lines by `lines`;
+/// `None` when `program` alone does not show `failure`.
+fn shrinking<P, Q>(
+    failure: &Failure<Q>,
+    program: &P,
+    mut reproduces: impl FnMut(&P) -> bool,
+    shrink: impl FnOnce(&P, &mut dyn FnMut(&P) -> bool) -> P,
+    lines: impl Fn(&P) -> usize,
+) -> Option<P> {
+    let start = Instant::now();
+    let mut builds = 0;
+    let mut counted = |p: &P| {
+        builds += 1;
+        reproduces(p)
     };
     println!(
         "difftest: shrinking {} ({} mismatch)",
         failure.program, failure.kind
     );
-    if !reproduces(program) {
+    if !counted(program) {
         println!(
             "difftest: {} does not fail alone at that point; not shrunk",
             failure.program
         );
         return None;
     }
-    let minimal = shrink::shrink(program, &mut reproduces);
+    let minimal = shrink(program, &mut counted);
     println!(
         "difftest: shrank {} from {} to {} lines in {builds} builds ({:.1?})",
         failure.program,
-        program.line_count(),
-        minimal.line_count(),
+        lines(program),
+        lines(&minimal),
         start.elapsed()
     );
     Some(minimal)

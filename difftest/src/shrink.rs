@@ -52,7 +52,19 @@ enum Edit {
 /// contain; then deletions of lines in branches; then right-hand sides replaced by one of
 /// their variables; then callees), each kept when the predicate still holds; passes repeat
 /// until one keeps nothing, so no single edit of the result reproduces.
-pub fn shrink(program: &Program, mut reproduces: impl FnMut(&Program) -> bool) -> Program {
+pub fn shrink(program: &Program, reproduces: impl FnMut(&Program) -> bool) -> Program {
+    greedy(program, edits, apply, reproduces)
+}
+
+/// The greedy search of [`shrink`] for any kind of program `P`: the edits of `edits` in order,
+/// each made by `apply` and kept when `reproduces` still holds, in passes until one keeps
+/// nothing. Array programs are shrunk by it too ([`crate::arrays::shrink`]).
+pub fn greedy<P: Clone, E>(
+    program: &P,
+    edits: impl Fn(&P) -> Vec<E>,
+    apply: impl Fn(&P, &E) -> P,
+    mut reproduces: impl FnMut(&P) -> bool,
+) -> P {
     let mut current = program.clone();
     loop {
         let mut changed = false;
