@@ -72,6 +72,10 @@ struct Writer<'a> {
     /// Whether the expression being written is the body of a `mapv` closure: floats only,
     /// of its element and the floats in scope.
     in_closure: bool,
+    /// In such a body, whether the closure's receiver carries a derivative: if not, the body
+    /// reads its element and constants only (`q + s2` would be a float `+` a value without
+    /// derivative, see [`Writer::broadcast_is_clear`]).
+    element_live: bool,
     /// Whether the expression being written is a condition.
     in_condition: bool,
     /// How many loops are around the statement being written.
@@ -103,6 +107,7 @@ fn program(rng: &mut Rng, name: &str, known_bugs: bool) -> ArrayProgram {
         vars: Vec::new(),
         counters: Vec::new(),
         in_closure: false,
+        element_live: false,
         in_condition: false,
         loops: 0,
         iterated: Vec::new(),
@@ -221,27 +226,15 @@ impl Writer<'_> {
         e.any(&|e| matches!(e, Expr::Var(v) if self.vars.iter().any(|w| w.active && &w.name == v)))
     }
 
-    /// Whether `e` reads nothing that carries or may come to carry a derivative: constants
-    /// and parameters outside `wrt` only.
-    fn inert(&self, e: &Expr) -> bool {
-        !e.any(&|e| match e {
-            Expr::Var(v) => {
-                v == ELEMENT
-                    || self
-                        .vars
-                        .iter()
-                        .any(|w| &w.name == v && (w.local || w.active))
-            }
-            _ => false,
-        })
-    }
-
-    /// Whether `a ± b` is clear of a known bug of the transform: a float or a vector that
-    /// carries a derivative, `+` or `-` a larger value that carries none (a constant, a
-    /// parameter outside `wrt`), is differentiated as if it were not broadcast (see
-    /// docs/difftest.md). Here the larger one carries a derivative, or the smaller one cannot.
+    /// Whether `larger ± smaller` (a float, or a vector over a matrix's rows) is clear of a
+    /// known bug of the transform (see docs/difftest.md): a float variable `+` or `-` a value
+    /// without derivative (a constant, a parameter outside `wrt`, a local of those) is taken
+    /// for float arithmetic, so its derivative misses the broadcast (`_grad` and `_jvp`) or it
+    /// does not compile; and the tangent of a vector that carries a derivative `+` or `-` a
+    /// matrix without one is not broadcast (`_jvp`). Here the larger one carries a
+    /// derivative, or the smaller one is a float literal.
     fn broadcast_is_clear(&self, larger: &Expr, smaller: &Expr) -> bool {
-        self.live(larger) || self.inert(smaller)
+        self.live(larger) || matches!(smaller, Expr::Const(_))
     }
 
     /// Whether `e` builds a value by `::new(..)` or reads one built so.
@@ -360,6 +353,15 @@ impl Writer<'_> {
             self.expr(rhs_shape, 2)
         };
         self.vars.insert(position, hidden);
+        let broadcast = shape.is_array() && rhs_shape != shape;
+        let op = match op {
+            Op::Add | Op::Sub
+                if broadcast && !self.broadcast_is_clear(&Expr::Var(name.clone()), &value) =>
+            {
+                Op::Mul
+            }
+            op => op,
+        };
         self.assigned(&name, &value);
         Stmt::Assign {
             name,
@@ -561,8 +563,13 @@ impl Writer<'_> {
 
     /// A leaf of `shape`: a variable of it, or a constant.
     fn leaf(&mut self, shape: Shape) -> Expr {
-        if self.in_closure && shape == Shape::Scalar && self.rng.chance(60) {
-            return Expr::var(ELEMENT);
+        if self.in_closure && shape == Shape::Scalar && (!self.element_live || self.rng.chance(60))
+        {
+            return if self.element_live || self.rng.chance(70) {
+                Expr::var(ELEMENT)
+            } else {
+                Expr::Const(self.constant())
+            };
         }
         let vars = self.of_shape(shape);
         if !vars.is_empty() && self.rng.chance(85) {
@@ -727,6 +734,7 @@ impl Writer<'_> {
     fn closure(&mut self, shape: Shape, depth: usize) -> Expr {
         let a = self.expr(shape, depth - 1);
         self.in_closure = true;
+        self.element_live = self.live(&a);
         let mut body = self.float(2);
         self.in_closure = false;
         if !body.reads(ELEMENT) {
