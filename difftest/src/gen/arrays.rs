@@ -778,10 +778,15 @@ impl Writer<'_> {
         }
     }
 
-    /// `--known-bugs`: `(s + c).sum()`, a float `s` that carries a derivative plus a constant
-    /// array `c`, whose derivative the transform takes as 1 where it is the number of
-    /// elements (see docs/difftest.md); `None` when the float written carries none.
+    /// `--known-bugs`: ndarray's `(s + c).sum()`, a float `s` that carries a derivative plus a
+    /// constant array `c`, whose derivative the transform takes as 1 where it is the number of
+    /// elements (see docs/difftest.md); `None` with nalgebra, or when the float written
+    /// carries none.
     fn known_bug(&mut self, depth: usize) -> Option<Expr> {
+        if self.lib != Lib::Ndarray {
+            // nalgebra has no `+` of a float and a matrix.
+            return None;
+        }
         let s = self.expr(Shape::Scalar, depth - 1);
         if !self.live(&s) {
             return None;
