@@ -1336,3 +1336,256 @@ mod seed3_a165_jvp {
         );
     }
 }
+
+/// Found by `cargo run -p difftest --release -- --programs 0 --arrays 60 --seed 5 --known-bugs` in `a25`, shrunk:
+/// MISMATCH a25 jvp-dual component 0 at x = [-0.6072953326471651, 0.6364660183368795, 0.6187793261723638, 0.9186518924107803, -0.5458551295978094], seed = 0.2545795834401483, dir = [0.5703693553460607, 0.29522419193334826, 0.351843177930945, -0.6972063289955273, 0.9596419780126124]: jvp vs dual numbers: tangent 0.08965276809205447 but dual numbers -0.869989209920558
+#[cfg(all(feature = "ndarray", feature = "nalgebra"))]
+#[allow(warnings, clippy::all)]
+mod known_seed5_a25_jvp {
+    use super::*;
+    use autodiff::prelude::*;
+    use nalgebra::{
+        DMatrix, DVector, Matrix2, Matrix2x3, Matrix3, Matrix3x2, Matrix3x4, Matrix4, Matrix4x3,
+        SMatrix, SVector, Vector1, Vector2, Vector3, Vector4,
+    };
+    use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
+
+    /// An ndarray vector of `v`.
+    pub fn nd1(v: &[f64]) -> Array1<f64> {
+        Array1::from(v.to_vec())
+    }
+
+    /// An ndarray matrix of `r` rows from `v`, by rows.
+    pub fn nd2(v: &[f64], r: usize, c: usize) -> Array2<f64> {
+        Array2::from_shape_vec((r, c), v.to_vec()).unwrap()
+    }
+
+    /// An ndarray array's elements by rows.
+    pub fn flat_nd<D: ndarray::Dimension>(a: &ndarray::Array<f64, D>) -> Vec<f64> {
+        a.iter().copied().collect()
+    }
+
+    /// A nalgebra vector's or matrix's elements by rows.
+    pub fn flat_na<R: nalgebra::Dim, C: nalgebra::Dim, S: nalgebra::RawStorage<f64, R, C>>(
+        m: &nalgebra::Matrix<f64, R, C, S>,
+    ) -> Vec<f64> {
+        let (r, c) = m.shape();
+        (0..r)
+            .flat_map(|i| (0..c).map(move |j| m[(i, j)]))
+            .collect()
+    }
+
+    /// The elements of `v` as constants of `T`: a parameter outside `wrt`, for dual numbers.
+    pub fn constants<T: Float>(v: &[f64]) -> Vec<T> {
+        v.iter().map(|&a| T::from(a).unwrap()).collect()
+    }
+
+    #[differentiable]
+    pub fn a25(m0: &Array2<f64>, s1: f64) -> f64 {
+        let mut v4 = s1;
+        v4 = (s1 + Array1::<f64>::from_elem(2, 0.5)).sum();
+        v4
+    }
+
+    /// The references: each program with loops over slices, for dual numbers.
+    mod loops {
+        use super::*;
+
+        /// The constant `v` as a `T`.
+        pub fn k<T: Float>(v: f64) -> T {
+            T::from(v).unwrap()
+        }
+
+        /// `f` of each element.
+        pub fn map<T: Float>(a: &[T], f: impl Fn(T) -> T) -> Vec<T> {
+            let mut out = Vec::with_capacity(a.len());
+            for &x in a {
+                out.push(f(x));
+            }
+            out
+        }
+
+        /// `f` of the elements of `a` and `b` pairwise, the shorter repeated: a vector of `c` over the
+        /// rows of a matrix of `c` columns, as ndarray broadcasts it.
+        pub fn zip<T: Float>(a: &[T], b: &[T], f: impl Fn(T, T) -> T) -> Vec<T> {
+            let n = a.len().max(b.len());
+            let mut out = Vec::with_capacity(n);
+            for i in 0..n {
+                out.push(f(a[i % a.len()], b[i % b.len()]));
+            }
+            out
+        }
+
+        /// `f(x, s)` of each element `x`.
+        pub fn with<T: Float>(a: &[T], s: T, f: impl Fn(T, T) -> T) -> Vec<T> {
+            let mut out = Vec::with_capacity(a.len());
+            for &x in a {
+                out.push(f(x, s));
+            }
+            out
+        }
+
+        pub fn sum<T: Float>(a: &[T]) -> T {
+            let mut s = T::zero();
+            for &x in a {
+                s = s + x;
+            }
+            s
+        }
+
+        pub fn mean<T: Float>(a: &[T]) -> T {
+            sum(a) / T::from(a.len()).unwrap()
+        }
+
+        pub fn norm_squared<T: Float>(a: &[T]) -> T {
+            let mut s = T::zero();
+            for &x in a {
+                s = s + x * x;
+            }
+            s
+        }
+
+        pub fn norm<T: Float>(a: &[T]) -> T {
+            norm_squared(a).sqrt()
+        }
+
+        pub fn vdot<T: Float>(a: &[T], b: &[T]) -> T {
+            assert_eq!(a.len(), b.len());
+            let mut s = T::zero();
+            for i in 0..a.len() {
+                s = s + a[i] * b[i];
+            }
+            s
+        }
+
+        /// The product of `a` (`r` × `c`) and the vector `x`.
+        pub fn matvec<T: Float>(a: &[T], x: &[T], r: usize, c: usize) -> Vec<T> {
+            let mut out = vec![T::zero(); r];
+            for i in 0..r {
+                for j in 0..c {
+                    out[i] = out[i] + a[i * c + j] * x[j];
+                }
+            }
+            out
+        }
+
+        /// The product of the vector `x` and `a` (`r` × `c`).
+        pub fn vecmat<T: Float>(x: &[T], a: &[T], r: usize, c: usize) -> Vec<T> {
+            let mut out = vec![T::zero(); c];
+            for j in 0..c {
+                for i in 0..r {
+                    out[j] = out[j] + x[i] * a[i * c + j];
+                }
+            }
+            out
+        }
+
+        /// The product of `a` (`r` × `m`) and `b` (`m` × `c`).
+        pub fn matmul<T: Float>(a: &[T], b: &[T], r: usize, m: usize, c: usize) -> Vec<T> {
+            let mut out = vec![T::zero(); r * c];
+            for i in 0..r {
+                for j in 0..c {
+                    for l in 0..m {
+                        out[i * c + j] = out[i * c + j] + a[i * m + l] * b[l * c + j];
+                    }
+                }
+            }
+            out
+        }
+
+        pub fn transpose<T: Float>(a: &[T], r: usize, c: usize) -> Vec<T> {
+            let mut out = vec![T::zero(); r * c];
+            for i in 0..r {
+                for j in 0..c {
+                    out[j * r + i] = a[i * c + j];
+                }
+            }
+            out
+        }
+
+        pub fn row<T: Float>(a: &[T], c: usize, i: usize) -> Vec<T> {
+            a[i * c..(i + 1) * c].to_vec()
+        }
+
+        pub fn column<T: Float>(a: &[T], r: usize, c: usize, j: usize) -> Vec<T> {
+            let mut out = Vec::with_capacity(r);
+            for i in 0..r {
+                out.push(a[i * c + j]);
+            }
+            out
+        }
+
+        /// The sums of the columns: `sum_axis(Axis(0))`.
+        pub fn sum_rows<T: Float>(a: &[T], r: usize, c: usize) -> Vec<T> {
+            let mut out = vec![T::zero(); c];
+            for i in 0..r {
+                for j in 0..c {
+                    out[j] = out[j] + a[i * c + j];
+                }
+            }
+            out
+        }
+
+        /// The sums of the rows: `sum_axis(Axis(1))`.
+        pub fn sum_columns<T: Float>(a: &[T], r: usize, c: usize) -> Vec<T> {
+            let mut out = vec![T::zero(); r];
+            for i in 0..r {
+                for j in 0..c {
+                    out[i] = out[i] + a[i * c + j];
+                }
+            }
+            out
+        }
+
+        pub fn cross<T: Float>(a: &[T], b: &[T]) -> Vec<T> {
+            vec![
+                a[1] * b[2] - a[2] * b[1],
+                a[2] * b[0] - a[0] * b[2],
+                a[0] * b[1] - a[1] * b[0],
+            ]
+        }
+
+        pub fn a25<T: Float>(m0: &[T], s1: T) -> T {
+            let mut v4 = s1;
+            v4 = sum(&with(&vec![k::<T>(0.5); 2], s1, |p, q| q + p));
+            v4
+        }
+    }
+
+    #[test]
+    #[ignore = "difftest found this mismatch; it fails until the macro is fixed"]
+    fn at_the_failing_point() {
+        let (x, seed, dir) = (
+            vec![
+                -0.6072953326471651,
+                0.6364660183368795,
+                0.6187793261723638,
+                0.9186518924107803,
+                -0.5458551295978094,
+            ],
+            [0.2545795834401483],
+            vec![
+                0.5703693553460607,
+                0.29522419193334826,
+                0.351843177930945,
+                -0.6972063289955273,
+                0.9596419780126124,
+            ],
+        );
+        let grad = {
+            let (g0, g1) = a25_grad(&nd2(&x[0..4], 2, 2), x[4]);
+            [flat_nd(&g0), vec![g1]].concat()
+        };
+        let (value, tangent) = a25_jvp(&nd2(&x[0..4], 2, 2), x[4], &nd2(&dir[0..4], 2, 2), dir[4]);
+        let d = duals_along(&x, &dir);
+        let along = [loops::a25::<Dual<f64>>(&d[0..4], d[4])];
+        assert_jvp(
+            (&[value], &[tangent]),
+            &[a25(&nd2(&x[0..4], 2, 2), x[4])],
+            &along,
+            &[1.0],
+            &grad,
+            &dir,
+        );
+    }
+}
