@@ -780,19 +780,25 @@ impl Writer<'_> {
 
     /// `--known-bugs`: ndarray's `(s + c).sum()`, a float `s` that carries a derivative plus a
     /// constant array `c`, whose derivative the transform takes as 1 where it is the number of
-    /// elements (see docs/difftest.md); `None` with nalgebra, or when the float written
-    /// carries none.
+    /// elements (`_grad` and `_jvp`); or `(u + c).sum()`, a vector `u` that carries a
+    /// derivative plus a constant matrix of rows of its length, whose tangent is not broadcast
+    /// over the rows (`_jvp`). See docs/difftest.md. `None` with nalgebra (it has neither), or
+    /// when the float or vector written carries no derivative.
     fn known_bug(&mut self, depth: usize) -> Option<Expr> {
         if self.lib != Lib::Ndarray {
-            // nalgebra has no `+` of a float and a matrix.
             return None;
         }
-        let s = self.expr(Shape::Scalar, depth - 1);
-        if !self.live(&s) {
+        let (c, r) = (self.dim(), 2 + self.rng.below(2));
+        let (small, large) = if self.rng.chance(50) {
+            (Shape::Scalar, self.array_shape())
+        } else {
+            (Shape::Vector(c), Shape::Matrix(r, c))
+        };
+        let x = self.expr(small, depth - 1);
+        if !self.live(&x) {
             return None;
         }
-        let shape = self.array_shape();
-        let sum = Expr::bin(Op::Add, s, Expr::Filled(shape, 0.5));
+        let sum = Expr::bin(Op::Add, x, Expr::Filled(large, 0.5));
         Some(Expr::Reduce(Reduction::Sum, Box::new(sum)))
     }
 
