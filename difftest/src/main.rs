@@ -31,6 +31,15 @@
 //! `gen/idioms.rs`), for whoever fixes it. A batch of more than `--chunk` programs (500) is
 //! built and run in crates of that many (with their callees): a program's points depend on
 //! the seed and its number only, so chunking changes nothing but the build times.
+//!
+//! `--arrays N` adds N array programs (`aK`, none by default): functions over ndarray's or
+//! nalgebra's values, each also written with loops over slices as its dual-number reference
+//! (see `arrays/mod.rs`), checked the same way in crates of their own (`seed-S-arrays`, with
+//! autodiff's features `ndarray` and `nalgebra`) and shrunk the same way:
+//!
+//! ```sh
+//! cargo run -p difftest --release -- --programs 0 --arrays 100 --seed 1
+//! ```
 
 mod arrays;
 mod found;
