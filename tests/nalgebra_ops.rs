@@ -272,3 +272,91 @@ fn dynamic_shapes_mismatch_panics() {
     let y = DVector::<f64>::zeros(3);
     let _ = least_squares_grad(&x, &w, &y);
 }
+
+/// A rigid transform as a struct of nalgebra fields: `Differentiable` is implemented for
+/// nalgebra's matrices, so the struct derives it, and the body reads the fields' elements.
+#[derive(Clone, Debug, Differentiable)]
+struct Pose {
+    r: Matrix3<f64>,
+    t: Vector3<f64>,
+}
+
+/// The squared depth of `p` seen from `pose`, `zᵀz` with `z = (r·p + t)₂`, element by element
+/// (a matrix field's elements by nalgebra's linear index, column by column).
+#[differentiable(wrt(pose))]
+fn squared_depth(pose: &Pose, p: &Vector3<f64>) -> f64 {
+    let mut z = pose.t[2];
+    for j in 0..3 {
+        z += pose.r[2 + 3 * j] * p[j];
+    }
+    z * z
+}
+
+#[test]
+fn nalgebra_values_are_differentiable() {
+    let mut a = Matrix3::new(1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0);
+    let b = Matrix3::from_element(0.5);
+    assert_eq!(a.dot(&b), 22.5);
+    assert_eq!(Differentiable::dot(&a, &b), 22.5);
+    a.add_scaled(2.0, &b);
+    assert_eq!(a[(1, 2)], 7.0);
+    assert_eq!(a.zeros_like(), Matrix3::zeros());
+    // Storage order: column by column.
+    let v = Vector3::new(1.0, 2.0, 3.0);
+    assert_eq!(v.to_flat(), [1.0, 2.0, 3.0]);
+    let m = Matrix3::new(1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0);
+    assert_eq!(m.to_flat()[..3], [1.0, 4.0, 7.0]);
+    assert_eq!(m.from_flat(&m.to_flat()), m);
+    let d = DMatrix::from_row_slice(2, 3, &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+    assert_eq!(d.from_flat(&[0.0; 6]), d.zeros_like());
+    assert_eq!(
+        DVector::from_vec(vec![3.0, 4.0]).dot(&DVector::from_vec(vec![1.0, 2.0])),
+        11.0
+    );
+}
+
+#[test]
+#[should_panic(expected = "Differentiable::add_scaled: the shapes [2, 3] and [3, 2] do not fit")]
+fn differentiable_of_other_shapes_panics() {
+    let mut a = DMatrix::<f64>::zeros(2, 3);
+    a.add_scaled(1.0, &DMatrix::zeros(3, 2));
+}
+
+#[test]
+fn struct_of_nalgebra_fields() {
+    let pose = Pose {
+        r: Matrix3::new(0.8, -0.6, 0.1, 0.6, 0.8, -0.2, 0.3, -0.4, 0.9),
+        t: Vector3::new(0.5, -1.0, 2.0),
+    };
+    let p = Vector3::new(1.5, -0.7, 2.5);
+    let g = squared_depth_grad(&pose, &p);
+    // Closed form: z = r₂·p + t₂, ∂(z²)/∂t₂ = 2z, ∂(z²)/∂r₂ⱼ = 2z·pⱼ, every other entry 0.
+    let z = pose.r.row(2).dot(&p.transpose()) + pose.t[2];
+    let mut expected = pose.zeros_like();
+    expected.t[2] = 2.0 * z;
+    for j in 0..3 {
+        expected.r[(2, j)] = 2.0 * z * p[j];
+    }
+    assert!(
+        (&g.r - &expected.r).norm() < 1e-12 && (g.t - expected.t).norm() < 1e-12,
+        "{g:?}"
+    );
+    // Against central differences, through the struct's flat view.
+    let x0 = pose.to_flat();
+    let f = |x: &[f64]| squared_depth(&pose.from_flat(x), &p);
+    check_grad(f, &x0, &g.to_flat()).assert_within(1e-7);
+    // `_jvp` is the gradient dotted with the tangent; `_hvp` is 2·∇z·(∇z·v), ∇z = g / 2z.
+    let v = pose.from_flat(&(0..12).map(|i| (i as f64 * 0.9).cos()).collect::<Vec<_>>());
+    let (value, tangent) = squared_depth_jvp(&pose, &p, &v);
+    assert!((value - z * z).abs() < 1e-12);
+    assert!((tangent - g.dot(&v)).abs() < 1e-12);
+    let hv = squared_depth_hvp(&pose, &p, &v);
+    // With ∇z = g / 2z: 2·∇z·(∇z·v) = g·(g·v) / 2z².
+    let mut expected_hv = g.zeros_like();
+    expected_hv.add_scaled(g.dot(&v) / (2.0 * z * z), &g);
+    assert!(
+        (hv.to_flat().iter().zip(expected_hv.to_flat()))
+            .all(|(a, b)| (a - b).abs() < 1e-12 * (1.0 + b.abs())),
+        "{hv:?} {expected_hv:?}"
+    );
+}
