@@ -250,11 +250,28 @@ fn route_to_extremum<F: Float>(op: &str, v: &[F], out: F, seed: F, dv: Option<&m
         add_constant(dv, F::nan());
         return;
     }
-    let ties = v.iter().filter(|&&x| x == out).count();
+    // One pass finds the ties, remembering the first few; a second one only for more.
+    const FEW: usize = 4;
+    let mut first = [0; FEW];
+    let mut ties = 0;
+    for (i, &x) in v.iter().enumerate() {
+        if x == out {
+            if ties < FEW {
+                first[ties] = i;
+            }
+            ties += 1;
+        }
+    }
     if ties == 0 {
         return;
     }
     let share = seed / len_as::<F>(ties);
+    if ties <= FEW {
+        for &i in &first[..ties] {
+            dv[i] = dv[i] + share;
+        }
+        return;
+    }
     for (acc, &x) in dv.iter_mut().zip(v) {
         if x == out {
             *acc = *acc + share;
