@@ -274,11 +274,37 @@ fn dynamic_shapes_mismatch_panics() {
 }
 
 /// A rigid transform as a struct of nalgebra fields: `Differentiable` is implemented for
-/// nalgebra's matrices, so the struct derives it, and the body reads the fields' elements.
+/// nalgebra's matrices, so the struct derives it, and the body reads the fields whole or
+/// element by element.
 #[derive(Clone, Debug, Differentiable)]
 struct Pose {
     r: Matrix3<f64>,
     t: Vector3<f64>,
+}
+
+/// `|R·p + t|²`, the fields used whole.
+#[differentiable]
+fn moved_norm(pose: &Pose, p: &Vector3<f64>) -> f64 {
+    (pose.r * p + pose.t).norm_squared()
+}
+
+/// A camera as a struct, with a float field, a field the derivative does not flow into, and
+/// the fields in products, methods, arguments and indexing.
+#[derive(Clone, Debug, Differentiable)]
+struct Camera {
+    r: Matrix3<f64>,
+    t: Vector3<f64>,
+    focal: f64,
+    #[no_derivative]
+    offset: Vector3<f64>,
+}
+
+#[differentiable(wrt(cam, p))]
+fn camera_mix(cam: &Camera, p: &Vector3<f64>) -> f64 {
+    let q = cam.r * p + cam.t - cam.offset;
+    let back = cam.r.transpose() * q;
+    let u = q[0] / q[2] * cam.focal;
+    u * u + back.dot(&cam.t) + (q * cam.focal).norm() + cam.r[(0, 1)] * cam.t.norm_squared()
 }
 
 /// The squared depth of `p` seen from `pose`, `zᵀz` with `z = (r·p + t)₂`, element by element
@@ -359,4 +385,65 @@ fn struct_of_nalgebra_fields() {
             .all(|(a, b)| (a - b).abs() < 1e-12 * (1.0 + b.abs())),
         "{hv:?} {expected_hv:?}"
     );
+}
+
+#[test]
+fn struct_fields_used_whole() {
+    let pose = Pose {
+        r: Matrix3::new(0.8, -0.6, 0.1, 0.6, 0.8, -0.2, 0.3, -0.4, 0.9),
+        t: Vector3::new(0.5, -1.0, 2.0),
+    };
+    let p = Vector3::new(1.5, -0.7, 2.5);
+    // Closed form: q = R·p + t, ∂/∂t = 2q, ∂/∂R = 2q·pᵀ, ∂/∂p = 2Rᵀq.
+    let q = pose.r * p + pose.t;
+    let (g, gp) = moved_norm_grad(&pose, &p);
+    assert!((g.t - 2.0 * q).norm() < 1e-12, "{g:?}");
+    assert!((g.r - 2.0 * q * p.transpose()).norm() < 1e-12, "{g:?}");
+    assert!((gp - 2.0 * pose.r.transpose() * q).norm() < 1e-12, "{gp}");
+}
+
+#[test]
+fn camera_struct_in_every_mode() {
+    let cam = Camera {
+        r: Matrix3::new(0.8, -0.6, 0.1, 0.6, 0.8, -0.2, 0.3, -0.4, 0.9),
+        t: Vector3::new(0.5, -1.0, 4.0),
+        focal: 1.3,
+        offset: Vector3::new(0.1, 0.2, -0.3),
+    };
+    let p = Vector3::new(1.5, -0.7, 2.5);
+    let flat = |c: &Camera, p: &Vector3<f64>| -> Vec<f64> {
+        c.to_flat().into_iter().chain(p.iter().copied()).collect()
+    };
+    let n = cam.to_flat().len();
+    assert_eq!(n, 13, "the offset holds no derivative");
+    let unflat = |x: &[f64]| (cam.from_flat(&x[..n]), Vector3::from_column_slice(&x[n..]));
+    let f = |x: &[f64]| {
+        let (c, p) = unflat(x);
+        camera_mix(&c, &p)
+    };
+    let grad = |x: &[f64]| {
+        let (c, p) = unflat(x);
+        let (gc, gp) = camera_mix_grad(&c, &p);
+        // The field without a derivative holds the primal's value in a gradient.
+        assert_eq!(gc.offset, c.offset);
+        flat(&gc, &gp)
+    };
+    let x0 = flat(&cam, &p);
+    let g = grad(&x0);
+    check_grad(f, &x0, &g).assert_within(1e-7);
+    let v: Vec<f64> = (0..16).map(|i| (i as f64 * 0.9).cos()).collect();
+    let (vc, vp) = unflat(&v);
+    let (value, tangent) = camera_mix_jvp(&cam, &p, &vc, &vp);
+    assert!((value - f(&x0)).abs() < 1e-12);
+    let expected: f64 = g.iter().zip(&v).map(|(a, b)| a * b).sum();
+    assert!((tangent - expected).abs() < 1e-10 * (1.0 + expected.abs()), "{tangent} {expected}");
+    let (hc, hp) = camera_mix_hvp(&cam, &p, &vc, &vp);
+    let hv = flat(&hc, &hp);
+    let e = 1e-5;
+    let shifted = |k: f64| grad(&x0.iter().zip(&v).map(|(x, d)| x + k * d).collect::<Vec<_>>());
+    let (up, down) = (shifted(e), shifted(-e));
+    for k in 0..16 {
+        let fd = (up[k] - down[k]) / (2.0 * e);
+        assert!((hv[k] - fd).abs() < 1e-5 * (1.0 + fd.abs()), "hvp[{k}] {} {fd}", hv[k]);
+    }
 }

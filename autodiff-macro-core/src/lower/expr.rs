@@ -423,6 +423,11 @@ impl Lowerer<'_> {
         let receiver = match self.expr(&m.receiver, out) {
             Val::Place(p) => match Self::place_method(e, m, &p) {
                 Some(val) => return val,
+                // `pose.r.transpose()`: a field of a nalgebra or ndarray type, read whole.
+                None if crate::symbol::tensor::VALUE_METHODS.contains(&name.as_str()) => {
+                    let v = self.place_value(p, m.receiver.span(), out);
+                    return self.tensor_method(e, m, v, out);
+                }
                 None if !is_float_method(&name) => return self.method_as_call(e, m, &p, out),
                 None => Val::Float(self.place_read(p, m.receiver.span(), out)),
             },

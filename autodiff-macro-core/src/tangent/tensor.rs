@@ -12,6 +12,18 @@ impl Tangents<'_> {
     /// `y = op(args)` with its tangent, or a constant assigned to a value with a zero one.
     pub(super) fn tensor_assign(&mut self, a: &Assign, tan: SlotId, out: &mut Block) {
         let span = a.span;
+        if let Op::Read(r) = &a.op {
+            // A field read whole (`pose.r`): the tangent's field, or a zero of its shape.
+            out.push(Stmt::Assign(a.clone()));
+            match self.tangent_ref(r) {
+                Some(t) => self.assign(out, tan, Op::Read(t), vec![], a.first_def, span),
+                None => {
+                    let dst = Operand::Slot(a.dst);
+                    self.tensor_set(out, tan, &t::ZEROS_LIKE, vec![dst], a.first_def, span);
+                }
+            }
+            return;
+        }
         let Op::Tensor(op) = &a.op else {
             // A constant (`Array2::zeros(..)`) or a copy: a zero of its shape.
             out.push(Stmt::Assign(a.clone()));
