@@ -139,8 +139,8 @@ pub mod __private {
         check_flat_len, constant, differentiable_value, dot, field_derivative, fold_max, fold_min,
         logsumexp, max_of, mean, min_of, no_gradient, norm, norm_squared, rules, softmax, sum,
         take_flat, tangent_or_zero, tangent_slice_or_zero, Accumulate, Cotangent, Counter,
-        Differentiable, FieldDerivative, Float, NoGradient, NoTangent, Recycle, RecycledTape,
-        Reversing, SecondOrder, Tan, TangentArg, Tape, ThirdOrder, ZeroGrad,
+        Differentiable, Field, FieldDerivative, Float, NoGradient, NoTangent, Recycle,
+        RecycledTape, Reversing, SecondOrder, Tan, TangentArg, Tape, ThirdOrder, ZeroGrad,
     };
     pub use num_traits::{One, Zero};
 }

@@ -364,7 +364,7 @@ fn struct_of_nalgebra_fields() {
         expected.r[(2, j)] = 2.0 * z * p[j];
     }
     assert!(
-        (&g.r - &expected.r).norm() < 1e-12 && (g.t - expected.t).norm() < 1e-12,
+        (g.r - expected.r).norm() < 1e-12 && (g.t - expected.t).norm() < 1e-12,
         "{g:?}"
     );
     // Against central differences, through the struct's flat view.
@@ -436,14 +436,28 @@ fn camera_struct_in_every_mode() {
     let (value, tangent) = camera_mix_jvp(&cam, &p, &vc, &vp);
     assert!((value - f(&x0)).abs() < 1e-12);
     let expected: f64 = g.iter().zip(&v).map(|(a, b)| a * b).sum();
-    assert!((tangent - expected).abs() < 1e-10 * (1.0 + expected.abs()), "{tangent} {expected}");
+    assert!(
+        (tangent - expected).abs() < 1e-10 * (1.0 + expected.abs()),
+        "{tangent} {expected}"
+    );
     let (hc, hp) = camera_mix_hvp(&cam, &p, &vc, &vp);
     let hv = flat(&hc, &hp);
     let e = 1e-5;
-    let shifted = |k: f64| grad(&x0.iter().zip(&v).map(|(x, d)| x + k * d).collect::<Vec<_>>());
+    let shifted = |k: f64| {
+        grad(
+            &x0.iter()
+                .zip(&v)
+                .map(|(x, d)| x + k * d)
+                .collect::<Vec<_>>(),
+        )
+    };
     let (up, down) = (shifted(e), shifted(-e));
     for k in 0..16 {
         let fd = (up[k] - down[k]) / (2.0 * e);
-        assert!((hv[k] - fd).abs() < 1e-5 * (1.0 + fd.abs()), "hvp[{k}] {} {fd}", hv[k]);
+        assert!(
+            (hv[k] - fd).abs() < 1e-5 * (1.0 + fd.abs()),
+            "hvp[{k}] {} {fd}",
+            hv[k]
+        );
     }
 }

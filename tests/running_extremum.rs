@@ -44,6 +44,7 @@ fn largest_copied(s: f64, v: &[f64]) -> f64 {
 }
 
 #[differentiable]
+#[allow(clippy::needless_range_loop)] // the indexed form is the one under test
 fn largest_indexed(s: f64, v: &[f64]) -> f64 {
     let mut m = s;
     for i in 0..v.len() {
