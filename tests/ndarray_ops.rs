@@ -462,6 +462,52 @@ fn struct_of_arrays_of_other_shapes_panics() {
     other.add_scaled(1.0, &net);
 }
 
+/// Broadcasting with one operand that carries a derivative: a float over an array, a row
+/// over a matrix of data. Forward mode once gave the tangent the operand's shape, not the
+/// result's (found by difftest: `(s + Array1::from_elem(2, 0.5)).sum()` had a tangent of
+/// `ṡ`, not `2ṡ`).
+#[differentiable(wrt(s, b))]
+fn broadcast_one_side(s: f64, b: &Array1<f64>, h: &Array2<f64>) -> f64 {
+    let shifted = (s + Array1::<f64>::from_elem(2, 0.5)).sum();
+    let biased = (h + b).sum();
+    let lowered = (h - b).mapv(f64::tanh).sum();
+    let below = (2.0 - (s - h)).sum();
+    shifted * biased + lowered + below
+}
+
+#[test]
+fn one_sided_broadcasts_in_every_mode() {
+    let h = data(3, 2, 0.5);
+    let (s, b) = (0.3, array![0.2, -0.4]);
+    // Closed form: shifted = 2s + 1, biased = Σh + 3Σb, below = Σ (2 − s + h) over 6
+    // elements, so ∂/∂s = 2·biased − 6 and ∂/∂bⱼ = 3·shifted − Σᵢ (1 − tanh²(hᵢⱼ − bⱼ)).
+    let (gs, gb) = broadcast_one_side_grad(s, &b, &h);
+    let shifted = 2.0 * s + 1.0;
+    let biased = h.sum() + 3.0 * b.sum();
+    assert!((gs - (2.0 * biased - 6.0)).abs() < 1e-12, "{gs}");
+    let tanh_part: Array1<f64> = (&h - &b).mapv(|v| 1.0 - v.tanh().powi(2)).sum_axis(Axis(0));
+    for j in 0..2 {
+        assert!(
+            (gb[j] - (3.0 * shifted - tanh_part[j])).abs() < 1e-12,
+            "{gb}"
+        );
+    }
+    let x0 = cat(vec![s], flat(&b));
+    check(
+        &x0,
+        |x| broadcast_one_side(x[0], &v(&x[1..]), &h),
+        |x| {
+            let (gs, gb) = broadcast_one_side_grad(x[0], &v(&x[1..]), &h);
+            cat(vec![gs], flat(&gb))
+        },
+        |x, t| broadcast_one_side_jvp(x[0], &v(&x[1..]), &h, t[0], &v(&t[1..])),
+        |x, t| {
+            let (hs, hb) = broadcast_one_side_hvp(x[0], &v(&x[1..]), &h, t[0], &v(&t[1..]));
+            cat(vec![hs], flat(&hb))
+        },
+    );
+}
+
 /// Views as parameters, and owned arrays by value.
 #[differentiable]
 fn views<'a>(a: ArrayView2<'a, f64>, x: ArrayView1<'a, f64>, y: Array1<f64>) -> f64 {

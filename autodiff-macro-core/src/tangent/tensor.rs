@@ -200,16 +200,22 @@ impl Tangents<'_> {
         if op.diff == 2 {
             let b = args[1].clone();
             let (ta, tb) = (ta[0].clone(), ta[1].clone());
+            // With one tangent, a zero of the result's shape beside it: an operand broadcast
+            // (a float, a row over a matrix) has a tangent of its own shape, and `s + a`
+            // moves every element by ṡ.
+            let zero = |s: &mut Self, out: &mut Block| {
+                s.tensor_tmp(out, &t::ZEROS_LIKE, vec![y.clone()], span)
+            };
             return match name {
                 "add" => match (ta, tb) {
                     (Some(x), Some(z)) => Some((&t::ADD, vec![x, z])),
-                    (Some(x), None) | (None, Some(x)) => Some((&t::COPY, vec![x])),
+                    (Some(x), None) | (None, Some(x)) => Some((&t::ADD, vec![x, zero(self, out)])),
                     (None, None) => None,
                 },
                 "sub" => match (ta, tb) {
                     (Some(x), Some(z)) => Some((&t::SUB, vec![x, z])),
-                    (Some(x), None) => Some((&t::COPY, vec![x])),
-                    (None, Some(z)) => Some((&t::NEG, vec![z])),
+                    (Some(x), None) => Some((&t::ADD, vec![x, zero(self, out)])),
+                    (None, Some(z)) => Some((&t::SUB, vec![zero(self, out), z])),
                     (None, None) => None,
                 },
                 // ẏ = ȧ / b − y ⊙ ḃ / b
