@@ -461,3 +461,33 @@ fn camera_struct_in_every_mode() {
         );
     }
 }
+
+/// The norm of a vector that is zero: `_jvp` and `_hvp` once gave NaN (0/0) where the
+/// gradient takes the reverse rule's convention, 0 (found by the array difftest, seed 3).
+#[differentiable]
+fn norm_of_a_difference(a: &Vector3<f64>, b: &Vector3<f64>) -> f64 {
+    (a - b).norm() + a.dot(b)
+}
+
+#[test]
+fn norm_at_the_origin_in_every_mode() {
+    let a = Vector3::new(0.5, -1.0, 2.0);
+    let (ga, gb) = norm_of_a_difference_grad(&a, &a);
+    assert_eq!((ga, gb), (a, a), "the norm's part is 0 at the origin");
+    let (t1, t2) = (Vector3::new(0.3, 0.2, -0.1), Vector3::new(-0.4, 0.1, 0.6));
+    let (value, tangent) = norm_of_a_difference_jvp(&a, &a, &t1, &t2);
+    assert_eq!(value, a.dot(&a));
+    assert!(
+        (tangent - (t1.dot(&a) + a.dot(&t2))).abs() < 1e-15,
+        "{tangent}"
+    );
+    let (ha, hb) = norm_of_a_difference_hvp(&a, &a, &t1, &t2);
+    assert!(
+        ha.iter().chain(hb.iter()).all(|h| h.is_finite()),
+        "{ha} {hb}"
+    );
+    assert!(
+        (ha - t2).norm() < 1e-15 && (hb - t1).norm() < 1e-15,
+        "{ha} {hb}"
+    );
+}

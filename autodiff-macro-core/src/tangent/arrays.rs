@@ -403,7 +403,7 @@ impl Tangents<'_> {
     }
 
     /// `t = prim(args)` into a new temporary.
-    fn op(
+    pub(super) fn op(
         &mut self,
         out: &mut Block,
         prim: &'static symbol::Prim,

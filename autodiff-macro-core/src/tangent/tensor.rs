@@ -300,10 +300,15 @@ impl Tangents<'_> {
                 (&t::ADD, vec![s.clone(), s])
             }
             // ẏ = Σ a ⊙ ȧ / y
+            // ẏ = Σ a ⊙ ȧ / y, and 0 at a = 0 as the reverse rule has it (not 0/0).
             "norm" => {
                 let p = self.tensor_tmp(out, &t::COMPONENT_MUL, vec![a, ta.clone()], span);
                 let s = self.tensor_tmp(out, &t::SUM, vec![p], span);
-                (&t::DIV, vec![s, y.clone()])
+                let (zero, y_tokens) = (self.float.zero(), self.operand_tokens(y));
+                let d = self.zero_if(out, quote::quote!(#y_tokens == #zero), span, |tr, els| {
+                    tr.op(els, &crate::symbol::DIV, vec![s, y.clone()], span)
+                });
+                (&t::TO_SCALAR, vec![d])
             }
             _ => unreachable!("every tensor operation has a tangent: {name}"),
         })
