@@ -45,6 +45,28 @@ fn pack(r: &Matrix3<f64>, t: &Vector3<f64>, p: &Vector3<f64>, f: f64) -> Vec<f64
     out
 }
 
+/// `hv`, a Hessian-vector product along `dir`, against central differences of `grad`.
+fn assert_hvp_matches(grad: impl Fn(&[f64]) -> Vec<f64>, x0: &[f64], dir: &[f64], hv: &[f64]) {
+    let e = 1e-5;
+    let shifted = |k: f64| {
+        grad(
+            &x0.iter()
+                .zip(dir)
+                .map(|(x, d)| x + k * d)
+                .collect::<Vec<_>>(),
+        )
+    };
+    let (up, down) = (shifted(e), shifted(-e));
+    for k in 0..x0.len() {
+        let fd = (up[k] - down[k]) / (2.0 * e);
+        assert!(
+            (hv[k] - fd).abs() < 1e-5 * (1.0 + fd.abs()),
+            "hvp[{k}] {} {fd}",
+            hv[k]
+        );
+    }
+}
+
 #[test]
 fn camera_projection() {
     let angle: f64 = 0.3;
@@ -167,25 +189,7 @@ fn vector_operations() {
         "{d} {expected}"
     );
     let (ha, hb, hm, hs) = geometry_hvp(&a, &b, &m, s, &ta, &tb, &tm, ts);
-    let hv = pack(&ha, &hb, &hm, hs);
-    let e = 1e-5;
-    let shifted = |k: f64| {
-        grad(
-            &x0.iter()
-                .zip(&tan)
-                .map(|(x, v)| x + k * v)
-                .collect::<Vec<_>>(),
-        )
-    };
-    let (gp, gm) = (shifted(e), shifted(-e));
-    for k in 0..16 {
-        let fd = (gp[k] - gm[k]) / (2.0 * e);
-        assert!(
-            (hv[k] - fd).abs() < 1e-5 * (1.0 + fd.abs()),
-            "hvp[{k}] {} {fd}",
-            hv[k]
-        );
-    }
+    assert_hvp_matches(grad, &x0, &tan, &pack(&ha, &hb, &hm, hs));
     // Closed forms: (a × b)·b is 0 for every a and b, so is its gradient; (a × b)·c has
     // the gradients b × c, c × a and a × b.
     let (ga, gb) = cross_dot_grad(&a, &b);
@@ -441,25 +445,7 @@ fn camera_struct_in_every_mode() {
         "{tangent} {expected}"
     );
     let (hc, hp) = camera_mix_hvp(&cam, &p, &vc, &vp);
-    let hv = flat(&hc, &hp);
-    let e = 1e-5;
-    let shifted = |k: f64| {
-        grad(
-            &x0.iter()
-                .zip(&v)
-                .map(|(x, d)| x + k * d)
-                .collect::<Vec<_>>(),
-        )
-    };
-    let (up, down) = (shifted(e), shifted(-e));
-    for k in 0..16 {
-        let fd = (up[k] - down[k]) / (2.0 * e);
-        assert!(
-            (hv[k] - fd).abs() < 1e-5 * (1.0 + fd.abs()),
-            "hvp[{k}] {} {fd}",
-            hv[k]
-        );
-    }
+    assert_hvp_matches(grad, &x0, &v, &flat(&hc, &hp));
 }
 
 /// The norm of a vector that is zero: `_jvp` and `_hvp` once gave NaN (0/0) where the
