@@ -107,8 +107,9 @@ pub use autodiff_runtime::rules;
 pub mod argmin;
 
 pub use autodiff_runtime::{
-    abs, cos, cosh, dot, exp, ln, log, log10, log2, logsumexp, max, max_of, mean, min, min_of,
-    norm, norm_squared, pow, powi, sin, sinh, softmax, sqrt, stop_gradient, sum, tan, tanh,
+    abs, cos, cosh, dot, exp, fold_max, fold_min, ln, log, log10, log2, logsumexp, max, max_of,
+    mean, min, min_of, norm, norm_squared, pow, powi, sin, sinh, softmax, sqrt, stop_gradient, sum,
+    tan, tanh,
 };
 pub use autodiff_runtime::{check_grad, GradCheck};
 pub use autodiff_runtime::{hessian, jacobian, jacobian_fwd, jacobian_rev};
@@ -121,10 +122,10 @@ pub use autodiff_runtime::{Adam, Differentiable, Dual, Float};
 pub mod prelude {
     pub use autodiff_macro::{differentiable, Differentiable};
     pub use autodiff_runtime::{
-        abs, check_grad, cos, cosh, dot, exp, hessian, jacobian, jacobian_fwd, jacobian_rev, ln,
-        log, log10, log2, logsumexp, max, max_of, mean, min, min_of, norm, norm_squared, pow, powi,
-        sin, sinh, softmax, sqrt, stop_gradient, sum, tan, tanh, Adam, Differentiable, Float,
-        GradCheck,
+        abs, check_grad, cos, cosh, dot, exp, fold_max, fold_min, hessian, jacobian, jacobian_fwd,
+        jacobian_rev, ln, log, log10, log2, logsumexp, max, max_of, mean, min, min_of, norm,
+        norm_squared, pow, powi, sin, sinh, softmax, sqrt, stop_gradient, sum, tan, tanh, Adam,
+        Differentiable, Float, GradCheck,
     };
 }
 
@@ -135,11 +136,11 @@ pub mod __private {
     #[cfg(any(feature = "ndarray", feature = "nalgebra"))]
     pub use autodiff_runtime::tensor;
     pub use autodiff_runtime::{
-        check_flat_len, constant, differentiable_value, dot, field_derivative, logsumexp, max_of,
-        mean, min_of, no_gradient, norm, norm_squared, rules, softmax, sum, take_flat,
-        tangent_or_zero, tangent_slice_or_zero, Accumulate, Cotangent, Counter, Differentiable,
-        FieldDerivative, Float, NoGradient, NoTangent, Recycle, RecycledTape, Reversing,
-        SecondOrder, Tan, TangentArg, Tape, ThirdOrder, ZeroGrad,
+        check_flat_len, constant, differentiable_value, dot, field_derivative, fold_max, fold_min,
+        logsumexp, max_of, mean, min_of, no_gradient, norm, norm_squared, rules, softmax, sum,
+        take_flat, tangent_or_zero, tangent_slice_or_zero, Accumulate, Cotangent, Counter,
+        Differentiable, Field, FieldDerivative, Float, NoGradient, NoTangent, Recycle,
+        RecycledTape, Reversing, SecondOrder, Tan, TangentArg, Tape, ThirdOrder, ZeroGrad,
     };
     pub use num_traits::{One, Zero};
 }

@@ -406,6 +406,8 @@ slice!(v_norm_squared, "norm_squared", v in -2.0..2.0, all, norm_squared(v));
 slice!(v_logsumexp, "logsumexp", v in -3.0..3.0, all, logsumexp(v));
 slice!(v_max_of, "max_of", v in -2.0..2.0, unique_max, max_of(v));
 slice!(v_min_of, "min_of", v in -2.0..2.0, unique_min, min_of(v));
+slice!(v_fold_max, "fold_max", v in -2.0..2.0, unique_max, fold_max(v));
+slice!(v_fold_min, "fold_min", v in -2.0..2.0, unique_min, fold_min(v));
 // A vector: made a scalar by a dot product with the second slice.
 slice2!(v_softmax, "softmax", (a, b) in -2.0..2.0, let s = softmax(a); dot(&s, b));
 
@@ -553,6 +555,8 @@ fn table() -> Vec<Entry> {
         v_logsumexp::entry(),
         v_max_of::entry(),
         v_min_of::entry(),
+        v_fold_max::entry(),
+        v_fold_min::entry(),
         v_softmax::entry(),
     ]
 }

@@ -3,7 +3,8 @@
 //!
 //! A field has a derivative unless it is marked `#[no_derivative]` or its type visibly holds
 //! no float (integers, `bool`, `String`, and containers of those, as for parameters). A field
-//! with a derivative must itself be `Differentiable`, with the struct's scalar; the impl
+//! with a derivative must itself be `Differentiable` (or an ndarray array: the runtime's
+//! `Field` is both), with the struct's scalar; the impl
 //! requires it in its `where` clause, spanned on the field, so a field that is not is
 //! reported there. The fields without one are copied from `self` by `zeros_like` and
 //! `from_flat`, and left alone by the other methods, as the trait's contract says.
@@ -69,7 +70,7 @@ fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
         Some(ty) => quote!(#ty),
         None => {
             let ty = &first.ty;
-            quote!(<#ty as ::autodiff::__private::Differentiable>::Scalar)
+            quote!(<#ty as ::autodiff::__private::Field>::Scalar)
         }
     };
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
@@ -81,14 +82,17 @@ fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
         where_clause
             .predicates
             .push(if i == 0 && float_field.is_none() {
-                syn::parse_quote_spanned!(ty.span()=> #ty: ::autodiff::__private::Differentiable)
+                syn::parse_quote_spanned!(ty.span()=> #ty: ::autodiff::__private::Field)
             } else {
                 syn::parse_quote_spanned!(ty.span()=>
-                    #ty: ::autodiff::__private::Differentiable<Scalar = #scalar>
+                    #ty: ::autodiff::__private::Field<Scalar = #scalar>
                 )
             });
     }
     let trait_path = quote!(::autodiff::__private::Differentiable);
+    // The fields' operations: `Differentiable`'s, or an ndarray array's (see the runtime's
+    // `Field`).
+    let field_path = quote!(::autodiff::__private::Field);
     let construct = |each: &dyn Fn(&Field) -> TokenStream| -> TokenStream {
         let parts = fields.iter().map(|f| {
             let value = each(f);
@@ -110,7 +114,7 @@ fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
     let zeros = construct(&|f| {
         let m = &f.member;
         if f.derivative {
-            quote_spanned!(f.ty.span()=> #trait_path::zeros_like(&self.#m))
+            quote_spanned!(f.ty.span()=> #field_path::zeros_like(&self.#m))
         } else {
             copy(f)
         }
@@ -149,17 +153,17 @@ fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
             }
 
             fn add_scaled(&mut self, alpha: Self::Scalar, other: &Self) {
-                #(#trait_path::add_scaled(&mut self.#members, alpha, &other.#members);)*
+                #(#field_path::add_scaled(&mut self.#members, alpha, &other.#members);)*
             }
 
             fn dot(&self, other: &Self) -> Self::Scalar {
                 <Self::Scalar as ::autodiff::__private::Zero>::zero()
-                    #(+ #trait_path::dot(&self.#members, &other.#members))*
+                    #(+ #field_path::dot(&self.#members, &other.#members))*
             }
 
             fn to_flat(&self) -> ::std::vec::Vec<Self::Scalar> {
                 let mut flat = ::std::vec::Vec::with_capacity(#trait_path::flat_len(self));
-                #(flat.extend(#trait_path::to_flat(&self.#members));)*
+                #(flat.extend(#field_path::to_flat(&self.#members));)*
                 flat
             }
 
@@ -171,7 +175,7 @@ fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
             }
 
             fn flat_len(&self) -> usize {
-                0 #(+ #trait_path::flat_len(&self.#members))*
+                0 #(+ #field_path::flat_len(&self.#members))*
             }
         }
     })

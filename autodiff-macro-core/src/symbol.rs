@@ -282,6 +282,8 @@ slice_prims! {
     LOGSUMEXP = "logsumexp", 1, true, true;
     MAX_OF = "max_of", 1, true, true;
     MIN_OF = "min_of", 1, true, true;
+    FOLD_MAX = "fold_max", 1, true, true;
+    FOLD_MIN = "fold_min", 1, true, true;
 }
 
 /// The runtime's reduction called `name` (`dot(&a, &b)`, `sum(&v)`).

@@ -266,7 +266,7 @@ fn dot_items<T: Differentiable>(a: &[T], b: &[T]) -> T::Scalar {
 /// The value of `item`'s shape made of the first floats of `rest`, which it moves past them
 /// (what a container's or a derived struct's `from_flat` does for each part).
 #[doc(hidden)]
-pub fn take_flat<T: Differentiable>(item: &T, rest: &mut &[T::Scalar]) -> T {
+pub fn take_flat<T: crate::field::Field>(item: &T, rest: &mut &[T::Scalar]) -> T {
     let (head, tail) = rest.split_at(item.flat_len());
     *rest = tail;
     item.from_flat(head)

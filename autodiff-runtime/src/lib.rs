@@ -83,6 +83,7 @@ mod cotangent;
 mod dense;
 mod differentiable;
 mod dual;
+mod field;
 mod fields;
 mod optim;
 mod primal;
@@ -98,6 +99,8 @@ pub use cotangent::{Accumulate, Cotangent, ZeroGrad};
 pub use dense::{hessian, jacobian, jacobian_fwd, jacobian_rev};
 pub use differentiable::{check_flat_len, take_flat, Differentiable, SecondOrder, ThirdOrder};
 pub use dual::Dual;
+#[doc(hidden)]
+pub use field::Field;
 #[doc(hidden)]
 pub use fields::{
     differentiable_value, field_derivative, no_gradient, tangent_or_zero, tangent_slice_or_zero,

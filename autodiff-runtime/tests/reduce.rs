@@ -276,6 +276,41 @@ fn max_of_by_hand() {
 }
 
 #[test]
+fn ties_split_the_seed_however_many() {
+    // A few ties (found in the first pass) and many (added in a second one).
+    for ties in [1, 2, 4, 5, 9] {
+        let mut v = vec![0.5; 12];
+        for k in 0..ties {
+            v[11 - k] = 3.0;
+        }
+        let mut dv = vec![1.0; 12];
+        rules::max_of(&v, 3.0, 6.0, Some(&mut dv));
+        let share = 6.0 / ties as f64;
+        let expected: Vec<f64> = v
+            .iter()
+            .map(|&x| if x == 3.0 { 1.0 + share } else { 1.0 })
+            .collect();
+        assert_eq!(dv, expected, "{ties} ties");
+    }
+}
+
+#[test]
+fn folds_pass_over_nan() {
+    assert_eq!(ad::fold_max(&[1.0, f64::NAN, 3.0]), 3.0);
+    assert_eq!(ad::fold_min(&[f64::NAN, 1.0, -3.0]), -3.0);
+    assert!(ad::fold_max::<f64>(&[]).is_nan());
+    let mut dv = [0.0; 3];
+    rules::fold_max(&[1.0, f64::NAN, 3.0], 3.0, 2.0, Some(&mut dv));
+    assert_eq!(dv, [0.0, 0.0, 2.0]);
+    // Nothing counted (only NaNs): nothing added, where `max_of` adds NaN.
+    let mut dv = [0.0; 2];
+    rules::fold_min(&[f64::NAN; 2], f64::NAN, 2.0, Some(&mut dv));
+    assert_eq!(dv, [0.0; 2]);
+    rules::max_of(&[f64::NAN; 2], f64::NAN, 2.0, Some(&mut dv));
+    assert!(dv.iter().all(|d| d.is_nan()));
+}
+
+#[test]
 fn min_of_by_hand() {
     let mut dv = [0.0; 3];
     rules::min_of(&[1.0, 3.0, -2.0], -2.0, 4.0, Some(&mut dv));

@@ -68,6 +68,8 @@ fn rule_operands(a: &Assign) -> Vec<usize> {
                 RuleArg::Out => None,
             })
             .collect(),
+        // A whole-array rule reads every operand (`record::needed`).
+        Op::Tensor(_) => a.args.iter().filter_map(slot_of).map(|s| s.0).collect(),
         _ => Vec::new(),
     }
 }
@@ -135,7 +137,9 @@ impl Context<'_> {
     /// only reader is the statement after it.
     fn candidate(&self, block: &[Stmt], k: usize, a: &Assign) -> bool {
         let t = a.dst.0;
-        let reader_reads_it = matches!(block.get(k + 1), Some(Stmt::Assign(next)) if rule_operands(next).contains(&t));
+        // The sweep replays it where a float primitive's rule runs (`recompute_at_use`).
+        let reader_reads_it = matches!(block.get(k + 1), Some(Stmt::Assign(next))
+            if matches!(next.op, Op::Prim(_)) && rule_operands(next).contains(&t));
         self.body.slots[t].ty == SlotTy::Float
             && matches!(a.op, Op::Prim(_) | Op::Copy)
             && self.defs[t] == 1

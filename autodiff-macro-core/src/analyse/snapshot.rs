@@ -116,6 +116,15 @@ pub fn rule_reads(a: &crate::ir::Assign, active: &[bool]) -> (Vec<usize>, bool) 
             }
         }
         Op::Reduce(prim, _) => out = prim.reads_out,
+        // A whole-array rule reads every operand and its value (`record::needed`).
+        Op::Tensor(_) => {
+            out = true;
+            for s in a.args.iter().filter_map(crate::ir::walk::slot_of) {
+                if !slots.contains(&s.0) {
+                    slots.push(s.0);
+                }
+            }
+        }
         _ => {}
     }
     (slots, out)

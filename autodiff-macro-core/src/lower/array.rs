@@ -41,7 +41,13 @@ fn vec_body(mac: &syn::Macro) -> Option<Expr> {
 impl Lowerer<'_> {
     /// `base[index]`: an element read when fully indexed, else a row of a matrix.
     pub(super) fn index_expr(&mut self, e: &Expr, i: &syn::ExprIndex, out: &mut Block) -> Val {
-        let base = self.expr(&i.expr, out);
+        let mut base = self.expr(&i.expr, out);
+        if let (Val::Place(p), Expr::Tuple(_) | Expr::Array(_)) = (&base, &*i.index) {
+            // `pose.r[(0, 1)]`, `m.w[[i, j]]`: an element of a field of a nalgebra or ndarray
+            // type, read whole.
+            let v = self.place_value(p.clone(), i.expr.span(), out);
+            base = Val::Float(v);
+        }
         if let Val::Float(Operand::Slot(s)) = &base {
             if self.slots[s.0].ty == SlotTy::Value {
                 return self.tensor_index(e, Operand::Slot(*s), &i.index, out);

@@ -284,6 +284,9 @@ impl Lowerer<'_> {
             }
         }
         if let Expr::ForLoop(f) = e {
+            if let Some(fold) = self.running_extremum(f) {
+                return self.stmt_expr(&fold, out);
+            }
             if let Some(rows) = self.rows_loop(f) {
                 return self.stmt_expr(&rows, out);
             }

@@ -15,7 +15,28 @@ use quote::{quote, ToTokens};
 use syn::spanned::Spanned;
 use syn::{BinOp, Expr, Lit, UnOp};
 
+/// What a called path may name; see [`Lowerer::path_kind`].
+pub(super) struct PathKind {
+    pub qualifier_is_float: bool,
+    pub runtime_path: bool,
+}
+
 impl Lowerer<'_> {
+    /// Whether a called path is a function of the float type (`f64::max`, `T::exp`) or may
+    /// be the runtime's (`max`, `autodiff::dot`).
+    pub(super) fn path_kind(&self, path: &syn::Path) -> PathKind {
+        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let generics = crate::parse::signature::generic_floats(&self.f.item.sig);
+        PathKind {
+            qualifier_is_float: segments.len() == 2
+                && (segments[0] == "f64"
+                    || segments[0] == "f32"
+                    || segments[0] == "Float"
+                    || generics.iter().any(|g| *g == segments[0])),
+            runtime_path: segments.len() == 1 || (segments.len() >= 2 && segments[0] == "autodiff"),
+        }
+    }
+
     pub(super) fn expr(&mut self, e: &Expr, out: &mut Block) -> Val {
         match e {
             Expr::Lit(lit) => self.lit(e, &lit.lit),
@@ -402,6 +423,11 @@ impl Lowerer<'_> {
         let receiver = match self.expr(&m.receiver, out) {
             Val::Place(p) => match Self::place_method(e, m, &p) {
                 Some(val) => return val,
+                // `pose.r.transpose()`: a field of a nalgebra or ndarray type, read whole.
+                None if crate::symbol::tensor::VALUE_METHODS.contains(&name.as_str()) => {
+                    let v = self.place_value(p, m.receiver.span(), out);
+                    return self.tensor_method(e, m, v, out);
+                }
                 None if !is_float_method(&name) => return self.method_as_call(e, m, &p, out),
                 None => Val::Float(self.place_read(p, m.receiver.span(), out)),
             },
@@ -540,21 +566,16 @@ impl Lowerer<'_> {
                 "calls through expressions are not supported in a #[differentiable] function",
             );
         };
-        let segments: Vec<String> = func
+        let last = func
             .path
             .segments
-            .iter()
+            .last()
             .map(|s| s.ident.to_string())
-            .collect();
-        let last = segments.last().cloned().unwrap_or_default();
-        let generics = crate::parse::signature::generic_floats(&self.f.item.sig);
-        let qualifier_is_float = segments.len() == 2
-            && (segments[0] == "f64"
-                || segments[0] == "f32"
-                || segments[0] == "Float"
-                || generics.iter().any(|g| *g == segments[0]));
-        let runtime_path =
-            segments.len() == 1 || (segments.len() >= 2 && segments[0] == "autodiff");
+            .unwrap_or_default();
+        let PathKind {
+            qualifier_is_float,
+            runtime_path,
+        } = self.path_kind(&func.path);
 
         if let Some(conversion) = self.conversion(func) {
             // `f64::from(i)`, `T::from_usize(n)`, `NumCast::from(c)`: ordinary code, never a

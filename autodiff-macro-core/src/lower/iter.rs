@@ -73,6 +73,9 @@ impl Lowerer<'_> {
     /// one the transform cannot take.
     pub(super) fn desugar_chain(&mut self, e: &Expr) -> Option<Result<Expr, Refusal>> {
         let Expr::MethodCall(m) = e else { return None };
+        if let Some(reduction) = self.fold_extremum(m) {
+            return Some(Ok(reduction));
+        }
         let (consumer, receiver) = self.consumer(m)?;
         if !self.touches_floats(e) {
             return None;

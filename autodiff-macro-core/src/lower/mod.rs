@@ -31,6 +31,7 @@ mod expr;
 mod iter;
 mod opaque;
 mod place;
+mod running;
 mod slices;
 mod stmt;
 mod structs;

@@ -59,6 +59,16 @@ impl Lowerer<'_> {
         Operand::Slot(t)
     }
 
+    /// `place` read whole as an ndarray or nalgebra value (`pose.r` in `pose.r * p`), into a
+    /// new value slot: a clone of the field, whose gradient the reverse sweep adds into the
+    /// gradient's field. A float field read this way is a value too (a float is one).
+    pub(super) fn place_value(&mut self, place: PlaceRef, span: Span, out: &mut Block) -> Operand {
+        let r = self.field_array(&place, 0);
+        let t = self.temp(SlotTy::Value);
+        self.assign(out, t, Op::Read(r), vec![], true, span);
+        Operand::Slot(t)
+    }
+
     /// `place.member`.
     pub(super) fn place_field(mut place: PlaceRef, member: &syn::Member) -> Val {
         place.path.push(Seg::Field(member.clone()));

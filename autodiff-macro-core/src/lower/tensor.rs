@@ -97,9 +97,18 @@ impl Lowerer<'_> {
             syn::BinOp::Mul(_) => &t::MUL,
             _ => &t::DIV,
         };
-        let lo = self.operand(l, e.span(), out);
-        let ro = self.operand(r, e.span(), out);
+        let lo = self.value_operand(l, e.span(), out);
+        let ro = self.value_operand(r, e.span(), out);
         self.tensor(op, vec![lo, ro], e.span(), out)
+    }
+
+    /// An operand of an operation on values: a place inside a parameter is read whole (a
+    /// nalgebra or ndarray field, or a float one), anything else as `operand` has it.
+    pub(super) fn value_operand(&mut self, v: Val, span: Span, out: &mut Block) -> Operand {
+        match v {
+            Val::Place(p) => self.place_value(p, span, out),
+            v => self.operand(v, span, out),
+        }
     }
 
     /// Whether `e` names a parameter of an ndarray or nalgebra type that has no gradient (left
@@ -296,7 +305,7 @@ impl Lowerer<'_> {
         for (i, arg) in m.args.iter().enumerate() {
             if i + 1 < op.diff {
                 let v = self.expr(arg, out);
-                args.push(self.operand(v, arg.span(), out));
+                args.push(self.value_operand(v, arg.span(), out));
             } else if std::ptr::eq(op, &t::POWI) {
                 args.push(self.int_operand(arg, out));
             } else {

@@ -58,6 +58,21 @@ impl Sweeper<'_> {
         }
     }
 
+    /// A copy of a field read whole as an ndarray or nalgebra value (`pose.r`); for a
+    /// tangent's field the derivative does not flow into, a zero of its shape.
+    pub(super) fn value_copy(&self, r: &ArrayRef) -> TokenStream {
+        let place = self.place(r);
+        let copy = quote!(::core::clone::Clone::clone(&#place));
+        match self.tangent_guard(r) {
+            Some(guard) => quote!(if #guard {
+                #copy
+            } else {
+                ::autodiff::__private::tensor::zeros_like(&#place)
+            }),
+            None => copy,
+        }
+    }
+
     /// `__d_x[i][j]`; for a place inside a parameter, the same place in its destination.
     pub(super) fn adjoint_element(&self, r: &ArrayRef) -> TokenStream {
         let name = &self.names.array_adjoint[r.array.0];

@@ -130,6 +130,8 @@ impl Sweeper<'_> {
                 let lit_receiver = matches!(a.args.first(), Some(Operand::Lit(_)));
                 rules::primal(prim, args, lit_receiver, &float)
             }
+            // A field read whole as a value: a copy.
+            Op::Read(r) if self.body.slots[a.dst.0].ty == SlotTy::Value => self.value_copy(r),
             Op::Read(r) => self.element(r),
             Op::Reduce(prim, refs) => {
                 let name = quote::format_ident!("{}", prim.name);

@@ -54,6 +54,25 @@ impl Sweeper<'_> {
         let dst = &self.body.slots[a.dst.0].name;
         let value_dst = self.body.slots[a.dst.0].ty == SlotTy::Value;
         let seed = self.names.namer.fresh("__seed");
+        if let (Op::Read(r), true) = (&a.op, value_dst) {
+            // y = m.w (a field read whole)  ⇒  m̄.w += ȳ
+            let add = if self.an.is_array_active(r.array) {
+                let field = self.adjoint_element(r);
+                let add = quote!(::autodiff::__private::tensor::add_grad(&mut #field, &#seed););
+                match self.body.array(r.array).guard() {
+                    Some(guard) => quote!(if #guard { #add }),
+                    None => add,
+                }
+            } else {
+                quote!()
+            };
+            return quote!({
+                #restore
+                if let ::core::option::Option::Some(#seed) = ::autodiff::__private::tensor::take_seed(&mut #d_dst) {
+                    #add
+                }
+            });
+        }
         let Op::Tensor(op) = &a.op else {
             // A constant (`Array2::zeros(..)`): nothing flows back; the adjoint restarts.
             let clear = if value_dst {

@@ -105,6 +105,22 @@ pub fn method(name: &str) -> Option<&'static TensorOp> {
     })
 }
 
+/// The methods only ndarray's and nalgebra's values have among those `method` knows: called
+/// on a field of a parameter (`pose.r.transpose()`), they read the field as a value.
+pub const VALUE_METHODS: &[&str] = &[
+    "dot",
+    "cross",
+    "component_mul",
+    "norm",
+    "norm_squared",
+    "t",
+    "transpose",
+    "row",
+    "column",
+    "sum_axis",
+    "mapv",
+];
+
 /// The methods `method` knows, for messages.
 pub const METHODS: &str = "dot, cross, component_mul, sum, mean, norm, norm_squared, t, transpose, row, column, sum_axis, mapv, map, clone, to_owned, view, the elementwise exp, ln, tanh, sin, cos, sqrt, recip, abs, powi, and max and min with a float (with a float: arithmetic `+ - * /`)";
 

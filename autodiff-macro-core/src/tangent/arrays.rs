@@ -195,8 +195,11 @@ impl Tangents<'_> {
                 terms.push((Op::Copy, vec![acc]));
             }
             // The tangent of the elements equal to the extremum, averaged over ties.
-            ("max_of" | "min_of", [Some(t)]) => {
-                let acc = self.tie_average(out, &refs[0], t, &y, span);
+            ("max_of" | "min_of" | "fold_max" | "fold_min", [Some(t)]) => {
+                // A fold is NaN when no element counts, and gives them nothing then; an
+                // extremum is NaN from a NaN element, and gives them all NaN.
+                let fold = prim.name.starts_with("fold");
+                let acc = self.tie_average(out, &refs[0], t, &y, fold, span);
                 terms.push((Op::Copy, vec![acc]));
             }
             _ => {}
@@ -236,13 +239,14 @@ impl Tangents<'_> {
     }
 
     /// The mean of `ẋᵢ` over the `i` with `xᵢ = y`, by a loop (the reverse rule splits the
-    /// seed among ties the same way).
+    /// seed among ties the same way); with no such `i`, 0 if `none_is_zero`, else NaN.
     fn tie_average(
         &mut self,
         out: &mut Block,
         x: &ArrayRef,
         tx: &ArrayRef,
         y: &Operand,
+        none_is_zero: bool,
         span: Span,
     ) -> Operand {
         let acc = self.temp(SlotTy::Float);
@@ -280,12 +284,14 @@ impl Tangents<'_> {
                 els: Block::new(),
             }));
         });
-        self.op(
-            out,
-            &symbol::DIV,
-            vec![Operand::Slot(acc), Operand::Slot(count)],
-            span,
-        )
+        let count = if none_is_zero {
+            // No element equals `y`: no tangent, not 0 / 0.
+            let one = self.lit(1.0);
+            self.op(out, &symbol::MAX, vec![Operand::Slot(count), one], span)
+        } else {
+            Operand::Slot(count)
+        };
+        self.op(out, &symbol::DIV, vec![Operand::Slot(acc), count], span)
     }
 
     /// `for i in 0..x.len() { body(i) }`, with `i` in a `usize` slot.
@@ -397,7 +403,7 @@ impl Tangents<'_> {
     }
 
     /// `t = prim(args)` into a new temporary.
-    fn op(
+    pub(super) fn op(
         &mut self,
         out: &mut Block,
         prim: &'static symbol::Prim,

@@ -271,7 +271,7 @@ impl Tangents<'_> {
         }
     }
 
-    fn tangent_ref(&self, r: &ArrayRef) -> Option<ArrayRef> {
+    pub(super) fn tangent_ref(&self, r: &ArrayRef) -> Option<ArrayRef> {
         self.array_tan[r.array.0].map(|array| ArrayRef {
             array,
             index: r.index.clone(),

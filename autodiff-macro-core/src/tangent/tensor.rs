@@ -12,6 +12,18 @@ impl Tangents<'_> {
     /// `y = op(args)` with its tangent, or a constant assigned to a value with a zero one.
     pub(super) fn tensor_assign(&mut self, a: &Assign, tan: SlotId, out: &mut Block) {
         let span = a.span;
+        if let Op::Read(r) = &a.op {
+            // A field read whole (`pose.r`): the tangent's field, or a zero of its shape.
+            out.push(Stmt::Assign(a.clone()));
+            match self.tangent_ref(r) {
+                Some(t) => self.assign(out, tan, Op::Read(t), vec![], a.first_def, span),
+                None => {
+                    let dst = Operand::Slot(a.dst);
+                    self.tensor_set(out, tan, &t::ZEROS_LIKE, vec![dst], a.first_def, span);
+                }
+            }
+            return;
+        }
         let Op::Tensor(op) = &a.op else {
             // A constant (`Array2::zeros(..)`) or a copy: a zero of its shape.
             out.push(Stmt::Assign(a.clone()));
@@ -188,16 +200,22 @@ impl Tangents<'_> {
         if op.diff == 2 {
             let b = args[1].clone();
             let (ta, tb) = (ta[0].clone(), ta[1].clone());
+            // With one tangent, a zero of the result's shape beside it: an operand broadcast
+            // (a float, a row over a matrix) has a tangent of its own shape, and `s + a`
+            // moves every element by ṡ.
+            let zero = |s: &mut Self, out: &mut Block| {
+                s.tensor_tmp(out, &t::ZEROS_LIKE, vec![y.clone()], span)
+            };
             return match name {
                 "add" => match (ta, tb) {
                     (Some(x), Some(z)) => Some((&t::ADD, vec![x, z])),
-                    (Some(x), None) | (None, Some(x)) => Some((&t::COPY, vec![x])),
+                    (Some(x), None) | (None, Some(x)) => Some((&t::ADD, vec![x, zero(self, out)])),
                     (None, None) => None,
                 },
                 "sub" => match (ta, tb) {
                     (Some(x), Some(z)) => Some((&t::SUB, vec![x, z])),
-                    (Some(x), None) => Some((&t::COPY, vec![x])),
-                    (None, Some(z)) => Some((&t::NEG, vec![z])),
+                    (Some(x), None) => Some((&t::ADD, vec![x, zero(self, out)])),
+                    (None, Some(z)) => Some((&t::SUB, vec![zero(self, out), z])),
                     (None, None) => None,
                 },
                 // ẏ = ȧ / b − y ⊙ ḃ / b
@@ -282,10 +300,15 @@ impl Tangents<'_> {
                 (&t::ADD, vec![s.clone(), s])
             }
             // ẏ = Σ a ⊙ ȧ / y
+            // ẏ = Σ a ⊙ ȧ / y, and 0 at a = 0 as the reverse rule has it (not 0/0).
             "norm" => {
                 let p = self.tensor_tmp(out, &t::COMPONENT_MUL, vec![a, ta.clone()], span);
                 let s = self.tensor_tmp(out, &t::SUM, vec![p], span);
-                (&t::DIV, vec![s, y.clone()])
+                let (zero, y_tokens) = (self.float.zero(), self.operand_tokens(y));
+                let d = self.zero_if(out, quote::quote!(#y_tokens == #zero), span, |tr, els| {
+                    tr.op(els, &crate::symbol::DIV, vec![s, y.clone()], span)
+                });
+                (&t::TO_SCALAR, vec![d])
             }
             _ => unreachable!("every tensor operation has a tangent: {name}"),
         })

@@ -95,6 +95,21 @@ pub fn min_of<F: Float>(v: &[F]) -> F {
     extremum(v, F::infinity(), |x, best| x < best)
 }
 
+/// The running maximum of the loop `for &x in v { m = m.max(x) }` started from NaN:
+/// `F::max` folded over `v`, which passes over NaN elements (NaN when `v` is empty or every
+/// element is NaN). `#[differentiable]` differentiates such a loop as `m.max(fold_max(v))`,
+/// which has the loop's value for every start `m`.
+#[inline]
+pub fn fold_max<F: Float>(v: &[F]) -> F {
+    v.iter().fold(F::nan(), |m, &x| m.max(x))
+}
+
+/// The running minimum, as [`fold_max`]: `F::min` folded over `v` from NaN.
+#[inline]
+pub fn fold_min<F: Float>(v: &[F]) -> F {
+    v.iter().fold(F::nan(), |m, &x| m.min(x))
+}
+
 /// The first element that `better` prefers to all others, or the first NaN.
 #[inline]
 fn extremum<F: Float>(v: &[F], empty: F, better: impl Fn(F, F) -> bool) -> F {

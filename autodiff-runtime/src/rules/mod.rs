@@ -14,6 +14,7 @@
 //!
 //! The rules of the slice primitives ([`dot`], [`sum`], [`mean`], [`norm`],
 //! [`norm_squared`], [`logsumexp`], [`softmax`], [`max_of`], [`min_of`],
+//! [`fold_max`], [`fold_min`],
 //! defined in `reduce.rs`) extend the convention so that they never allocate:
 //!
 //! 1. After the primal values and the `seed` (an `F` for a scalar output; a

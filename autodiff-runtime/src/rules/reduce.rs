@@ -199,6 +199,46 @@ pub fn min_of<F: Float>(v: &[F], out: F, seed: F, dv: Option<&mut [F]>) {
     route_to_extremum("rules::min_of", v, out, seed, dv);
 }
 
+/// The running maximum; takes the primal output `out = fold_max(v)`.
+///
+/// `y = F::max` folded over `v`  `⇒`  the seed goes to the elements equal to `y`, as
+/// [`max_of`]: split equally among ties (the loop `m = m.max(x)` would halve it at each tie
+/// instead; at a tie the derivative is not defined, and this is JAX's convention).
+///
+/// `F::max` passes over NaN, so NaN elements get nothing; `y` NaN (`v` empty, or every
+/// element NaN) gets nothing either: `m.max(y)` then gives the whole seed to `m`.
+///
+/// # Panics
+/// If `dv` is `Some` and its length differs from that of `v`.
+#[inline]
+#[track_caller]
+pub fn fold_max<F: Float>(v: &[F], out: F, seed: F, dv: Option<&mut [F]>) {
+    route_to_fold("rules::fold_max", v, out, seed, dv);
+}
+
+/// The running minimum; takes the primal output `out = fold_min(v)`; as [`fold_max`].
+///
+/// # Panics
+/// If `dv` is `Some` and its length differs from that of `v`.
+#[inline]
+#[track_caller]
+pub fn fold_min<F: Float>(v: &[F], out: F, seed: F, dv: Option<&mut [F]>) {
+    route_to_fold("rules::fold_min", v, out, seed, dv);
+}
+
+/// [`route_to_extremum`] for a fold, where a NaN result comes from no element.
+#[inline]
+#[track_caller]
+fn route_to_fold<F: Float>(op: &str, v: &[F], out: F, seed: F, dv: Option<&mut [F]>) {
+    if out.is_nan() {
+        if let Some(dv) = &dv {
+            check_len(op, "v", v.len(), "dv", dv.len());
+        }
+        return;
+    }
+    route_to_extremum(op, v, out, seed, dv);
+}
+
 /// Shared routing of [`max_of`] and [`min_of`]: the seed is split among the
 /// elements equal to `out`.
 #[inline]
@@ -210,11 +250,28 @@ fn route_to_extremum<F: Float>(op: &str, v: &[F], out: F, seed: F, dv: Option<&m
         add_constant(dv, F::nan());
         return;
     }
-    let ties = v.iter().filter(|&&x| x == out).count();
+    // One pass finds the ties, remembering the first few; a second one only for more.
+    const FEW: usize = 4;
+    let mut first = [0; FEW];
+    let mut ties = 0;
+    for (i, &x) in v.iter().enumerate() {
+        if x == out {
+            if ties < FEW {
+                first[ties] = i;
+            }
+            ties += 1;
+        }
+    }
     if ties == 0 {
         return;
     }
     let share = seed / len_as::<F>(ties);
+    if ties <= FEW {
+        for &i in &first[..ties] {
+            dv[i] = dv[i] + share;
+        }
+        return;
+    }
     for (acc, &x) in dv.iter_mut().zip(v) {
         if x == out {
             *acc = *acc + share;

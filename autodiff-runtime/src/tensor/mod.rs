@@ -423,6 +423,13 @@ pub fn deliver<G: Grad, S: Acc<G>>(dest: &mut G, acc: &mut S) {
     }
 }
 
+/// `dest += g`: the gradient of a field read whole (`pose.r`) into the gradient's field.
+#[inline]
+#[track_caller]
+pub fn add_grad<G: Grad>(dest: &mut G, g: &G) {
+    dest.add_assign_grad(g);
+}
+
 macro_rules! binary_op {
     ($(#[$doc:meta])* $trait_:ident, $name:ident, $rev:ident, $op:ident, $op_rev:ident) => {
         $(#[$doc])*

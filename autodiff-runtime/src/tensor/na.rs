@@ -71,6 +71,38 @@ macro_rules! common {
             }
         }
 
+        /// A nalgebra value's floats in its storage order (column by column); shapes that
+        /// differ panic with both. nalgebra's own `dot` is the same inner product.
+        impl<$($gen)*> crate::Differentiable for $m {
+            type Scalar = $f;
+            fn zeros_like(&self) -> $m {
+                self.map(|_| 0.0)
+            }
+            #[track_caller]
+            fn add_scaled(&mut self, alpha: $f, other: &$m) {
+                same_shape("Differentiable::add_scaled", self, other);
+                self.zip_apply(other, |a, b| *a += alpha * b);
+            }
+            #[track_caller]
+            fn dot(&self, other: &$m) -> $f {
+                same_shape("Differentiable::dot", self, other);
+                self.iter().zip(other.iter()).map(|(a, b)| a * b).sum()
+            }
+            fn to_flat(&self) -> Vec<$f> {
+                self.as_slice().to_vec()
+            }
+            #[track_caller]
+            fn from_flat(&self, flat: &[$f]) -> $m {
+                crate::check_flat_len(self.len(), flat.len());
+                let mut out = self.clone();
+                out.copy_from_slice(flat);
+                out
+            }
+            fn flat_len(&self) -> usize {
+                self.len()
+            }
+        }
+
         impl<$($gen)*> AsTensor for $m {
             type T = $m;
             #[inline]
