@@ -788,18 +788,21 @@ mod known_seed1_p99_jvp {
 }
 
 // The entries of array programs (`aK`, `--arrays`, each with its loop reference `mod loops`)
-// build with the features `ndarray` and `nalgebra` only:
-// `cargo test --features ndarray,nalgebra --test difftest_found -- --ignored`. Their bugs, open:
-// - a float variable overwritten near an array operation that reads it: `_grad` reads the
+// build with the features `ndarray` and `nalgebra` only
+// (`cargo test --features ndarray,nalgebra --test difftest_found`). The bugs they found are
+// fixed, their `ignore`s removed, and they now guard the fixes:
+// - a float variable overwritten near an array operation that reads it: `_grad` read the
 //   value after the overwrite (`seed1_a87`, `seed7_a126`: overwritten by a value without
 //   derivative; `seed6_a42`, `seed1_a136`: overwritten by the operation itself, then read by a
-//   nonlinear function), or `_hvp` is wrong (`seed2_a40_hvp`, `seed1_a81_hvp`,
-//   `seed2_a56_hvp`, `seed3_a124_hvp`, `seed5_a168_hvp`: overwritten twice);
-// - `_jvp` and `_hvp` of a value's `norm()` at the origin give NaN where `_grad` gives 0
-//   (`seed3_a165_jvp`);
-// - a float `+` a value without derivative is lowered as float arithmetic, and the tangent of
-//   a vector `+` a matrix without derivative is not broadcast (`known_seed5_a25_jvp`,
-//   `known_seed5_a7_jvp`, written with `--known-bugs`).
+//   nonlinear function), or `_hvp` was wrong (`seed2_a40_hvp`, `seed1_a81_hvp`,
+//   `seed2_a56_hvp`, `seed3_a124_hvp`, `seed5_a168_hvp`: overwritten twice): an array
+//   operation's rule now counts as reading its float operands (598a003);
+// - `_jvp` and `_hvp` of a value's `norm()` at the origin gave NaN where `_grad` gives 0
+//   (`seed3_a165_jvp`; 542f145);
+// - a float `+` a value without derivative had the derivative of a float, and the tangent of a
+//   vector `+` a matrix without derivative was not broadcast (`known_seed5_a25_jvp`,
+//   `known_seed5_a7_jvp`, written with `--known-bugs` while the batches kept them out;
+//   2169a15).
 
 /// Found by `cargo run -p difftest --release -- --programs 0 --arrays 100 --seed 2` in `a40`, shrunk:
 /// MISMATCH a40 hvp-dual component 0 at x = [0.8542957636604989, -0.9412002317523236, -0.6377460636038206, -0.425733241268758, 0.7600100438259101, -0.5930970420403894, 0.507354731969639, 0.3772994430374599, 0.21798850033648254], seed = -1.569054064361033, dir = [0.019583627913228874, 0.9171346117469779, -0.8392653082544681, 0.652584927046997, 0.41360463449466023, -0.7159379947506264, 0.7573574735139375, 0.4382893268733583, 0.5481590384386983]: hvp vs nested duals: hvp 0.0000000031197705804703324 but nested dual numbers 0.0000000072428506851953955
@@ -1019,7 +1022,6 @@ mod seed2_a40_hvp {
     }
 
     #[test]
-    #[ignore = "difftest found this mismatch; it fails until the macro is fixed"]
     fn at_the_failing_point() {
         let (x, seed, dir) = (
             vec![
@@ -1295,7 +1297,6 @@ mod seed3_a165_jvp {
     }
 
     #[test]
-    #[ignore = "difftest found this mismatch; it fails until the macro is fixed"]
     fn at_the_failing_point() {
         let (x, seed, dir) = (
             vec![
@@ -1567,7 +1568,6 @@ mod known_seed5_a25_jvp {
     }
 
     #[test]
-    #[ignore = "difftest found this mismatch; it fails until the macro is fixed"]
     fn at_the_failing_point() {
         let (x, seed, dir) = (
             vec![
@@ -1820,7 +1820,6 @@ mod known_seed5_a7_jvp {
     }
 
     #[test]
-    #[ignore = "difftest found this mismatch; it fails until the macro is fixed"]
     fn at_the_failing_point() {
         let (x, seed, dir) = (
             vec![
@@ -2142,7 +2141,6 @@ mod seed1_a87 {
     }
 
     #[test]
-    #[ignore = "difftest found this mismatch; it fails until the macro is fixed"]
     fn at_the_failing_point() {
         let (x, seed, dir) = (
             vec![
@@ -2413,7 +2411,6 @@ mod seed6_a42 {
     }
 
     #[test]
-    #[ignore = "difftest found this mismatch; it fails until the macro is fixed"]
     fn at_the_failing_point() {
         let (x, seed, dir) = (
             vec![
@@ -2682,7 +2679,6 @@ mod seed1_a81_hvp {
     }
 
     #[test]
-    #[ignore = "difftest found this mismatch; it fails until the macro is fixed"]
     fn at_the_failing_point() {
         let (x, seed, dir) = (
             vec![
@@ -2999,7 +2995,6 @@ mod seed1_a136 {
     }
 
     #[test]
-    #[ignore = "difftest found this mismatch; it fails until the macro is fixed"]
     fn at_the_failing_point() {
         let (x, seed, dir) = (
             vec![-0.36799863779247843, -0.7967894637488939],
@@ -3264,7 +3259,6 @@ mod seed2_a56_hvp {
     }
 
     #[test]
-    #[ignore = "difftest found this mismatch; it fails until the macro is fixed"]
     fn at_the_failing_point() {
         let (x, seed, dir) = (
             vec![
@@ -3536,7 +3530,6 @@ mod seed3_a124_hvp {
     }
 
     #[test]
-    #[ignore = "difftest found this mismatch; it fails until the macro is fixed"]
     fn at_the_failing_point() {
         let (x, seed, dir) = (
             vec![
@@ -3811,7 +3804,6 @@ mod seed5_a168_hvp {
     }
 
     #[test]
-    #[ignore = "difftest found this mismatch; it fails until the macro is fixed"]
     fn at_the_failing_point() {
         let (x, seed, dir) = (
             vec![
@@ -4116,7 +4108,6 @@ mod seed7_a126 {
     }
 
     #[test]
-    #[ignore = "difftest found this mismatch; it fails until the macro is fixed"]
     fn at_the_failing_point() {
         let (x, seed, dir) = (
             vec![
