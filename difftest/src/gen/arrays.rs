@@ -26,8 +26,8 @@
 //!   `component_mul`, unary `-`, `map(f64::tanh)` and `map(|q| q.tanh())` of the elementwise
 //!   functions but `ln` and `sqrt` (which do not compile), `sum()`, `mean()`, `norm()`,
 //!   `norm_squared()`, `transpose()`, `v[i]`, `m[(i, j)]`, `Vector3::new(..)` of floats
-//!   (static; outside loops and conditions, and what is computed from it is not overwritten
-//!   in a loop nor compared: those do not compile), constant values;
+//!   (static; it and what is computed from it are kept out of loops and conditions, where
+//!   they do not compile), constant values;
 //! - floats: `+ - * /`, `tanh sin cos abs powi`, `exp` of `tanh`, `ln sqrt recip` of `a² + 1`,
 //!   reductions and elements of arrays, parameters and constants.
 //!
@@ -52,7 +52,7 @@ pub fn array_batch(seed: u64, count: usize, known_bugs: bool) -> Vec<ArrayProgra
 
 /// A variable in scope: its name, shape, whether the body may assign it (a local), and
 /// whether its value comes from nalgebra's `::new(..)` of floats, which the transform does not
-/// take in a condition nor overwritten in a loop (see docs/difftest.md).
+/// take in a condition nor in a loop (see docs/difftest.md).
 struct Var {
     name: String,
     shape: Shape,
@@ -195,11 +195,12 @@ impl Writer<'_> {
     }
 
     /// The variables of shape `shape` in scope (the element of a closure aside); in a
-    /// condition, not those built by `::new(..)`.
+    /// condition or a loop, not those built by `::new(..)`.
     fn of_shape(&self, shape: Shape) -> Vec<String> {
+        let fenced = self.in_condition || self.loops > 0;
         self.vars
             .iter()
-            .filter(|v| v.shape == shape && !(self.in_condition && v.built))
+            .filter(|v| v.shape == shape && !(fenced && v.built))
             .map(|v| v.name.clone())
             .collect()
     }
