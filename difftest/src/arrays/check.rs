@@ -278,10 +278,30 @@ pub fn calls(p: &ArrayProgram) -> Calls {
     }
 }
 
-/// `check_NAME(p: &ArrayPoint, inject, t)`.
+/// `check_NAME(p: &ArrayPoint, inject, t)`: the value against the reference's (see
+/// [`reference_check`]), then the checks of [`check_source`].
 fn check_program(p: &ArrayProgram) -> String {
-    let prologue = vec!["let (x, seed, dir) = (p.x.clone(), [p.seed], p.dir.clone());".to_string()];
+    let prologue = vec![
+        "let (x, seed, dir) = (p.x.clone(), [p.seed], p.dir.clone());".to_string(),
+        reference_check(p),
+    ];
     check_source(&p.name, "ArrayPoint", prologue, &calls(p))
+}
+
+/// The kind of the check that the array function and its loop reference agree in value.
+pub const REFERENCE: &str = "reference";
+
+/// The check that the array function and its reference on `f64` agree in value at `x`, to
+/// 1e-9 (their summation orders differ): the two renderings of one description compute one
+/// function. A mismatch is a bug of the generator, not of the transform.
+fn reference_check(p: &ArrayProgram) -> String {
+    format!(
+        "{{ let (value, reference) = ({}({}), {}); t.record(agree(value, reference, 1e-9, 0.0), {:?}, {REFERENCE:?}, 0, p, || format!(\"the array function gives {{value}} but its loop reference {{reference}}\")); }}",
+        p.name,
+        arguments(p, "x"),
+        reference_arguments(p, "x", 0),
+        p.name
+    )
 }
 
 /// `mod loops`: the references of `programs` and their helpers.
@@ -408,6 +428,7 @@ mod tests {
             .ends_with("x[9], &nd2(&dir[0..6], 2, 3), &nd1(&dir[6..9]), dir[9])"));
         let check = check_program(&p);
         assert!(check.starts_with("fn check_a4(p: &ArrayPoint, inject: &str, t: &mut Tally) {"));
+        assert!(check.contains("{ let (value, reference) = (a4(&nd2(&x[0..6], 2, 3), nd1(&x[6..9]).view(), x[9]), loops::a4::<f64>(&x[0..6], &x[6..9], x[9])); t.record(agree(value, reference, 1e-9, 0.0), \"a4\", \"reference\", 0, p, "));
         assert!(check.contains("check_scalar(\"a4\", p, inject, seed[0], &x, "));
         assert!(check.contains("check_hvp(\"a4\", p, inject, &x, &dir, |v: &[Dual<Dual<f64>>]| loops::a4::<Dual<Dual<f64>>>(&v[0..6], &v[6..9], v[9]), "));
         assert!(check.contains("check_grad_and_hvp(\"a4\", p, { let both = a4_grad_and_hvp("));

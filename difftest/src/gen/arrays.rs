@@ -280,17 +280,24 @@ impl Writer<'_> {
     }
 
     /// A local and a value of its shape, which reads it half of the time
-    /// (`v3 = (&v3 * 0.5) + ..`).
+    /// (`v3 = (&v3 * 0.5) + ..`). In a loop, a value that reads its local goes through `tanh`:
+    /// a matrix multiplied by itself at each of four iterations grows to a polynomial of
+    /// degree 16 (entries of 1e9 and more), whose derivatives two summation orders (ndarray's
+    /// products and the reference's loops) round apart.
     fn assignment(&mut self) -> Stmt {
         let locals = self.locals();
         let (name, shape) = locals[self.rng.below(locals.len())].clone();
         let fresh = self.expr(shape, 2);
-        let value = if self.rng.chance(50) {
+        let mut value = if self.rng.chance(50) {
             let carried = Expr::bin(Op::Mul, Expr::Var(name.clone()), Expr::Const(0.5));
             Expr::bin(Op::Add, carried, fresh)
         } else {
             fresh
         };
+        if self.loops > 0 && value.reads(&name) {
+            let style = self.style(Fun::Tanh);
+            value = Expr::Fun(Fun::Tanh, style, Box::new(value));
+        }
         self.assigned(&name, &value);
         Stmt::Assign {
             name,
@@ -755,11 +762,25 @@ impl Writer<'_> {
                 Expr::Cross(Box::new(a), Box::new(b))
             }
             4 | 5 if self.lib == Lib::Static && n <= 4 && self.loops == 0 && !self.in_condition => {
-                let elements = (0..n).map(|_| self.expr(Shape::Scalar, 1)).collect();
-                Expr::New(elements)
+                self.new_vector(n)
             }
             _ => self.elementwise(shape, depth),
         }
+    }
+
+    /// nalgebra's `VectorN::new(..)` of `n` floats, one of which reads a variable: of literals
+    /// alone, Rust cannot tell the element type (`Vector3::new(1.0, 2.0, 3.0).norm()`, E0282).
+    fn new_vector(&mut self, n: usize) -> Expr {
+        let mut elements: Vec<Expr> = (0..n).map(|_| self.expr(Shape::Scalar, 1)).collect();
+        if !elements
+            .iter()
+            .any(|e| e.any(&|e| matches!(e, Expr::Var(_))))
+        {
+            // The first parameter is an array.
+            let first = self.vars[0].name.clone();
+            elements[0] = Expr::Reduce(Reduction::Sum, Box::new(Expr::Var(first)));
+        }
+        Expr::New(elements)
     }
 
     /// A matrix expression of `r` rows and `c` columns.
