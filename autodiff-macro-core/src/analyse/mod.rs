@@ -72,13 +72,13 @@ impl Analysis {
             && !self.recompute.replayed[a.dst.0]
             && self.at_use[a.dst.0].is_none()
             && (!self.slot_snapshot[a.dst.0]
-                || snapshot::rule_reads(a, &self.active).0.contains(&a.dst.0))
+                || record::rule_reads(a, &self.active).0.contains(&a.dst.0))
     }
 
     /// The slots `a`'s rule reads that are recorded where it runs (`snapshot::plan_slots`),
     /// other than the one it assigns (whose save restores it).
     pub fn snapshot_reads(&self, a: &Assign) -> Vec<SlotId> {
-        snapshot::rule_reads(a, &self.active)
+        record::rule_reads(a, &self.active)
             .0
             .into_iter()
             .filter(|&s| s != a.dst.0 && self.slot_snapshot[s])

@@ -35,45 +35,29 @@ pub fn needed(body: &Body, active: &[bool], array_active: &[bool]) -> (Vec<bool>
         }
     };
     for_each_stmt(&body.block, &mut |s| match s {
-        Stmt::Assign(a) if active[a.dst.0] => match &a.op {
-            // Only what the partials of active operands read (`Prim::reads_for`).
-            Op::Prim(prim) => {
-                for &operand in prim.grads {
-                    let receives = a.args.get(operand).and_then(slot_of);
-                    if !receives.is_some_and(|s| active[s.0]) {
-                        continue;
-                    }
-                    for arg in prim.reads_for(operand) {
-                        match arg {
-                            RuleArg::Out => needed[a.dst.0] = true,
-                            RuleArg::In(i) => {
-                                if let Some(op) = a.args.get(*i) {
-                                    need(op, &mut needed);
-                                }
-                            }
+        Stmt::Assign(a) if active[a.dst.0] => {
+            let (slots, out) = rule_reads(a, active);
+            for s in slots {
+                needed[s] = true;
+            }
+            if out {
+                needed[a.dst.0] = true;
+            }
+            // The indices of the element or slices the rule adds into, and a reduction's
+            // inputs.
+            match &a.op {
+                Op::Read(r) => r.index.iter().for_each(|op| need(op, &mut needed)),
+                Op::Reduce(prim, refs) => {
+                    for r in refs {
+                        r.index.iter().for_each(|op| need(op, &mut needed));
+                        if prim.reads_inputs {
+                            arrays[r.array.0] = true;
                         }
                     }
                 }
+                _ => {}
             }
-            Op::Read(r) => r.index.iter().for_each(|op| need(op, &mut needed)),
-            Op::Reduce(prim, refs) => {
-                if prim.reads_out {
-                    needed[a.dst.0] = true;
-                }
-                for r in refs {
-                    r.index.iter().for_each(|op| need(op, &mut needed));
-                    if prim.reads_inputs {
-                        arrays[r.array.0] = true;
-                    }
-                }
-            }
-            Op::Copy | Op::Const(_) => {}
-            // A rule of a whole-array operation reads its operands and its value.
-            Op::Tensor(_) => {
-                needed[a.dst.0] = true;
-                a.args.iter().for_each(|op| need(op, &mut needed));
-            }
-        },
+        }
         // A callee's pullback reads every argument again.
         Stmt::Call(c) if c.outs.iter().any(|o| active[o.0]) => {
             for arg in &c.args {
@@ -96,6 +80,51 @@ pub fn needed(body: &Body, active: &[bool], array_active: &[bool]) -> (Vec<bool>
         _ => {}
     });
     (needed, arrays)
+}
+
+/// The slots the rule of an active `a` reads, and whether it reads its own result: for a
+/// float primitive, what the partials of its active operands read (`Prim::reads_for`); for a
+/// reduction, its result when the rule takes it; for an operation on values, every operand
+/// and its result. The one definition `needed`, the snapshots and `Analysis::saves` use.
+pub fn rule_reads(a: &Assign, active: &[bool]) -> (Vec<usize>, bool) {
+    let (mut slots, mut out) = (Vec::new(), false);
+    if !active[a.dst.0] {
+        return (slots, out);
+    }
+    match &a.op {
+        Op::Prim(prim) => {
+            for &operand in prim.grads {
+                let receives = a.args.get(operand).and_then(slot_of);
+                if !receives.is_some_and(|s| active[s.0]) {
+                    continue;
+                }
+                for arg in prim.reads_for(operand) {
+                    match arg {
+                        RuleArg::Out => out = true,
+                        RuleArg::In(i) => {
+                            if let Some(s) = a.args.get(*i).and_then(slot_of) {
+                                if !slots.contains(&s.0) {
+                                    slots.push(s.0);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Op::Reduce(prim, _) => out = prim.reads_out,
+        // A whole-array rule reads every operand and its value (`record::needed`).
+        Op::Tensor(_) => {
+            out = true;
+            for s in a.args.iter().filter_map(slot_of) {
+                if !slots.contains(&s.0) {
+                    slots.push(s.0);
+                }
+            }
+        }
+        _ => {}
+    }
+    (slots, out)
 }
 
 pub fn saves(an: &Analysis, a: &Assign, in_loop: bool) -> bool {

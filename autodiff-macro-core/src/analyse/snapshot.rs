@@ -87,49 +87,6 @@ pub fn plan(
         .collect()
 }
 
-/// The float slots the rule of `a` reads (`Prim::reads_for` of its active operands), as
-/// `record::needed` marks them, and whether it reads its own result.
-pub fn rule_reads(a: &crate::ir::Assign, active: &[bool]) -> (Vec<usize>, bool) {
-    let (mut slots, mut out) = (Vec::new(), false);
-    if !active[a.dst.0] {
-        return (slots, out);
-    }
-    match &a.op {
-        Op::Prim(prim) => {
-            for &operand in prim.grads {
-                let receives = a.args.get(operand).and_then(crate::ir::walk::slot_of);
-                if !receives.is_some_and(|s| active[s.0]) {
-                    continue;
-                }
-                for arg in prim.reads_for(operand) {
-                    match arg {
-                        crate::symbol::RuleArg::Out => out = true,
-                        crate::symbol::RuleArg::In(i) => {
-                            if let Some(s) = a.args.get(*i).and_then(crate::ir::walk::slot_of) {
-                                if !slots.contains(&s.0) {
-                                    slots.push(s.0);
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        Op::Reduce(prim, _) => out = prim.reads_out,
-        // A whole-array rule reads every operand and its value (`record::needed`).
-        Op::Tensor(_) => {
-            out = true;
-            for s in a.args.iter().filter_map(crate::ir::walk::slot_of) {
-                if !slots.contains(&s.0) {
-                    slots.push(s.0);
-                }
-            }
-        }
-        _ => {}
-    }
-    (slots, out)
-}
-
 /// Float slots recorded where a rule reads them instead of saved at every write: a loop's
 /// accumulator (`dist += d * d`, then `closest.min(dist)` once per run of the loop) would
 /// save its old value on every iteration so that the reverse sweep can restore it; recording
@@ -165,7 +122,7 @@ pub fn plan_slots(
     let (mut writes, mut reads) = (vec![0.0; n], vec![0.0; n]);
     for_each_stmt_at_depth(&body.block, 0, &mut |s: &Stmt, depth: usize| match s {
         Stmt::Assign(a) => {
-            let (slots, out) = rule_reads(a, active);
+            let (slots, out) = super::record::rule_reads(a, active);
             if out {
                 ok[a.dst.0] = false;
             }
