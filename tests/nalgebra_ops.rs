@@ -504,3 +504,41 @@ fn float_overwritten_by_a_value_operation() {
     assert!((value - s * u.sum()).abs() < 1e-15);
     assert!((tangent - (s * t.sum() + tau * u.sum())).abs() < 1e-15);
 }
+
+/// nalgebra's elementwise `ln` and `sqrt` through `map`: their tangents divide by a value,
+/// which nalgebra does not do (found by the array difftest: `_jvp` did not compile).
+#[differentiable]
+fn logs_and_roots(m: &Matrix3<f64>, v: &Vector3<f64>) -> f64 {
+    m.map(f64::ln).sum() + v.map(|x| x.sqrt()).dot(v)
+}
+
+#[test]
+fn elementwise_ln_and_sqrt_in_every_mode() {
+    let m = Matrix3::from_fn(|i, j| 0.5 + (i * 3 + j) as f64 * 0.25);
+    let v = Vector3::new(0.4, 1.3, 2.2);
+    // Closed form: ∂/∂m = 1/m elementwise, ∂/∂v = 1.5·√v.
+    let (gm, gv) = logs_and_roots_grad(&m, &v);
+    assert!((gm - m.map(|x| 1.0 / x)).norm() < 1e-14, "{gm}");
+    assert!((gv - v.map(|x| 1.5 * x.sqrt())).norm() < 1e-14, "{gv}");
+    let x0: Vec<f64> = m.iter().chain(v.iter()).copied().collect();
+    let unpack = |x: &[f64]| {
+        (
+            Matrix3::from_column_slice(&x[..9]),
+            Vector3::from_column_slice(&x[9..]),
+        )
+    };
+    let grad = |x: &[f64]| {
+        let (m, v) = unpack(x);
+        let (gm, gv) = logs_and_roots_grad(&m, &v);
+        gm.iter().chain(gv.iter()).copied().collect::<Vec<f64>>()
+    };
+    let dir: Vec<f64> = (0..12).map(|i| (i as f64 * 0.7).sin()).collect();
+    let (tm, tv) = unpack(&dir);
+    let (value, tangent) = logs_and_roots_jvp(&m, &v, &tm, &tv);
+    assert!((value - logs_and_roots(&m, &v)).abs() < 1e-14);
+    let expected: f64 = grad(&x0).iter().zip(&dir).map(|(g, d)| g * d).sum();
+    assert!((tangent - expected).abs() < 1e-12, "{tangent} {expected}");
+    let (hm, hv) = logs_and_roots_hvp(&m, &v, &tm, &tv);
+    let hv: Vec<f64> = hm.iter().chain(hv.iter()).copied().collect();
+    assert_hvp_matches(grad, &x0, &dir, &hv);
+}

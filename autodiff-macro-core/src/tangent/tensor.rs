@@ -257,7 +257,12 @@ impl Tangents<'_> {
             };
         Some(match name {
             "exp" => mul(self, out, y.clone()),
-            "ln" => (&t::DIV, vec![ta.clone(), a]),
+            // Division by a value written as a product with its reciprocal: nalgebra
+            // divides a matrix by a float only.
+            "ln" => {
+                let r = self.tensor_tmp(out, &t::RECIP, vec![a], span);
+                mul(self, out, r)
+            }
             "tanh" => {
                 let d = self.tensor_tmp(out, &t::ONE_MINUS_SQUARE, vec![y.clone()], span);
                 mul(self, out, d)
@@ -273,7 +278,8 @@ impl Tangents<'_> {
             }
             "sqrt" => {
                 let twice = self.tensor_tmp(out, &t::ADD, vec![y.clone(), y.clone()], span);
-                (&t::DIV, vec![ta.clone(), twice])
+                let r = self.tensor_tmp(out, &t::RECIP, vec![twice], span);
+                mul(self, out, r)
             }
             "recip" => {
                 let sq = self.tensor_tmp(out, &t::SQUARE, vec![y.clone()], span);
