@@ -24,7 +24,7 @@
 //! - nalgebra: `*` of a matrix and a vector or a matrix, `dot`, `cross` (static vectors of
 //!   three), `+ -` of one shape, `*` by a float on either side, `/` by a float,
 //!   `component_mul`, unary `-`, `map(f64::tanh)` and `map(|q| q.tanh())` of the elementwise
-//!   functions but `ln` and `sqrt` (which do not compile), `sum()`, `mean()`, `norm()`,
+//!   functions, `sum()`, `mean()`, `norm()`,
 //!   `norm_squared()`, `transpose()`, `v[i]`, `m[(i, j)]`, `Vector3::new(..)` of floats
 //!   (static; it and what is computed from it are kept out of loops and conditions, where
 //!   they do not compile), constant values;
@@ -645,12 +645,10 @@ impl Writer<'_> {
             Fun::Cos,
             Fun::Recip,
             Fun::Abs,
+            Fun::Ln,
+            Fun::Sqrt,
         ];
-        if every {
-            // nalgebra's `map(f64::ln)` and `map(f64::sqrt)` do not compile (see
-            // docs/difftest.md), nor has it `powi`, `max` or `min`.
-            choices.extend([Fun::Ln, Fun::Sqrt]);
-        }
+        // nalgebra has no elementwise `powi`, `max` or `min`.
         let f = match self.rng.below(choices.len() + 3) {
             k if k < choices.len() => choices[k],
             _ if !every => Fun::Tanh,
