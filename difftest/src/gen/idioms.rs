@@ -836,8 +836,43 @@ impl Writer<'_> {
             }
             2 => self.quantified(),
             3 => self.count(),
+            4 if self.rng.chance(50) => self.running_extremum(),
             _ => self.chain_binding(),
         }
+    }
+
+    /// A running maximum or minimum of a float slice's elements, which the transform takes
+    /// as one reduction (`lower/running.rs`): `let mut v5 = ..; for &t6 in (w).iter() { v5 =
+    /// v5.max(t6); }`, the same over indices (`T::min(v5, w[i6])`), or as a fold (`|a, &t|
+    /// a.max(t)`, `.copied().fold(.., T::min)`).
+    fn running_extremum(&mut self) -> Chunk {
+        let s = self.float_slice(false);
+        let init = self.expr(1);
+        let v = self.new_var();
+        let t = self.new_name("t");
+        let (arg, text) = (s.arg(), s.text.clone());
+        let f = if self.rng.chance(50) { "max" } else { "min" };
+        let lines = match self.rng.below(4) {
+            0 => vec![
+                format!("let mut {v} = {init};"),
+                format!("for &{t} in ({arg}).iter() {{ {v} = {v}.{f}({t}); }}"),
+            ],
+            1 => vec![
+                format!("let mut {v} = {init};"),
+                format!("for {t} in 0..{text}.len() {{ {v} = T::{f}({v}, {text}[{t}]); }}"),
+            ],
+            2 => {
+                let a = self.new_name("a");
+                vec![format!(
+                    "let mut {v} = ({arg}).iter().fold({init}, |{a}, &{t}| {a}.{f}({t}));"
+                )]
+            }
+            _ => vec![format!(
+                "let mut {v} = ({arg}).iter().copied().fold({init}, T::{f});"
+            )],
+        };
+        self.vars.push(v);
+        Chunk::Lines(lines)
     }
 
     /// `let m5 = <chain>.count();`, an integer of the others (when it is at most 4) and a
