@@ -638,7 +638,7 @@ impl Writer<'_> {
     /// A function of the library's (or, for a float, any of [`Fun`]).
     fn function(&mut self, shape: Shape, depth: usize) -> Expr {
         let every = self.lib == Lib::Ndarray || shape == Shape::Scalar;
-        let mut choices = vec![
+        let choices = [
             Fun::Exp,
             Fun::Tanh,
             Fun::Sin,
