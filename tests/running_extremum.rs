@@ -79,6 +79,19 @@ fn smallest_fold(s: f64, v: &[f64]) -> f64 {
     m * m
 }
 
+/// Over a sub-slice bound to a name: a loop as written (a reduction over a sub-slice has no
+/// `_hvp` yet), which difftest found turned into one that did not compile.
+#[differentiable]
+#[allow(clippy::needless_range_loop)]
+fn largest_of_a_view(s: f64, v: &[f64]) -> f64 {
+    let head = &v[..2];
+    let mut m = s;
+    for i in 0..head.len() {
+        m = f64::max(m, head[i]);
+    }
+    m * m
+}
+
 /// A running maximum of a buffer the body computed, read afterwards with other floats.
 #[differentiable]
 fn peak_of_squares(v: &[f64], c: f64) -> f64 {
@@ -231,4 +244,17 @@ fn ties_split_the_gradient_equally() {
     // A start equal to the maximum: half to it, half to the elements.
     let (ds, dv) = largest_iter_grad(4.0, &[4.0, 1.0]);
     assert_eq!((ds, dv), (1.0, vec![1.0, 0.0]));
+}
+
+#[test]
+fn running_maximum_of_a_sub_slice() {
+    let v = [0.5, 1.5, 4.0];
+    // The maximum of the first two and the start: 1.5, so ∂(m²) = 2m at v[1].
+    assert_eq!(largest_of_a_view(-1.0, &v), 2.25);
+    assert_eq!(largest_of_a_view_grad(-1.0, &v), (0.0, vec![0.0, 3.0, 0.0]));
+    let (value, tangent) = largest_of_a_view_jvp(-1.0, &v, 1.0, &[0.5, 2.0, 7.0]);
+    assert_eq!((value, tangent), (2.25, 6.0));
+    let (hs, hv) = largest_of_a_view_hvp(-1.0, &v, 1.0, &[0.5, 2.0, 7.0]);
+    assert_eq!((hs, hv), (0.0, vec![0.0, 4.0, 0.0]));
+    fd(|x| largest_of_a_view(x[0], &x[1..]), &[-1.0, 0.5, 1.5, 4.0], &[0.0, 0.0, 3.0, 0.0]);
 }

@@ -98,7 +98,11 @@ impl Lowerer<'_> {
         element: &Element,
         array: &syn::Ident,
     ) -> Option<Expr> {
-        if array == acc || !matches!(self.lookup(&array.to_string()), Some(Binding::Array(_))) {
+        // A whole array or a row, not a sub-slice bound to a name (`let s = &w[..4];`):
+        // `_hvp` of a reduction over a sub-slice does not compile yet (docs/difftest.md).
+        if array == acc
+            || !matches!(self.lookup(&array.to_string()), Some(Binding::Array(r)) if !r.view)
+        {
             return None;
         }
         let mut e = e.clone();
