@@ -256,5 +256,9 @@ fn running_maximum_of_a_sub_slice() {
     assert_eq!((value, tangent), (2.25, 6.0));
     let (hs, hv) = largest_of_a_view_hvp(-1.0, &v, 1.0, &[0.5, 2.0, 7.0]);
     assert_eq!((hs, hv), (0.0, vec![0.0, 4.0, 0.0]));
-    fd(|x| largest_of_a_view(x[0], &x[1..]), &[-1.0, 0.5, 1.5, 4.0], &[0.0, 0.0, 3.0, 0.0]);
+    fd(
+        |x| largest_of_a_view(x[0], &x[1..]),
+        &[-1.0, 0.5, 1.5, 4.0],
+        &[0.0, 0.0, 3.0, 0.0],
+    );
 }
