@@ -404,6 +404,19 @@ fn struct_fields_used_whole() {
     assert!((g.t - 2.0 * q).norm() < 1e-12, "{g:?}");
     assert!((g.r - 2.0 * q * p.transpose()).norm() < 1e-12, "{g:?}");
     assert!((gp - 2.0 * pose.r.transpose() * q).norm() < 1e-12, "{gp}");
+    let x0: Vec<f64> = pose
+        .to_flat()
+        .into_iter()
+        .chain(p.iter().copied())
+        .collect();
+    let g: Vec<f64> = g.to_flat().into_iter().chain(gp.iter().copied()).collect();
+    let f = |x: &[f64]| {
+        moved_norm(
+            &pose.from_flat(&x[..12]),
+            &Vector3::from_column_slice(&x[12..]),
+        )
+    };
+    check_grad(f, &x0, &g).assert_within(1e-7);
 }
 
 #[test]
@@ -496,6 +509,9 @@ fn float_overwritten_by_a_value_operation() {
     // f = (s/s)·Σu·s = s·Σu: ∇ = (s, s, s; Σu), H·(t, τ) = (τ, τ, τ; Σt).
     let (gu, gs) = overwritten_float_grad(&u, s);
     assert!((gu - Vector3::repeat(s)).norm() < 1e-15 && (gs - u.sum()).abs() < 1e-15);
+    let f = |x: &[f64]| overwritten_float(&Vector3::from_column_slice(&x[..3]), x[3]);
+    let x0 = [u[0], u[1], u[2], s];
+    check_grad(f, &x0, &[gu[0], gu[1], gu[2], gs]).assert_within(1e-7);
     let (t, tau) = (Vector3::new(0.3, -0.2, 0.5), 1.5);
     let (hu, hs) = overwritten_float_hvp(&u, s, &t, tau);
     assert!((hu - Vector3::repeat(tau)).norm() < 1e-15, "{hu}");
@@ -532,6 +548,11 @@ fn elementwise_ln_and_sqrt_in_every_mode() {
         let (gm, gv) = logs_and_roots_grad(&m, &v);
         gm.iter().chain(gv.iter()).copied().collect::<Vec<f64>>()
     };
+    let f = |x: &[f64]| {
+        let (m, v) = unpack(x);
+        logs_and_roots(&m, &v)
+    };
+    check_grad(f, &x0, &grad(&x0)).assert_within(1e-7);
     let dir: Vec<f64> = (0..12).map(|i| (i as f64 * 0.7).sin()).collect();
     let (tm, tv) = unpack(&dir);
     let (value, tangent) = logs_and_roots_jvp(&m, &v, &tm, &tv);
