@@ -94,6 +94,39 @@ fn ir_control_flow() {
     }));
 }
 
+/// A running minimum of a computed value: the loop runs once as plain code (the opaque
+/// `let (__lo, __hi) = ...`) and only the winner's iteration is lowered.
+#[test]
+fn ir_selected_extremum() {
+    insta::assert_snapshot!(lowered(quote! {
+        fn nearest(x: &[f64], t: f64) -> f64 {
+            let mut best = f64::INFINITY;
+            for i in 0..x.len() {
+                let d = (x[i] - t) * (x[i] - t);
+                best = best.min(d);
+            }
+            best
+        }
+    }));
+}
+
+/// A body that also writes a float declared outside it is lowered as written.
+#[test]
+fn selected_extremum_needs_a_local_body() {
+    let ir = lowered(quote! {
+        fn f(x: &[f64]) -> f64 {
+            let mut best = f64::INFINITY;
+            let mut s = 0.0;
+            for i in 0..x.len() {
+                s += x[i];
+                best = best.min(x[i] * x[i]);
+            }
+            best + s
+        }
+    });
+    assert!(!ir.contains("__lo"), "{ir}");
+}
+
 #[test]
 fn expand_tanh() {
     insta::assert_snapshot!(expanded(quote!(), seed_tanh()));

@@ -287,6 +287,9 @@ impl Lowerer<'_> {
             if let Some(fold) = self.running_extremum(f) {
                 return self.stmt_expr(&fold, out);
             }
+            if self.selected_extremum(f, out) {
+                return;
+            }
             if let Some(rows) = self.rows_loop(f) {
                 return self.stmt_expr(&rows, out);
             }

@@ -225,6 +225,8 @@ impl Lowerer<'_> {
         match binding {
             Some(Binding::Closure(_)) => self.unsupported(e, "a closure can be called (`f(x)`) or passed to an iterator adapter (`.map(f)`), not used as a value, in a #[differentiable] function"),
             Some(b) => binding_val(&b, e),
+            // `f64::INFINITY`, `std::f64::consts::PI`: a constant of the float type.
+            None if float_constant(&p.path) => Val::Float(Operand::Lit(e.to_token_stream())),
             None => Val::Opaque(e.clone()),
         }
     }
@@ -727,10 +729,11 @@ impl Lowerer<'_> {
     }
 
     /// Tokens of `e` evaluated as a constant: every float read in it is a deliberate cut.
-    fn opaque_cut(&mut self, e: &Expr) -> proc_macro2::TokenStream {
-        let before = self.opaque_reads.len();
+    pub(super) fn opaque_cut(&mut self, e: &Expr) -> proc_macro2::TokenStream {
+        let before = (self.opaque_reads.len(), self.opaque_array_reads.len());
         let tokens = self.opaque_tokens(e);
-        self.opaque_reads.truncate(before);
+        self.opaque_reads.truncate(before.0);
+        self.opaque_array_reads.truncate(before.1);
         tokens
     }
 }
@@ -815,4 +818,23 @@ pub(super) fn is_side_effect_macro(mac: &syn::Macro) -> bool {
         _ => return false,
     };
     SIDE_EFFECT_MACROS.iter().any(|m| name == m)
+}
+
+/// Whether `path` names an associated or module constant of `f64` or `f32`
+/// (`f64::NEG_INFINITY`, `f32::EPSILON`, `std::f64::consts::PI`).
+fn float_constant(path: &syn::Path) -> bool {
+    let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let Some((last, qualifier)) = segments.split_last() else {
+        return false;
+    };
+    let uppercase = last
+        .chars()
+        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    let float = |s: &String| s == "f64" || s == "f32";
+    uppercase
+        && match qualifier {
+            [ty] => float(ty),
+            [.., ty, consts] => float(ty) && consts == "consts",
+            _ => false,
+        }
 }

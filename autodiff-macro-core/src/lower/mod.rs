@@ -32,6 +32,7 @@ mod iter;
 mod opaque;
 mod place;
 mod running;
+mod selected;
 mod slices;
 mod stmt;
 mod structs;
@@ -122,6 +123,9 @@ struct Lowerer<'a> {
     /// every name bound gets a fresh name (`local_name`), since the body is lowered once per
     /// call and the calls must not share slots.
     inlining: usize,
+    /// Set while the winner's loop of a selected extremum is lowered, so that it is not
+    /// rewritten again (`selected.rs`).
+    chosen_loop: bool,
 }
 
 /// Lowers the body of `f`. Errors go to `cx`; the returned body is meaningful only when
@@ -143,6 +147,7 @@ pub fn body(cx: &Ctxt, f: &Function, namer: &mut Namer) -> Body {
         n_loops: 0,
         n_sites: 0,
         inlining: 0,
+        chosen_loop: false,
         namer,
     };
     let mut params = Vec::new();

@@ -213,12 +213,12 @@ fn strip_braces(e: &Expr) -> Option<&Expr> {
 }
 
 /// A binding by plain name: no `mut`, `ref` or sub-pattern.
-fn plain(p: &syn::PatIdent) -> bool {
+pub(super) fn plain(p: &syn::PatIdent) -> bool {
     p.mutability.is_none() && p.by_ref.is_none() && p.subpat.is_none()
 }
 
 /// The single identifier `e` is, through parentheses.
-fn ident_of(e: &Expr) -> Option<syn::Ident> {
+pub(super) fn ident_of(e: &Expr) -> Option<syn::Ident> {
     match e {
         Expr::Path(p) if p.qself.is_none() => p.path.get_ident().cloned(),
         Expr::Paren(p) => ident_of(&p.expr),
