@@ -10,37 +10,14 @@
 //! zero), never the reverse, so gradients stay exact.
 
 use crate::ctxt::Ctxt;
-use crate::ir::deps::{edges, varied_flags, Flags, Node};
+use crate::ir::deps::{edges, useful_flags, varied_flags};
 use crate::ir::{Body, ParamVar};
 
 /// `(active slots, active arrays, varied slots, varied arrays)`.
 pub fn active(body: &Body, params: &[ParamVar]) -> (Vec<bool>, Vec<bool>, Vec<bool>, Vec<bool>) {
     let edges = edges(body);
     let varied = varied_flags(body, &edges, params);
-    let mut useful = Flags::new(body);
-    let (mut slots, mut arrays) = (Vec::new(), Vec::new());
-    body.output.leaves(&mut slots, &mut arrays);
-    for s in slots {
-        useful.set(Node::Slot(s));
-    }
-    for a in arrays {
-        useful.set(Node::Array(a));
-    }
-    loop {
-        let mut changed = false;
-        // Backwards: usefulness flows from a value to what it is computed from, so one pass
-        // in reverse program order settles straight-line code.
-        for (dst, srcs) in edges.iter().rev() {
-            if useful.get(*dst) {
-                for s in srcs {
-                    changed |= useful.set(*s);
-                }
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
+    let useful = useful_flags(body, &edges);
     let both = |a: &[bool], b: &[bool]| {
         a.iter()
             .zip(b)

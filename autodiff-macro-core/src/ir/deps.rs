@@ -123,8 +123,44 @@ pub fn varied_flags(body: &Body, edges: &[(Node, Vec<Node>)], seeds: &[ParamVar]
     varied
 }
 
-/// `(varied slots, varied arrays)`: what depends on the parameters `seeds`.
-pub fn varied(body: &Body, seeds: &[ParamVar]) -> (Vec<bool>, Vec<bool>) {
-    let varied = varied_flags(body, &edges(body), seeds);
-    (varied.slots, varied.arrays)
+/// What the output depends on, along `edges`.
+pub fn useful_flags(body: &Body, edges: &[(Node, Vec<Node>)]) -> Flags {
+    let mut useful = Flags::new(body);
+    let (mut slots, mut arrays) = (Vec::new(), Vec::new());
+    body.output.leaves(&mut slots, &mut arrays);
+    for s in slots {
+        useful.set(Node::Slot(s));
+    }
+    for a in arrays {
+        useful.set(Node::Array(a));
+    }
+    loop {
+        let mut changed = false;
+        // Backwards: usefulness flows from a value to what it is computed from, so one pass
+        // in reverse program order settles straight-line code.
+        for (dst, srcs) in edges.iter().rev() {
+            if useful.get(*dst) {
+                for s in srcs {
+                    changed |= useful.set(*s);
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    useful
+}
+
+/// `(slots, arrays)` that depend on the parameters `seeds` and that the output depends on:
+/// those that need a derivative.
+pub fn varied_and_useful(body: &Body, seeds: &[ParamVar]) -> (Vec<bool>, Vec<bool>) {
+    let edges = edges(body);
+    let varied = varied_flags(body, &edges, seeds);
+    let useful = useful_flags(body, &edges);
+    let both = |a: &[bool], b: &[bool]| a.iter().zip(b).map(|(x, y)| *x && *y).collect();
+    (
+        both(&varied.slots, &useful.slots),
+        both(&varied.arrays, &useful.arrays),
+    )
 }

@@ -729,7 +729,7 @@ impl Lowerer<'_> {
     }
 
     /// Tokens of `e` evaluated as a constant: every float read in it is a deliberate cut.
-    pub(super) fn opaque_cut(&mut self, e: &Expr) -> proc_macro2::TokenStream {
+    fn opaque_cut(&mut self, e: &Expr) -> proc_macro2::TokenStream {
         let before = (self.opaque_reads.len(), self.opaque_array_reads.len());
         let tokens = self.opaque_tokens(e);
         self.opaque_reads.truncate(before.0);

@@ -119,13 +119,14 @@ struct Lowerer<'a> {
     n_branches: usize,
     n_loops: usize,
     n_sites: usize,
-    /// How many closure bodies are being inlined around the current expression: inside one,
-    /// every name bound gets a fresh name (`local_name`), since the body is lowered once per
-    /// call and the calls must not share slots.
+    /// How many closure bodies (or bodies of a selected extremum, `selected.rs`) are being
+    /// inlined around the current expression: inside one, every name bound gets a fresh name
+    /// (`local_name`), since the body is lowered more than once and the copies must not share
+    /// slots.
     inlining: usize,
-    /// Set while the winner's loop of a selected extremum is lowered, so that it is not
-    /// rewritten again (`selected.rs`).
-    chosen_loop: bool,
+    /// The name of the start of the winner's loop of a selected extremum while it is
+    /// lowered (`for w in lo..hi`), so that it is not rewritten again (`selected.rs`).
+    chosen_loop: Option<String>,
 }
 
 /// Lowers the body of `f`. Errors go to `cx`; the returned body is meaningful only when
@@ -147,7 +148,7 @@ pub fn body(cx: &Ctxt, f: &Function, namer: &mut Namer) -> Body {
         n_loops: 0,
         n_sites: 0,
         inlining: 0,
-        chosen_loop: false,
+        chosen_loop: None,
         namer,
     };
     let mut params = Vec::new();

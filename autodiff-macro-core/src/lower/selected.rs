@@ -27,7 +27,7 @@
 
 use super::running::{ident_of, plain};
 use super::{Binding, Lowerer};
-use crate::ir::{Block, Stmt};
+use crate::ir::Block;
 use quote::quote;
 use std::collections::HashSet;
 use syn::visit::Visit;
@@ -37,7 +37,13 @@ impl Lowerer<'_> {
     /// Lowers `f` as its plain pass and the winner's iteration, and answers true; false
     /// (and nothing lowered) for a loop the rewrite does not apply to.
     pub(super) fn selected_extremum(&mut self, f: &syn::ExprForLoop, out: &mut Block) -> bool {
-        if std::mem::take(&mut self.chosen_loop) {
+        // The winner's loop this rewrite wrote, met again.
+        let from = match &*f.expr {
+            Expr::Range(r) => r.start.as_deref().and_then(ident_of),
+            _ => None,
+        };
+        if matches!((&self.chosen_loop, from), (Some(lo), Some(from)) if from == lo) {
+            self.chosen_loop = None;
             return false;
         }
         let Some((last, stmts)) = f.body.stmts.split_last() else {
@@ -63,71 +69,61 @@ impl Lowerer<'_> {
             return false;
         };
         let float = self.f.float.ty();
-        let (best, index, e, n, w) = (
-            self.namer.fresh("__best"),
-            self.namer.fresh("__index"),
-            self.namer.fresh("__e"),
-            self.namer.fresh("__n"),
-            self.namer.fresh("__w"),
-        );
+        let nan = match &self.f.float {
+            crate::parse::FloatTy::Generic(t) => quote!(#t::nan()),
+            _ => quote!(#float::NAN),
+        };
+        let [best, lo, hi, e, n, w] =
+            ["__best", "__lo", "__hi", "__e", "__n", "__w"].map(|b| self.namer.fresh(b));
         let (better, fold) = if is_max {
             (quote!(#e > #best), quote!(max))
         } else {
             (quote!(#e < #best), quote!(min))
         };
         let (pat, iter) = (&f.pat, &f.expr);
-        let (key, count, step, zero) = match &source {
-            Source::Range(i) => (quote!(#i), quote!(), quote!(), quote!(0)),
+        let (key, start, count, step) = match &source {
+            Source::Range(i, start) => (quote!(#i), quote!(#start), quote!(), quote!()),
             Source::Array { .. } => (
                 quote!(#n),
+                quote!(0usize),
                 quote!(let mut #n: usize = 0;),
                 quote!(#n += 1;),
-                quote!(0usize),
             ),
         };
-        // Branch-free, as the loop's own `min` is: the index moves where the value strictly
-        // improves on the best so far, or on NaN, the start, which `min` passes over.
-        let plain: Expr = parse_quote!({
-            let mut #best: #float = <#float as ::autodiff::__private::Float>::nan();
-            let mut #index = ::core::option::Option::None;
+        let (bound, binds) = match &source {
+            Source::Range(i, _) => (i.clone(), Vec::new()),
+            Source::Array { .. } => (w.clone(), source.binds(&w)),
+        };
+        // The plain pass is ordinary code that no output depends on but through the
+        // integers `lo` and `hi`, so activity analysis leaves it without adjoint or record.
+        // It is branch-free, as the loop's own `min` is: `lo` moves where the value strictly
+        // improves on the best so far, or on NaN, the start, which `min` passes over. Then a
+        // loop of one iteration (none if every value is NaN), which the reverse sweep replays
+        // as any counted loop.
+        let rewritten: Expr = parse_quote!({
+            let mut #best: #float = #nan;
+            let mut #lo = #start;
             #count
             for #pat in #iter {
                 #(#stmts)*
                 let #e: #float = #value;
-                #index = if (#better) | #best.is_nan() {
-                    ::core::option::Option::Some(#key)
-                } else {
-                    #index
-                };
+                #lo = if (#better) | #best.is_nan() { #key } else { #lo };
                 #best = #best.#fold(#e);
                 #step
             }
-            match #index {
-                ::core::option::Option::Some(__k) if !#best.is_nan() => (__k, __k + 1),
-                _ => (#zero, #zero),
+            let #hi = if #best.is_nan() { #lo } else { #lo + 1 };
+            for #bound in #lo..#hi {
+                #(#binds)*
+                #(#stmts)*
+                #last
             }
         });
-        let (lo, hi) = (self.namer.fresh("__lo"), self.namer.fresh("__hi"));
-        let tokens = self.opaque_cut(&plain);
-        let range = self.opaque_pat(&parse_quote!((#lo, #hi)));
-        out.push(Stmt::Opaque(quote!(let #range = #tokens;)));
-        let Pat::Tuple(bounds) = &range else {
-            unreachable!("a tuple pattern stays one")
-        };
-        let (lo, hi) = (&bounds.elems[0], &bounds.elems[1]);
-        let (bound, binds) = match &source {
-            Source::Range(i) => (i.clone(), Vec::new()),
-            Source::Array { .. } => (w.clone(), source.binds(&w)),
-        };
-        // A loop of one iteration (none if every value is NaN), which the reverse sweep
-        // replays as any counted loop.
-        let chosen: Expr = parse_quote!(for #bound in #lo..#hi {
-            #(#binds)*
-            #(#stmts)*
-            #last
-        });
-        self.chosen_loop = true;
-        self.stmt_expr(&chosen, out);
+        self.chosen_loop = Some(lo.to_string());
+        // The body is lowered twice: every name it binds gets a fresh name each time, as in
+        // an inlined closure, so that no two slots share one.
+        self.inlining += 1;
+        self.stmt_expr(&rewritten, out);
+        self.inlining -= 1;
         true
     }
 
@@ -168,8 +164,8 @@ impl Lowerer<'_> {
 
 /// What the loop walks, and how the winner's iteration binds its pattern again.
 enum Source {
-    /// `for i in a..b`: the winner is `i` itself.
-    Range(syn::Ident),
+    /// `for i in a..b`: the winner is `i` itself; `a` starts the search.
+    Range(syn::Ident, Expr),
     /// `for x in v.iter()` and the like: the winner is an index into `v`.
     Array {
         array: syn::Ident,
@@ -191,8 +187,11 @@ impl Source {
         if let Expr::Range(r) = iter {
             let Pat::Ident(i) = pat else { return None };
             let half_open = matches!(r.limits, syn::RangeLimits::HalfOpen(_));
-            return (half_open && r.start.is_some() && r.end.is_some() && plain(i))
-                .then(|| Source::Range(i.ident.clone()));
+            let (Some(start), Some(_)) = (&r.start, &r.end) else {
+                return None;
+            };
+            return (half_open && plain(i))
+                .then(|| Source::Range(i.ident.clone(), (**start).clone()));
         }
         let (iter, pat, index) = match (iter, pat) {
             (Expr::MethodCall(m), Pat::Tuple(t))

@@ -61,7 +61,18 @@ pub fn transform(
         .filter(|(_, t)| **t)
         .filter_map(|(v, _)| *v)
         .collect();
-    let (mut varied, mut varied_arrays) = crate::ir::deps::varied(src, &seeds);
+    // A value the output does not depend on (the plain pass of `lower/selected.rs`, a
+    // float only compared) needs no tangent.
+    let (mut varied, mut varied_arrays) = crate::ir::deps::varied_and_useful(src, &seeds);
+    // A call's results have tangents together (`let (_, gy) = f_grad(x, y);`): one call of
+    // the callee's tangent writes them all.
+    crate::ir::walk::for_each_stmt(&src.block, &mut |stmt| {
+        if let Stmt::Call(c) = stmt {
+            if c.outs.iter().any(|o| varied[o.0]) {
+                c.outs.iter().for_each(|o| varied[o.0] = true);
+            }
+        }
+    });
     // The value's tangent always exists, zero where the value does not depend on a tangent.
     let (mut out_slots, mut out_arrays) = (Vec::new(), Vec::new());
     src.output.leaves(&mut out_slots, &mut out_arrays);

@@ -836,7 +836,8 @@ impl Writer<'_> {
             }
             2 => self.quantified(),
             3 => self.count(),
-            4 if self.rng.chance(50) => self.running_extremum(),
+            4 if self.rng.chance(25) => self.running_extremum(),
+            4 if self.rng.chance(35) => self.selected_extremum(),
             _ => self.chain_binding(),
         }
     }
@@ -871,6 +872,54 @@ impl Writer<'_> {
                 "let mut {v} = ({arg}).iter().copied().fold({init}, T::{f});"
             )],
         };
+        self.vars.push(v);
+        Chunk::Lines(lines)
+    }
+
+    /// A running maximum or minimum of a value each iteration computes, which the transform
+    /// differentiates through the winning iteration only (`lower/selected.rs`): `let mut v5 =
+    /// ..; for &t6 in w.iter() { let u7 = <expr of t6>; v5 = v5.max(u7 * t6); }`, the same
+    /// over indices or with `enumerate`.
+    fn selected_extremum(&mut self) -> Chunk {
+        let s = self.float_slice(false);
+        let init = self.expr(1);
+        let v = self.new_var();
+        let (t, u) = (self.new_name("t"), self.new_name("u"));
+        let f = if self.rng.chance(50) { "max" } else { "min" };
+        let source = if s.text.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            format!("{}.iter()", s.text)
+        } else {
+            format!("({}).iter()", s.arg())
+        };
+        let (head, bind) = match self.rng.below(3) {
+            0 => (format!("for &{t} in {source} {{"), None),
+            1 => {
+                let i = self.new_name("i");
+                (
+                    format!("for {i} in 0..{}.len() {{", s.text),
+                    Some(format!("let {t} = {}[{i}];", s.text)),
+                )
+            }
+            _ => {
+                let j = self.new_name("j");
+                (format!("for ({j}, &{t}) in {source}.enumerate() {{"), None)
+            }
+        };
+        // The value reads the element and what is in scope; nothing else is written.
+        let scope = self.scope();
+        self.vars.push(t.clone());
+        let value = self.expr(2);
+        self.end_scope(scope);
+        let last = if self.rng.chance(50) {
+            format!("{v} = {v}.{f}({u} * {t});")
+        } else {
+            format!("{v} = T::{f}({v}, {u} + {t});")
+        };
+        let bind = bind.unwrap_or_default();
+        let lines = vec![
+            format!("let mut {v} = {init};"),
+            format!("{head} {bind} let {u} = {value}; {last} }}"),
+        ];
         self.vars.push(v);
         Chunk::Lines(lines)
     }
