@@ -28,6 +28,24 @@ fn kmeans(points: &[Vec<f64>], centroids: &[Vec<f64>]) -> f64 {
     total
 }
 
+/// The same cost as an iterator chain: the chain is lowered to the same loop.
+#[differentiable(wrt(centroids))]
+fn kmeans_chain(points: &[Vec<f64>], centroids: &[Vec<f64>]) -> f64 {
+    let mut total = 0.0;
+    for p in points.iter() {
+        total += centroids
+            .iter()
+            .map(|c| {
+                p.iter()
+                    .zip(c)
+                    .map(|(&a, &b)| (a - b) * (a - b))
+                    .sum::<f64>()
+            })
+            .fold(f64::INFINITY, f64::min);
+    }
+    total
+}
+
 /// The smallest weighted squared distance to `t`, over indices.
 #[differentiable]
 #[allow(clippy::needless_range_loop)] // the indexed form is the one under test
@@ -154,6 +172,11 @@ proptest! {
             assert_all_close(&hv[j], &h, 1e-13);
             assert_all_close(&hv2[j], &h, 1e-13);
             assert_all_close(&g2[j], &expected[j], 1e-13);
+        }
+        let chain = kmeans_chain_grad_and_hvp(&points, &centroids, &dir);
+        for j in 0..2 {
+            assert_all_close(&chain.0[j], &expected[j], 1e-13);
+            assert_all_close(&chain.1[j], &hv[j], 1e-13);
         }
         let (v, t) = kmeans_jvp(&points, &centroids, &dir);
         let along: f64 = (0..2).map(|j| (0..3).map(|k| expected[j][k] * dir[j][k]).sum::<f64>()).sum();

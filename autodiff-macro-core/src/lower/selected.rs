@@ -68,6 +68,14 @@ impl Lowerer<'_> {
         let Some(source) = Source::of(&f.pat, &f.expr) else {
             return false;
         };
+        // An array of floats (a slice, a `Vec`, rows of one), which `v[w]` indexes as the loop
+        // walked it: not other code's collections, nor an ndarray or nalgebra value, whose
+        // `iter` walks every element of every row.
+        if let Source::Array { array, .. } = &source {
+            if !matches!(self.lookup(&array.to_string()), Some(Binding::Array(_))) {
+                return false;
+            }
+        }
         let float = self.f.float.ty();
         let nan = match &self.f.float {
             crate::parse::FloatTy::Generic(t) => quote!(#t::nan()),
