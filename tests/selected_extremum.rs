@@ -69,6 +69,52 @@ fn largest_wave(s: f64, v: &[f64]) -> f64 {
     3.0 * m
 }
 
+/// The branch that also keeps the winner's index (argmin), and its maximum twin: the value of
+/// the nearest element plus its index, and the largest `sin` plus its position.
+#[differentiable]
+fn nearest_with_index(x: &[f64], t: f64) -> f64 {
+    let mut best = f64::INFINITY;
+    let mut at = 0;
+    for (j, &v) in x.iter().enumerate() {
+        let d = (v - t) * (v - t);
+        if d < best {
+            best = d;
+            at = j;
+        }
+    }
+    best + at as f64
+}
+
+#[differentiable]
+#[allow(clippy::needless_range_loop)]
+fn largest_sin_with_position(x: &[f64]) -> f64 {
+    let mut top = -2.0;
+    let mut where_: f64 = 0.0;
+    for i in 0..x.len() {
+        let s = (3.0 * x[i]).sin();
+        if top < s {
+            top = s;
+            where_ = x[i];
+        }
+    }
+    top * where_
+}
+
+/// A branch that counts its updates is not the winner's alone: lowered as written.
+#[differentiable]
+fn improvements(x: &[f64]) -> f64 {
+    let mut best = f64::INFINITY;
+    let mut count = 0.0;
+    for &v in x.iter() {
+        let d = v * v;
+        if d < best {
+            best = d;
+            count += 1.0;
+        }
+    }
+    best + count
+}
+
 /// The same maximum written as a loop the rewrite must leave alone: the body also counts
 /// into a float declared outside it.
 #[differentiable]
@@ -299,6 +345,58 @@ fn a_tie_goes_to_the_first_iteration() {
     let (gx, gw, _) = nearest_weighted_grad(&x, &w, 1.0);
     assert_eq!(gx, vec![1.0, 0.0, 0.0]);
     assert_eq!(gw, vec![0.5, 0.0, 0.0]);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn branch_forms_keep_the_winner_and_its_index(
+        x in prop::collection::vec(-2.0f64..2.0, 1..7),
+        t in -1.0f64..1.0,
+    ) {
+        let d: Vec<f64> = x.iter().map(|v| (v - t) * (v - t)).collect();
+        prop_assume!(separated(d.iter().copied(), 1e-3));
+        let j = (1..d.len()).fold(0, |b, i| if d[i] < d[b] { i } else { b });
+        assert_close(nearest_with_index(&x, t), d[j] + j as f64, 1e-15);
+        let (gx, gt) = nearest_with_index_grad(&x, t);
+        let mut ex = vec![0.0; x.len()];
+        ex[j] = 2.0 * (x[j] - t);
+        assert_all_close(&gx, &ex, 1e-13);
+        assert_close(gt, -2.0 * (x[j] - t), 1e-13);
+        let n = x.len();
+        let flat: Vec<f64> = x.iter().copied().chain([t]).collect();
+        let g: Vec<f64> = gx.iter().copied().chain([gt]).collect();
+        fd(|v| nearest_with_index(&v[..n], v[n]), &flat, &g);
+        // Second order: ∂²/∂x_j² = 2, along ones.
+        let (hx, ht) = nearest_with_index_hvp(&x, t, &vec![1.0; n], 0.0);
+        let mut eh = vec![0.0; n];
+        eh[j] = 2.0;
+        assert_all_close(&hx, &eh, 1e-13);
+        assert_close(ht, -2.0, 1e-13);
+
+        let s: Vec<f64> = x.iter().map(|v| (3.0 * v).sin()).collect();
+        prop_assume!(separated(s.iter().copied(), 1e-3));
+        let k = (1..s.len()).fold(0, |b, i| if s[i] > s[b] { i } else { b });
+        assert_close(largest_sin_with_position(&x), s[k] * x[k], 1e-15);
+        let g = largest_sin_with_position_grad(&x);
+        let mut e = vec![0.0; n];
+        e[k] = 3.0 * (3.0 * x[k]).cos() * x[k] + s[k];
+        assert_all_close(&g, &e, 1e-13);
+        fd(largest_sin_with_position, &x, &g);
+        let (_, tangent) = largest_sin_with_position_jvp(&x, &vec![1.0; n]);
+        assert_close(tangent, e[k], 1e-13);
+    }
+}
+
+#[test]
+fn a_branch_that_counts_is_left_as_written() {
+    let x = [3.0, 2.0, 2.5, 1.0];
+    // Three improvements (9, 4, 1); the best is 1 at x = 1.
+    assert_eq!(improvements(&x), 4.0);
+    let g = improvements_grad(&x);
+    assert_eq!(g, vec![0.0, 0.0, 0.0, 2.0]);
+    fd(improvements, &x, &g);
 }
 
 #[test]

@@ -127,6 +127,35 @@ fn selected_extremum_needs_a_local_body() {
     assert!(!ir.contains("__lo"), "{ir}");
 }
 
+/// The branch that also keeps the index is rewritten; one that counts is not.
+#[test]
+fn selected_extremum_branch_forms() {
+    let argmin = lowered(quote! {
+        fn f(x: &[f64]) -> f64 {
+            let mut best = f64::INFINITY;
+            let mut at = 0;
+            for i in 0..x.len() {
+                let d = x[i] * x[i];
+                if d < best { best = d; at = i; }
+            }
+            best + at as f64
+        }
+    });
+    assert!(argmin.contains("__lo"), "{argmin}");
+    let counting = lowered(quote! {
+        fn f(x: &[f64]) -> f64 {
+            let mut best = f64::INFINITY;
+            let mut n = 0.0;
+            for i in 0..x.len() {
+                let d = x[i] * x[i];
+                if d < best { best = d; n += 1.0; }
+            }
+            best + n
+        }
+    });
+    assert!(!counting.contains("__lo"), "{counting}");
+}
+
 #[test]
 fn expand_tanh() {
     insta::assert_snapshot!(expanded(quote!(), seed_tanh()));

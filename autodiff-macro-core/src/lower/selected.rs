@@ -20,6 +20,11 @@
 //! `_hvp` touch one centroid per point. At a tie between iterations the first one wins
 //! (`min_by` and `argmin` in NumPy do the same); the derivative is not defined there.
 //!
+//! The branch that keeps the winner's index too, `if d < best { best = d; j = i; }` (`<` or
+//! `>`, plain assignments only), is the same loop: its assignments happen last in the
+//! iteration where the extremum is first reached, which is the winner, so the winner's
+//! iteration run alone leaves every name as the loop does.
+//!
 //! The rewrite applies when nothing else of the iteration outlives it: the body's other
 //! statements write only names they declare, take no `&mut` and call no mutating method of
 //! an outer value, and neither exit the loop nor read `m`. Otherwise the loop is lowered as
@@ -49,20 +54,17 @@ impl Lowerer<'_> {
         let Some((last, stmts)) = f.body.stmts.split_last() else {
             return false;
         };
-        let syn::Stmt::Expr(Expr::Assign(assign), _) = last else {
+        let Some(update) = self.update(last) else {
             return false;
         };
-        let Some(acc) = ident_of(&assign.left) else {
-            return false;
-        };
-        if !matches!(self.lookup(&acc.to_string()), Some(Binding::Float(s)) if self.slots[s.0].ty == crate::ir::SlotTy::Float)
+        if !matches!(self.lookup(&update.acc.to_string()), Some(Binding::Float(s)) if self.slots[s.0].ty == crate::ir::SlotTy::Float)
         {
             return false;
         }
-        let Some((value, is_max)) = self.extremum_operand(&assign.right, &acc) else {
-            return false;
-        };
-        if f.label.is_some() || !iteration_is_local(stmts, &value, &acc) {
+        let (value, is_max) = (update.value, update.is_max);
+        let mut forbidden = update.outer;
+        forbidden.push(update.acc);
+        if f.label.is_some() || !iteration_is_local(stmts, &value, &update.also, &forbidden) {
             return false;
         }
         let Some(source) = Source::of(&f.pat, &f.expr) else {
@@ -135,6 +137,72 @@ impl Lowerer<'_> {
         true
     }
 
+    /// The loop's last statement as an update of a running extremum: `m = m.min(E);` (or
+    /// the forms of [`extremum_operand`](Self::extremum_operand)), or `if E < m { m = E; j =
+    /// i; }` with `<` or `>` and only plain assignments in the branch, which happen last in
+    /// the iteration where the extremum is first reached.
+    fn update(&self, last: &syn::Stmt) -> Option<Update> {
+        match last {
+            syn::Stmt::Expr(Expr::Assign(assign), _) => {
+                let acc = ident_of(&assign.left)?;
+                let (value, is_max) = self.extremum_operand(&assign.right, &acc)?;
+                Some(Update {
+                    acc,
+                    value,
+                    is_max,
+                    outer: Vec::new(),
+                    also: Vec::new(),
+                })
+            }
+            syn::Stmt::Expr(Expr::If(i), _) if i.else_branch.is_none() => {
+                let mut cond = &*i.cond;
+                while let Expr::Paren(p) = cond {
+                    cond = &p.expr;
+                }
+                let Expr::Binary(b) = cond else { return None };
+                let less = match b.op {
+                    syn::BinOp::Lt(_) => true,
+                    syn::BinOp::Gt(_) => false,
+                    _ => return None,
+                };
+                // `E < m` keeps a minimum, `m < E` a maximum.
+                let (acc, value, is_max) = match (ident_of(&b.left), ident_of(&b.right)) {
+                    (_, Some(m)) if !mentions(&b.left, &m) => (m, (*b.left).clone(), !less),
+                    (Some(m), _) if !mentions(&b.right, &m) => (m, (*b.right).clone(), less),
+                    _ => return None,
+                };
+                let written = quote!(#value).to_string();
+                let (mut outer, mut also, mut writes_acc) = (Vec::new(), Vec::new(), false);
+                for s in &i.then_branch.stmts {
+                    let syn::Stmt::Expr(Expr::Assign(a), Some(_)) = s else {
+                        return None;
+                    };
+                    let target = ident_of(&a.left)?;
+                    if target == acc {
+                        let right = &a.right;
+                        if quote!(#right).to_string() != written {
+                            return None;
+                        }
+                        writes_acc = true;
+                    } else if outer.contains(&target) {
+                        return None;
+                    } else {
+                        outer.push(target);
+                        also.push((*a.right).clone());
+                    }
+                }
+                writes_acc.then_some(Update {
+                    acc,
+                    value,
+                    is_max,
+                    outer,
+                    also,
+                })
+            }
+            _ => None,
+        }
+    }
+
     /// `(E, is_max)` for `acc.min(E)`, `E.min(acc)`, `f64::min(acc, E)`, `min(acc, E)` (or
     /// `max`), with `E` not reading `acc`.
     fn extremum_operand(&self, rhs: &Expr, acc: &syn::Ident) -> Option<(Expr, bool)> {
@@ -168,6 +236,19 @@ impl Lowerer<'_> {
         };
         (!mentions(value, acc)).then(|| (value.clone(), is_max))
     }
+}
+
+/// The update that ends the loop's body.
+struct Update {
+    /// The running extremum.
+    acc: syn::Ident,
+    /// The value each iteration offers it.
+    value: Expr,
+    is_max: bool,
+    /// Names declared outside the loop that the branch form also assigns (`j = i`), and
+    /// what it assigns them.
+    outer: Vec<syn::Ident>,
+    also: Vec<Expr>,
 }
 
 /// What the loop walks, and how the winner's iteration binds its pattern again.
@@ -269,11 +350,17 @@ impl Source {
     }
 }
 
-/// Whether the statements and the value write only names they declare themselves, take no
-/// `&mut`, call no mutating method, run no macro, neither leave the loop nor read `acc`.
-fn iteration_is_local(stmts: &[syn::Stmt], value: &Expr, acc: &syn::Ident) -> bool {
+/// Whether the statements and the values write only names they declare themselves, take
+/// no `&mut`, call no mutating method, run no macro, neither leave the loop nor mention a
+/// `forbidden` name (the running extremum, what the branch form also assigns).
+fn iteration_is_local(
+    stmts: &[syn::Stmt],
+    value: &Expr,
+    also: &[Expr],
+    forbidden: &[syn::Ident],
+) -> bool {
     let mut check = Local {
-        acc,
+        forbidden,
         scopes: vec![HashSet::new()],
         loops: 0,
         ok: true,
@@ -282,6 +369,9 @@ fn iteration_is_local(stmts: &[syn::Stmt], value: &Expr, acc: &syn::Ident) -> bo
         check.visit_stmt(s);
     }
     check.visit_expr(value);
+    for e in also {
+        check.visit_expr(e);
+    }
     check.ok
 }
 
@@ -319,7 +409,7 @@ const MUTATING: &[&str] = &[
 ];
 
 struct Local<'a> {
-    acc: &'a syn::Ident,
+    forbidden: &'a [syn::Ident],
     scopes: Vec<HashSet<String>>,
     loops: usize,
     ok: bool,
@@ -353,7 +443,7 @@ impl Local<'_> {
             };
         }
         match ident_of(root) {
-            Some(name) if name != *self.acc && self.declared(&name.to_string()) => {}
+            Some(name) if !self.forbidden.contains(&name) && self.declared(&name.to_string()) => {}
             _ => self.ok = false,
         }
     }
@@ -472,7 +562,7 @@ impl<'ast> Visit<'ast> for Local<'_> {
     }
 
     fn visit_ident(&mut self, i: &'ast proc_macro2::Ident) {
-        self.ok &= i != self.acc;
+        self.ok &= !self.forbidden.contains(i);
     }
 }
 

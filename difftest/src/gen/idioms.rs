@@ -910,15 +910,49 @@ impl Writer<'_> {
         self.vars.push(t.clone());
         let value = self.expr(2);
         self.end_scope(scope);
-        let last = if self.rng.chance(50) {
-            format!("{v} = {v}.{f}({u} * {t});")
-        } else {
-            format!("{v} = T::{f}({v}, {u} + {t});")
+        let last = match self.rng.below(3) {
+            0 => format!("{v} = {v}.{f}({u} * {t});"),
+            1 => format!("{v} = T::{f}({v}, {u} + {t});"),
+            // The branch form, also keeping a float of the winner: `if u < v { v = u; .. }`.
+            _ => {
+                let (keep, op) = (self.new_var(), if f == "min" { "<" } else { ">" });
+                let first = format!("let mut {keep} = {};", self.expr(1));
+                self.vars.push(keep.clone());
+                return self.selected_branch(first, v, init, head, bind, u, value, op, keep, t);
+            }
         };
         let bind = bind.unwrap_or_default();
         let lines = vec![
             format!("let mut {v} = {init};"),
             format!("{head} {bind} let {u} = {value}; {last} }}"),
+        ];
+        self.vars.push(v);
+        Chunk::Lines(lines)
+    }
+
+    /// The branch form of [`selected_extremum`](Self::selected_extremum): `let mut k9 = ..;
+    /// let mut v5 = ..; for .. { let u7 = ..; if u7 < v5 { v5 = u7; k9 = t6; } }`.
+    #[allow(clippy::too_many_arguments)]
+    fn selected_branch(
+        &mut self,
+        first: String,
+        v: String,
+        init: String,
+        head: String,
+        bind: Option<String>,
+        u: String,
+        value: String,
+        op: &str,
+        keep: String,
+        t: String,
+    ) -> Chunk {
+        let bind = bind.unwrap_or_default();
+        let lines = vec![
+            first,
+            format!("let mut {v} = {init};"),
+            format!(
+                "{head} {bind} let {u} = {value} * {t}; if {u} {op} {v} {{ {v} = {u}; {keep} = {t}; }} }}"
+            ),
         ];
         self.vars.push(v);
         Chunk::Lines(lines)
