@@ -142,6 +142,19 @@ fn selected_extremum_branch_forms() {
         }
     });
     assert!(argmin.contains("__lo"), "{argmin}");
+    // The running value on the left of the comparison, for a maximum.
+    let argmax = lowered(quote! {
+        fn f(x: &[f64]) -> f64 {
+            let mut top = -1.0;
+            let mut at = 0.0;
+            for &v in x.iter() {
+                let s = v.sin();
+                if top < s { top = s; at = v; }
+            }
+            top * at
+        }
+    });
+    assert!(argmax.contains("__lo"), "{argmax}");
     let counting = lowered(quote! {
         fn f(x: &[f64]) -> f64 {
             let mut best = f64::INFINITY;

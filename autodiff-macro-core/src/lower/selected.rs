@@ -2,14 +2,18 @@
 //! differentiated through the iteration that wins, and no other:
 //!
 //! ```text
-//! for c in centroids.iter() {              let win = { a plain pass over the loop, returning
-//!     let mut d = 0.0;                                 the first iteration whose value is the
-//!     for (&a, &b) in p.iter().zip(c) {                least, skipping NaNs; no derivative };
-//!         d += (a - b) * (a - b);          →   if let Some(w) = win {
-//!     }                                            let c = &centroids[w];
-//!     m = m.min(d);                                let mut d = 0.0; for ... { d += ... }
-//! }                                                m = m.min(d);
-//!                                              }
+//! for c in centroids.iter() {            let mut best = NaN; let mut lo = 0; let mut n = 0;
+//!     let mut d = 0.0;                   for c in centroids.iter() {      // the plain pass
+//!     for (&a, &b) in p.iter().zip(c) {      let mut d = 0.0; for .. { d += .. }
+//!         d += (a - b) * (a - b);   →        lo = if (d < best) | best.is_nan() { n } else { lo };
+//!     }                                      best = best.min(d); n += 1;
+//!     m = m.min(d);                      }
+//! }                                      let hi = if best.is_nan() { lo } else { lo + 1 };
+//!                                        for w in lo..hi {                  // the winner
+//!                                            let c = &centroids[w];
+//!                                            let mut d = 0.0; for .. { d += .. }
+//!                                            m = m.min(d);
+//!                                        }
 //! ```
 //!
 //! The loop's value is `m` folded with `min` over every iteration's value, which `min` takes
@@ -165,38 +169,25 @@ impl Lowerer<'_> {
                     syn::BinOp::Gt(_) => false,
                     _ => return None,
                 };
-                // `E < m` keeps a minimum, `m < E` a maximum.
-                let (acc, value, is_max) = match (ident_of(&b.left), ident_of(&b.right)) {
-                    (_, Some(m)) if !mentions(&b.left, &m) => (m, (*b.left).clone(), !less),
-                    (Some(m), _) if !mentions(&b.right, &m) => (m, (*b.right).clone(), less),
-                    _ => return None,
-                };
-                let written = quote!(#value).to_string();
-                let (mut outer, mut also, mut writes_acc) = (Vec::new(), Vec::new(), false);
-                for s in &i.then_branch.stmts {
-                    let syn::Stmt::Expr(Expr::Assign(a), Some(_)) = s else {
+                // `E < m` keeps a minimum, `m < E` a maximum: `m` is the side the branch
+                // assigns the other to.
+                let sides = [
+                    (ident_of(&b.right), &*b.left, !less),
+                    (ident_of(&b.left), &*b.right, less),
+                ];
+                sides.into_iter().find_map(|(acc, value, is_max)| {
+                    let acc = acc?;
+                    if mentions(value, &acc) {
                         return None;
-                    };
-                    let target = ident_of(&a.left)?;
-                    if target == acc {
-                        let right = &a.right;
-                        if quote!(#right).to_string() != written {
-                            return None;
-                        }
-                        writes_acc = true;
-                    } else if outer.contains(&target) {
-                        return None;
-                    } else {
-                        outer.push(target);
-                        also.push((*a.right).clone());
                     }
-                }
-                writes_acc.then_some(Update {
-                    acc,
-                    value,
-                    is_max,
-                    outer,
-                    also,
+                    let (outer, also) = branch_assignments(&i.then_branch, &acc, value)?;
+                    Some(Update {
+                        acc,
+                        value: value.clone(),
+                        is_max,
+                        outer,
+                        also,
+                    })
                 })
             }
             _ => None,
@@ -236,6 +227,33 @@ impl Lowerer<'_> {
         };
         (!mentions(value, acc)).then(|| (value.clone(), is_max))
     }
+}
+
+/// The names a branch `{ acc = value; j = i; .. }` assigns besides `acc`, and their values;
+/// `None` unless it is plain assignments only, one of them `acc = value` and no name twice.
+fn branch_assignments(
+    then: &syn::Block,
+    acc: &syn::Ident,
+    value: &Expr,
+) -> Option<(Vec<syn::Ident>, Vec<Expr>)> {
+    let written = quote!(#value).to_string();
+    let (mut outer, mut also, mut writes_acc) = (Vec::new(), Vec::new(), false);
+    for s in &then.stmts {
+        let syn::Stmt::Expr(Expr::Assign(a), Some(_)) = s else {
+            return None;
+        };
+        let target = ident_of(&a.left)?;
+        let right = &a.right;
+        if target == *acc && !writes_acc && quote!(#right).to_string() == written {
+            writes_acc = true;
+        } else if target == *acc || outer.contains(&target) {
+            return None;
+        } else {
+            outer.push(target);
+            also.push((**right).clone());
+        }
+    }
+    writes_acc.then_some((outer, also))
 }
 
 /// The update that ends the loop's body.

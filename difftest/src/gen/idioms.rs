@@ -947,11 +947,18 @@ impl Writer<'_> {
         t: String,
     ) -> Chunk {
         let bind = bind.unwrap_or_default();
+        // `u < v`, or the same written `v > u`.
+        let cond = if self.rng.chance(50) {
+            format!("{u} {op} {v}")
+        } else {
+            let flipped = if op == "<" { ">" } else { "<" };
+            format!("{v} {flipped} {u}")
+        };
         let lines = vec![
             first,
             format!("let mut {v} = {init};"),
             format!(
-                "{head} {bind} let {u} = {value} * {t}; if {u} {op} {v} {{ {v} = {u}; {keep} = {t}; }} }}"
+                "{head} {bind} let {u} = {value} * {t}; if {cond} {{ {v} = {u}; {keep} = {t}; }} }}"
             ),
         ];
         self.vars.push(v);
