@@ -2049,6 +2049,7 @@ mod tests {
         // Two batches: rare constructs need more than one of 400 programs.
         let mut functions = batch(1, 400);
         functions.extend(batch(4, 400));
+        functions.extend(batch(5, 400));
         let loops = all_loops(&functions);
         let computed = |form: &dyn Fn(&str) -> String, exit: bool| {
             loops.iter().any(|(around, l, _)| {
