@@ -409,3 +409,22 @@ fn a_continue_leaves_the_loop_as_written() {
     let hv = smallest_positive_square_hvp(&v, &[1.0; 5]);
     assert_all_close(&hv, &[0.0, 0.0, 0.0, 2.0, 0.0], 1e-15);
 }
+
+/// `f64::INFINITY` and `std::f64::consts::PI` are floats without an annotation; `f64::DIGITS`
+/// stays the integer it is.
+#[differentiable]
+fn constants(x: f64) -> f64 {
+    let mut m = f64::INFINITY;
+    let digits = f64::DIGITS;
+    m = m.min(x * std::f64::consts::PI);
+    m + digits as f64
+}
+
+#[test]
+fn float_constants_need_no_annotation() {
+    let x = 0.5;
+    assert_close(constants(x), 0.5 * std::f64::consts::PI + 15.0, 1e-15);
+    let g = constants_grad(x);
+    assert_close(g, std::f64::consts::PI, 1e-15);
+    common::fd1(constants, x, g);
+}

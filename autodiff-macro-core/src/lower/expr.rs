@@ -831,9 +831,19 @@ fn float_constant(path: &syn::Path) -> bool {
         .chars()
         .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
     let float = |s: &String| s == "f64" || s == "f32";
+    // Not `f64::DIGITS`, `f64::MAX_EXP` and the like, which are integers.
+    const FLOAT_VALUED: &[&str] = &[
+        "INFINITY",
+        "NEG_INFINITY",
+        "NAN",
+        "MAX",
+        "MIN",
+        "MIN_POSITIVE",
+        "EPSILON",
+    ];
     uppercase
         && match qualifier {
-            [ty] => float(ty),
+            [ty] => float(ty) && FLOAT_VALUED.contains(&last.as_str()),
             [.., ty, consts] => float(ty) && consts == "consts",
             _ => false,
         }
