@@ -428,3 +428,51 @@ fn float_constants_need_no_annotation() {
     assert_close(g, std::f64::consts::PI, 1e-15);
     common::fd1(constants, x, g);
 }
+
+/// The element by reference (`for x in v.iter()`, read as `*x` and `x`), and `f64::max` over
+/// `enumerate`.
+#[differentiable]
+fn nearest_by_ref(v: &[f64], t: f64) -> f64 {
+    let mut m = f64::INFINITY;
+    for x in v.iter() {
+        let d = (*x - t) * (x - t);
+        m = m.min(d);
+    }
+    m
+}
+
+#[differentiable]
+fn largest_ramp(v: &[f64], t: f64) -> f64 {
+    let mut m = f64::NEG_INFINITY;
+    for (j, x) in v.iter().enumerate() {
+        let d = (*x - t) * (j as f64 + 1.0);
+        m = f64::max(m, d);
+    }
+    m
+}
+
+#[test]
+fn elements_by_reference() {
+    let v = [0.3, 2.0, -1.0];
+    // (v − 0.5)² = 0.04, 2.25, 2.25: the first element wins.
+    assert_close(nearest_by_ref(&v, 0.5), 0.04, 1e-15);
+    let (gv, gt) = nearest_by_ref_grad(&v, 0.5);
+    assert_all_close(&gv, &[-0.4, 0.0, 0.0], 1e-15);
+    assert_close(gt, 0.4, 1e-15);
+    fd(
+        |x| nearest_by_ref(&x[..3], x[3]),
+        &[0.3, 2.0, -1.0, 0.5],
+        &[gv[0], gv[1], gv[2], gt],
+    );
+    // (v − 0.5)(j + 1) = −0.2, 3, −4.5: the second wins.
+    let (gv, gt) = largest_ramp_grad(&v, 0.5);
+    assert_all_close(&gv, &[0.0, 2.0, 0.0], 1e-15);
+    assert_close(gt, -2.0, 1e-15);
+    fd(
+        |x| largest_ramp(&x[..3], x[3]),
+        &[0.3, 2.0, -1.0, 0.5],
+        &[gv[0], gv[1], gv[2], gt],
+    );
+    let (value, tangent) = largest_ramp_jvp(&v, 0.5, &[1.0, 1.0, 1.0], 0.0);
+    assert_eq!((value, tangent), (3.0, 2.0));
+}
