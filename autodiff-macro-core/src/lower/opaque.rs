@@ -276,7 +276,8 @@ fn flatten(parts: &[Binding], out: &mut Vec<SlotId>) {
     }
 }
 
-fn collect_pat_idents(pat: &Pat, out: &mut HashSet<String>) {
+/// Every name `pat` binds, into `out`.
+pub(super) fn collect_pat_idents(pat: &Pat, out: &mut HashSet<String>) {
     struct C<'a>(&'a mut HashSet<String>);
     impl<'ast> syn::visit::Visit<'ast> for C<'_> {
         fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {

@@ -34,6 +34,7 @@
 //! an outer value, and neither exit the loop nor read `m`. Otherwise the loop is lowered as
 //! written, which is correct and slower.
 
+use super::opaque::collect_pat_idents;
 use super::running::{ident_of, plain};
 use super::{Binding, Lowerer};
 use crate::ir::Block;
@@ -439,10 +440,8 @@ impl Local<'_> {
     }
 
     fn declare(&mut self, pat: &Pat) {
-        let mut names = Vec::new();
-        collect_names(pat, &mut names);
         let scope = self.scopes.last_mut().expect("a scope is open");
-        scope.extend(names);
+        collect_pat_idents(pat, scope);
     }
 
     /// The target of an assignment must be rooted in a name the iteration declared.
@@ -599,17 +598,6 @@ fn is_compound_assign(op: &syn::BinOp) -> bool {
             | ShlAssign(_)
             | ShrAssign(_)
     )
-}
-
-fn collect_names(pat: &Pat, out: &mut Vec<String>) {
-    struct Names<'a>(&'a mut Vec<String>);
-    impl<'ast> Visit<'ast> for Names<'_> {
-        fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
-            self.0.push(p.ident.to_string());
-            syn::visit::visit_pat_ident(self, p);
-        }
-    }
-    Names(out).visit_pat(pat);
 }
 
 /// Whether `e` names `x` anywhere.
