@@ -113,7 +113,7 @@ pub use autodiff_runtime::{
 };
 pub use autodiff_runtime::{check_grad, GradCheck};
 pub use autodiff_runtime::{hessian, jacobian, jacobian_fwd, jacobian_rev};
-pub use autodiff_runtime::{Adam, Differentiable, Dual, Float};
+pub use autodiff_runtime::{Adam, Differentiable, Dual, Float, LaneShape, Lanes};
 
 /// Everything a differentiable function needs: the attribute, the runtime's float functions
 /// (`exp`, `ln`, `tanh`, `pow`, `powi`, ...) and slice functions (`dot`, `sum`, `mean`, `norm`,
@@ -125,7 +125,7 @@ pub mod prelude {
         abs, check_grad, cos, cosh, dot, exp, fold_max, fold_min, hessian, jacobian, jacobian_fwd,
         jacobian_rev, ln, log, log10, log2, logsumexp, max, max_of, mean, min, min_of, norm,
         norm_squared, pow, powi, sin, sinh, softmax, sqrt, stop_gradient, sum, tan, tanh, Adam,
-        Differentiable, Float, GradCheck,
+        Differentiable, Float, GradCheck, Lanes,
     };
 }
 
@@ -142,5 +142,6 @@ pub mod __private {
         Differentiable, Field, FieldDerivative, Float, NoGradient, NoTangent, Recycle,
         RecycledTape, Reversing, SecondOrder, Tan, TangentArg, Tape, ThirdOrder, ZeroGrad,
     };
+    pub use autodiff_runtime::{zero_lanes, Lanes, NoLanes};
     pub use num_traits::{One, Zero};
 }

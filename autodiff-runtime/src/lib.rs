@@ -85,6 +85,7 @@ mod differentiable;
 mod dual;
 mod field;
 mod fields;
+mod lanes;
 mod optim;
 mod primal;
 mod tape;
@@ -97,7 +98,9 @@ pub use check::{check_grad, GradCheck};
 pub use consts::constant;
 pub use cotangent::{Accumulate, Cotangent, ZeroGrad};
 pub use dense::{hessian, jacobian, jacobian_fwd, jacobian_rev};
-pub use differentiable::{check_flat_len, take_flat, Differentiable, SecondOrder, ThirdOrder};
+pub use differentiable::{
+    check_flat_len, take_flat, Differentiable, NoLanes, SecondOrder, ThirdOrder,
+};
 pub use dual::Dual;
 #[doc(hidden)]
 pub use field::Field;
@@ -106,6 +109,9 @@ pub use fields::{
     differentiable_value, field_derivative, no_gradient, tangent_or_zero, tangent_slice_or_zero,
     FieldDerivative, NoGradient,
 };
+pub use lanes::{LaneShape, Lanes};
+#[doc(hidden)]
+pub use lanes::zero_lanes;
 pub use num_traits::Float;
 pub use optim::Adam;
 pub use primal::*;
