@@ -25,6 +25,11 @@ mod tests;
 /// not compile.
 const SECOND_ORDER: bool = cfg!(feature = "second-order");
 
+/// Whether `NAME_jvp_lanes` and the lanes rules callers need are generated (the `lanes`
+/// feature, off by default); without it `NAME_jvp_lanes` is a stub whose call does not
+/// compile.
+const LANES: bool = cfg!(feature = "lanes");
+
 /// Expands `#[derive(Differentiable)]` on a struct: the runtime's `Differentiable` trait,
 /// field by field, or a compile error. Never panics.
 pub fn derive_differentiable(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {

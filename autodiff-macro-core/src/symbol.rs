@@ -50,6 +50,9 @@ pub const TANGENT: &str = "tangent";
 pub const TANGENT_PULLBACK: &str = "tangent_pullback";
 pub const TANGENT_FLOATS: &str = "tangent_floats";
 pub const TANGENT_PULLBACK_FLOATS: &str = "tangent_pullback_floats";
+/// The rule `tangent` with its tangents in `Lanes` (`NAME_jvp_lanes`'s callees).
+pub const TANGENT_LANES: &str = "tangent_lanes";
+pub const TANGENT_LANES_FLOATS: &str = "tangent_lanes_floats";
 
 /// The generated derivatives a `#[differentiable]` body may call (nested differentiation).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

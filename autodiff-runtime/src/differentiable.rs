@@ -372,12 +372,12 @@ mod tests {
 }
 
 /// Implemented by nothing: the bound of `NAME_jvp_lanes` for a function whose forward mode
-/// lanes do not carry (see the rustdoc of that `NAME_jvp_lanes`), and for every function
-/// without the `lanes` feature, so that a call is a compile error that says why.
+/// lanes do not carry (see the rustdoc of that `NAME_jvp_lanes`), so that a call is a compile
+/// error that says why.
 #[doc(hidden)]
 #[diagnostic::on_unimplemented(
     message = "`_jvp_lanes` is not generated for this function",
     label = "called here",
-    note = "`_jvp_lanes` needs the `lanes` feature of `autodiff` (`autodiff = {{ ..., features = [\"lanes\"] }}`), a concrete float type (`f64` or `f32`), parameters of floats, arrays, slices and vectors of them or data, and a body whose forward mode uses no reduction (`dot`, `sum`, ...), ndarray or nalgebra value or generated derivative; the function's `_jvp_lanes` rustdoc says which; `_jvp` gives the same derivatives one direction at a time"
+    note = "`_jvp_lanes` needs a concrete float type (`f64` or `f32`), parameters of floats, arrays, slices and vectors of them or data, and a body whose forward mode uses no reduction (`dot`, `sum`, ...), ndarray or nalgebra value or generated derivative; the function's `_jvp_lanes` rustdoc says which; `_jvp` gives the same derivatives one direction at a time"
 )]
 pub trait NoLanes {}

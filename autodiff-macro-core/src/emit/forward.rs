@@ -372,6 +372,28 @@ pub(crate) fn slotted_rule(
     inner: &str,
     pullback: bool,
 ) -> TokenStream {
+    slotted_rule_with(f, floats, tangent_names, outer, inner, pullback, None)
+}
+
+/// A slotted rule whose tangents are `Lanes<F, N>` (`NAME_jvp_lanes`'s callees).
+#[derive(Clone, Copy)]
+pub(crate) struct LaneRule<'a> {
+    /// The const parameter counting the lanes.
+    pub(crate) n: &'a Ident,
+    /// For a function without lanes: the panic that is the rule's body.
+    pub(crate) stub: Option<&'a str>,
+}
+
+/// `slotted_rule`, with the tangents as lanes when `lanes` says so.
+pub(crate) fn slotted_rule_with(
+    f: &Function,
+    floats: &[bool],
+    tangent_names: &[Ident],
+    outer: &str,
+    inner: &str,
+    pullback: bool,
+    lanes: Option<LaneRule>,
+) -> TokenStream {
     let name = f.name();
     let Sig {
         generics,
@@ -392,6 +414,9 @@ pub(crate) fn slotted_rule(
         0,
         syn::GenericParam::Lifetime(syn::LifetimeParam::new(lifetime.clone())),
     );
+    if let Some(LaneRule { n, .. }) = lanes {
+        generics.params.push(syn::parse_quote!(const #n: usize));
+    }
     // `&'__tangent [T]` needs `T: '__tangent`, which a type inside `impl Trait` does not imply.
     let mut where_clause = where_clause
         .clone()
@@ -418,7 +443,10 @@ pub(crate) fn slotted_rule(
     let mut slot_options = Vec::new();
     let mut float_slot_options = Vec::new();
     for (i, (p, float)) in f.params.iter().zip(floats).enumerate() {
-        let ty = &p.tangent_ty();
+        let ty = &match lanes {
+            Some(LaneRule { n, .. }) => lanes_type(&p.tangent_ty(), f, n),
+            None => p.tangent_ty(),
+        };
         let option = option_type(f, p);
         let param_option = namer.fresh(&format!("__pullback_{i}"));
         param_options.push(quote!(#param_option: #option));
@@ -427,7 +455,13 @@ pub(crate) fn slotted_rule(
         let name = if *float { names.next() } else { None };
         let (slot, slot_ty) = match name {
             Some(t) => {
-                let zero = param_zero(f, p);
+                let zero = match lanes {
+                    Some(LaneRule { n, .. }) => {
+                        let ident = &p.ident;
+                        quote!(::autodiff::__private::zero_lanes::<_, #n>(&#ident))
+                    }
+                    None => param_zero(f, p),
+                };
                 let read_one = if matches!(ty, syn::Type::Reference(_)) {
                     let scratch = namer.fresh(&format!("__zero_{i}"));
                     quote! {
@@ -474,13 +508,26 @@ pub(crate) fn slotted_rule(
     } else {
         quote!()
     };
+    let body = match lanes.and_then(|l| l.stub) {
+        Some(message) => quote!(::core::panic!(#message)),
+        None => quote! {
+            #read
+            self.#inner(#(#call),*)
+        },
+    };
+    let ret = match lanes {
+        Some(LaneRule { n, .. }) => {
+            let r = lanes_type(ret, f, n);
+            quote!(#r)
+        }
+        None => quote!(#ret),
+    };
     generated(
         format!(" The rule `{outer}` of [`{name}`], with a tangent slot for every parameter, as other `#[differentiable]` functions call it."),
         true,
         quote! {
             pub fn #outer #generics (#receiver #params, #(#slots),* #signature_rest) -> #ret #where_clause {
-                #read
-                self.#inner(#(#call),*)
+                #body
             }
         },
     )
@@ -504,4 +551,29 @@ fn named_lifetimes(ty: TokenStream, lifetime: &syn::Lifetime) -> TokenStream {
         }
         Err(_) => ty,
     }
+}
+
+/// `ty` with every float `F` in it a `Lanes<F, N>`.
+pub(crate) fn lanes_type(ty: &syn::Type, f: &Function, n: &Ident) -> syn::Type {
+    struct Swap {
+        float: syn::Type,
+        lanes: syn::Type,
+    }
+    impl syn::visit_mut::VisitMut for Swap {
+        fn visit_type_mut(&mut self, ty: &mut syn::Type) {
+            if *ty == self.float {
+                *ty = self.lanes.clone();
+            } else {
+                syn::visit_mut::visit_type_mut(self, ty);
+            }
+        }
+    }
+    let float = f.float.ty();
+    let mut swap = Swap {
+        lanes: syn::parse_quote!(::autodiff::__private::Lanes<#float, #n>),
+        float,
+    };
+    let mut ty = ty.clone();
+    syn::visit_mut::VisitMut::visit_type_mut(&mut swap, &mut ty);
+    ty
 }

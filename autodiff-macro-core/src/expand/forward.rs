@@ -37,6 +37,9 @@ pub fn functions(cx: &Ctxt, f: &Function) -> Option<Generated> {
         tangent_body(cx, f, &floats)?
     };
     let jvp = jvp(cx, f, &wrt, with_wrt.clone())?;
+    let (lanes, lanes_rules) =
+        super::lanes::items(cx, f, &wrt, &floats, with_wrt.clone(), with_floats.clone());
+    let jvp = quote!(#jvp #lanes);
     if !matches!(f.ret_shape, RetShape::Scalar) {
         // A call has a float value, so only those need rules for callers.
         return Some(Generated {
@@ -44,6 +47,25 @@ pub fn functions(cx: &Ctxt, f: &Function) -> Option<Generated> {
             rules: TokenStream::new(),
         });
     }
+    let generated = functions_after_jvp(cx, f, &wrt, &floats, with_wrt, with_floats, jvp)?;
+    let rules = generated.rules;
+    Some(Generated {
+        items: generated.items,
+        rules: quote!(#rules #lanes_rules),
+    })
+}
+
+/// The rest of `functions`, for a float value: the rule `tangent` and second order.
+fn functions_after_jvp(
+    cx: &Ctxt,
+    f: &Function,
+    wrt: &[bool],
+    floats: &[bool],
+    with_wrt: Made,
+    with_floats: Made,
+    jvp: TokenStream,
+) -> Option<Generated> {
+    let (wrt, floats) = (wrt.to_vec(), floats.to_vec());
     let nested = crate::ir::walk::calls_derivatives(&with_wrt.0.body.block);
     let (tangent_items, tangent) = tangent_fn(cx, f, &wrt, &floats, with_floats.clone())?;
     if !crate::SECOND_ORDER {
@@ -149,7 +171,7 @@ fn is_float(p: &Param, only_diff: bool) -> bool {
 }
 
 /// A tangent body and the namer that made it (which knows every name in it).
-type Made = (tangent::TangentBody, Namer);
+pub(super) type Made = (tangent::TangentBody, Namer);
 
 /// The tangent body of `f` with tangents for `with`, and the namer that made it; None when
 /// the body cannot be lowered (reported into `cx`; reverse mode lowers the same body first,
@@ -189,6 +211,18 @@ fn forward_body(
     body: &crate::ir::Body,
     namer: Namer,
 ) -> Option<TokenStream> {
+    forward_body_with(cx, f, fs, body, namer, None)
+}
+
+/// `forward_body`, with the tangents of `lanes` (if any) as `Lanes`.
+pub(super) fn forward_body_with(
+    cx: &Ctxt,
+    f: &Function,
+    fs: &Function,
+    body: &crate::ir::Body,
+    namer: Namer,
+    lanes: Option<&crate::sweep::LaneMode>,
+) -> Option<TokenStream> {
     let local = Ctxt::new();
     let an = analyse::body(&local, fs, body);
     if !report(cx, local, f, "forward mode (`_jvp`)") {
@@ -196,7 +230,7 @@ fn forward_body(
     }
     let mut namer = namer;
     let seed = namer.fresh("seed");
-    let sweeps = sweep::build(fs, body, &an, namer, &seed, &[]);
+    let sweeps = sweep::build_with_lanes(fs, body, &an, namer, &seed, &[], lanes);
     let (decls, forward, value, items) = (sweeps.decls, sweeps.forward, sweeps.value, &body.items);
     let require = crate::emit::require_differentiable(fs);
     Some(quote! {

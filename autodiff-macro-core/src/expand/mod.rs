@@ -6,6 +6,7 @@
 //! user's function, stubs of the generated ones and the errors.
 
 mod forward;
+mod lanes;
 
 use crate::ctxt::Ctxt;
 use crate::names::Namer;

@@ -163,7 +163,10 @@ impl Sweeper<'_> {
     //         reverse:  (restore x[i]) { let __g0 = __d_x[i]; __d_x[i] = 0.0; __d_v += __g0; }
     pub(super) fn write(&mut self, w: &Write) -> (TokenStream, TokenStream) {
         let element = self.element(&w.target);
-        let value = crate::ir::walk::operand_tokens(&self.body.slots, &w.value);
+        let mut value = crate::ir::walk::operand_tokens(&self.body.slots, &w.value);
+        if self.lanes.is_some_and(|l| l.values.arrays[w.target.array.0]) {
+            value = self.lane_operand(&w.value, value);
+        }
         let in_loop = self.in_loop();
         let (save, restore) = if self.an.saves_element(w) {
             self.save_place(element.clone(), SlotTy::Float, in_loop)
@@ -219,7 +222,10 @@ impl Sweeper<'_> {
     // which rules such as `mean` and `norm` read.
     pub(super) fn push(&mut self, p: &Push) -> (TokenStream, TokenStream) {
         let name = &self.body.array(p.array).name;
-        let value = crate::ir::walk::operand_tokens(&self.body.slots, &p.value);
+        let mut value = crate::ir::walk::operand_tokens(&self.body.slots, &p.value);
+        if self.lanes.is_some_and(|l| l.values.arrays[p.array.0]) {
+            value = self.lane_operand(&p.value, value);
+        }
         let forward = quote_spanned!(p.span=> #name.push(#value););
         let active = self.an.is_array_active(p.array);
         if !active && !self.an.array_needed[p.array.0] {

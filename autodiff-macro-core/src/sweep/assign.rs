@@ -125,6 +125,9 @@ impl Sweeper<'_> {
         let float = self.float();
         match &a.op {
             Op::Copy => args[0].clone(),
+            Op::Const(tokens) if self.is_lane_slot(a.dst) => {
+                quote!(::autodiff::__private::Lanes::splat(#tokens))
+            }
             Op::Const(tokens) => tokens.clone(),
             Op::Prim(prim) => {
                 let lit_receiver = matches!(a.args.first(), Some(Operand::Lit(_)));

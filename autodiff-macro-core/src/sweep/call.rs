@@ -91,7 +91,14 @@ impl Sweeper<'_> {
         let (callee, rule) = match c.kind {
             CallKind::Value => (quote!(#path), Some(PULLBACK.to_string())),
             CallKind::Tangent => (
-                rule_call(path, TANGENT),
+                rule_call(
+                    path,
+                    if self.lanes.is_some() {
+                        crate::symbol::TANGENT_LANES
+                    } else {
+                        TANGENT
+                    },
+                ),
                 Some(crate::symbol::TANGENT_PULLBACK.to_string()),
             ),
             CallKind::Derivative(k) => {

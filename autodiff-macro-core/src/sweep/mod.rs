@@ -108,6 +108,19 @@ struct Sweeper<'a> {
     /// For each returned array the reverse sweep changes (restoring elements, undoing
     /// pushes), the local holding a copy of its final value.
     output_copies: Vec<Option<Ident>>,
+    /// For `NAME_jvp_lanes`: the tangents, declared and written as `Lanes`.
+    lanes: Option<&'a LaneMode>,
+    /// Declarations after all the others: the tangent arrays of `lanes`, each made from the
+    /// array whose shape it has.
+    late_decls: TokenStream,
+}
+
+/// How `NAME_jvp_lanes` is emitted: which values are tangents, carried `n` to a
+/// `Lanes<F, n>` (`autodiff_runtime::lanes`); everything else is emitted as for `NAME_jvp`.
+pub struct LaneMode {
+    pub values: crate::tangent::LaneValues,
+    /// The const parameter that counts the lanes.
+    pub n: Ident,
 }
 
 /// Generated names, fixed once per function.
@@ -128,9 +141,23 @@ pub fn build(
     f: &Function,
     body: &Body,
     an: &Analysis,
+    namer: Namer,
+    seed: &Ident,
+    dests: &[Ident],
+) -> Sweeps {
+    build_with_lanes(f, body, an, namer, seed, dests, None)
+}
+
+/// `build`, with the tangents of `lanes` (if any) emitted as `Lanes`: the forward sweep of
+/// `NAME_jvp_lanes`.
+pub fn build_with_lanes(
+    f: &Function,
+    body: &Body,
+    an: &Analysis,
     mut namer: Namer,
     seed: &Ident,
     dests: &[Ident],
+    lanes: Option<&LaneMode>,
 ) -> Sweeps {
     let adjoint = body
         .slots
@@ -191,6 +218,8 @@ pub fn build(
         loops: HashMap::new(),
         n_saves: 0,
         output_copies: vec![None; body.arrays.len()],
+        lanes,
+        late_decls: TokenStream::new(),
     };
     sw.declare_slots();
     let (forward, reverse_body) = sw.top_block(&body.block);
@@ -305,6 +334,7 @@ pub fn build(
         );
     }
     let mut decls = sw.decls.into_tokens();
+    decls.extend(sw.late_decls);
     decls.extend(tape_ref);
     Sweeps {
         decls,
@@ -487,6 +517,10 @@ impl Sweeper<'_> {
                 _ if !self.an.used[i] => {}
                 _ => {
                     let (ty, init) = match slot.ty {
+                        SlotTy::Float if self.is_lane_slot(SlotId(i)) => {
+                            let lanes = self.lanes_ty();
+                            (Some(lanes), quote!(::autodiff::__private::Lanes::zero()))
+                        }
                         SlotTy::Float => (Some(quote!(#float)), quote!(#zero)),
                         SlotTy::I32 => (Some(quote!(i32)), quote!(0)),
                         SlotTy::Usize => (Some(quote!(usize)), quote!(0)),
@@ -499,11 +533,47 @@ impl Sweeper<'_> {
                 }
             }
         }
-        for array in &self.body.arrays {
+        for (i, array) in self.body.arrays.iter().enumerate() {
             if let Some((ty, empty)) = &array.decl {
                 let name = &array.name;
-                self.decls.push(name, Some(ty.clone()), empty.clone());
+                match self.zero_lanes(ArrayId(i)) {
+                    Some(zero) => self.late_decls.extend(quote!(let mut #name = #zero;)),
+                    None => self.decls.push(name, Some(ty.clone()), empty.clone()),
+                }
             }
+        }
+    }
+
+    /// Whether `slot` is a tangent carried as `Lanes`.
+    fn is_lane_slot(&self, slot: SlotId) -> bool {
+        self.lanes.is_some_and(|l| l.values.slots[slot.0])
+    }
+
+    /// `Lanes<F, N>`.
+    fn lanes_ty(&self) -> TokenStream {
+        let float = self.float();
+        let n = self.lanes.map(|l| l.n.clone());
+        quote!(::autodiff::__private::Lanes<#float, #n>)
+    }
+
+    /// For a tangent array carried as `Lanes`: zeros of its lanes, of the shape of the array
+    /// it is the tangent of.
+    fn zero_lanes(&self, array: ArrayId) -> Option<TokenStream> {
+        let lanes = self.lanes?;
+        if !lanes.values.arrays[array.0] {
+            return None;
+        }
+        let of = lanes.values.shape_of[array.0]?;
+        let (of, n) = (&self.body.array(of).name, &lanes.n);
+        Some(quote!(::autodiff::__private::zero_lanes::<_, #n>(&#of)))
+    }
+
+    /// `value` as written into a tangent carried as `Lanes`: a literal (a zero tangent)
+    /// becomes every lane of it.
+    fn lane_operand(&self, value: &crate::ir::Operand, tokens: TokenStream) -> TokenStream {
+        match value {
+            crate::ir::Operand::Lit(_) => quote!(::autodiff::__private::Lanes::splat(#tokens)),
+            crate::ir::Operand::Slot(_) => tokens,
         }
     }
 
@@ -569,7 +639,10 @@ impl Sweeper<'_> {
             Stmt::Map(m) => self.map(m),
             Stmt::Call(c) => self.call(c),
             Stmt::ArrayInit(init) => {
-                let (name, value) = (&self.body.array(init.array).name, &init.init);
+                let name = &self.body.array(init.array).name;
+                let value = self
+                    .zero_lanes(init.array)
+                    .unwrap_or_else(|| init.init.clone());
                 (
                     quote_spanned!(init.span=> #name = #value;),
                     TokenStream::new(),

@@ -20,7 +20,10 @@
 //! gradient's cost).
 
 mod arrays;
+mod lanes;
 mod tensor;
+
+pub use lanes::{lane_values, LaneValues};
 
 use crate::ir::{
     Array, ArrayId, ArrayOrigin, ArrayRef, Assign, Block, Body, Call, CallArg, CallKind, LoopId,
@@ -43,6 +46,10 @@ pub struct TangentBody {
     pub value: Output,
     /// Where its tangent is.
     pub tangent: Output,
+    /// Per slot of `body`: whether the transform made it for a tangent.
+    pub tangent_slots: Vec<bool>,
+    /// Per array of `body`: for a tangent array, the array it is the tangent of.
+    pub tangent_arrays: Vec<Option<ArrayId>>,
 }
 
 /// The tangent body of `src`, with tangents for the float parameters at the positions where
@@ -162,6 +169,14 @@ pub fn transform(
     let mut block = prologue;
     tx.block(&src.block, &mut block);
     let tangent = tx.output(&src.output);
+    let mut tangent_slots = vec![false; tx.slots.len()];
+    tx.slot_tan.iter().flatten().for_each(|t| tangent_slots[t.0] = true);
+    let mut tangent_arrays = vec![None; tx.arrays.len()];
+    for (primal, t) in tx.array_tan.iter().enumerate() {
+        if let Some(t) = t {
+            tangent_arrays[t.0] = Some(ArrayId(primal));
+        }
+    }
     TangentBody {
         body: Body {
             slots: tx.slots,
@@ -176,6 +191,8 @@ pub fn transform(
         tangent_names,
         value: src.output.clone(),
         tangent,
+        tangent_slots,
+        tangent_arrays,
     }
 }
 

@@ -1,0 +1,271 @@
+//! `NAME_jvp_lanes` and the rules its callers call, with the `lanes` feature: the forward
+//! sweep of `NAME_jvp` with every tangent float a `Lanes<F, N>`, `N` tangents side by side
+//! (`tangent::lanes` says which values are tangents and when lanes cannot carry them).
+//!
+//! | generated | from |
+//! |---|---|
+//! | `NAME_jvp_lanes::<N>(<params>, <tangents as lanes>) -> (R, R as lanes)` | the tangent body of `NAME_jvp`, swept forward with `Lanes` tangents |
+//! | the rules `tangent_lanes` and `tangent_lanes_floats` (float values only) | the same with a tangent for every float parameter, for callers' `NAME_jvp_lanes` |
+//!
+//! Without the feature nothing is generated. Where lanes cannot carry the tangents,
+//! `NAME_jvp_lanes` is a stub whose call is a compile error (`NoLanes`), and the rules panic
+//! with the reason (a caller's `NAME_jvp_lanes` reaches them).
+
+use super::forward::{forward_body_with, Made};
+use crate::ctxt::Ctxt;
+use crate::emit::forward::{lanes_type, method, plain_fn, slotted_rule_with, LaneRule};
+use crate::emit::{generated, Sig};
+use crate::ir::Output;
+use crate::parse::{Diff, FloatTy, Function, ParamKind, RetShape, Shape};
+use crate::sweep::LaneMode;
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+/// The lanes items of `f` (public functions) and its lanes rules.
+pub(super) fn items(
+    cx: &Ctxt,
+    f: &Function,
+    wrt: &[bool],
+    floats: &[bool],
+    with_wrt: Made,
+    with_floats: Made,
+) -> (TokenStream, TokenStream) {
+    if !crate::LANES {
+        // Nothing to compile for builds that never call it.
+        return (TokenStream::new(), TokenStream::new());
+    }
+    let scalar = matches!(f.ret_shape, RetShape::Scalar);
+    let why = refusal(f).or_else(|| {
+        crate::tangent::lane_values(
+            &with_wrt.0.body,
+            &with_wrt.0.tangent_slots,
+            &with_wrt.0.tangent_arrays,
+        )
+        .err()
+    });
+    if let Some(why) = why {
+        let rules = if scalar {
+            rule_stubs(f, floats, &with_floats.0.tangent_names, why)
+        } else {
+            TokenStream::new()
+        };
+        return (stub(f, wrt, &with_wrt.0.tangent_names, why), rules);
+    }
+    let tangent_names = with_wrt.0.tangent_names.clone();
+    let Some(jvp) = jvp_lanes(cx, f, wrt, with_wrt) else {
+        return (stub(f, wrt, &tangent_names, "its forward sweep cannot be generated"), TokenStream::new());
+    };
+    if !scalar {
+        return (jvp, TokenStream::new());
+    }
+    let float_names = with_floats.0.tangent_names.clone();
+    match tangent_lanes(cx, f, wrt, floats, with_floats) {
+        Some((items, rules)) => (quote!(#jvp #items), rules),
+        None => (
+            jvp,
+            rule_stubs(f, floats, &float_names, "its forward sweep cannot be generated"),
+        ),
+    }
+}
+
+/// Why lanes are not generated for `f` at all, whatever its body.
+fn refusal(f: &Function) -> Option<&'static str> {
+    if matches!(f.float, FloatTy::Generic(_)) {
+        return Some("its float type is generic (lanes need `f64` or `f32`)");
+    }
+    let opaque = f.params.iter().any(|p| {
+        matches!(
+            p.kind,
+            ParamKind::Float {
+                shape: Shape::Opaque { .. },
+                ..
+            }
+        )
+    });
+    opaque.then_some("a parameter of a struct, ndarray or nalgebra type has a derivative")
+}
+
+/// The name of the const parameter counting the lanes.
+fn lanes_param(f: &Function) -> Ident {
+    let mut namer = crate::names::Namer::new(&f.item);
+    namer.fresh("__N")
+}
+
+/// The synthetic function `name<const N: usize>(<f's params>, <a tangent as lanes for each
+/// parameter `with` marks>) -> ret(R as lanes)`.
+fn lanes_function(
+    f: &Function,
+    with: &[bool],
+    tangent_names: &[Ident],
+    name: Ident,
+    n: &Ident,
+    ret: impl FnOnce(syn::Type) -> syn::Type,
+) -> Function {
+    let lanes_ret = lanes_type(&f.ret, f, n);
+    let mut fs = f.synthetic(with, tangent_names, name, ret(lanes_ret), Diff::Nothing);
+    for p in fs.params.iter_mut().skip(f.params.len()) {
+        p.ty = lanes_type(&p.ty, f, n);
+    }
+    for input in fs.item.sig.inputs.iter_mut().skip(f.params.len()) {
+        if let syn::FnArg::Typed(t) = input {
+            *t.ty = lanes_type(&t.ty, f, n);
+        }
+    }
+    fs.item
+        .sig
+        .generics
+        .params
+        .push(syn::parse_quote!(const #n: usize));
+    fs
+}
+
+/// `fn f_jvp_lanes<const N: usize>(x: f64, w: &[f64], tan_x: Lanes<f64, N>,
+/// tan_w: &[Lanes<f64, N>]) -> (f64, Lanes<f64, N>)`.
+fn jvp_lanes(cx: &Ctxt, f: &Function, wrt: &[bool], made: Made) -> Option<TokenStream> {
+    let name = f.name();
+    let n = lanes_param(f);
+    let r = f.ret.clone();
+    let tangent_names = made.0.tangent_names.clone();
+    let fs = lanes_function(
+        f,
+        wrt,
+        &tangent_names,
+        format_ident!("{}_jvp_lanes", name),
+        &n,
+        |lanes| syn::parse_quote!((#r, #lanes)),
+    );
+    let (tb, namer) = made;
+    let mode = lane_mode(&tb, n)?;
+    let mut body = tb.body;
+    body.output = Output::Tuple(vec![tb.value, tb.tangent]);
+    let code = forward_body_with(cx, f, &fs, &body, namer, Some(&mode))?;
+    Some(plain_fn(
+        &fs,
+        format!(" Forward mode of [`{name}`] along `N` directions at once: its value and its `N` directional derivatives (Jacobian-vector products), lane `k` of each tangent being direction `k`; one forward sweep, the primal computed once (`lanes` feature; generated by `#[differentiable]`). Lane `k` equals [`{name}_jvp`] along the directions' lane `k`."),
+        true,
+        code,
+    ))
+}
+
+fn lane_mode(tb: &crate::tangent::TangentBody, n: Ident) -> Option<LaneMode> {
+    let values =
+        crate::tangent::lane_values(&tb.body, &tb.tangent_slots, &tb.tangent_arrays).ok()?;
+    Some(LaneMode { values, n })
+}
+
+/// The rules `tangent_lanes_floats` (a tangent as lanes per float parameter) and
+/// `tangent_lanes` (slotted), and the function the first calls when `wrt` leaves a float out.
+fn tangent_lanes(
+    cx: &Ctxt,
+    f: &Function,
+    wrt: &[bool],
+    floats: &[bool],
+    made: Made,
+) -> Option<(TokenStream, TokenStream)> {
+    let name = f.name();
+    let n = lanes_param(f);
+    let float_names = made.0.tangent_names.clone();
+    let member = format_ident!("{}", crate::symbol::TANGENT_LANES_FLOATS);
+    let fs = lanes_function(f, floats, &float_names, member, &n, |lanes| lanes);
+    let slotted = slotted_rule_with(
+        f,
+        floats,
+        &float_names,
+        crate::symbol::TANGENT_LANES,
+        crate::symbol::TANGENT_LANES_FLOATS,
+        false,
+        Some(LaneRule { n: &n, stub: None }),
+    );
+    let args = Sig::of(&fs).args;
+    let doc = format!(
+        " The tangents of [`{name}`]'s value along tangents as lanes of every float parameter."
+    );
+    if wrt == floats {
+        let jvp = format_ident!("{}_jvp_lanes", name);
+        let inner = method(&fs, doc, quote!(#jvp(#(#args),*).1));
+        return Some((TokenStream::new(), quote!(#inner #slotted)));
+    }
+    let all = format_ident!("__{}_tangent_lanes", name);
+    let mut fa = fs.clone();
+    fa.item.sig.ident = all.clone();
+    let (tb, namer) = made;
+    let mode = lane_mode(&tb, n)?;
+    let mut body = tb.body;
+    body.output = tb.tangent;
+    let code = forward_body_with(cx, f, &fa, &body, namer, Some(&mode))?;
+    let item = plain_fn(&fa, doc.clone(), true, code);
+    let inner = method(&fs, doc, quote!(#all(#(#args),*)));
+    Some((quote!(#[doc(hidden)] #item), quote!(#inner #slotted)))
+}
+
+/// `NAME_jvp_lanes` when it is not generated: its signature, with a first parameter whose
+/// type must implement `NoLanes`, which nothing does, so that a call is a compile error.
+fn stub(f: &Function, wrt: &[bool], tangent_names: &[Ident], why: &str) -> TokenStream {
+    let name = f.name();
+    let n = lanes_param(f);
+    let r = f.ret.clone();
+    let fs = lanes_function(
+        f,
+        wrt,
+        tangent_names,
+        format_ident!("{}_jvp_lanes", name),
+        &n,
+        |lanes| syn::parse_quote!((#r, #lanes)),
+    );
+    let Sig {
+        vis,
+        name: fn_name,
+        generics,
+        where_clause,
+        mut params,
+        ret,
+        ..
+    } = Sig::of(&fs);
+    let mut generics = generics.clone();
+    generics
+        .params
+        .push(syn::parse_quote!(__NotGenerated: ::autodiff::__private::NoLanes));
+    if let Some(syn::FnArg::Typed(first)) = params.first_mut() {
+        *first.ty = syn::parse_quote!(__NotGenerated);
+    }
+    generated(
+        format!(" Not generated: [`{name}`] has no forward mode in lanes, because {why}; a call is a compile error that says so. [`{name}_jvp`] gives the same derivatives one direction at a time."),
+        true,
+        quote! {
+            #vis fn #fn_name #generics (#params) -> #ret #where_clause {
+                ::core::unreachable!("`_jvp_lanes` is not generated")
+            }
+        },
+    )
+}
+
+/// The lanes rules of a function without lanes: their signatures, so that callers'
+/// `NAME_jvp_lanes` compile, and a panic that says why, which a call reaches only through
+/// a caller's `NAME_jvp_lanes`.
+fn rule_stubs(f: &Function, floats: &[bool], tangent_names: &[Ident], why: &str) -> TokenStream {
+    let name = f.name();
+    let n = lanes_param(f);
+    let member = format_ident!("{}", crate::symbol::TANGENT_LANES_FLOATS);
+    let fs = lanes_function(f, floats, tangent_names, member, &n, |lanes| lanes);
+    let message = format!(
+        "the forward mode in lanes through a call of `{name}` is not generated: {why}"
+    );
+    let inner = method(
+        &fs,
+        format!(" Not generated: {message}."),
+        quote!(::core::panic!(#message)),
+    );
+    let slotted = slotted_rule_with(
+        f,
+        floats,
+        tangent_names,
+        crate::symbol::TANGENT_LANES,
+        crate::symbol::TANGENT_LANES_FLOATS,
+        false,
+        Some(LaneRule {
+            n: &n,
+            stub: Some(&message),
+        }),
+    );
+    quote!(#inner #slotted)
+}
