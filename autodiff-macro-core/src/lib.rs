@@ -26,9 +26,15 @@ mod tests;
 const SECOND_ORDER: bool = cfg!(feature = "second-order");
 
 /// Whether `NAME_jvp_lanes` and the lanes rules callers need are generated (the `lanes`
-/// feature, off by default); without it `NAME_jvp_lanes` is a stub whose call does not
-/// compile.
-const LANES: bool = cfg!(feature = "lanes");
+/// feature, off by default); without it nothing of them is.
+fn lanes() -> bool {
+    #[cfg(test)]
+    if let Some(on) = tests::LANES.with(std::cell::Cell::get) {
+        // The snapshots are of the default build, whatever features the workspace unifies.
+        return on;
+    }
+    cfg!(feature = "lanes")
+}
 
 /// Expands `#[derive(Differentiable)]` on a struct: the runtime's `Differentiable` trait,
 /// field by field, or a compile error. Never panics.

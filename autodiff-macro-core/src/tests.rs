@@ -18,8 +18,15 @@ fn lowered(item: TokenStream) -> String {
     ir::display(&body)
 }
 
+thread_local! {
+    /// Whether expansions in this test generate lanes (`crate::lanes`): `None` follows the
+    /// feature.
+    pub(crate) static LANES: std::cell::Cell<Option<bool>> = const { std::cell::Cell::new(None) };
+}
+
 /// The generated code for `#[differentiable(args)] item`, pretty-printed.
 fn expanded(args: TokenStream, item: TokenStream) -> String {
+    LANES.with(|l| l.set(Some(false)));
     let tokens = crate::expand::differentiable(args, item);
     let file: syn::File = syn::parse2(tokens).unwrap();
     prettyplease::unparse(&file)
@@ -818,4 +825,57 @@ fn dump_expansion() {
     let mut item = item.clone();
     item.attrs.retain(|a| !a.path().is_ident("differentiable"));
     println!("{}", expanded(args, quote::quote!(#item)));
+}
+
+/// The generated code with the `lanes` feature on, pretty-printed.
+fn expanded_with_lanes(args: TokenStream, item: TokenStream) -> String {
+    LANES.with(|l| l.set(Some(true)));
+    let tokens = crate::expand::differentiable(args, item);
+    LANES.with(|l| l.set(None));
+    let file: syn::File = syn::parse2(tokens).unwrap();
+    prettyplease::unparse(&file)
+}
+
+/// The function `name` of `code`, from its signature to its closing brace.
+fn item_named<'a>(code: &'a str, name: &str) -> &'a str {
+    let start = code
+        .find(&format!("fn {name}"))
+        .unwrap_or_else(|| panic!("no `{name}` in\n{code}"));
+    let end = code[start..]
+        .find("\n}\n")
+        .map_or(code.len(), |e| start + e + 3);
+    &code[start..end]
+}
+
+#[test]
+fn jvp_lanes_carries_the_tangents_as_lanes() {
+    let code = expanded_with_lanes(quote!(), seed_tanh());
+    insta::assert_snapshot!(item_named(&code, "tanh_jvp_lanes"));
+    // Callers' lanes go through the rules.
+    assert!(code.contains("pub fn tangent_lanes<"), "{code}");
+    assert!(code.contains("pub fn tangent_lanes_floats<"), "{code}");
+    // Without the feature, nothing of it.
+    let plain = expanded(quote!(), seed_tanh());
+    assert!(!plain.contains("lanes"), "{plain}");
+}
+
+#[test]
+fn jvp_lanes_is_a_stub_that_says_why_where_lanes_cannot_carry_the_tangents() {
+    let cases = [
+        (
+            quote!(fn f(x: &[f64]) -> f64 { dot(x, x) }),
+            "a reduction",
+        ),
+        (
+            quote!(fn g<T: Float>(x: T) -> T { x * x }),
+            "its float type is generic",
+        ),
+    ];
+    for (item, why) in cases {
+        let code = expanded_with_lanes(quote!(), item);
+        assert!(code.contains("__NotGenerated: ::autodiff::__private::NoLanes"), "{code}");
+        assert!(code.contains(why), "{why} in\n{code}");
+        // A caller's lanes reach the rule, which panics with the reason.
+        assert!(code.contains("the forward mode in lanes through a call of"), "{code}");
+    }
 }

@@ -30,7 +30,7 @@ pub(super) fn items(
     with_wrt: Made,
     with_floats: Made,
 ) -> (TokenStream, TokenStream) {
-    if !crate::LANES {
+    if !crate::lanes() {
         // Nothing to compile for builds that never call it.
         return (TokenStream::new(), TokenStream::new());
     }
