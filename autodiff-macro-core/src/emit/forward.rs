@@ -417,6 +417,7 @@ pub(crate) fn slotted_rule_with(
     if let Some(LaneRule { n, .. }) = lanes {
         generics.params.push(syn::parse_quote!(const #n: usize));
     }
+    let lanes_bound = lanes.and_then(|l| lanes_bound(f, l.n));
     // `&'__tangent [T]` needs `T: '__tangent`, which a type inside `impl Trait` does not imply.
     let mut where_clause = where_clause
         .clone()
@@ -433,6 +434,7 @@ pub(crate) fn slotted_rule_with(
             .predicates
             .push(syn::parse_quote!(#t: #lifetime));
     }
+    where_clause.predicates.extend(lanes_bound);
     let mut names = tangent_names.iter();
     let mut slots = Vec::new();
     let receiver = super::rules_receiver(f);
@@ -576,4 +578,15 @@ pub(crate) fn lanes_type(ty: &syn::Type, f: &Function, n: &Ident) -> syn::Type {
     let mut ty = ty.clone();
     syn::visit_mut::VisitMut::visit_type_mut(&mut swap, &mut ty);
     ty
+}
+
+/// For a generic float `T`: `T: LaneShape<N, Lanes = Lanes<T, N>>`, which every float the
+/// runtime has lanes of satisfies, so that its tangents' zeros have the lanes' shape.
+pub(crate) fn lanes_bound(f: &Function, n: &Ident) -> Option<syn::WherePredicate> {
+    match &f.float {
+        crate::parse::FloatTy::Generic(t) => Some(syn::parse_quote!(
+            #t: ::autodiff::__private::LaneShape<#n, Lanes = ::autodiff::__private::Lanes<#t, #n>>
+        )),
+        _ => None,
+    }
 }

@@ -13,10 +13,10 @@
 
 use super::forward::{forward_body_with, Made};
 use crate::ctxt::Ctxt;
-use crate::emit::forward::{lanes_type, method, plain_fn, slotted_rule_with, LaneRule};
+use crate::emit::forward::{lanes_bound, lanes_type, method, plain_fn, slotted_rule_with, LaneRule};
 use crate::emit::{generated, Sig};
 use crate::ir::Output;
-use crate::parse::{Diff, FloatTy, Function, ParamKind, RetShape, Shape};
+use crate::parse::{Diff, Function, ParamKind, RetShape, Shape};
 use crate::sweep::LaneMode;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -70,9 +70,6 @@ pub(super) fn items(
 
 /// Why lanes are not generated for `f` at all, whatever its body.
 fn refusal(f: &Function) -> Option<&'static str> {
-    if matches!(f.float, FloatTy::Generic(_)) {
-        return Some("its float type is generic (lanes need `f64` or `f32`)");
-    }
     let opaque = f.params.iter().any(|p| {
         matches!(
             p.kind,
@@ -116,6 +113,14 @@ fn lanes_function(
         .generics
         .params
         .push(syn::parse_quote!(const #n: usize));
+    if let Some(bound) = lanes_bound(f, n) {
+        fs.item
+            .sig
+            .generics
+            .make_where_clause()
+            .predicates
+            .push(bound);
+    }
     fs
 }
 

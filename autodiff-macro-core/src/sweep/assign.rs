@@ -129,6 +129,16 @@ impl Sweeper<'_> {
                 quote!(::autodiff::__private::Lanes::splat(#tokens))
             }
             Op::Const(tokens) => tokens.clone(),
+            // A partial times a tangent in lanes: `Lanes<F, N> * F`, which the runtime can
+            // implement for a generic float (`F * Lanes<F, N>` it cannot); the same product.
+            Op::Prim(prim)
+                if prim.name == "mul"
+                    && self.is_lane_slot(a.dst)
+                    && !a.args.first().and_then(slot_of).is_some_and(|s| self.is_lane_slot(s)) =>
+            {
+                let (partial, tangent) = (&args[0], &args[1]);
+                quote!(#tangent * #partial)
+            }
             Op::Prim(prim) => {
                 let lit_receiver = matches!(a.args.first(), Some(Operand::Lit(_)));
                 rules::primal(prim, args, lit_receiver, &float)
