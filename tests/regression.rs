@@ -846,3 +846,41 @@ mod closure_body_binding_called_twice {
         assert_eq!(squares_grad(x, y), (2.0 * x * y * y, 2.0 * x * x * y));
     }
 }
+
+/// Found by difftest (seed 36, program 4712): the tangent of a reduction over a sub-slice
+/// (`s2.iter().copied().fold(x0, T::min)` after `let (s1, s2) = w.split_at(k)`, which is
+/// `fold_min(&w[k..])`) looped over the view as if it were a row (`w[k][len]`), a compile
+/// error in `_jvp` and `_hvp`. The loops of the tangents of `fold_min`, `max_of`,
+/// `logsumexp` and `softmax` now run over the view's elements.
+mod reductions_of_sub_slices_in_forward_mode {
+    use super::*;
+
+    #[differentiable]
+    pub fn f<T: Float>(x0: T, w: &[T], n: usize) -> T {
+        let (s1, s2) = w.split_at(n % 3 + 1);
+        let v = s2.iter().copied().fold(x0, T::min);
+        v + s1[0] + logsumexp(&w[1..3]) + max_of(&s2[1..])
+    }
+
+    #[test]
+    fn exact_and_against_differences() {
+        // n = 1: s1 = w[..2], s2 = w[2..]; min(x0, w2, w3) = w2; lse(w1, w2); max(w3).
+        let (x0, w) = (0.5, [1.0, 2.0, -3.0, 0.25]);
+        let e = |x: f64| x.exp();
+        let (p1, p2) = (e(2.0) / (e(2.0) + e(-3.0)), e(-3.0) / (e(2.0) + e(-3.0)));
+        let exact = [0.0, 1.0, p1, 1.0 + p2, 1.0];
+        let (g0, gw) = f_grad(x0, &w, 1);
+        common::assert_all_close(&[&[g0][..], &gw[..]].concat(), &exact, 1e-15);
+        let at = [x0, w[0], w[1], w[2], w[3]];
+        common::fd(|x| f::<f64>(x[0], &x[1..], 1), &at, &exact);
+        let v = [0.25, 1.0, -0.5, 2.0, 0.75];
+        let (value, slope) = f_jvp(x0, &w, 1, v[0], &v[1..]);
+        assert_eq!(value, f(x0, &w, 1));
+        let along: f64 = exact.iter().zip(&v).map(|(g, d)| g * d).sum();
+        common::assert_close(slope, along, 1e-14);
+        // H·v: only the lse term curves; its Hessian is p1·p2·[[1, −1], [−1, 1]] in (w1, w2).
+        let (_, hw) = f_hvp(x0, &w, 1, v[0], &v[1..]);
+        let c = p1 * p2 * (v[2] - v[3]);
+        common::assert_all_close(&hw, &[0.0, c, -c, 0.0], 1e-15);
+    }
+}

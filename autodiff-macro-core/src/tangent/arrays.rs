@@ -294,7 +294,8 @@ impl Tangents<'_> {
         self.op(out, &symbol::DIV, vec![Operand::Slot(acc), count], span)
     }
 
-    /// `for i in 0..x.len() { body(i) }`, with `i` in a `usize` slot.
+    /// `for i in 0..x.len() { body(i) }`, with `i` in a `usize` slot; for a view `x[a..b]`,
+    /// `0..b - a`.
     fn index_loop(
         &mut self,
         out: &mut Block,
@@ -304,8 +305,17 @@ impl Tangents<'_> {
     ) {
         let index = self.namer.fresh("__i");
         let name = &self.arrays[x.array.0].name;
-        let idx: Vec<TokenStream> = x.index.iter().map(|op| self.operand_tokens(op)).collect();
-        let len = quote!(#name #([#idx])*.len());
+        let len = match view_bounds(x) {
+            Some((lo, hi)) => {
+                let (lo, hi) = (self.operand_tokens(lo), self.operand_tokens(hi));
+                quote!((#hi - #lo))
+            }
+            None => {
+                let idx: Vec<TokenStream> =
+                    x.index.iter().map(|op| self.operand_tokens(op)).collect();
+                quote!(#name #([#idx])*.len())
+            }
+        };
         let slot = self.temp(SlotTy::Usize);
         let mut block = Block::new();
         self.assign(
@@ -329,9 +339,24 @@ impl Tangents<'_> {
         }));
     }
 
-    /// `t = x[i]` into a new temporary.
+    /// `t = x[i]` into a new temporary; for a view `x[a..b]`, the element `a + i` of the
+    /// array it is a view of.
     fn read(&mut self, out: &mut Block, x: &ArrayRef, i: Operand, span: Span) -> Operand {
         let mut r = x.clone();
+        let i = match view_bounds(x) {
+            Some((lo, _)) => {
+                let (lo, i_tokens) = (self.operand_tokens(lo), self.operand_tokens(&i));
+                let at = self.temp(SlotTy::Usize);
+                self.assign(out, at, Op::Const(quote!(#lo + #i_tokens)), vec![], true, span);
+                r = ArrayRef {
+                    array: x.array,
+                    index: x.dims().to_vec(),
+                    view: false,
+                };
+                Operand::Slot(at)
+            }
+            None => i,
+        };
         r.index.push(i);
         let t = self.temp(SlotTy::Float);
         self.assign(out, t, Op::Read(r), vec![], true, span);
@@ -413,5 +438,13 @@ impl Tangents<'_> {
         let t = self.temp(crate::ir::SlotTy::Float);
         self.assign(out, t, Op::Prim(prim), args, true, span);
         Operand::Slot(t)
+    }
+}
+
+/// The bounds `(a, b)` of a view `x[a..b]`; `None` for a whole array or row.
+fn view_bounds(x: &ArrayRef) -> Option<(&Operand, &Operand)> {
+    match x.index.as_slice() {
+        [.., lo, hi] if x.view => Some((lo, hi)),
+        _ => None,
     }
 }
