@@ -142,6 +142,8 @@ pub mod __private {
         Differentiable, Field, FieldDerivative, Float, NoGradient, NoTangent, Recycle,
         RecycledTape, Reversing, SecondOrder, Tan, TangentArg, Tape, ThirdOrder, ZeroGrad,
     };
-    pub use autodiff_runtime::{zero_lanes, LaneShape, Lanes, NoLanes};
+    pub use autodiff_runtime::{
+        lanes_dot, lanes_mean, lanes_sum, zero_lanes, LaneShape, Lanes, NoLanes,
+    };
     pub use num_traits::{One, Zero};
 }

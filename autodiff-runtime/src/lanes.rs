@@ -20,7 +20,7 @@
 //! ```
 
 use num_traits::Float;
-use std::ops::{Add, Index, IndexMut, Mul, Neg, Sub};
+use std::ops::{Add, Div, Index, IndexMut, Mul, Neg, Sub};
 
 /// `N` tangents of one float, side by side (see the [module documentation](self)).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -120,6 +120,18 @@ impl<F: Float, const N: usize> Mul<F> for Lanes<F, N> {
     }
 }
 
+/// A tangent divided by a float, lane by lane (the tangent of `x / c` for `c` without one).
+impl<F: Float, const N: usize> Div<F> for Lanes<F, N> {
+    type Output = Self;
+    #[inline(always)]
+    fn div(mut self, scale: F) -> Self {
+        for a in self.0.iter_mut() {
+            *a = *a / scale;
+        }
+        self
+    }
+}
+
 macro_rules! scale_from_the_left {
     ($($float:ty),*) => {$(
         /// A partial derivative times a tangent, lane by lane.
@@ -194,6 +206,34 @@ impl<T: LaneShape<N> + ?Sized, const N: usize> LaneShape<N> for &mut T {
     }
 }
 
+/// `Σᵢ aᵢ·ḃᵢ`, lane by lane: the tangent of `dot(a, b)` along `ḃ`, each lane summed in the
+/// order `dot` sums (so each lane is what `dot(a, ḃ_lane)` gives).
+///
+/// # Panics
+/// When `a` and `b` differ in length.
+#[doc(hidden)]
+#[inline]
+pub fn lanes_dot<F: Float, const N: usize>(a: &[F], b: &[Lanes<F, N>]) -> Lanes<F, N> {
+    crate::primal::check_len("dot", "a", a.len(), "b", b.len());
+    a.iter()
+        .zip(b)
+        .fold(Lanes::zero(), |acc, (&x, &y)| acc + y * x)
+}
+
+/// `Σᵢ vᵢ`, lane by lane, in the order `sum` adds.
+#[doc(hidden)]
+#[inline]
+pub fn lanes_sum<F: Float, const N: usize>(v: &[Lanes<F, N>]) -> Lanes<F, N> {
+    v.iter().fold(Lanes::zero(), |acc, &x| acc + x)
+}
+
+/// `(Σᵢ vᵢ)/n`, lane by lane, as `mean` computes it.
+#[doc(hidden)]
+#[inline]
+pub fn lanes_mean<F: Float, const N: usize>(v: &[Lanes<F, N>]) -> Lanes<F, N> {
+    lanes_sum(v) / crate::primal::len_as::<F>(v.len())
+}
+
 /// Zeros of the lanes of `x`'s shape (what generated code calls).
 #[doc(hidden)]
 #[inline(always)]
@@ -217,6 +257,31 @@ mod tests {
         assert_eq!(2.0f32 * Lanes([1.0f32, 2.0]), Lanes([2.0, 4.0]));
         assert_eq!(Lanes::<f64, 2>::default(), Lanes([0.0, 0.0]));
         assert_eq!(Lanes::<f64, 3>::from_fn(|i| i as f64)[2], 2.0);
+    }
+
+    #[test]
+    fn reductions_give_each_lane_what_the_scalar_reduction_gives() {
+        let a = [0.1, -2.5, 3.0e10, 7.0];
+        let lanes = [
+            Lanes([1.0, 0.3]),
+            Lanes([-0.7, 1.0e-8]),
+            Lanes([2.0, -1.0]),
+            Lanes([0.125, 9.0]),
+        ];
+        for k in 0..2 {
+            let lane: Vec<f64> = lanes.iter().map(|l| l[k]).collect();
+            assert_eq!(lanes_dot(&a, &lanes)[k], crate::dot(&a, &lane));
+            assert_eq!(lanes_sum(&lanes)[k], crate::sum(&lane));
+            assert_eq!(lanes_mean(&lanes)[k], crate::mean(&lane));
+        }
+        assert!(lanes_mean::<f64, 3>(&[])[0].is_nan());
+        assert_eq!(Lanes([3.0, -1.5]) / 2.0, Lanes([1.5, -0.75]));
+    }
+
+    #[test]
+    #[should_panic(expected = "dot: the slices have different lengths (a: 2, b: 1)")]
+    fn lanes_dot_of_mismatched_lengths_panics() {
+        lanes_dot(&[1.0, 2.0], &[Lanes([1.0])]);
     }
 
     #[test]

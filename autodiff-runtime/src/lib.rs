@@ -111,7 +111,7 @@ pub use fields::{
 };
 pub use lanes::{LaneShape, Lanes};
 #[doc(hidden)]
-pub use lanes::zero_lanes;
+pub use lanes::{lanes_dot, lanes_mean, lanes_sum, zero_lanes};
 pub use num_traits::Float;
 pub use optim::Adam;
 pub use primal::*;

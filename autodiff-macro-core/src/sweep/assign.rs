@@ -146,6 +146,14 @@ impl Sweeper<'_> {
             // A field read whole as a value: a copy.
             Op::Read(r) if self.body.slots[a.dst.0].ty == SlotTy::Value => self.value_copy(r),
             Op::Read(r) => self.element(r),
+            Op::Reduce(prim, refs) if self.is_lane_slot(a.dst) => {
+                // `dot(float array, tangents)` (`dot` is symmetric), `sum` or `mean` of one.
+                let name = quote::format_ident!("lanes_{}", prim.name);
+                let mut refs: Vec<_> = refs.iter().collect();
+                refs.sort_by_key(|r| self.lanes.is_some_and(|l| l.values.arrays[r.array.0]));
+                let slices = refs.iter().map(|r| self.slice(r));
+                quote!(::autodiff::__private::#name(#(#slices),*))
+            }
             Op::Reduce(prim, refs) => {
                 let name = quote::format_ident!("{}", prim.name);
                 let slices = refs.iter().map(|r| self.slice(r));

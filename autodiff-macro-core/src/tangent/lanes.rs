@@ -5,10 +5,12 @@
 //! The tangents are the slots and arrays the transform made for tangents, and every value
 //! computed from one. The body is accepted only where every statement that writes a tangent
 //! is linear arithmetic the lanes implement: a copy, a constant (zero), an element read or
-//! write, a sum or difference of tangents, a negation, a tangent scaled by a partial, or a
-//! call of a callee's tangent rule. Everything else (a reduction over a tangent array, an
-//! ndarray or nalgebra value, a generated derivative, a struct parameter) is refused with a
-//! reason, and `NAME_jvp_lanes` is then a stub whose call is a compile error.
+//! write, a sum or difference of tangents, a negation, a tangent scaled by a partial or
+//! divided by a float, `dot` of a tangent array with a float array, `sum` or `mean` of one,
+//! or a call of a callee's tangent rule: everything the tangent transform writes for the
+//! primitives and reductions. What remains (an ndarray or nalgebra value, a generated
+//! derivative, a struct parameter) is refused with a reason, and `NAME_jvp_lanes` is then a
+//! stub whose call is a compile error.
 
 use crate::ir::deps::{edges, Flags, Node};
 use crate::ir::walk::{for_each_stmt, slot_of};
@@ -116,13 +118,23 @@ fn refusal(lanes: &LaneValues, s: &Stmt) -> Option<&'static str> {
                     let lane_args = a.args.iter().filter(|o| lanes.slot(o)).count();
                     let linear = match p.name {
                         "add" | "sub" => lane_args == 2,
-                        "neg" => lane_args == 1,
-                        "mul" => lane_args == 1,
+                        "neg" | "mul" => lane_args == 1,
+                        // A tangent divided by a float without one.
+                        "div" => lane_args == 1 && lanes.slot(&a.args[0]),
                         _ => false,
                     };
-                    (!linear).then_some("a tangent goes through an operation other than a sum, a difference, a negation or a product with a partial derivative")
+                    (!linear).then_some("a tangent goes through an operation other than a sum, a difference, a negation, a product with a partial derivative or a division by a float")
                 }
-                Op::Reduce(..) => Some("a reduction (`dot`, `sum`, `norm`, ...) of a tangent"),
+                // `dot` of a tangent array with a float array, `sum` and `mean` of one.
+                Op::Reduce(p, refs) => {
+                    let lane_refs = refs.iter().filter(|r| lanes.arrays[r.array.0]).count();
+                    let linear = match p.name {
+                        "dot" => refs.len() == 2 && lane_refs == 1,
+                        "sum" | "mean" => lane_refs == 1,
+                        _ => false,
+                    };
+                    (!linear).then_some("a reduction other than `dot`, `sum` or `mean` of a tangent array")
+                }
                 Op::Tensor(_) => Some("an ndarray or nalgebra value has a tangent"),
             }
         }
