@@ -432,7 +432,13 @@ pub fn rule_call(path: &syn::ExprPath, member: &str) -> proc_macro2::TokenStream
         return quote::quote!(#path);
     };
     last.ident = rule_name(&last.ident);
-    let generics = std::mem::replace(&mut last.arguments, syn::PathArguments::None);
+    let mut generics = std::mem::replace(&mut last.arguments, syn::PathArguments::None);
+    // The lanes rules have one more generic parameter, the number of lanes, inferred.
+    if let syn::PathArguments::AngleBracketed(args) = &mut generics {
+        if member.starts_with(TANGENT_LANES) {
+            args.args.push(syn::parse_quote!(_));
+        }
+    }
     let member = syn::Ident::new(member, last.ident.span());
     quote::quote!(#base().#member #generics)
 }

@@ -863,19 +863,33 @@ fn jvp_lanes_carries_the_tangents_as_lanes() {
 fn jvp_lanes_is_a_stub_that_says_why_where_lanes_cannot_carry_the_tangents() {
     let cases = [
         (
-            quote!(fn f(x: f64) -> f64 { g_grad(x) * x }),
+            quote!(
+                fn f(x: f64) -> f64 {
+                    g_grad(x) * x
+                }
+            ),
             "the body calls a generated derivative",
         ),
         (
-            quote!(fn g(p: &Params, x: f64) -> f64 { x * x }),
+            quote!(
+                fn g(p: &Params, x: f64) -> f64 {
+                    x * x
+                }
+            ),
             "a parameter of a struct",
         ),
     ];
     for (item, why) in cases {
         let code = expanded_with_lanes(quote!(), item);
-        assert!(code.contains("__NotGenerated: ::autodiff::__private::NoLanes"), "{code}");
+        assert!(
+            code.contains("__NotGenerated: ::autodiff::__private::NoLanes"),
+            "{code}"
+        );
         assert!(code.contains(why), "{why} in\n{code}");
         // A caller's lanes reach the rule, which panics with the reason.
-        assert!(code.contains("the forward mode in lanes through a call of"), "{code}");
+        assert!(
+            code.contains("the forward mode in lanes through a call of"),
+            "{code}"
+        );
     }
 }

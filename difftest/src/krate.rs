@@ -26,11 +26,11 @@ impl Crate {
         let autodiff = format!("path = {:?}", repo.display().to_string());
         let dependencies = if arrays {
             format!(
-                "autodiff = {{ {autodiff}, features = [\"ndarray\", \"nalgebra\"] }}\n{}",
+                "autodiff = {{ {autodiff}, features = [\"ndarray\", \"nalgebra\", \"lanes\"] }}\n{}",
                 array_dependencies(repo)
             )
         } else {
-            format!("autodiff = {{ {autodiff} }}\n")
+            format!("autodiff = {{ {autodiff}, features = [\"lanes\"] }}\n")
         };
         let manifest = format!(
             "[package]\nname = \"{package}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{dependencies}\n[workspace]\n"

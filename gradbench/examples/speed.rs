@@ -5,8 +5,14 @@
 #[path = "../src/runs.rs"]
 mod runs;
 
+#[path = "../src/evals/det.rs"]
+mod det;
+#[path = "../src/evals/gmm.rs"]
+mod gmm;
 #[path = "../src/evals/kmeans.rs"]
 mod kmeans;
+#[path = "../src/evals/lse.rs"]
+mod lse;
 #[path = "../src/evals/ode.rs"]
 mod ode;
 
@@ -24,7 +30,7 @@ fn time<T>(name: &str, mut f: impl FnMut() -> T) {
         best = best.min(t.elapsed().as_secs_f64());
         runs += 1;
     }
-    println!("{name:>24}: {:>10.1} µs (best of {runs})", best * 1e6);
+    println!("{name:>24}: {:>12.3} µs (best of {runs})", best * 1e6);
 }
 
 fn rand(state: &mut u64) -> f64 {
@@ -59,6 +65,51 @@ fn main() {
             time("ode", || ode::ode(&x, steps));
             time("gradient", || ode::gradient(&x, steps));
         }
-        _ => eprintln!("usage: speed kmeans K N D | ode N S"),
+        Some("gmm") => {
+            let (k, n, d) = (num(1, 25), num(2, 1000), num(3, 32));
+            let mut row =
+                |len: usize| -> Vec<f64> { (0..len).map(|_| rand(&mut s) - 0.5).collect() };
+            let params = gmm::Params {
+                alpha: row(k),
+                mu: (0..k).map(|_| row(d)).collect(),
+                q: (0..k).map(|_| row(d)).collect(),
+                l: (0..k).map(|_| row(d * (d - 1) / 2)).collect(),
+            };
+            let x: Vec<Vec<f64>> = (0..n).map(|_| row(d)).collect();
+            let wishart = gmm::Wishart { gamma: 1.0, m: 0 };
+            let (mut dx, mut dmu, mut dq, mut dl) = (
+                vec![0.0; d],
+                vec![0.0; d],
+                vec![0.0; d],
+                vec![0.0; d * (d - 1) / 2],
+            );
+            time("half_mahalanobis", || {
+                gmm::half_mahalanobis(&x[0], &params.mu[0], &params.q[0], &params.l[0])
+            });
+            time("half_mahalanobis_vjp_into", || {
+                gmm::half_mahalanobis_vjp_into(
+                    &x[0],
+                    &params.mu[0],
+                    &params.q[0],
+                    &params.l[0],
+                    1.0,
+                    &mut dx,
+                    &mut dmu,
+                    &mut dq,
+                    &mut dl,
+                )
+            });
+            time("objective", || gmm::objective(&params, &x, &wishart));
+            time("objective_grad", || {
+                gmm::objective_grad(&params, &x, &wishart)
+            });
+        }
+        Some("det") => {
+            let ell = num(1, 9);
+            let a: Vec<f64> = (0..ell * ell).map(|_| rand(&mut s) - 0.5).collect();
+            time("det", || det::det(&a, ell));
+            time("det_grad", || det::det_grad(&a, ell));
+        }
+        _ => eprintln!("usage: speed kmeans K N D | ode N S | gmm K N D | det ELL"),
     }
 }

@@ -446,7 +446,7 @@ pub(crate) fn slotted_rule_with(
     let mut float_slot_options = Vec::new();
     for (i, (p, float)) in f.params.iter().zip(floats).enumerate() {
         let ty = &match lanes {
-            Some(LaneRule { n, .. }) => lanes_type(&p.tangent_ty(), f, n),
+            Some(LaneRule { n, .. }) => lanes_tangent_type(p, f, n),
             None => p.tangent_ty(),
         };
         let option = option_type(f, p);
@@ -519,7 +519,7 @@ pub(crate) fn slotted_rule_with(
     };
     let ret = match lanes {
         Some(LaneRule { n, .. }) => {
-            let r = lanes_type(ret, f, n);
+            let r = lanes_ret(f, n);
             quote!(#r)
         }
         None => quote!(#ret),
@@ -578,6 +578,29 @@ pub(crate) fn lanes_type(ty: &syn::Type, f: &Function, n: &Ident) -> syn::Type {
     let mut ty = ty.clone();
     syn::visit_mut::VisitMut::visit_type_mut(&mut swap, &mut ty);
     ty
+}
+
+/// The tangent of parameter `p` in lanes: its type with every float a `Lanes<F, N>`; for a
+/// parameter lanes do not carry (a struct's), its tangent type as it is, for the signatures
+/// of stubs.
+pub(crate) fn lanes_tangent_type(p: &crate::parse::Param, f: &Function, n: &Ident) -> syn::Type {
+    match &p.kind {
+        ParamKind::Float {
+            shape: crate::parse::Shape::Scalar | crate::parse::Shape::Array { .. },
+            ..
+        } => lanes_type(&p.tangent_ty(), f, n),
+        _ => p.tangent_ty(),
+    }
+}
+
+/// The return type in lanes; for one that holds a struct, the type as it is, for the
+/// signatures of stubs.
+pub(crate) fn lanes_ret(f: &Function, n: &Ident) -> syn::Type {
+    if f.ret_shape.has_struct() {
+        f.ret.clone()
+    } else {
+        lanes_type(&f.ret, f, n)
+    }
 }
 
 /// For a generic float `T`: `T: LaneShape<N, Lanes = Lanes<T, N>>`, which every float the

@@ -13,7 +13,9 @@
 
 use super::forward::{forward_body_with, Made};
 use crate::ctxt::Ctxt;
-use crate::emit::forward::{lanes_bound, lanes_type, method, plain_fn, slotted_rule_with, LaneRule};
+use crate::emit::forward::{
+    lanes_bound, lanes_ret, lanes_tangent_type, method, plain_fn, slotted_rule_with, LaneRule,
+};
 use crate::emit::{generated, Sig};
 use crate::ir::Output;
 use crate::parse::{Diff, Function, ParamKind, RetShape, Shape};
@@ -53,7 +55,15 @@ pub(super) fn items(
     }
     let tangent_names = with_wrt.0.tangent_names.clone();
     let Some(jvp) = jvp_lanes(cx, f, wrt, with_wrt) else {
-        return (stub(f, wrt, &tangent_names, "its forward sweep cannot be generated"), TokenStream::new());
+        return (
+            stub(
+                f,
+                wrt,
+                &tangent_names,
+                "its forward sweep cannot be generated",
+            ),
+            TokenStream::new(),
+        );
     };
     if !scalar {
         return (jvp, TokenStream::new());
@@ -63,9 +73,50 @@ pub(super) fn items(
         Some((items, rules)) => (quote!(#jvp #items), rules),
         None => (
             jvp,
-            rule_stubs(f, floats, &float_names, "its forward sweep cannot be generated"),
+            rule_stubs(
+                f,
+                floats,
+                &float_names,
+                "its forward sweep cannot be generated",
+            ),
         ),
     }
+}
+
+/// The lanes items of a function with a `custom_vjp` rule: none are generated (its rule
+/// gives a gradient, not lanes), so stubs: `NAME_jvp_lanes`, a compile error, and for a float
+/// value the rules, which panic when a caller's `NAME_jvp_lanes` reaches them.
+pub(super) fn custom_items(f: &Function) -> (TokenStream, TokenStream) {
+    if !crate::lanes() {
+        return (TokenStream::new(), TokenStream::new());
+    }
+    let why = "it has a `custom_vjp` rule";
+    let wrt: Vec<bool> = f
+        .params
+        .iter()
+        .map(|p| matches!(p.kind, ParamKind::Float { diff: true, .. }))
+        .collect();
+    let floats: Vec<bool> = f
+        .params
+        .iter()
+        .map(|p| matches!(p.kind, ParamKind::Float { .. }))
+        .collect();
+    let mut namer = crate::names::Namer::new(&f.item);
+    let names = |with: &[bool], namer: &mut crate::names::Namer| -> Vec<Ident> {
+        f.params
+            .iter()
+            .zip(with)
+            .filter(|(_, w)| **w)
+            .map(|(p, _)| namer.fresh(&format!("tan_{}", p.ident)))
+            .collect()
+    };
+    let (wrt_names, float_names) = (names(&wrt, &mut namer), names(&floats, &mut namer));
+    let rules = if matches!(f.ret_shape, RetShape::Scalar) {
+        rule_stubs(f, &floats, &float_names, why)
+    } else {
+        TokenStream::new()
+    };
+    (stub(f, &wrt, &wrt_names, why), rules)
 }
 
 /// Why lanes are not generated for `f` at all, whatever its body.
@@ -79,7 +130,10 @@ fn refusal(f: &Function) -> Option<&'static str> {
             }
         )
     });
-    opaque.then_some("a parameter of a struct, ndarray or nalgebra type has a derivative")
+    if opaque {
+        return Some("a parameter of a struct, ndarray or nalgebra type has a derivative");
+    }
+    f.ret_shape.has_struct().then_some("it returns a struct")
 }
 
 /// The name of the const parameter counting the lanes.
@@ -98,14 +152,20 @@ fn lanes_function(
     n: &Ident,
     ret: impl FnOnce(syn::Type) -> syn::Type,
 ) -> Function {
-    let lanes_ret = lanes_type(&f.ret, f, n);
-    let mut fs = f.synthetic(with, tangent_names, name, ret(lanes_ret), Diff::Nothing);
-    for p in fs.params.iter_mut().skip(f.params.len()) {
-        p.ty = lanes_type(&p.ty, f, n);
-    }
-    for input in fs.item.sig.inputs.iter_mut().skip(f.params.len()) {
+    let mut fs = f.synthetic(
+        with,
+        tangent_names,
+        name,
+        ret(lanes_ret(f, n)),
+        Diff::Nothing,
+    );
+    let n_params = f.params.len();
+    let tangents = fs.params[n_params..].iter_mut();
+    let inputs = fs.item.sig.inputs.iter_mut().skip(n_params);
+    for (p, input) in tangents.zip(inputs) {
+        p.ty = lanes_tangent_type(p, f, n);
         if let syn::FnArg::Typed(t) = input {
-            *t.ty = lanes_type(&t.ty, f, n);
+            *t.ty = p.ty.clone();
         }
     }
     fs.item
@@ -252,9 +312,8 @@ fn rule_stubs(f: &Function, floats: &[bool], tangent_names: &[Ident], why: &str)
     let n = lanes_param(f);
     let member = format_ident!("{}", crate::symbol::TANGENT_LANES_FLOATS);
     let fs = lanes_function(f, floats, tangent_names, member, &n, |lanes| lanes);
-    let message = format!(
-        "the forward mode in lanes through a call of `{name}` is not generated: {why}"
-    );
+    let message =
+        format!("the forward mode in lanes through a call of `{name}` is not generated: {why}");
     let inner = method(
         &fs,
         format!(" Not generated: {message}."),

@@ -70,7 +70,10 @@ fn transform(cx: &Ctxt, args: &parse::Args, item: syn::ItemFn) -> Option<TokenSt
         let dests = emit::destination_names(&f, &mut namer);
         let body = emit::custom_body(&f, rule, &seed, &dests, &mut namer);
         let reverse = emit::functions(&f, body, &seed, &dests, None, false);
-        let forward = emit::forward::custom_functions(&f, rule);
+        let mut forward = emit::forward::custom_functions(&f, rule);
+        let (items, rules) = lanes::custom_items(&f);
+        forward.items.extend(items);
+        forward.rules.extend(rules);
         return Some(assemble(&f, reverse, forward));
     }
     let (body, seed, dests) = sweep_function(cx, &f)?;

@@ -193,6 +193,17 @@ pub enum RetShape {
     Struct,
 }
 
+impl RetShape {
+    /// Whether it holds a struct.
+    pub fn has_struct(&self) -> bool {
+        match self {
+            RetShape::Struct => true,
+            RetShape::Tuple(parts) => parts.iter().any(RetShape::has_struct),
+            RetShape::Scalar | RetShape::Array => false,
+        }
+    }
+}
+
 /// The float type and shape of a return type made of floats.
 fn ret_shape(ty: &Type, generic_floats: &[Ident]) -> Option<(FloatTy, RetShape)> {
     if let Some(f) = scalar_float(ty, generic_floats) {

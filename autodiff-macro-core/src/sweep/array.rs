@@ -164,7 +164,10 @@ impl Sweeper<'_> {
     pub(super) fn write(&mut self, w: &Write) -> (TokenStream, TokenStream) {
         let element = self.element(&w.target);
         let mut value = crate::ir::walk::operand_tokens(&self.body.slots, &w.value);
-        if self.lanes.is_some_and(|l| l.values.arrays[w.target.array.0]) {
+        if self
+            .lanes
+            .is_some_and(|l| l.values.arrays[w.target.array.0])
+        {
             value = self.lane_operand(&w.value, value);
         }
         let in_loop = self.in_loop();

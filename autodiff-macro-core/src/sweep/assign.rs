@@ -134,7 +134,11 @@ impl Sweeper<'_> {
             Op::Prim(prim)
                 if prim.name == "mul"
                     && self.is_lane_slot(a.dst)
-                    && !a.args.first().and_then(slot_of).is_some_and(|s| self.is_lane_slot(s)) =>
+                    && !a
+                        .args
+                        .first()
+                        .and_then(slot_of)
+                        .is_some_and(|s| self.is_lane_slot(s)) =>
             {
                 let (partial, tangent) = (&args[0], &args[1]);
                 quote!(#tangent * #partial)

@@ -71,6 +71,14 @@ impl Sweeper<'_> {
             .map(|(i, a)| {
                 let arg = self.call_arg(a);
                 match a {
+                    // In lanes, a tangent that is a literal (zero) is every lane of it.
+                    CallArg::Float(op)
+                        if i >= slots
+                            && self.lanes.is_some()
+                            && !slot_of(op).is_some_and(|s| self.is_lane_slot(s)) =>
+                    {
+                        quote!(::autodiff::__private::Tan(::autodiff::__private::Lanes::splat(#arg)))
+                    }
                     CallArg::Float(_) | CallArg::Array { .. } if i >= slots => {
                         quote!(::autodiff::__private::Tan(#arg))
                     }

@@ -347,7 +347,14 @@ impl Tangents<'_> {
             Some((lo, _)) => {
                 let (lo, i_tokens) = (self.operand_tokens(lo), self.operand_tokens(&i));
                 let at = self.temp(SlotTy::Usize);
-                self.assign(out, at, Op::Const(quote!(#lo + #i_tokens)), vec![], true, span);
+                self.assign(
+                    out,
+                    at,
+                    Op::Const(quote!(#lo + #i_tokens)),
+                    vec![],
+                    true,
+                    span,
+                );
                 r = ArrayRef {
                     array: x.array,
                     index: x.dims().to_vec(),

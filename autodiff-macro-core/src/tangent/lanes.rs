@@ -133,7 +133,9 @@ fn refusal(lanes: &LaneValues, s: &Stmt) -> Option<&'static str> {
                         "sum" | "mean" => lane_refs == 1,
                         _ => false,
                     };
-                    (!linear).then_some("a reduction other than `dot`, `sum` or `mean` of a tangent array")
+                    (!linear).then_some(
+                        "a reduction other than `dot`, `sum` or `mean` of a tangent array",
+                    )
                 }
                 Op::Tensor(_) => Some("an ndarray or nalgebra value has a tangent"),
             }

@@ -170,7 +170,10 @@ pub fn transform(
     tx.block(&src.block, &mut block);
     let tangent = tx.output(&src.output);
     let mut tangent_slots = vec![false; tx.slots.len()];
-    tx.slot_tan.iter().flatten().for_each(|t| tangent_slots[t.0] = true);
+    tx.slot_tan
+        .iter()
+        .flatten()
+        .for_each(|t| tangent_slots[t.0] = true);
     let mut tangent_arrays = vec![None; tx.arrays.len()];
     for (primal, t) in tx.array_tan.iter().enumerate() {
         if let Some(t) = t {

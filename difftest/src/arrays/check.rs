@@ -275,6 +275,7 @@ pub fn calls(p: &ArrayProgram) -> Calls {
         )),
         bindings: Vec::new(),
         invariants: Vec::new(),
+        lanes: None,
     }
 }
 

@@ -8,6 +8,7 @@
 
 use crate::runs::{measure, parse, Evaluated};
 use autodiff::prelude::*;
+use autodiff::Lanes;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -244,9 +245,53 @@ pub fn objective(theta: &[f64], us: &[[f64; 2]], data: &Data) -> Vec<f64> {
 
 /// The Jacobian, one row per error: for the complicated variant, the columns are the
 /// derivatives in every correspondence's first and then second barycentric coordinate (each
-/// error depends on its own only), then in `theta`. Each column is one Jacobian-vector
-/// product.
+/// error depends on its own only), then in `theta`. The columns are Jacobian-vector products,
+/// `LANES` at a time: lane `k` of one sweep of `objective_jvp_lanes` is column `start + k`.
 pub fn jacobian(theta: &[f64], us: &[[f64; 2]], data: &Data) -> Vec<Vec<f64>> {
+    jacobian_in_lanes::<LANES>(theta, us, data)
+}
+
+/// How many columns one forward sweep computes.
+pub const LANES: usize = 8;
+
+/// The Jacobian from sweeps of `L` columns each.
+pub fn jacobian_in_lanes<const L: usize>(
+    theta: &[f64],
+    us: &[[f64; 2]],
+    data: &Data,
+) -> Vec<Vec<f64>> {
+    let rows = 3 * data.correspondences.len();
+    let n_us = if us.is_empty() { 0 } else { 2 };
+    let n_columns = n_us + theta.len();
+    // Column `c`'s direction: one in the `c`-th coordinate (the `us` columns first).
+    let one = |c: usize, coordinate: usize| if c == coordinate { 1.0 } else { 0.0 };
+    let mut columns: Vec<Vec<f64>> = Vec::with_capacity(n_columns);
+    for start in (0..n_columns).step_by(L) {
+        let tan_theta: Vec<Lanes<f64, L>> = (0..theta.len())
+            .map(|i| Lanes::from_fn(|k| one(start + k, n_us + i)))
+            .collect();
+        let tan_us: Vec<[Lanes<f64, L>; 2]> = us
+            .iter()
+            .map(|_| {
+                [
+                    Lanes::from_fn(|k| one(start + k, 0)),
+                    Lanes::from_fn(|k| one(start + k, 1)),
+                ]
+            })
+            .collect();
+        let (_, tangents) = objective_jvp_lanes::<L>(theta, us, data, &tan_theta, &tan_us);
+        for k in 0..L.min(n_columns - start) {
+            columns.push(tangents.iter().map(|t| t[k]).collect());
+        }
+    }
+    (0..rows)
+        .map(|r| columns.iter().map(|column| column[r]).collect())
+        .collect()
+}
+
+/// The Jacobian one column per sweep of `objective_jvp` (what `jacobian` computed before
+/// lanes; kept to check them against each other).
+pub fn jacobian_by_columns(theta: &[f64], us: &[[f64; 2]], data: &Data) -> Vec<Vec<f64>> {
     let rows = 3 * data.correspondences.len();
     let mut columns = Vec::with_capacity(theta.len() + 2);
     let no_theta = vec![0.0; theta.len()];
@@ -277,5 +322,107 @@ pub fn evaluate(function: &str, input: &Value) -> Result<Evaluated, String> {
         "objective" => measure(input, || objective(&theta, &us, &data)),
         "jacobian" => measure(input, || jacobian(&theta, &us, &data)),
         _ => Err(super::unknown("ht", function)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A hand of 22 bones (a root, then a chain), `verts` vertices with weights on every
+    /// bone, one correspondence per vertex; pseudo-random numbers from `seed`.
+    fn hand(seed: u64, verts: usize) -> (Vec<f64>, Vec<[f64; 2]>, Data) {
+        let mut s = seed;
+        let mut next = move || {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (s >> 11) as f64 / (1u64 << 53) as f64 - 0.5
+        };
+        let bones: usize = 22;
+        let mut near_identity = || -> [f64; 16] {
+            let mut m = [0.0; 16];
+            for (e, v) in m.iter_mut().enumerate() {
+                *v = if e % 5 == 0 { 1.0 } else { 0.0 } + 0.2 * next();
+            }
+            m[12..].copy_from_slice(&[0.0, 0.0, 0.0, 1.0]);
+            m
+        };
+        let base_relatives = (0..bones).map(|_| near_identity()).collect();
+        let inverse_base_absolutes = (0..bones).map(|_| near_identity()).collect();
+        let base_positions = (0..verts).map(|_| [next(), next(), next(), 1.0]).collect();
+        let weights = (0..verts)
+            .map(|_| (0..bones).map(|_| next() + 0.5).collect())
+            .collect();
+        let triangles = (0..verts)
+            .map(|v| [v, (v + 1) % verts, (v + 2) % verts])
+            .collect();
+        let data = Data {
+            model: Model {
+                parents: (0..bones).map(|b| b.checked_sub(1)).collect(),
+                base_relatives,
+                inverse_base_absolutes,
+                base_positions,
+                weights,
+                triangles,
+                is_mirrored: seed % 2 == 1,
+            },
+            correspondences: (0..verts).collect(),
+            points: (0..verts).map(|_| [next(), next(), next()]).collect(),
+        };
+        let theta = (0..26).map(|_| next()).collect();
+        let us = (0..verts).map(|_| [next() + 0.5, next() + 0.5]).collect();
+        (theta, us, data)
+    }
+
+    #[test]
+    fn lanes_give_the_columns_of_one_jvp_each() {
+        for (seed, complicated) in [(1, false), (2, true), (3, true)] {
+            let (theta, us, data) = hand(seed, 7);
+            let us = if complicated { us } else { Vec::new() };
+            let by_columns = jacobian_by_columns(&theta, &us, &data);
+            assert_eq!(by_columns[0].len(), 26 + if complicated { 2 } else { 0 });
+            // Bit for bit: each lane does the arithmetic of its own sweep.
+            assert_eq!(jacobian_in_lanes::<1>(&theta, &us, &data), by_columns);
+            assert_eq!(jacobian_in_lanes::<3>(&theta, &us, &data), by_columns);
+            assert_eq!(jacobian_in_lanes::<8>(&theta, &us, &data), by_columns);
+            assert_eq!(jacobian_in_lanes::<28>(&theta, &us, &data), by_columns);
+        }
+    }
+
+    #[test]
+    fn lanes_agree_with_central_differences() {
+        let (theta, us, data) = hand(5, 6);
+        let jacobian = jacobian(&theta, &us, &data);
+        let h = 1e-6;
+        for i in 0..theta.len() {
+            let shifted = |d: f64| {
+                let mut t = theta.clone();
+                t[i] += d;
+                objective(&t, &us, &data)
+            };
+            let (plus, minus) = (shifted(h), shifted(-h));
+            for (r, row) in jacobian.iter().enumerate() {
+                let fd = (plus[r] - minus[r]) / (2.0 * h);
+                let exact = row[2 + i];
+                assert!(
+                    (fd - exact).abs() <= 1e-6 * (1.0 + exact.abs()),
+                    "d err[{r}] / d theta[{i}]: lanes {exact}, central differences {fd}"
+                );
+            }
+        }
+        // The `us` columns: each error moves with its own correspondence's coordinates.
+        for k in 0..2 {
+            let shifted = |d: f64| {
+                let mut u = us.clone();
+                u.iter_mut().for_each(|u| u[k] += d);
+                objective(&theta, &u, &data)
+            };
+            let (plus, minus) = (shifted(h), shifted(-h));
+            for (r, row) in jacobian.iter().enumerate() {
+                let fd = (plus[r] - minus[r]) / (2.0 * h);
+                assert!((fd - row[k]).abs() <= 1e-6 * (1.0 + row[k].abs()));
+            }
+        }
     }
 }
