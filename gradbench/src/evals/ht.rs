@@ -252,7 +252,7 @@ pub fn jacobian(theta: &[f64], us: &[[f64; 2]], data: &Data) -> Vec<Vec<f64>> {
 }
 
 /// How many columns one forward sweep computes.
-pub const LANES: usize = 8;
+pub const LANES: usize = 14;
 
 /// The Jacobian from sweeps of `L` columns each.
 pub fn jacobian_in_lanes<const L: usize>(
