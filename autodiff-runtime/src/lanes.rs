@@ -51,6 +51,20 @@ impl<F: Float, const N: usize> Lanes<F, N> {
     pub fn into_array(self) -> [F; N] {
         self.0
     }
+
+    /// Each lane in degrees: the tangent of `x.to_degrees()`, which is linear.
+    #[inline(always)]
+    pub fn to_degrees(mut self) -> Self {
+        self.0.iter_mut().for_each(|a| *a = a.to_degrees());
+        self
+    }
+
+    /// Each lane in radians: the tangent of `x.to_radians()`, which is linear.
+    #[inline(always)]
+    pub fn to_radians(mut self) -> Self {
+        self.0.iter_mut().for_each(|a| *a = a.to_radians());
+        self
+    }
 }
 
 impl<F: Float, const N: usize> Default for Lanes<F, N> {
@@ -257,6 +271,14 @@ mod tests {
         assert_eq!(2.0f32 * Lanes([1.0f32, 2.0]), Lanes([2.0, 4.0]));
         assert_eq!(Lanes::<f64, 2>::default(), Lanes([0.0, 0.0]));
         assert_eq!(Lanes::<f64, 3>::from_fn(|i| i as f64)[2], 2.0);
+        assert_eq!(
+            Lanes([1.0, -0.5]).to_degrees(),
+            Lanes([1.0f64.to_degrees(), (-0.5f64).to_degrees()])
+        );
+        assert_eq!(
+            Lanes([90.0, 1.0]).to_radians(),
+            Lanes([90.0f64.to_radians(), 1.0f64.to_radians()])
+        );
     }
 
     #[test]

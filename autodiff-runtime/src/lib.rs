@@ -109,9 +109,9 @@ pub use fields::{
     differentiable_value, field_derivative, no_gradient, tangent_or_zero, tangent_slice_or_zero,
     FieldDerivative, NoGradient,
 };
-pub use lanes::{LaneShape, Lanes};
 #[doc(hidden)]
 pub use lanes::{lanes_dot, lanes_mean, lanes_sum, zero_lanes};
+pub use lanes::{LaneShape, Lanes};
 pub use num_traits::Float;
 pub use optim::Adam;
 pub use primal::*;

@@ -118,12 +118,12 @@ fn refusal(lanes: &LaneValues, s: &Stmt) -> Option<&'static str> {
                     let lane_args = a.args.iter().filter(|o| lanes.slot(o)).count();
                     let linear = match p.name {
                         "add" | "sub" => lane_args == 2,
-                        "neg" | "mul" => lane_args == 1,
+                        "neg" | "mul" | "to_degrees" | "to_radians" => lane_args == 1,
                         // A tangent divided by a float without one.
                         "div" => lane_args == 1 && lanes.slot(&a.args[0]),
                         _ => false,
                     };
-                    (!linear).then_some("a tangent goes through an operation other than a sum, a difference, a negation, a product with a partial derivative or a division by a float")
+                    (!linear).then_some("a tangent goes through an operation other than a sum, a difference, a negation, a product with a partial derivative, a division by a float or `to_degrees`/`to_radians`")
                 }
                 // `dot` of a tangent array with a float array, `sum` and `mean` of one.
                 Op::Reduce(p, refs) => {
