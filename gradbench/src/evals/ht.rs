@@ -4,7 +4,8 @@
 //! the point minus its vertex ("simple"), or minus a point of a triangle given by
 //! barycentric coordinates `us` ("complicated"). The Jacobian is dense in `theta`, and in
 //! `us` each error depends on its own two coordinates only, so it has 26 columns for
-//! `theta` and 2 for `us`: one Jacobian-vector product a column.
+//! `theta` and 2 for `us`: Jacobian-vector products, fourteen columns per forward sweep of
+//! `objective_jvp_lanes` (the `lanes` feature), where the primal runs once for all of them.
 
 use crate::runs::{measure, parse, Evaluated};
 use autodiff::prelude::*;
