@@ -371,13 +371,13 @@ mod tests {
     }
 }
 
-/// Implemented by nothing: the bound of `NAME_jvp_lanes` for a function whose forward mode
-/// lanes do not carry (see the rustdoc of that `NAME_jvp_lanes`), so that a call is a compile
-/// error that says why.
+/// Implemented by nothing: `Lanes<F, N>: NoLanes` bounds `NAME_jvp_lanes` of a function whose
+/// forward mode lanes do not carry (see the rustdoc of that `NAME_jvp_lanes`), so that a call
+/// is a compile error that says why.
 #[doc(hidden)]
 #[diagnostic::on_unimplemented(
     message = "`_jvp_lanes` is not generated for this function",
     label = "called here",
-    note = "`_jvp_lanes` needs a concrete float type (`f64` or `f32`), parameters of floats, arrays, slices and vectors of them or data, and a body whose forward mode uses no reduction (`dot`, `sum`, ...), ndarray or nalgebra value or generated derivative; the function's `_jvp_lanes` rustdoc says which; `_jvp` gives the same derivatives one direction at a time"
+    note = "`_jvp_lanes` needs parameters that are floats, arrays, slices or vectors of them, or data; a value of floats; and a body whose forward mode meets no ndarray or nalgebra value, no generated derivative (`f_grad`, `f_jvp`) and no `custom_vjp` function; the rustdoc of this function's `_jvp_lanes` says which it has; `_jvp` gives the same derivatives one direction at a time"
 )]
 pub trait NoLanes {}

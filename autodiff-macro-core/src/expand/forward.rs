@@ -293,23 +293,56 @@ fn tangent_fn(
         f.ret.clone(),
         Diff::Nothing,
     );
-    let args = Sig::of(&fs).args;
     let doc =
         format!(" The tangent of [`{name}`]'s value along a tangent of every float parameter.");
-    if wrt == floats {
-        let jvp = format_ident!("{}_jvp", name);
-        let inner = method(&fs, doc, quote!(#jvp(#(#args),*).1));
-        return Some((TokenStream::new(), quote!(#inner #slotted)));
+    let rule = TangentRule {
+        fs,
+        doc,
+        jvp: format_ident!("{}_jvp", name),
+        all: format_ident!("__{}_tangent", name),
+    };
+    let (item, inner) = tangent_rule(cx, f, wrt == floats, (tb, namer), rule, None)?;
+    Some((item, quote!(#inner #slotted)))
+}
+
+/// A rule with a tangent for every float parameter (`tangent_floats`, `tangent_lanes_floats`),
+/// of the synthetic function `fs`.
+pub(super) struct TangentRule {
+    pub(super) fs: Function,
+    pub(super) doc: String,
+    /// What the rule's value is the tangent of when every float is differentiable.
+    pub(super) jvp: Ident,
+    /// The hidden function it calls otherwise.
+    pub(super) all: Ident,
+}
+
+/// The rule `rule` (and the hidden function it calls, if any): `jvp(..).1` when `same` (`wrt`
+/// leaves no float out), else a function of its own, the forward sweep of `made` (the tangent
+/// body with every float's tangent), with the tangents of `lanes` as lanes.
+pub(super) fn tangent_rule(
+    cx: &Ctxt,
+    f: &Function,
+    same: bool,
+    (tb, namer): Made,
+    rule: TangentRule,
+    lanes: Option<&crate::sweep::LaneMode>,
+) -> Option<(TokenStream, TokenStream)> {
+    let TangentRule { fs, doc, jvp, all } = rule;
+    let args = Sig::of(&fs).args;
+    if same {
+        return Some((
+            TokenStream::new(),
+            method(&fs, doc, quote!(#jvp(#(#args),*).1)),
+        ));
     }
-    let all = format_ident!("__{}_tangent", name);
     let mut fa = fs.clone();
     fa.item.sig.ident = all.clone();
     let mut body = tb.body;
     body.output = tb.tangent;
-    let code = forward_body(cx, f, &fa, &body, namer)?;
+    let code = forward_body_with(cx, f, &fa, &body, namer, lanes)?;
     let item = plain_fn(&fa, doc.clone(), true, code);
     let inner = method(&fs, doc, quote!(#all(#(#args),*)));
-    Some((quote!(#[doc(hidden)] #item), quote!(#inner #slotted)))
+    Some((quote!(#[doc(hidden)] #item), inner))
 }
 
 /// None when the analysis refuses the tangent body: the errors, saying `what` they stop, are

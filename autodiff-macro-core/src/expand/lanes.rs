@@ -11,7 +11,7 @@
 //! `NAME_jvp_lanes` is a stub whose call is a compile error (`NoLanes`), and the rules panic
 //! with the reason (a caller's `NAME_jvp_lanes` reaches them).
 
-use super::forward::{forward_body_with, Made};
+use super::forward::{forward_body_with, tangent_rule, Made, TangentRule};
 use crate::ctxt::Ctxt;
 use crate::emit::forward::{
     lanes_bound, lanes_ret, lanes_tangent_type, method, plain_fn, slotted_rule_with, LaneRule,
@@ -241,30 +241,22 @@ fn tangent_lanes(
         false,
         Some(LaneRule { n: &n, stub: None }),
     );
-    let args = Sig::of(&fs).args;
     let doc = format!(
         " The tangents of [`{name}`]'s value along tangents as lanes of every float parameter."
     );
-    if wrt == floats {
-        let jvp = format_ident!("{}_jvp_lanes", name);
-        let inner = method(&fs, doc, quote!(#jvp(#(#args),*).1));
-        return Some((TokenStream::new(), quote!(#inner #slotted)));
-    }
-    let all = format_ident!("__{}_tangent_lanes", name);
-    let mut fa = fs.clone();
-    fa.item.sig.ident = all.clone();
-    let (tb, namer) = made;
-    let mode = lane_mode(&tb, n)?;
-    let mut body = tb.body;
-    body.output = tb.tangent;
-    let code = forward_body_with(cx, f, &fa, &body, namer, Some(&mode))?;
-    let item = plain_fn(&fa, doc.clone(), true, code);
-    let inner = method(&fs, doc, quote!(#all(#(#args),*)));
-    Some((quote!(#[doc(hidden)] #item), quote!(#inner #slotted)))
+    let mode = lane_mode(&made.0, n)?;
+    let rule = TangentRule {
+        fs,
+        doc,
+        jvp: format_ident!("{}_jvp_lanes", name),
+        all: format_ident!("__{}_tangent_lanes", name),
+    };
+    let (item, inner) = tangent_rule(cx, f, wrt == floats, made, rule, Some(&mode))?;
+    Some((item, quote!(#inner #slotted)))
 }
 
-/// `NAME_jvp_lanes` when it is not generated: its signature, with a first parameter whose
-/// type must implement `NoLanes`, which nothing does, so that a call is a compile error.
+/// `NAME_jvp_lanes` when it is not generated: its signature, bound by `Lanes<F, N>:
+/// NoLanes`, which nothing satisfies, so that a call is a compile error.
 fn stub(f: &Function, wrt: &[bool], tangent_names: &[Ident], why: &str) -> TokenStream {
     let name = f.name();
     let n = lanes_param(f);
@@ -282,17 +274,19 @@ fn stub(f: &Function, wrt: &[bool], tangent_names: &[Ident], why: &str) -> Token
         name: fn_name,
         generics,
         where_clause,
-        mut params,
+        params,
         ret,
         ..
     } = Sig::of(&fs);
-    let mut generics = generics.clone();
-    generics
-        .params
-        .push(syn::parse_quote!(__NotGenerated: ::autodiff::__private::NoLanes));
-    if let Some(syn::FnArg::Typed(first)) = params.first_mut() {
-        *first.ty = syn::parse_quote!(__NotGenerated);
-    }
+    // A bound on the lanes, which nothing satisfies: checked where it is called, with `N`
+    // known, so `f_jvp_lanes::<4>(..)` is the error `NoLanes` says.
+    let float = f.float.ty();
+    let mut where_clause = where_clause
+        .clone()
+        .unwrap_or_else(|| syn::parse_quote!(where));
+    where_clause.predicates.push(syn::parse_quote!(
+        ::autodiff::__private::Lanes<#float, #n>: ::autodiff::__private::NoLanes
+    ));
     generated(
         format!(" Not generated: [`{name}`] has no forward mode in lanes, because {why}; a call is a compile error that says so. [`{name}_jvp`] gives the same derivatives one direction at a time."),
         true,
