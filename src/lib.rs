@@ -112,7 +112,7 @@ pub use autodiff_runtime::{
     tan, tanh,
 };
 pub use autodiff_runtime::{check_grad, GradCheck};
-pub use autodiff_runtime::{hessian, jacobian, jacobian_fwd, jacobian_rev};
+pub use autodiff_runtime::{hessian, jacobian, jacobian_fwd, jacobian_fwd_lanes, jacobian_rev};
 pub use autodiff_runtime::{Adam, Differentiable, Dual, Float, LaneShape, Lanes};
 
 /// Everything a differentiable function needs: the attribute, the runtime's float functions
@@ -123,9 +123,9 @@ pub mod prelude {
     pub use autodiff_macro::{differentiable, Differentiable};
     pub use autodiff_runtime::{
         abs, check_grad, cos, cosh, dot, exp, fold_max, fold_min, hessian, jacobian, jacobian_fwd,
-        jacobian_rev, ln, log, log10, log2, logsumexp, max, max_of, mean, min, min_of, norm,
-        norm_squared, pow, powi, sin, sinh, softmax, sqrt, stop_gradient, sum, tan, tanh, Adam,
-        Differentiable, Float, GradCheck, Lanes,
+        jacobian_fwd_lanes, jacobian_rev, ln, log, log10, log2, logsumexp, max, max_of, mean, min,
+        min_of, norm, norm_squared, pow, powi, sin, sinh, softmax, sqrt, stop_gradient, sum, tan,
+        tanh, Adam, Differentiable, Float, GradCheck, Lanes,
     };
 }
 

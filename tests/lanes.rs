@@ -87,6 +87,19 @@ fn a_jacobian_in_one_sweep_is_its_columns_one_by_one() {
     }
 }
 
+#[test]
+fn jacobian_fwd_lanes_is_jacobian_fwd_in_fewer_sweeps() {
+    let (x, data) = ([0.3, -0.4, 0.9], [0.5, -2.0, 1.0, 3.0]);
+    let one_by_one = jacobian_fwd(&x, data.len(), |x, v| residuals_jvp(x, &data, v).1);
+    let mut sweeps = 0;
+    let in_lanes = jacobian_fwd_lanes::<_, 2>(&x, data.len(), |x, v| {
+        sweeps += 1;
+        residuals_jvp_lanes(x, &data, v).1
+    });
+    assert_eq!(in_lanes, one_by_one);
+    assert_eq!(sweeps, 2);
+}
+
 /// Reductions of tangent arrays (`dot`, `sum`, `mean`, `norm`, `logsumexp`, `softmax`,
 /// `max_of`) over a buffer and a sub-slice.
 #[differentiable]

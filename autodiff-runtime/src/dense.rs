@@ -21,6 +21,7 @@
 //! With generated functions: `jacobian(&x, m, |x, v| f_jvp(x, v).1, |x, s| f_vjp(x, s.to_vec()).1)`
 //! and `hessian(&x, |x, v| f_hvp(x, v))`.
 
+use crate::Lanes;
 use num_traits::Float;
 
 /// The m × n Jacobian of `f: Fⁿ → Fᵐ` at `x`, as rows: by forward mode (`jvp(x, v) = J·v`,
@@ -56,6 +57,56 @@ pub fn jacobian_fwd<F: Float>(
         check_len("jacobian_fwd", "the jvp's value", column.len(), "m", m);
         for (row, c) in rows.iter_mut().zip(column) {
             row[i] = c;
+        }
+    }
+    rows
+}
+
+/// The Jacobian by forward mode, `N` columns per sweep: `jvp_lanes(x, V)` is `J·V` for `N`
+/// directions side by side (a `NAME_jvp_lanes::<N>`, feature `lanes`), here the unit vectors
+/// `e_s .. e_{s+N-1}`, so it takes `⌈n / N⌉` sweeps where [`jacobian_fwd`] takes `n`.
+///
+/// ```
+/// use autodiff_runtime::{jacobian_fwd_lanes, Lanes};
+///
+/// // f(x) = (x₀x₁, sin x₀ + x₂), as `#[differentiable]` would give its `_jvp_lanes`.
+/// let jvp = |x: &[f64], v: &[Lanes<f64, 2>]| {
+///     vec![v[0] * x[1] + v[1] * x[0], v[0] * x[0].cos() + v[2]]
+/// };
+/// let j = jacobian_fwd_lanes(&[1.0, 2.0, 3.0], 2, jvp);
+/// assert_eq!(j, vec![vec![2.0, 1.0, 0.0], vec![1f64.cos(), 0.0, 1.0]]);
+/// ```
+///
+/// # Panics
+///
+/// When `N` is 0, or a sweep returns a vector of a length other than `m`.
+pub fn jacobian_fwd_lanes<F: Float, const N: usize>(
+    x: &[F],
+    m: usize,
+    mut jvp_lanes: impl FnMut(&[F], &[Lanes<F, N>]) -> Vec<Lanes<F, N>>,
+) -> Vec<Vec<F>> {
+    assert!(
+        N > 0,
+        "jacobian_fwd_lanes: N is 0; it needs at least one lane"
+    );
+    let n = x.len();
+    let mut rows = vec![vec![F::zero(); n]; m];
+    for start in (0..n).step_by(N) {
+        let directions: Vec<Lanes<F, N>> = (0..n)
+            .map(|i| Lanes::from_fn(|k| if start + k == i { F::one() } else { F::zero() }))
+            .collect();
+        let columns = jvp_lanes(x, &directions);
+        check_len(
+            "jacobian_fwd_lanes",
+            "the jvp's value",
+            columns.len(),
+            "m",
+            m,
+        );
+        for (row, c) in rows.iter_mut().zip(&columns) {
+            for (k, slot) in row[start..].iter_mut().take(N).enumerate() {
+                *slot = c[k];
+            }
         }
     }
     rows
@@ -124,6 +175,32 @@ mod tests {
 
     fn vjp(x: &[f64], s: &[f64]) -> Vec<f64> {
         vec![x[1] * s[0] + s[1], x[0] * s[0] + s[1], s[1]]
+    }
+
+    fn jvp_lanes<const N: usize>(x: &[f64], v: &[Lanes<f64, N>]) -> Vec<Lanes<f64, N>> {
+        vec![v[0] * x[1] + v[1] * x[0], v[0] + v[1] + v[2]]
+    }
+
+    #[test]
+    fn lanes_give_the_columns_whatever_their_number() {
+        let x = [2.0, 3.0, 5.0];
+        let expected = vec![vec![3.0, 2.0, 0.0], vec![1.0, 1.0, 1.0]];
+        assert_eq!(jacobian_fwd_lanes::<_, 1>(&x, 2, jvp_lanes), expected);
+        assert_eq!(jacobian_fwd_lanes::<_, 2>(&x, 2, jvp_lanes), expected);
+        assert_eq!(jacobian_fwd_lanes::<_, 3>(&x, 2, jvp_lanes), expected);
+        assert_eq!(jacobian_fwd_lanes::<_, 8>(&x, 2, jvp_lanes), expected);
+        let mut sweeps = 0;
+        jacobian_fwd_lanes::<_, 2>(&x, 2, |x, v| {
+            sweeps += 1;
+            jvp_lanes(x, v)
+        });
+        assert_eq!(sweeps, 2);
+    }
+
+    #[test]
+    #[should_panic(expected = "jacobian_fwd_lanes: the jvp's value has 1 elements but m has 2")]
+    fn lanes_of_the_wrong_length_panic() {
+        jacobian_fwd_lanes::<_, 2>(&[1.0], 2, |_, v| vec![v[0]]);
     }
 
     #[test]

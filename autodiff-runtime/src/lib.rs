@@ -97,7 +97,7 @@ pub use calls::{IntoTangent, NoTangent, Tan, TangentArg};
 pub use check::{check_grad, GradCheck};
 pub use consts::constant;
 pub use cotangent::{Accumulate, Cotangent, ZeroGrad};
-pub use dense::{hessian, jacobian, jacobian_fwd, jacobian_rev};
+pub use dense::{hessian, jacobian, jacobian_fwd, jacobian_fwd_lanes, jacobian_rev};
 pub use differentiable::{
     check_flat_len, take_flat, Differentiable, NoLanes, SecondOrder, ThirdOrder,
 };
