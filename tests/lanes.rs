@@ -158,3 +158,35 @@ fn a_struct_parameter_has_no_lanes_and_says_so() {
     let t = trybuild::TestCases::new();
     t.compile_fail("tests/ui-lanes/*.rs");
 }
+
+/// Associated functions: `Self::square` is reached through the rule
+/// `__square_derivative_tangent_lanes`.
+struct Model;
+
+impl Model {
+    #[differentiable]
+    fn square(x: f64) -> f64
+    where
+        Self: Sized,
+    {
+        x * x
+    }
+
+    #[differentiable]
+    fn scaled_square(x: f64, w: &[f64]) -> f64
+    where
+        Self: Sized,
+    {
+        Self::square(x) * w[0] + Self::square(w[1])
+    }
+}
+
+#[test]
+fn associated_functions_have_lanes() {
+    let (x, w) = (1.5, [2.0, -3.0]);
+    let unit = |i: usize| Lanes::<f64, 3>::from_fn(|k| if k == i { 1.0 } else { 0.0 });
+    let (value, slopes) = Model::scaled_square_jvp_lanes::<3>(x, &w, unit(0), &[unit(1), unit(2)]);
+    assert_eq!(value, x * x * w[0] + w[1] * w[1]);
+    // ∂/∂x = 2x·w₀, ∂/∂w₀ = x², ∂/∂w₁ = 2w₁.
+    assert_eq!(slopes.0, [2.0 * x * w[0], x * x, 2.0 * w[1]]);
+}
