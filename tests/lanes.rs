@@ -190,3 +190,57 @@ fn associated_functions_have_lanes() {
     // ∂/∂x = 2x·w₀, ∂/∂w₀ = x², ∂/∂w₁ = 2w₁.
     assert_eq!(slopes.0, [2.0 * x * w[0], x * x, 2.0 * w[1]]);
 }
+
+/// `softplus` with its derivative from a rule, `σ(x)`.
+#[differentiable(custom_vjp = softplus_rule)]
+fn softplus(x: f64) -> f64 {
+    (1.0 + x.exp()).ln()
+}
+
+fn softplus_rule(x: f64, _value: f64, seed: f64) -> f64 {
+    seed / (1.0 + (-x).exp())
+}
+
+/// The Euclidean norm with its rule, over a slice.
+#[differentiable(custom_vjp = norm_rule)]
+fn euclid(v: &[f64]) -> f64 {
+    v.iter().map(|x| x * x).sum::<f64>().sqrt()
+}
+
+fn norm_rule(v: &[f64], value: f64, seed: f64) -> Vec<f64> {
+    v.iter().map(|x| seed * x / value).collect()
+}
+
+#[differentiable]
+fn through_rules(x: f64, w: &[f64]) -> f64 {
+    softplus(x * w[0]) * w[1] + euclid(w)
+}
+
+#[test]
+fn custom_rules_carry_lanes() {
+    let (x, w) = (0.7, [1.5, -2.0, 0.5]);
+    let unit = |i: usize| Lanes::<f64, 4>::from_fn(|k| if k == i { 1.0 } else { 0.0 });
+    let tw: Vec<Lanes<f64, 4>> = (1..4).map(unit).collect();
+    let (value, slopes) = through_rules_jvp_lanes::<4>(x, &w, unit(0), &tw);
+    assert_eq!(value, through_rules(x, &w));
+    // σ(x·w₀)·w₁ + ‖w‖: ∂/∂x = σ·w₀·w₁, ∂/∂w₀ = σ·x·w₁ + w₀/‖w‖, ∂/∂w₁ = softplus + w₁/‖w‖,
+    // ∂/∂w₂ = w₂/‖w‖.
+    let s = 1.0 / (1.0 + (-x * w[0]).exp());
+    let norm = (w[0] * w[0] + w[1] * w[1] + w[2] * w[2]).sqrt();
+    let exact = [
+        s * w[0] * w[1],
+        s * x * w[1] + w[0] / norm,
+        softplus(x * w[0]) + w[1] / norm,
+        w[2] / norm,
+    ];
+    common::assert_all_close(&slopes.0, &exact, 1e-14);
+    let report = check_grad(
+        |v: &[f64]| through_rules(v[0], &v[1..]),
+        &[x, w[0], w[1], w[2]],
+        &slopes.0,
+    );
+    assert!(report.max_rel_error < 1e-6, "{report:?}");
+    // The rule's own lanes, lane by lane its `_jvp`.
+    let (_, ls) = softplus_jvp_lanes::<2>(x, Lanes([1.0, -3.0]));
+    assert_eq!(ls.0, [softplus_jvp(x, 1.0).1, softplus_jvp(x, -3.0).1]);
+}

@@ -378,6 +378,6 @@ mod tests {
 #[diagnostic::on_unimplemented(
     message = "`_jvp_lanes` is not generated for this function",
     label = "called here",
-    note = "`_jvp_lanes` needs parameters that are floats, arrays, slices or vectors of them, or data; a value of floats; and a body whose forward mode meets no ndarray or nalgebra value, no generated derivative (`f_grad`, `f_jvp`) and no `custom_vjp` function; the rustdoc of this function's `_jvp_lanes` says which it has; `_jvp` gives the same derivatives one direction at a time"
+    note = "`_jvp_lanes` needs parameters that are floats, arrays, slices or vectors of them, or data; a value of floats; and a body whose forward mode meets no ndarray or nalgebra value and no generated derivative (`f_grad`, `f_jvp`); the rustdoc of this function's `_jvp_lanes` says which it has; `_jvp` gives the same derivatives one direction at a time"
 )]
 pub trait NoLanes {}

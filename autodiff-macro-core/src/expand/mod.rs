@@ -71,7 +71,7 @@ fn transform(cx: &Ctxt, args: &parse::Args, item: syn::ItemFn) -> Option<TokenSt
         let body = emit::custom_body(&f, rule, &seed, &dests, &mut namer);
         let reverse = emit::functions(&f, body, &seed, &dests, None, false);
         let mut forward = emit::forward::custom_functions(&f, rule);
-        let (items, rules) = lanes::custom_items(&f);
+        let (items, rules) = lanes::custom_items(&f, rule);
         forward.items.extend(items);
         forward.rules.extend(rules);
         return Some(assemble(&f, reverse, forward));
