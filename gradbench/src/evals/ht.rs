@@ -292,6 +292,7 @@ pub fn jacobian_in_lanes<const L: usize>(
 
 /// The Jacobian one column per sweep of `objective_jvp` (what `jacobian` computed before
 /// lanes; kept to check them against each other).
+#[cfg(test)]
 pub fn jacobian_by_columns(theta: &[f64], us: &[[f64; 2]], data: &Data) -> Vec<Vec<f64>> {
     let rows = 3 * data.correspondences.len();
     let mut columns = Vec::with_capacity(theta.len() + 2);
