@@ -29,8 +29,9 @@ fn solve(mut a: [[f64; 4]; 4], mut b: [f64; 4]) -> [f64; 4] {
         b.swap(col, pivot);
         for row in col + 1..4 {
             let f = a[row][col] / a[col][col];
-            for k in col..4 {
-                a[row][k] -= f * a[col][k];
+            let pivot_row = a[col];
+            for (entry, p) in a[row][col..].iter_mut().zip(&pivot_row[col..]) {
+                *entry -= f * p;
             }
             b[row] -= f * b[col];
         }

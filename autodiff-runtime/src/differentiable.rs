@@ -317,6 +317,17 @@ pub trait SecondOrder {}
 )]
 pub trait ThirdOrder {}
 
+/// Implemented by nothing: `Lanes<F, N>: NoLanes` bounds `NAME_jvp_lanes` of a function whose
+/// forward mode lanes do not carry (see the rustdoc of that `NAME_jvp_lanes`), so that a call
+/// is a compile error that says why.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`_jvp_lanes` is not generated for this function",
+    label = "called here",
+    note = "`_jvp_lanes` needs parameters that are floats, arrays, slices or vectors of them, or data; a value of floats; and a body whose forward mode meets no ndarray or nalgebra value and no generated derivative (`f_grad`, `f_jvp`); the rustdoc of this function's `_jvp_lanes` says which it has; `_jvp` gives the same derivatives one direction at a time"
+)]
+pub trait NoLanes {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -370,14 +381,3 @@ mod tests {
         let _ = [[0.0_f64; 2]; 2].from_flat(&[1.0, 2.0, 3.0]);
     }
 }
-
-/// Implemented by nothing: `Lanes<F, N>: NoLanes` bounds `NAME_jvp_lanes` of a function whose
-/// forward mode lanes do not carry (see the rustdoc of that `NAME_jvp_lanes`), so that a call
-/// is a compile error that says why.
-#[doc(hidden)]
-#[diagnostic::on_unimplemented(
-    message = "`_jvp_lanes` is not generated for this function",
-    label = "called here",
-    note = "`_jvp_lanes` needs parameters that are floats, arrays, slices or vectors of them, or data; a value of floats; and a body whose forward mode meets no ndarray or nalgebra value and no generated derivative (`f_grad`, `f_jvp`); the rustdoc of this function's `_jvp_lanes` says which it has; `_jvp` gives the same derivatives one direction at a time"
-)]
-pub trait NoLanes {}
