@@ -221,19 +221,7 @@ pub fn custom_functions(f: &Function, rule: &syn::Path) -> Generated {
         };
     }
     let name = f.name();
-    let floats: Vec<bool> = f
-        .params
-        .iter()
-        .map(|p| matches!(p.kind, ParamKind::Float { .. }))
-        .collect();
-    let mut namer = Namer::new(&f.item);
-    let names: Vec<Ident> = f
-        .params
-        .iter()
-        .zip(&floats)
-        .filter(|(_, w)| **w)
-        .map(|(p, _)| namer.fresh(&format!("tan_{}", p.ident)))
-        .collect();
+    let (floats, names, mut namer) = custom_tangents(f);
     let r = &f.ret;
     let jvp = format_ident!("{}_jvp", name);
     let fs = f.synthetic(
@@ -569,6 +557,25 @@ pub(crate) fn lanes_bound(f: &Function, n: &Ident) -> Option<syn::WherePredicate
         )),
         _ => None,
     }
+}
+
+/// Which parameters of a `custom_vjp` function have a tangent in its forward mode (every
+/// float parameter), their names, and the namer that made them.
+pub(crate) fn custom_tangents(f: &Function) -> (Vec<bool>, Vec<Ident>, Namer) {
+    let floats: Vec<bool> = f
+        .params
+        .iter()
+        .map(|p| matches!(p.kind, ParamKind::Float { .. }))
+        .collect();
+    let mut namer = Namer::new(&f.item);
+    let names = f
+        .params
+        .iter()
+        .zip(&floats)
+        .filter(|(_, w)| **w)
+        .map(|(p, _)| namer.fresh(&format!("tan_{}", p.ident)))
+        .collect();
+    (floats, names, namer)
 }
 
 /// The body of a `custom_vjp` function's forward mode: its value, then its rule's gradient

@@ -15,7 +15,7 @@
 use super::forward::{forward_body_with, tangent_rule, Made, TangentRule};
 use crate::ctxt::Ctxt;
 use crate::emit::forward::{
-    custom_jvp_body, lanes_bound, lanes_ret, lanes_tangent_type, method, plain_fn,
+    custom_jvp_body, custom_tangents, lanes_bound, lanes_ret, lanes_tangent_type, method, plain_fn,
     slotted_rule_with, LaneRule,
 };
 use crate::emit::{generated, Sig};
@@ -93,19 +93,7 @@ pub(super) fn custom_items(f: &Function, rule: &syn::Path) -> (TokenStream, Toke
         return (TokenStream::new(), TokenStream::new());
     }
     // Its forward mode takes a tangent for every float parameter, as its `NAME_jvp` does.
-    let floats: Vec<bool> = f
-        .params
-        .iter()
-        .map(|p| matches!(p.kind, ParamKind::Float { .. }))
-        .collect();
-    let mut namer = crate::names::Namer::new(&f.item);
-    let names: Vec<Ident> = f
-        .params
-        .iter()
-        .zip(&floats)
-        .filter(|(_, w)| **w)
-        .map(|(p, _)| namer.fresh(&format!("tan_{}", p.ident)))
-        .collect();
+    let (floats, names, mut namer) = custom_tangents(f);
     if let Some(why) = refusal(f) {
         return (
             stub(f, &floats, &names, why),
