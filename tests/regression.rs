@@ -884,3 +884,32 @@ mod reductions_of_sub_slices_in_forward_mode {
         common::assert_all_close(&hw, &[0.0, c, -c, 0.0], 1e-15);
     }
 }
+
+/// Found by difftest (seed 38): a `for` loop over a chain of integers with a closure in its
+/// head, `for (i, k) in (0..m).enumerate().filter(|(i, _)| i % 3 == 0)`, was refused (the
+/// closure was taken for one passed to another function). Such a head is now a chain like
+/// one over floats: a loop over indices whose body tests the predicate.
+mod closures_in_integer_loop_heads {
+    use super::*;
+
+    #[differentiable]
+    pub fn every_third<T: Float>(x: T, n: usize) -> T {
+        let mut v = x;
+        for (_, k) in (0..n).enumerate().filter(|(i, _)| i % 3 == 0) {
+            v = v * x + T::from(k).unwrap();
+        }
+        v
+    }
+
+    #[test]
+    fn exact_and_against_differences() {
+        // n = 7: i = 0, 3, 6 (k = i): v = ((x·x + 0)·x + 3)·x + 6 = x⁴ + 3x + 6.
+        for x in [0.5, -1.25, 2.0] {
+            let g = every_third_grad(x, 7);
+            assert_eq!(every_third(x, 7), x.powi(4) + 3.0 * x + 6.0);
+            common::assert_close(g, 4.0 * x.powi(3) + 3.0, 1e-14);
+            common::fd1(|x| every_third::<f64>(x, 7), x, g);
+            common::assert_close(every_third_vjp(x, 7, 1.0).1, g, 1e-14);
+        }
+    }
+}

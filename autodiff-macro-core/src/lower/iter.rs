@@ -99,13 +99,15 @@ impl Lowerer<'_> {
             .any(|a| DESUGARED.contains(&a.as_str()))
             || array_loop_sources(&f.expr).is_none())
             && (self.touches_floats(&f.expr));
-        let closure_over_floats = has_closure(&f.expr) && self.touches_floats(&f.expr);
-        if !needs && !closure_over_floats {
+        // A closure in the head (`.filter(|(k, _)| ..)`, over floats or not) is applied by
+        // the loop's body; the lowering takes no closure passed to an iterator it runs.
+        let closure = has_closure(&f.expr);
+        if !needs && !closure {
             return None;
         }
         // A range zipped with, or chained to, floats is a chain over them.
         let with_floats = adapters(&f.expr).iter().any(|a| a == "zip" || a == "chain");
-        if matches!(range_source(&f.expr), Some(true)) && !closure_over_floats && !with_floats {
+        if matches!(range_source(&f.expr), Some(true)) && !closure && !with_floats {
             return None;
         }
         let seq = match self.sequence(&f.expr) {
