@@ -37,8 +37,7 @@ pub fn functions(cx: &Ctxt, f: &Function) -> Option<Generated> {
         tangent_body(cx, f, &floats)?
     };
     let jvp = jvp(cx, f, &wrt, with_wrt.clone())?;
-    let (lanes, lanes_rules) =
-        super::lanes::items(cx, f, &wrt, &floats, with_wrt.clone(), with_floats.clone());
+    let (lanes, lanes_rules) = super::lanes::items(cx, f, &wrt, &floats, &with_wrt, &with_floats);
     let jvp = quote!(#jvp #lanes);
     if !matches!(f.ret_shape, RetShape::Scalar) {
         // A call has a float value, so only those need rules for callers.

@@ -31,8 +31,8 @@ pub(super) fn items(
     f: &Function,
     wrt: &[bool],
     floats: &[bool],
-    with_wrt: Made,
-    with_floats: Made,
+    with_wrt: &Made,
+    with_floats: &Made,
 ) -> (TokenStream, TokenStream) {
     if !crate::lanes() {
         // Nothing to compile for builds that never call it.
@@ -56,7 +56,7 @@ pub(super) fn items(
         return (stub(f, wrt, &with_wrt.0.tangent_names, why), rules);
     }
     let tangent_names = with_wrt.0.tangent_names.clone();
-    let Some(jvp) = jvp_lanes(cx, f, wrt, with_wrt) else {
+    let Some(jvp) = jvp_lanes(cx, f, wrt, with_wrt.clone()) else {
         return (
             stub(
                 f,
@@ -71,7 +71,7 @@ pub(super) fn items(
         return (jvp, TokenStream::new());
     }
     let float_names = with_floats.0.tangent_names.clone();
-    match tangent_lanes(cx, f, wrt, floats, with_floats) {
+    match tangent_lanes(cx, f, wrt, floats, with_floats.clone()) {
         Some((items, rules)) => (quote!(#jvp #items), rules),
         None => (
             jvp,
