@@ -295,29 +295,11 @@ pub fn custom_functions(f: &Function, rule: &syn::Path) -> Generated {
             true,
         ),
     ]
-    .map(|(outer, inner, pullback)| slotted_rule(f, &floats, &names, outer, inner, pullback));
+    .map(|(outer, inner, pullback)| slotted_rule(f, &floats, &names, outer, inner, pullback, None));
     Generated {
         items: quote!(#jvp_fn #hvp_fn #[doc(hidden)] #core_item),
         rules: quote!(#tangent_fn #tangent_pullback #(#slotted)*),
     }
-}
-
-/// The rule `outer` (`symbol::TANGENT` or `symbol::TANGENT_PULLBACK`) as callers call it:
-/// one tangent slot per parameter of `f` (`impl TangentArg<type>`, `()` for a parameter
-/// without a derivative), and for a pullback the seed and one destination option per
-/// parameter and per slot. It reads the slots of the float parameters (`floats`), taking
-/// a zero of the parameter's shape for `NoTangent`, and calls `inner`, the same rule with
-/// the tangents of those parameters only, named `tangent_names`. A caller fills every slot
-/// without knowing which of its arguments are floats (`d.shift` may be, `d.k` is not).
-pub(crate) fn slotted_rule(
-    f: &Function,
-    floats: &[bool],
-    tangent_names: &[Ident],
-    outer: &str,
-    inner: &str,
-    pullback: bool,
-) -> TokenStream {
-    slotted_rule_with(f, floats, tangent_names, outer, inner, pullback, None)
 }
 
 /// A slotted rule whose tangents are `Lanes<F, N>` (`NAME_jvp_lanes`'s callees).
@@ -329,8 +311,15 @@ pub(crate) struct LaneRule<'a> {
     pub(crate) stub: Option<&'a str>,
 }
 
-/// `slotted_rule`, with the tangents as lanes when `lanes` says so.
-pub(crate) fn slotted_rule_with(
+/// The rule `outer` (`symbol::TANGENT` or `symbol::TANGENT_PULLBACK`) as callers call it:
+/// one tangent slot per parameter of `f` (`impl TangentArg<type>`, `()` for a parameter
+/// without a derivative), and for a pullback the seed and one destination option per
+/// parameter and per slot. It reads the slots of the float parameters (`floats`), taking
+/// a zero of the parameter's shape for `NoTangent`, and calls `inner`, the same rule with
+/// the tangents of those parameters only, named `tangent_names`. A caller fills every slot
+/// without knowing which of its arguments are floats (`d.shift` may be, `d.k` is not).
+/// With `lanes`, the tangents are `Lanes<F, N>` (`tangent_lanes`, for callers' `NAME_jvp_lanes`).
+pub(crate) fn slotted_rule(
     f: &Function,
     floats: &[bool],
     tangent_names: &[Ident],

@@ -161,6 +161,7 @@ fn tangent_pullback_items(
         crate::symbol::TANGENT_PULLBACK,
         crate::symbol::TANGENT_PULLBACK_FLOATS,
         true,
+        None,
     );
     (quote!(#[doc(hidden)] #core_item), quote!(#inner #slotted))
 }
@@ -284,6 +285,7 @@ fn tangent_fn(
         crate::symbol::TANGENT,
         crate::symbol::TANGENT_FLOATS,
         false,
+        None,
     );
     let fs = f.synthetic(
         floats,

@@ -16,7 +16,7 @@ use super::forward::{forward_body_with, tangent_rule, Made, TangentRule};
 use crate::ctxt::Ctxt;
 use crate::emit::forward::{
     custom_jvp_body, custom_tangents, lanes_bound, lanes_ret, lanes_tangent_type, method, plain_fn,
-    slotted_rule_with, LaneRule,
+    slotted_rule, LaneRule,
 };
 use crate::emit::{generated, Sig};
 use crate::ir::Output;
@@ -127,7 +127,7 @@ pub(super) fn custom_items(f: &Function, rule: &syn::Path) -> (TokenStream, Toke
         format!(" The tangents of [`{name}`]'s value along tangents as lanes."),
         quote!(#jvp(#(#args),*).1),
     );
-    let slotted = slotted_rule_with(
+    let slotted = slotted_rule(
         f,
         &floats,
         &names,
@@ -252,7 +252,7 @@ fn tangent_lanes(
     let float_names = made.0.tangent_names.clone();
     let member = format_ident!("{}", crate::symbol::TANGENT_LANES_FLOATS);
     let fs = lanes_function(f, floats, &float_names, member, &n, |lanes| lanes);
-    let slotted = slotted_rule_with(
+    let slotted = slotted_rule(
         f,
         floats,
         &float_names,
@@ -333,7 +333,7 @@ fn rule_stubs(f: &Function, floats: &[bool], tangent_names: &[Ident], why: &str)
         format!(" Not generated: {message}."),
         quote!(::core::panic!(#message)),
     );
-    let slotted = slotted_rule_with(
+    let slotted = slotted_rule(
         f,
         floats,
         tangent_names,
