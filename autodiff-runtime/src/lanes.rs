@@ -54,15 +54,29 @@ impl<F: Float, const N: usize> Lanes<F, N> {
 
     /// Each lane in degrees: the tangent of `x.to_degrees()`, which is linear.
     #[inline(always)]
-    pub fn to_degrees(mut self) -> Self {
-        self.0.iter_mut().for_each(|a| *a = a.to_degrees());
-        self
+    pub fn to_degrees(self) -> Self {
+        self.map(F::to_degrees)
     }
 
     /// Each lane in radians: the tangent of `x.to_radians()`, which is linear.
     #[inline(always)]
-    pub fn to_radians(mut self) -> Self {
-        self.0.iter_mut().for_each(|a| *a = a.to_radians());
+    pub fn to_radians(self) -> Self {
+        self.map(F::to_radians)
+    }
+
+    /// `f` of each lane.
+    #[inline(always)]
+    fn map(mut self, f: impl Fn(F) -> F) -> Self {
+        self.0.iter_mut().for_each(|a| *a = f(*a));
+        self
+    }
+
+    /// `f` of each lane of `self` and the same lane of `other`.
+    #[inline(always)]
+    fn zip_with(mut self, other: Self, f: impl Fn(F, F) -> F) -> Self {
+        for (a, b) in self.0.iter_mut().zip(other.0) {
+            *a = f(*a, b);
+        }
         self
     }
 }
@@ -92,33 +106,24 @@ impl<F, const N: usize> IndexMut<usize> for Lanes<F, N> {
 impl<F: Float, const N: usize> Add for Lanes<F, N> {
     type Output = Self;
     #[inline(always)]
-    fn add(mut self, other: Self) -> Self {
-        for (a, b) in self.0.iter_mut().zip(other.0) {
-            *a = *a + b;
-        }
-        self
+    fn add(self, other: Self) -> Self {
+        self.zip_with(other, |a, b| a + b)
     }
 }
 
 impl<F: Float, const N: usize> Sub for Lanes<F, N> {
     type Output = Self;
     #[inline(always)]
-    fn sub(mut self, other: Self) -> Self {
-        for (a, b) in self.0.iter_mut().zip(other.0) {
-            *a = *a - b;
-        }
-        self
+    fn sub(self, other: Self) -> Self {
+        self.zip_with(other, |a, b| a - b)
     }
 }
 
 impl<F: Float, const N: usize> Neg for Lanes<F, N> {
     type Output = Self;
     #[inline(always)]
-    fn neg(mut self) -> Self {
-        for a in self.0.iter_mut() {
-            *a = -*a;
-        }
-        self
+    fn neg(self) -> Self {
+        self.map(|a| -a)
     }
 }
 
@@ -126,11 +131,8 @@ impl<F: Float, const N: usize> Neg for Lanes<F, N> {
 impl<F: Float, const N: usize> Mul<F> for Lanes<F, N> {
     type Output = Self;
     #[inline(always)]
-    fn mul(mut self, scale: F) -> Self {
-        for a in self.0.iter_mut() {
-            *a = *a * scale;
-        }
-        self
+    fn mul(self, scale: F) -> Self {
+        self.map(|a| a * scale)
     }
 }
 
@@ -138,11 +140,8 @@ impl<F: Float, const N: usize> Mul<F> for Lanes<F, N> {
 impl<F: Float, const N: usize> Div<F> for Lanes<F, N> {
     type Output = Self;
     #[inline(always)]
-    fn div(mut self, scale: F) -> Self {
-        for a in self.0.iter_mut() {
-            *a = *a / scale;
-        }
-        self
+    fn div(self, scale: F) -> Self {
+        self.map(|a| a / scale)
     }
 }
 
