@@ -141,6 +141,14 @@ proptest! {
             let (gx, gw) = reductions_grad(x, &w);
             let along = gx * tx[k] + gw.iter().zip(&dw).map(|(g, t)| g * t).sum::<f64>();
             prop_assert!((lanes[k] - along).abs() <= 1e-12 * (1.0 + along.abs()));
+            // and against central differences along the direction
+            let h = 1e-6;
+            let at = |s: f64| {
+                let ws: Vec<f64> = w.iter().zip(&dw).map(|(a, t)| a + s * t).collect();
+                reductions(x + s * tx[k], &ws)
+            };
+            let fd = (at(h) - at(-h)) / (2.0 * h);
+            prop_assert!((lanes[k] - fd).abs() <= 1e-5 * (1.0 + fd.abs()), "lane {} {} vs differences {}", k, lanes[k], fd);
         }
         let w32: Vec<f32> = w.iter().map(|&v| v as f32).collect();
         let tw32: Vec<Lanes<f32, 2>> = tw.iter().map(|t| Lanes([t[0] as f32, t[1] as f32])).collect();
@@ -189,6 +197,12 @@ fn associated_functions_have_lanes() {
     assert_eq!(value, x * x * w[0] + w[1] * w[1]);
     // ∂/∂x = 2x·w₀, ∂/∂w₀ = x², ∂/∂w₁ = 2w₁.
     assert_eq!(slopes.0, [2.0 * x * w[0], x * x, 2.0 * w[1]]);
+    let report = check_grad(
+        |v: &[f64]| Model::scaled_square(v[0], &v[1..]),
+        &[x, w[0], w[1]],
+        &slopes.0,
+    );
+    assert!(report.max_rel_error < 1e-6, "{report:?}");
 }
 
 /// `softplus` with its derivative from a rule, `σ(x)`.
