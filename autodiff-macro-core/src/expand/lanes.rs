@@ -22,6 +22,7 @@ use crate::emit::{generated, Sig};
 use crate::ir::Output;
 use crate::parse::{Diff, Function, ParamKind, RetShape, Shape};
 use crate::sweep::LaneMode;
+use crate::tangent::LaneValues;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
@@ -39,24 +40,19 @@ pub(super) fn items(
         return (TokenStream::new(), TokenStream::new());
     }
     let scalar = matches!(f.ret_shape, RetShape::Scalar);
-    let why = refusal(f).or_else(|| {
-        crate::tangent::lane_values(
-            &with_wrt.0.body,
-            &with_wrt.0.tangent_slots,
-            &with_wrt.0.tangent_arrays,
-        )
-        .err()
-    });
-    if let Some(why) = why {
-        let rules = if scalar {
-            rule_stubs(f, floats, &with_floats.0.tangent_names, why)
-        } else {
-            TokenStream::new()
-        };
-        return (stub(f, wrt, &with_wrt.0.tangent_names, why), rules);
-    }
+    let values = match refusal(f).map_or_else(|| lane_values(&with_wrt.0), Err) {
+        Ok(values) => values,
+        Err(why) => {
+            let rules = if scalar {
+                rule_stubs(f, floats, &with_floats.0.tangent_names, why)
+            } else {
+                TokenStream::new()
+            };
+            return (stub(f, wrt, &with_wrt.0.tangent_names, why), rules);
+        }
+    };
     let tangent_names = with_wrt.0.tangent_names.clone();
-    let Some(jvp) = jvp_lanes(cx, f, wrt, with_wrt.clone()) else {
+    let Some(jvp) = jvp_lanes(cx, f, wrt, with_wrt.clone(), values) else {
         return (
             stub(
                 f,
@@ -206,7 +202,13 @@ fn lanes_function(
 
 /// `fn f_jvp_lanes<const N: usize>(x: f64, w: &[f64], tan_x: Lanes<f64, N>,
 /// tan_w: &[Lanes<f64, N>]) -> (f64, Lanes<f64, N>)`.
-fn jvp_lanes(cx: &Ctxt, f: &Function, wrt: &[bool], made: Made) -> Option<TokenStream> {
+fn jvp_lanes(
+    cx: &Ctxt,
+    f: &Function,
+    wrt: &[bool],
+    made: Made,
+    values: LaneValues,
+) -> Option<TokenStream> {
     let name = f.name();
     let n = lanes_param(f);
     let r = f.ret.clone();
@@ -220,7 +222,7 @@ fn jvp_lanes(cx: &Ctxt, f: &Function, wrt: &[bool], made: Made) -> Option<TokenS
         |lanes| syn::parse_quote!((#r, #lanes)),
     );
     let (tb, namer) = made;
-    let mode = lane_mode(&tb, n)?;
+    let mode = LaneMode { values, n };
     let mut body = tb.body;
     body.output = Output::Tuple(vec![tb.value, tb.tangent]);
     let code = forward_body_with(cx, f, &fs, &body, namer, Some(&mode))?;
@@ -232,10 +234,9 @@ fn jvp_lanes(cx: &Ctxt, f: &Function, wrt: &[bool], made: Made) -> Option<TokenS
     ))
 }
 
-fn lane_mode(tb: &crate::tangent::TangentBody, n: Ident) -> Option<LaneMode> {
-    let values =
-        crate::tangent::lane_values(&tb.body, &tb.tangent_slots, &tb.tangent_arrays).ok()?;
-    Some(LaneMode { values, n })
+/// The tangents of `tb`, or why lanes cannot carry them.
+fn lane_values(tb: &crate::tangent::TangentBody) -> Result<LaneValues, &'static str> {
+    crate::tangent::lane_values(&tb.body, &tb.tangent_slots, &tb.tangent_arrays)
 }
 
 /// The rules `tangent_lanes_floats` (a tangent as lanes per float parameter) and
@@ -264,7 +265,10 @@ fn tangent_lanes(
     let doc = format!(
         " The tangents of [`{name}`]'s value along tangents as lanes of every float parameter."
     );
-    let mode = lane_mode(&made.0, n)?;
+    let mode = LaneMode {
+        values: lane_values(&made.0).ok()?,
+        n,
+    };
     let rule = TangentRule {
         fs,
         doc,
